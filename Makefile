@@ -1,0 +1,36 @@
+# Every target installs what it needs first, so `make run` and `make test` work on a fresh clone.
+.PHONY: all build test run bench tools clean
+
+STAMP_DEPS := node_modules/.installed
+BUILD := dist/.built
+SOURCES := $(shell find core config cli engine golden sim rtl-gen testbenches scripts bench -name '*.ts' 2>/dev/null) package.json tsconfig.json
+
+all: build
+
+$(STAMP_DEPS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(BUILD): $(STAMP_DEPS) $(SOURCES)
+	npm run build
+	touch $@
+
+build: $(BUILD)
+
+# Verilator and Icarus Verilog come from Debian's packages (installed when missing and root).
+tools:
+	bash scripts/ensure-tools.sh
+
+test: build tools
+	npm test
+
+# The main job on its built-in default.
+run: build
+	./bin/lbamac gemm --config examples/e4m3-e4m7/config.json --a examples/e4m3-e4m7/a.json --b examples/e4m3-e4m7/b.json --engine golden --out out/demo/D.json
+	@echo "wrote out/demo/D.json"
+
+bench: build
+	npm run bench
+
+clean:
+	rm -rf dist out

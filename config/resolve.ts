@@ -1,0 +1,53 @@
+// From a parsed config to the resolved ArrayConfig every engine uses.
+import { LbamacError } from '../core/errors.js';
+import { type Format, type RoundingMode, toFormat } from '../core/format.js';
+import { configSchema, type ConfigInput } from './schema.js';
+import { describeZodError } from './zod-errors.js';
+
+export interface ArrayConfig {
+  rows: number;
+  cols: number;
+  dataflow: 'os' | 'ws';
+  a: Format;
+  w: Format;
+  /** null: products are exact (a fused multiply-add). */
+  product: Format | null;
+  acc: Format;
+  /** Chunk-total format; equals acc when the config gives none. Used only with chunk. */
+  total: Format;
+  rounding: { input: RoundingMode; product: RoundingMode; acc: RoundingMode; total: RoundingMode };
+  /** Chunk size in terms, or null for plain accumulation. */
+  chunk: number | null;
+  sparsity: 'dense' | '2:4';
+}
+
+/** The format D (and C) is stored in: the chunk-total format when chunked, else the accumulator's. */
+export function outputFormat(cfg: ArrayConfig): Format {
+  return cfg.chunk === null ? cfg.acc : cfg.total;
+}
+
+/** Validates raw JSON (already parsed) into an ArrayConfig; errors name the field and value. */
+export function resolveConfig(raw: unknown, where = 'config'): ArrayConfig {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new LbamacError(describeZodError(parsed.error, raw, where));
+  const c = parsed.data;
+  if (c.total !== undefined && c.chunk === undefined) {
+    throw new LbamacError(`${where}.total is set but chunk is not; a chunk-total format needs "chunk": N`);
+  }
+  const acc = toFormat(c.acc, `${where}.acc`);
+  return {
+    rows: c.rows,
+    cols: c.cols,
+    dataflow: c.dataflow,
+    a: toFormat(c.a, `${where}.a`),
+    w: toFormat(c.w, `${where}.w`),
+    product: c.product === 'exact' ? null : toFormat(c.product, `${where}.product`),
+    acc,
+    total: c.total === undefined ? acc : toFormat(c.total, `${where}.total`),
+    rounding: { input: c.rounding.input, product: c.rounding.product, acc: c.rounding.acc, total: c.rounding.total ?? c.rounding.acc },
+    chunk: c.chunk ?? null,
+    sparsity: c.sparsity,
+  };
+}
+
+export type { ConfigInput };

@@ -1,0 +1,51 @@
+// The array/job configuration: one zod schema is the source of the TS types, the validation
+// and the published JSON Schema (schema/config.schema.json, written by scripts/write-schema.ts).
+import { z } from 'zod';
+import { LIMITS } from '../core/format.js';
+
+export const roundingModeSchema = z.enum(['rne', 'rna', 'rtz']).describe('rne: nearest, ties to even; rna: nearest, ties away from zero; rtz: toward zero');
+
+export const formatSpecSchema = z
+  .object({
+    exp: z.number().int().min(LIMITS.exp.min).max(LIMITS.exp.max).describe('exponent field width'),
+    man: z.number().int().min(LIMITS.man.min).max(LIMITS.man.max).describe('mantissa field width'),
+    bias: z.number().int().min(LIMITS.bias.min).max(LIMITS.bias.max).optional().describe('exponent bias; default 2^(exp-1)-1'),
+    subnormals: z.boolean().optional().describe('false: exponent field 0 reads as zero and tiny results flush to zero; default true'),
+    specials: z.enum(['ieee', 'fn', 'none']).optional().describe('ieee: inf and NaN; fn: only all-ones is NaN (OCP E4M3FN); none: all codes finite; default ieee'),
+    overflow: z.enum(['inf', 'saturate']).optional().describe('default inf for ieee, else saturate'),
+  })
+  .strict();
+
+export const formatInputSchema = z
+  .union([z.string().describe('a named format (fp32, fp16, bf16, e5m2, e4m3) or eXmY[_bN][_ftz][_fn|_none|_ieee][_sat|_inf]'), formatSpecSchema])
+  .describe('a float format (SPEC section 1)');
+
+export const configSchema = z
+  .object({
+    rows: z.number().int().min(1).max(256).default(4).describe('PE rows of the array'),
+    cols: z.number().int().min(1).max(256).default(4).describe('PE columns of the array'),
+    dataflow: z.enum(['os', 'ws']).default('os').describe('os: output-stationary; ws: weight-stationary'),
+    a: formatInputSchema.describe('activation (A) format'),
+    w: formatInputSchema.describe('weight (B) format'),
+    product: z.union([z.literal('exact'), formatInputSchema]).describe('product format, or "exact" for a fused multiply-add'),
+    acc: formatInputSchema.describe('accumulator format'),
+    total: formatInputSchema.optional().describe('chunk-total format (needs chunk); default: the accumulator format'),
+    rounding: z
+      .object({
+        input: roundingModeSchema.default('rne'),
+        product: roundingModeSchema.default('rne'),
+        acc: roundingModeSchema.default('rne'),
+        total: roundingModeSchema.optional().describe('default: the accumulator mode'),
+      })
+      .strict()
+      .prefault({})
+      .describe('rounding mode of each step'),
+    chunk: z.number().int().min(1).max(1 << 20).optional().describe('chunked accumulation: chunk size in terms'),
+    sparsity: z.enum(['dense', '2:4']).default('dense').describe('2:4: B is 2:4 structured-sparse along K'),
+  })
+  .strict();
+
+/** A config as written in CFG.json. */
+export type ConfigInput = z.input<typeof configSchema>;
+/** A config after schema defaults, before formats are resolved. */
+export type ConfigParsed = z.output<typeof configSchema>;

@@ -1,0 +1,341 @@
+// The bit-exact arithmetic core (SPEC sections 1-2): multiply, add, fused multiply-add and
+// conversions, each rounded once into a target format, on codes (unsigned bit patterns).
+//
+// It works the way the hardware does: operands are unpacked into sign, significand and exponent;
+// sums are aligned in a bounded window with a sticky bit; one rounding step packs the result.
+// Significands are integers carried in float64s, exact up to 2^53: with man <= 23 a product of two
+// significands has at most 48 bits, so nothing here needs BigInt, and nothing allocates.
+import type { Format, RoundingMode } from './format.js';
+
+/** Rounding modes as small integers for the hot path. */
+export type Rounding = 0 | 1 | 2;
+export const RNE: Rounding = 0;
+export const RNA: Rounding = 1;
+export const RTZ: Rounding = 2;
+
+export function roundingCode(mode: RoundingMode): Rounding {
+  return mode === 'rne' ? RNE : mode === 'rna' ? RNA : RTZ;
+}
+
+/** Event flags of one operation (SPEC section 5); the golden model uses the same bits. */
+export const EV_INEXACT = 1; // the result differs from the exact finite result
+export const EV_OVERFLOW = 2; // exact finite result above the largest finite after rounding
+export const EV_TINY = 4; // exact nonzero finite result became a subnormal or a zero
+export const EV_ZERO = 8; // exact nonzero finite result became a zero
+export const EV_INVALID = 16; // a NaN made from non-NaN operands (inf*0, inf-inf)
+
+/** Flags of the most recent operation; each operation overwrites them. */
+export const status = { flags: 0 };
+
+const ZERO = 0;
+const FINITE = 1;
+const INF = 2;
+const NAN = 3;
+
+// 2^0 .. 2^64 for shifts expressed as multiplications and divisions.
+const P2 = new Float64Array(65).map((_, i) => 2 ** i);
+const TWO32 = 4294967296;
+
+function bitLength(x: number): number {
+  return x < TWO32 ? 32 - Math.clz32(x) : 64 - Math.clz32(Math.floor(x / TWO32));
+}
+
+// Unpacked operand: class, sign, integer significand, exponent of its least significant bit.
+let uCls = 0;
+let uSign = 0;
+let uSig = 0;
+let uQ = 0;
+
+function unpack(f: Format, code: number): void {
+  uSign = code >= f.signBit ? 1 : 0;
+  const mag = uSign === 1 ? code - f.signBit : code;
+  if (f.infCode >= 0 && mag >= f.infCode) {
+    uCls = mag === f.infCode ? INF : NAN;
+    return;
+  }
+  if (mag === f.nanCode) {
+    uCls = NAN;
+    return;
+  }
+  const field = mag >>> f.man;
+  const m = mag - field * f.hidden;
+  if (field === 0) {
+    if (m === 0 || !f.subnormals) {
+      uCls = ZERO;
+      return;
+    }
+    uCls = FINITE;
+    uSig = m;
+    uQ = f.emin - f.man;
+    return;
+  }
+  uCls = FINITE;
+  uSig = m + f.hidden;
+  uQ = field - f.bias - f.man;
+}
+
+function signed(f: Format, sign: number, mag: number): number {
+  return sign === 1 ? f.signBit + mag : mag;
+}
+
+function nanResult(f: Format): number {
+  return f.nanCode >= 0 ? f.nanCode : f.maxFiniteMag;
+}
+
+function infResult(f: Format, sign: number): number {
+  return signed(f, sign, f.infCode >= 0 ? f.infCode : f.maxFiniteMag);
+}
+
+/**
+ * Rounds (-1)^sign * (sig + sticky) * 2^q into f (SPEC section 2, steps 1-6), where sig > 0 is an
+ * integer below 2^53 and `sticky` says a nonzero fraction below sig's last bit was dropped.
+ * Callers guarantee that with sticky set, sig has at least man + 2 bits, so the rounding
+ * position lies inside sig and the half bit is explicit.
+ */
+function roundPack(f: Format, mode: Rounding, sign: number, sig: number, q: number, sticky: boolean): number {
+  const M = f.man;
+  let e = bitLength(sig) - 1 + q;
+  if (f.subnormals && e < f.emin) e = f.emin;
+  const shift = e - M - q;
+  let n: number;
+  let inexact: boolean;
+  if (shift <= 0) {
+    n = sig * P2[-shift]!;
+    inexact = sticky;
+  } else if (shift > 54) {
+    // The whole value lies below half a unit of the rounding position: every mode gives zero.
+    n = 0;
+    inexact = true;
+  } else {
+    const unit = P2[shift]!;
+    n = Math.floor(sig / unit);
+    const rem = sig - n * unit;
+    const half = unit * 0.5;
+    inexact = rem !== 0 || sticky;
+    const up = mode === RNE ? rem > half || (rem === half && (sticky || n % 2 === 1)) : mode === RNA ? rem >= half : false;
+    if (up) {
+      n += 1;
+      if (n === 2 * f.hidden) {
+        n = f.hidden;
+        e += 1;
+      }
+    }
+  }
+  let flags = inexact ? EV_INEXACT : 0;
+  if (n === 0 || e < f.emin) {
+    // Rounded to zero, or (subnormals off) below the smallest normal after rounding: flush.
+    status.flags = flags | EV_TINY | EV_ZERO;
+    return signed(f, sign, 0);
+  }
+  if (n < f.hidden) {
+    status.flags = flags | EV_TINY;
+    return signed(f, sign, n);
+  }
+  if (e > f.emax || (e === f.emax && n > f.maxSig)) {
+    status.flags = flags | EV_OVERFLOW | EV_INEXACT;
+    const toInf = f.overflow === 'inf' && mode !== RTZ;
+    return signed(f, sign, toInf ? f.infCode : f.maxFiniteMag);
+  }
+  status.flags = flags;
+  return signed(f, sign, (e + f.bias) * f.hidden + (n - f.hidden));
+}
+
+/**
+ * Adds two finite nonzero operands exactly where the aligned sum fits 53 bits, else in a window
+ * whose low end W sits 51 bits below the larger operand's leading bit: the larger operand fits
+ * whole (significands have at most 48 bits), the smaller one's bits below W fold into sticky.
+ * In that case the leading bits are at least 2 apart, so even a subtraction keeps 50 bits above W.
+ */
+function addFinite(f: Format, mode: Rounding, sx: number, sigx: number, qx: number, sy: number, sigy: number, qy: number): number {
+  let lx = bitLength(sigx) - 1 + qx;
+  const ly = bitLength(sigy) - 1 + qy;
+  if (ly > lx) {
+    const s = sx, g = sigx, q = qx;
+    sx = sy; sigx = sigy; qx = qy; lx = ly;
+    sy = s; sigy = g; qy = q;
+  }
+  const qmin = qx < qy ? qx : qy;
+  if (lx - qmin <= 51) {
+    const X = sigx * P2[qx - qmin]!;
+    const Y = sigy * P2[qy - qmin]!;
+    let S = sx === sy ? X + Y : X - Y;
+    let sign = sx;
+    if (S === 0) {
+      status.flags = 0;
+      return 0; // an exact zero sum of nonzero operands is +0
+    }
+    if (S < 0) {
+      S = -S;
+      sign = sy;
+    }
+    return roundPack(f, mode, sign, S, qmin, false);
+  }
+  const W = lx - 51;
+  const X = sigx * P2[qx - W]!;
+  const dy = W - qy;
+  let Y: number;
+  let sticky: boolean;
+  if (dy <= 0) {
+    Y = sigy * P2[-dy]!;
+    sticky = false;
+  } else if (dy > 53) {
+    Y = 0;
+    sticky = true;
+  } else {
+    Y = Math.floor(sigy / P2[dy]!);
+    sticky = sigy !== Y * P2[dy]!;
+  }
+  // Subtracting y + a fraction: borrow one unit and keep the fraction's complement as sticky.
+  const S = sx === sy ? X + Y : X - Y - (sticky ? 1 : 0);
+  return roundPack(f, mode, sx, S, W, sticky);
+}
+
+function addUnpacked(
+  f: Format, mode: Rounding,
+  cx: number, sx: number, sigx: number, qx: number,
+  cy: number, sy: number, sigy: number, qy: number,
+): number {
+  if (cx === NAN || cy === NAN) {
+    status.flags = 0;
+    return nanResult(f);
+  }
+  if (cx === INF || cy === INF) {
+    if (cx === INF && cy === INF && sx !== sy) {
+      status.flags = EV_INVALID;
+      return nanResult(f);
+    }
+    status.flags = 0;
+    return infResult(f, cx === INF ? sx : sy);
+  }
+  if (cx === ZERO && cy === ZERO) {
+    status.flags = 0;
+    return signed(f, sx === sy ? sx : 0, 0);
+  }
+  if (cx === ZERO) return roundPack(f, mode, sy, sigy, qy, false);
+  if (cy === ZERO) return roundPack(f, mode, sx, sigx, qx, false);
+  return addFinite(f, mode, sx, sigx, qx, sy, sigy, qy);
+}
+
+/** x + y rounded once into fo. */
+export function add(fx: Format, x: number, fy: Format, y: number, fo: Format, mode: Rounding): number {
+  unpack(fx, x);
+  const cx = uCls, sx = uSign, sigx = uSig, qx = uQ;
+  unpack(fy, y);
+  return addUnpacked(fo, mode, cx, sx, sigx, qx, uCls, uSign, uSig, uQ);
+}
+
+/** a * b rounded once into fo. */
+export function mul(fa: Format, a: number, fb: Format, b: number, fo: Format, mode: Rounding): number {
+  unpack(fa, a);
+  const ca = uCls, sa = uSign, siga = uSig, qa = uQ;
+  unpack(fb, b);
+  const sign = sa ^ uSign;
+  if (ca === NAN || uCls === NAN) {
+    status.flags = 0;
+    return nanResult(fo);
+  }
+  if (ca === INF || uCls === INF) {
+    if (ca === ZERO || uCls === ZERO) {
+      status.flags = EV_INVALID;
+      return nanResult(fo);
+    }
+    status.flags = 0;
+    return infResult(fo, sign);
+  }
+  if (ca === ZERO || uCls === ZERO) {
+    status.flags = 0;
+    return signed(fo, sign, 0);
+  }
+  return roundPack(fo, mode, sign, siga * uSig, qa + uQ, false);
+}
+
+/** a * b + c with the product kept exact and one rounding into fo (a fused multiply-add). */
+export function fma(fa: Format, a: number, fb: Format, b: number, fc: Format, c: number, fo: Format, mode: Rounding): number {
+  unpack(fa, a);
+  const ca = uCls, sa = uSign, siga = uSig, qa = uQ;
+  unpack(fb, b);
+  const cb = uCls;
+  const ps = sa ^ uSign;
+  const psig = siga * uSig;
+  const pq = qa + uQ;
+  unpack(fc, c);
+  if (ca === NAN || cb === NAN || uCls === NAN) {
+    status.flags = 0;
+    return nanResult(fo);
+  }
+  let pc: number;
+  if (ca === INF || cb === INF) {
+    if (ca === ZERO || cb === ZERO) {
+      status.flags = EV_INVALID;
+      return nanResult(fo);
+    }
+    pc = INF;
+  } else {
+    pc = ca === ZERO || cb === ZERO ? ZERO : FINITE;
+  }
+  return addUnpacked(fo, mode, pc, ps, psig, pq, uCls, uSign, uSig, uQ);
+}
+
+/** A code of fx rounded into fo. */
+export function convert(fx: Format, x: number, fo: Format, mode: Rounding): number {
+  unpack(fx, x);
+  status.flags = 0;
+  if (uCls === NAN) return nanResult(fo);
+  if (uCls === INF) return infResult(fo, uSign);
+  if (uCls === ZERO) return signed(fo, uSign, 0);
+  return roundPack(fo, mode, uSign, uSig, uQ, false);
+}
+
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('lbamac core assumes a little-endian host');
+
+/** A float64 rounded into fo (SPEC section 2, conversions). */
+export function fromFloat64(x: number, fo: Format, mode: Rounding): number {
+  F64[0] = x;
+  const hi = U32[1]!;
+  const lo = U32[0]!;
+  const sign = hi >>> 31;
+  const bexp = (hi >>> 20) & 0x7ff;
+  const frac = (hi & 0xfffff) * TWO32 + lo;
+  status.flags = 0;
+  if (bexp === 0x7ff) return frac === 0 ? infResult(fo, sign) : nanResult(fo);
+  if (bexp === 0) {
+    if (frac === 0) return signed(fo, sign, 0);
+    return roundPack(fo, mode, sign, frac, -1074, false);
+  }
+  return roundPack(fo, mode, sign, frac + 2 ** 52, bexp - 1075, false);
+}
+
+/** The value of a code as a float64 (exact for every format with exp <= 8 and man <= 23). */
+export function toFloat64(code: number, f: Format): number {
+  unpack(f, code);
+  if (uCls === NAN) return NaN;
+  if (uCls === INF) return uSign === 1 ? -Infinity : Infinity;
+  if (uCls === ZERO) return uSign === 1 ? -0 : 0;
+  // Two steps so that an extreme bias cannot underflow 2^q before the multiply.
+  const half = Math.trunc(uQ / 2);
+  const v = uSig * 2 ** half * 2 ** (uQ - half);
+  return uSign === 1 ? -v : v;
+}
+
+export function isNaNCode(code: number, f: Format): boolean {
+  unpack(f, code);
+  return uCls === NAN;
+}
+
+export function isInfCode(code: number, f: Format): boolean {
+  unpack(f, code);
+  return uCls === INF;
+}
+
+export function isZeroCode(code: number, f: Format): boolean {
+  unpack(f, code);
+  return uCls === ZERO;
+}
+
+/** True for a finite nonzero code. */
+export function isFiniteNonzeroCode(code: number, f: Format): boolean {
+  unpack(f, code);
+  return uCls === FINITE;
+}

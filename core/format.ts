@@ -1,0 +1,193 @@
+// Float formats of SPEC section 1: the user-facing description (FormatSpec), its validation,
+// and the resolved Format with every derived constant the arithmetic needs precomputed.
+import { LbamacError } from './errors.js';
+
+export type Specials = 'ieee' | 'fn' | 'none';
+export type Overflow = 'inf' | 'saturate';
+
+/** What a user writes: only exp and man are required. */
+export interface FormatSpec {
+  exp: number;
+  man: number;
+  bias?: number;
+  subnormals?: boolean;
+  specials?: Specials;
+  overflow?: Overflow;
+}
+
+/** Allowed ranges. man ≤ 23 keeps a product of two significands (≤ 48 bits) and an aligned sum
+ *  inside a float64's 53-bit integer range, which is what lets the core avoid BigInt. */
+export const LIMITS = {
+  exp: { min: 2, max: 8 },
+  man: { min: 0, max: 23 },
+  bias: { min: -(2 ** 20), max: 2 ** 20 },
+} as const;
+
+/** A validated format with its derived constants. Immutable; compare with `sameFormat`. */
+export interface Format {
+  readonly exp: number;
+  readonly man: number;
+  readonly bias: number;
+  readonly subnormals: boolean;
+  readonly specials: Specials;
+  readonly overflow: Overflow;
+  /** Canonical name: a named format (fp32, e4m3, ...) or eXmY with suffixes; parses back. */
+  readonly name: string;
+  /** 1 + exp + man. */
+  readonly width: number;
+  /** 2^(exp+man): the sign bit's weight in a code. */
+  readonly signBit: number;
+  /** 2^man: the hidden bit of a normal significand. */
+  readonly hidden: number;
+  /** Smallest unbiased exponent of a normal number: 1 - bias. */
+  readonly emin: number;
+  /** Largest magnitude code (sign clear) that is a finite number. */
+  readonly maxFiniteMag: number;
+  /** Unbiased exponent and significand (with hidden bit) of the largest finite magnitude. */
+  readonly emax: number;
+  readonly maxSig: number;
+  /** Code of +inf, or -1 when the format has no infinity. */
+  readonly infCode: number;
+  /** Code of the canonical NaN, or -1 when the format has no NaN. */
+  readonly nanCode: number;
+}
+
+export type RoundingMode = 'rne' | 'rna' | 'rtz';
+export const ROUNDING_MODES: readonly RoundingMode[] = ['rne', 'rna', 'rtz'];
+
+const NAMED: Record<string, FormatSpec> = {
+  fp32: { exp: 8, man: 23 },
+  fp16: { exp: 5, man: 10 },
+  bf16: { exp: 8, man: 7 },
+  e5m2: { exp: 5, man: 2 },
+  e4m3: { exp: 4, man: 3, specials: 'fn', overflow: 'saturate' },
+};
+export const NAMED_FORMATS: readonly string[] = Object.keys(NAMED);
+
+function checkInt(field: string, v: unknown, min: number, max: number, where: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new LbamacError(`${where}: ${field} = ${JSON.stringify(v)} is not allowed; expected an integer from ${min} to ${max}`);
+  }
+  return v;
+}
+
+/** Validates a FormatSpec and derives the constants. `where` prefixes error messages. */
+export function makeFormat(spec: FormatSpec, where = 'format'): Format {
+  if (typeof spec !== 'object' || spec === null) throw new LbamacError(`${where}: expected a format object, got ${JSON.stringify(spec)}`);
+  for (const key of Object.keys(spec)) {
+    if (!['exp', 'man', 'bias', 'subnormals', 'specials', 'overflow'].includes(key)) {
+      throw new LbamacError(`${where}: unknown field "${key}"; allowed: exp, man, bias, subnormals, specials, overflow`);
+    }
+  }
+  const exp = checkInt('exp', spec.exp, LIMITS.exp.min, LIMITS.exp.max, where);
+  const man = checkInt('man', spec.man, LIMITS.man.min, LIMITS.man.max, where);
+  const bias = spec.bias === undefined ? 2 ** (exp - 1) - 1 : checkInt('bias', spec.bias, LIMITS.bias.min, LIMITS.bias.max, where);
+  const subnormals = spec.subnormals ?? true;
+  if (typeof subnormals !== 'boolean') throw new LbamacError(`${where}: subnormals = ${JSON.stringify(subnormals)} is not allowed; expected true or false`);
+  const specials = spec.specials ?? 'ieee';
+  if (!['ieee', 'fn', 'none'].includes(specials)) {
+    throw new LbamacError(`${where}: specials = ${JSON.stringify(specials)} is not allowed; expected "ieee", "fn" or "none"`);
+  }
+  if (specials === 'ieee' && man < 1) {
+    throw new LbamacError(`${where}: specials = "ieee" needs man >= 1 (NaN and inf must differ), got man = ${man}; use "fn" or "none"`);
+  }
+  const overflow = spec.overflow ?? (specials === 'ieee' ? 'inf' : 'saturate');
+  if (!['inf', 'saturate'].includes(overflow)) {
+    throw new LbamacError(`${where}: overflow = ${JSON.stringify(overflow)} is not allowed; expected "inf" or "saturate"`);
+  }
+  if (overflow === 'inf' && specials !== 'ieee') {
+    throw new LbamacError(`${where}: overflow = "inf" needs specials = "ieee" (the format has no infinity), got specials = "${specials}"`);
+  }
+
+  const signBit = 2 ** (exp + man);
+  const hidden = 2 ** man;
+  const allOnesField = 2 ** exp - 1;
+  // The largest finite magnitude code sits just below the first special code (or is all ones).
+  const maxFiniteMag = specials === 'ieee' ? allOnesField * hidden - 1 : specials === 'fn' ? signBit - 2 : signBit - 1;
+  const maxField = Math.floor(maxFiniteMag / hidden);
+  const resolved = { exp, man, bias, subnormals, specials, overflow };
+  return Object.freeze({
+    ...resolved,
+    name: formatName(resolved),
+    width: 1 + exp + man,
+    signBit,
+    hidden,
+    emin: 1 - bias,
+    maxFiniteMag,
+    emax: maxField - bias,
+    maxSig: hidden + (maxFiniteMag % hidden),
+    infCode: specials === 'ieee' ? allOnesField * hidden : -1,
+    nanCode: specials === 'ieee' ? allOnesField * hidden + hidden / 2 : specials === 'fn' ? signBit - 1 : -1,
+  });
+}
+
+type Resolved = Required<FormatSpec>;
+
+function formatName(f: Resolved): string {
+  for (const [name, spec] of Object.entries(NAMED)) {
+    if (sameResolved(f, resolveDefaults(spec))) return name;
+  }
+  const parts = [`e${f.exp}m${f.man}`];
+  if (f.bias !== 2 ** (f.exp - 1) - 1) parts.push(f.bias < 0 ? `bn${-f.bias}` : `b${f.bias}`);
+  if (!f.subnormals) parts.push('ftz');
+  if (f.specials !== 'ieee') parts.push(f.specials);
+  else if (f.exp === 4 && f.man === 3) parts.push('ieee'); // plain "e4m3" names OCP E4M3FN
+  const defaultOverflow = f.specials === 'ieee' ? 'inf' : 'saturate';
+  if (f.overflow !== defaultOverflow) parts.push(f.overflow === 'saturate' ? 'sat' : 'inf');
+  return parts.join('_');
+}
+
+function resolveDefaults(s: FormatSpec): Resolved {
+  const specials = s.specials ?? 'ieee';
+  return {
+    exp: s.exp,
+    man: s.man,
+    bias: s.bias ?? 2 ** (s.exp - 1) - 1,
+    subnormals: s.subnormals ?? true,
+    specials,
+    overflow: s.overflow ?? (specials === 'ieee' ? 'inf' : 'saturate'),
+  };
+}
+
+function sameResolved(a: Resolved, b: Resolved): boolean {
+  return a.exp === b.exp && a.man === b.man && a.bias === b.bias && a.subnormals === b.subnormals && a.specials === b.specials && a.overflow === b.overflow;
+}
+
+export function sameFormat(a: Format, b: Format): boolean {
+  return sameResolved(a, b);
+}
+
+const NAME_RE = /^e(\d+)m(\d+)((?:_[a-z0-9]+)*)$/;
+
+/** Parses a named format or an `eXmY[_bN|_bnN][_ftz][_fn|_none|_ieee][_sat|_inf]` string. */
+export function parseFormatName(text: string, where = 'format'): Format {
+  const named = NAMED[text];
+  if (named) return makeFormat(named, where);
+  const m = NAME_RE.exec(text);
+  if (!m) {
+    throw new LbamacError(`${where}: "${text}" is not a format; expected one of ${NAMED_FORMATS.join(', ')} or eXmY (e.g. e4m7, e4m7_b10_ftz_none)`);
+  }
+  const spec: FormatSpec = { exp: Number(m[1]), man: Number(m[2]) };
+  for (const suffix of (m[3] ?? '').split('_').filter(Boolean)) {
+    const bias = /^b(n?)(\d+)$/.exec(suffix);
+    if (bias) spec.bias = (bias[1] ? -1 : 1) * Number(bias[2]);
+    else if (suffix === 'ftz') spec.subnormals = false;
+    else if (suffix === 'fn' || suffix === 'none' || suffix === 'ieee') spec.specials = suffix;
+    else if (suffix === 'sat') spec.overflow = 'saturate';
+    else if (suffix === 'inf') spec.overflow = 'inf';
+    else throw new LbamacError(`${where}: unknown suffix "_${suffix}" in "${text}"; allowed: _bN, _bnN, _ftz, _fn, _none, _ieee, _sat, _inf`);
+  }
+  return makeFormat(spec, where);
+}
+
+/** A format as it appears in a config: a name string or a FormatSpec object. */
+export type FormatInput = string | FormatSpec;
+
+export function toFormat(input: FormatInput, where = 'format'): Format {
+  return typeof input === 'string' ? parseFormatName(input, where) : makeFormat(input, where);
+}
+
+/** The resolved fields only, for JSON output and manifests. */
+export function formatSpecOf(f: Format): Required<FormatSpec> {
+  return { exp: f.exp, man: f.man, bias: f.bias, subnormals: f.subnormals, specials: f.specials, overflow: f.overflow };
+}

@@ -1,0 +1,60 @@
+// Reader for the Berkeley TestFloat vectors in shared/testfloat (see its README): hex operands,
+// the expected result and the IEEE exception flags, one case a line.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import type { RoundingMode } from '../core/format.js';
+
+export type TestFloatType = 'f16' | 'f32';
+export type TestFloatOp = 'add' | 'mul' | 'mulAdd';
+
+export const TESTFLOAT_MODES: Record<RoundingMode, string> = { rne: 'rnear_even', rtz: 'rminMag', rna: 'rnear_maxMag' };
+
+/** IEEE flag bits as TestFloat writes them. */
+export const TF_INEXACT = 1;
+export const TF_UNDERFLOW = 2;
+export const TF_OVERFLOW = 4;
+export const TF_INVALID = 16;
+
+export interface TestFloatVectors {
+  /** Operand count: 2 for add and mul, 3 for mulAdd. */
+  arity: number;
+  /** Per case: the operands, the expected result, then the flags. */
+  cases: Uint32Array;
+  count: number;
+}
+
+/** The shared/ folder beside the project checkout, or $LBAMAC_SHARED. */
+export function testFloatDir(): string {
+  if (process.env.LBAMAC_SHARED) return join(process.env.LBAMAC_SHARED, 'testfloat');
+  const here = dirname(fileURLToPath(import.meta.url));
+  // Works from the source tree (golden/) and from the build (dist/golden/).
+  for (const up of ['../..', '../../..']) {
+    const dir = resolve(here, up, 'shared', 'testfloat');
+    try {
+      readFileSync(join(dir, 'README.md'));
+      return dir;
+    } catch {
+      // try the next candidate
+    }
+  }
+  throw new Error('TestFloat vectors not found: set LBAMAC_SHARED to the shared/ folder');
+}
+
+export function loadTestFloat(type: TestFloatType, op: TestFloatOp, mode: RoundingMode, limit = Infinity): TestFloatVectors {
+  const file = join(testFloatDir(), `${type}_${op}_${TESTFLOAT_MODES[mode]}.tv.gz`);
+  const lines = gunzipSync(readFileSync(file)).toString('latin1').split('\n');
+  const arity = op === 'mulAdd' ? 3 : 2;
+  const stride = arity + 2;
+  const count = Math.min(limit, lines.length);
+  const cases = new Uint32Array(count * stride);
+  let n = 0;
+  for (let i = 0; i < lines.length && n < count; i++) {
+    const fields = lines[i]!.trim().split(/\s+/);
+    if (fields.length !== stride) continue;
+    for (let f = 0; f < stride; f++) cases[n * stride + f] = parseInt(fields[f]!, 16);
+    n++;
+  }
+  return { arity, cases: cases.subarray(0, n * stride), count: n };
+}
