@@ -35,6 +35,7 @@ const NAN = 3;
 // 2^0 .. 2^64 for shifts expressed as multiplications and divisions.
 const P2 = new Float64Array(65).map((_, i) => 2 ** i);
 const TWO32 = 4294967296;
+const TWO31 = 2147483648;
 
 function bitLength(x: number): number {
   return x < TWO32 ? 32 - Math.clz32(x) : 64 - Math.clz32(Math.floor(x / TWO32));
@@ -107,12 +108,21 @@ function roundPack(f: Format, mode: Rounding, sign: number, sig: number, q: numb
     n = 0;
     inexact = true;
   } else {
-    const unit = P2[shift]!;
-    n = Math.floor(sig / unit);
-    const rem = sig - n * unit;
-    const half = unit * 0.5;
+    let rem: number;
+    let half: number;
+    if (sig < TWO31 && shift < 32) {
+      // Small significands (every format up to fp16 products): plain 32-bit shifts and masks.
+      n = sig >>> shift;
+      rem = sig & ((1 << shift) - 1);
+      half = 1 << (shift - 1);
+    } else {
+      const unit = P2[shift]!;
+      n = Math.floor(sig / unit);
+      rem = sig - n * unit;
+      half = unit * 0.5;
+    }
     inexact = rem !== 0 || sticky;
-    const up = mode === RNE ? rem > half || (rem === half && (sticky || n % 2 === 1)) : mode === RNA ? rem >= half : false;
+    const up = mode === RNE ? rem > half || (rem === half && (sticky || (n & 1) === 1)) : mode === RNA ? rem >= half : false;
     if (up) {
       n += 1;
       if (n === 2 * f.hidden) {
