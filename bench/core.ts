@@ -1,70 +1,108 @@
-// Core throughput: rounded multiply-adds per second against a plain float64 multiply-add loop.
+// Core throughput: rounded multiply-adds per second, one thread, against a plain float64
+// multiply-add loop over the same data in the same worker (so the ratio is meaningful).
 import { add, fma, fromFloat64, mul, RNE, RTZ, type Rounding, toFloat64 } from '../core/arith.js';
 import { type Format, parseFormatName } from '../core/format.js';
+import { MacKernel } from '../core/mac.js';
 import { measure, type Rate } from './measure.js';
 
 const N = 1 << 16;
+/** Dot-product length: the accumulator restarts every K terms, as in a GEMM. */
+export const BENCH_K = 256;
+/** Inputs: a normal distribution with this standard deviation, quantized into the input format. */
+export const BENCH_SIGMA = 0.25;
 
 function randomCodes(f: Format, seed: number): Uint32Array {
-  // Values of a unit normal distribution quantized into f: what an accelerator multiplies.
   let s = seed >>> 0;
   const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
   const out = new Uint32Array(N);
-  for (let i = 0; i < N; i++) out[i] = fromFloat64(Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand()), f, RNE);
+  for (let i = 0; i < N; i++) out[i] = fromFloat64(BENCH_SIGMA * Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand()), f, RNE);
   return out;
 }
 
 interface Case {
   label: string;
-  a: Format;
-  w: Format;
-  product: Format | null;
-  acc: Format;
+  a: string;
+  w: string;
+  product: string | null;
+  acc: string;
   mode: Rounding;
 }
 
-const CASES: Case[] = [
-  { label: 'fp32 fused (a*b+acc, one rounding)', a: parseFormatName('fp32'), w: parseFormatName('fp32'), product: null, acc: parseFormatName('fp32'), mode: RNE },
-  { label: 'e4m3 x e4m3 -> e5m10 product, e4m7 b10 accumulator, rtz', a: parseFormatName('e4m3'), w: parseFormatName('e4m3'), product: parseFormatName('e5m10'), acc: parseFormatName('e4m7_b10'), mode: RTZ },
+export const CORE_CASES: Case[] = [
+  { label: 'e4m3 x e4m3 -> e5m10 product, e4m7 b10 accumulator, rtz', a: 'e4m3', w: 'e4m3', product: 'fp16', acc: 'e4m7_b10', mode: RTZ },
+  { label: 'e4m3 x e4m3 fused (exact product), e4m7 b10 accumulator, rne', a: 'e4m3', w: 'e4m3', product: null, acc: 'e4m7_b10', mode: RNE },
+  { label: 'fp32 fused (a*b+acc, one rounding)', a: 'fp32', w: 'fp32', product: null, acc: 'fp32', mode: RNE },
 ];
-
-/** The float64 baseline: one top-level monomorphic loop, the fastest plain JS can do. */
-function float64Loop(A: Float64Array, B: Float64Array, ops: number): number {
-  let acc = 0;
-  for (let i = 0; i < ops; i++) {
-    const j = i & (N - 1);
-    if (j === 0) acc = 0;
-    acc += A[j]! * B[j]!;
-  }
-  return acc;
-}
 
 export interface CoreBenchRow {
   label: string;
-  core: Rate;
+  /** Whether the configuration takes MacKernel's table/float64 path. */
+  fastPath: boolean;
+  kernel: Rate;
+  generic: Rate;
   float64: Rate;
+  /** kernel / float64 */
   ratio: number;
 }
 
-export function benchCore(): CoreBenchRow[] {
-  return CASES.map((c) => {
-    const A = randomCodes(c.a, 1);
-    const B = randomCodes(c.w, 2);
-    const Af = Float64Array.from(A, (x) => toFloat64(x, c.a));
-    const Bf = Float64Array.from(B, (x) => toFloat64(x, c.w));
-    const core = (ops: number) => {
-      let acc = 0;
-      for (let i = 0; i < ops; i++) {
-        const j = i & (N - 1);
-        // Restart the sum every N terms so it stays in range, as a tiled GEMM would.
-        if (j === 0) acc = 0;
-        if (c.product === null) acc = fma(c.a, A[j]!, c.w, B[j]!, c.acc, acc, c.acc, c.mode);
-        else acc = add(c.acc, acc, c.product, mul(c.a, A[j]!, c.w, B[j]!, c.product, c.mode), c.acc, c.mode);
+/** The float64 baseline: one monomorphic loop, the fastest plain JS can do. */
+function float64Loop(A: Float64Array, B: Float64Array, ops: number): number {
+  let acc = 0;
+  let sum = 0;
+  for (let i = 0; i < ops; i++) {
+    const j = i & (N - 1);
+    if (j % BENCH_K === 0) {
+      sum += acc;
+      acc = 0;
+    }
+    acc += A[j]! * B[j]!;
+  }
+  return sum + acc;
+}
+
+/** Runs one case; bench/run.ts gives each case a fresh worker so no JIT state is shared. */
+export function benchCoreCase(index: number): CoreBenchRow {
+  const spec = CORE_CASES[index]!;
+  const c = { a: parseFormatName(spec.a), w: parseFormatName(spec.w), product: spec.product === null ? null : parseFormatName(spec.product), acc: parseFormatName(spec.acc), mode: spec.mode };
+  const A = randomCodes(c.a, 1);
+  const B = randomCodes(c.w, 2);
+  const Af = Float64Array.from(A, (x) => toFloat64(x, c.a));
+  const Bf = Float64Array.from(B, (x) => toFloat64(x, c.w));
+  const generic = (ops: number) => {
+    let acc = 0;
+    let sum = 0;
+    for (let i = 0; i < ops; i++) {
+      const j = i & (N - 1);
+      if (j % BENCH_K === 0) {
+        sum += acc;
+        acc = 0;
       }
-      return acc;
-    };
-    const float64 = (ops: number) => float64Loop(Af, Bf, ops);
-    const [coreRate, f64Rate] = measure([{ name: 'core', run: core }, { name: 'float64', run: float64 }], 4_000_000);
-    return { label: c.label, core: coreRate!, float64: f64Rate!, ratio: coreRate!.opsPerSecond / f64Rate!.opsPerSecond };
-  });
+      if (c.product === null) acc = fma(c.a, A[j]!, c.w, B[j]!, c.acc, acc, c.acc, c.mode);
+      else acc = add(c.acc, acc, c.product, mul(c.a, A[j]!, c.w, B[j]!, c.product, c.mode), c.acc, c.mode);
+    }
+    return sum + acc;
+  };
+  const kernel = new MacKernel({ a: c.a, w: c.w, product: c.product, acc: c.acc, modeProduct: c.mode, modeAcc: c.mode });
+  const compiled = (ops: number) => {
+    let acc = 0;
+    let sum = 0;
+    for (let i = 0; i < ops; i++) {
+      const j = i & (N - 1);
+      if (j % BENCH_K === 0) {
+        sum += acc;
+        acc = 0;
+      }
+      acc = kernel.step(acc, A[j]!, B[j]!);
+    }
+    return sum + acc;
+  };
+  const [kernelRate, genericRate, f64Rate] = measure(
+    [
+      { name: 'MacKernel', run: compiled },
+      { name: 'generic ops', run: generic },
+      { name: 'float64', run: (ops) => float64Loop(Af, Bf, ops) },
+    ],
+    4_000_000,
+  );
+  return { label: spec.label, fastPath: kernel.fast, kernel: kernelRate!, generic: genericRate!, float64: f64Rate!, ratio: kernelRate!.opsPerSecond / f64Rate!.opsPerSecond };
 }

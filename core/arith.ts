@@ -344,6 +344,12 @@ export function isZeroCode(code: number, f: Format): boolean {
   return uCls === ZERO;
 }
 
+/** True for a finite code (zeros included). */
+export function isFiniteCode(code: number, f: Format): boolean {
+  unpack(f, code);
+  return uCls === FINITE || uCls === ZERO;
+}
+
 /** True for a finite nonzero code. */
 export function isFiniteNonzeroCode(code: number, f: Format): boolean {
   unpack(f, code);

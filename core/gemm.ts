@@ -1,7 +1,8 @@
 // D = A·B + C with the fast core, term by term exactly as SPEC section 3 orders it.
-import { add, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteNonzeroCode, mul, roundingCode, status, type Rounding } from './arith.js';
-import { addEvents, type EventCounts, zeroEvents } from './events.js';
+import { add, EV_INVALID, EV_OVERFLOW, EV_ZERO, isFiniteCode, isFiniteNonzeroCode, roundingCode, status, type Rounding } from './arith.js';
+import { type EventCounts, zeroEvents } from './events.js';
 import type { Format } from './format.js';
+import { EVI, MacKernel } from './mac.js';
 import { compress24 } from './sparse.js';
 import type { ArrayConfig } from '../config/resolve.js';
 
@@ -13,12 +14,12 @@ export interface GemmResult {
 }
 
 /** The terms of one output column: which A element (k, or -1 for padding) meets which weight code. */
-interface Terms {
+export interface Terms {
   aIndex: Int32Array;
   weight: Float64Array;
 }
 
-function denseTerms(B: readonly (readonly number[])[], j: number): Terms {
+export function denseTerms(B: readonly (readonly number[])[], j: number): Terms {
   const K = B.length;
   const aIndex = new Int32Array(K);
   const weight = new Float64Array(K);
@@ -29,7 +30,8 @@ function denseTerms(B: readonly (readonly number[])[], j: number): Terms {
   return { aIndex, weight };
 }
 
-function sparseTerms(B: readonly (readonly number[])[], w: Format, cols: number): Terms[] {
+/** The 2:4 terms: per group, its two slots in ascending order (SPEC section 4). */
+export function sparseTerms(B: readonly (readonly number[])[], w: Format, cols: number): Terms[] {
   const s = compress24(B, w, cols);
   const K = B.length;
   return Array.from({ length: cols }, (_, j) => {
@@ -47,82 +49,83 @@ function sparseTerms(B: readonly (readonly number[])[], w: Format, cols: number)
   });
 }
 
-interface Plan {
-  a: Format;
-  w: Format;
-  product: Format | null;
-  acc: Format;
-  total: Format;
-  modeProduct: Rounding;
-  modeAcc: Rounding;
-  modeTotal: Rounding;
-  chunk: number;
-}
+/** Everything one output's accumulation needs, built once per GEMM. */
+export class Accumulation {
+  readonly mac: MacKernel;
+  private readonly total: Format;
+  private readonly modeTotal: Rounding;
+  private readonly chunk: number;
 
-function countAccumulation(flags: number, ev: EventCounts): void {
-  if (flags & EV_OVERFLOW) ev.accOverflow++;
-  if (flags & EV_ZERO) ev.accUnderflow++;
-  if (flags & EV_INVALID) ev.nan++;
-}
-
-function dot(p: Plan, aRow: readonly number[], t: Terms, c: number, ev: EventCounts): number {
-  const chunked = p.chunk > 0;
-  let acc = chunked ? 0 : c;
-  let total = c;
-  const n = t.aIndex.length;
-  for (let i = 0; i < n; i++) {
-    const k = t.aIndex[i]!;
-    const a = k < 0 ? 0 : aRow[k]!;
-    const w = t.weight[i]!;
-    if (p.product === null) {
-      const out = fma(p.a, a, p.w, w, p.acc, acc, p.acc, p.modeAcc);
-      countAccumulation(status.flags, ev);
-      // A fused term is nonzero exactly when both factors are finite and nonzero.
-      if (out === acc && isFiniteNonzeroCode(a, p.a) && isFiniteNonzeroCode(w, p.w) && isFiniteOrZero(acc, p.acc)) ev.swamping++;
-      acc = out;
-    } else {
-      const prod = mul(p.a, a, p.w, w, p.product, p.modeProduct);
-      const f = status.flags;
-      if (f & EV_OVERFLOW) ev.productOverflow++;
-      if (f & EV_TINY) ev.productUnderflow++;
-      if (f & EV_INVALID) ev.nan++;
-      acc = accumulateTerm(p.acc, acc, p.product, prod, p.modeAcc, ev);
-    }
-    if (chunked && ((i + 1) % p.chunk === 0 || i === n - 1)) {
-      total = accumulateTerm(p.total, total, p.acc, acc, p.modeTotal, ev);
-      acc = 0;
-    }
+  constructor(private readonly cfg: ArrayConfig) {
+    this.mac = new MacKernel({
+      a: cfg.a,
+      w: cfg.w,
+      product: cfg.product,
+      acc: cfg.acc,
+      modeProduct: roundingCode(cfg.rounding.product),
+      modeAcc: roundingCode(cfg.rounding.acc),
+    });
+    this.total = cfg.total;
+    this.modeTotal = roundingCode(cfg.rounding.total);
+    this.chunk = cfg.chunk ?? 0;
   }
-  return chunked ? total : acc;
+
+  /** total ← total + chunk accumulator, in the chunk-total format; counts its events. */
+  addChunk(total: number, chunkAcc: number): number {
+    const out = add(this.total, total, this.cfg.acc, chunkAcc, this.total, this.modeTotal);
+    const f = status.flags;
+    const ev = this.mac.events;
+    if (f & EV_OVERFLOW) ev[EVI.accOverflow]!++;
+    if (f & EV_ZERO) ev[EVI.accUnderflow]!++;
+    if (f & EV_INVALID) ev[EVI.nan]!++;
+    if (out === total && isFiniteNonzeroCode(chunkAcc, this.cfg.acc) && isFiniteCode(total, this.total)) ev[EVI.swamping]!++;
+    return out;
+  }
+
+  /** One output: C (or +0), then every term in order; events land in mac.events. */
+  dot(aRow: readonly number[], t: Terms, c: number): number {
+    const mac = this.mac;
+    const n = t.aIndex.length;
+    if (this.chunk === 0) {
+      let acc = c;
+      for (let i = 0; i < n; i++) {
+        const k = t.aIndex[i]!;
+        acc = mac.step(acc, k < 0 ? 0 : aRow[k]!, t.weight[i]!);
+      }
+      return acc;
+    }
+    let acc = 0;
+    let total = c;
+    for (let i = 0; i < n; i++) {
+      const k = t.aIndex[i]!;
+      acc = mac.step(acc, k < 0 ? 0 : aRow[k]!, t.weight[i]!);
+      if ((i + 1) % this.chunk === 0 || i === n - 1) {
+        total = this.addChunk(total, acc);
+        acc = 0;
+      }
+    }
+    return total;
+  }
 }
 
-function isFiniteOrZero(code: number, f: Format): boolean {
-  return isFiniteNonzeroCode(code, f) || code % f.signBit === 0;
-}
-
-/** acc + addend into acc's format; swamping: a finite nonzero addend left a finite acc unchanged. */
-function accumulateTerm(fa: Format, acc: number, fp: Format, addend: number, mode: Rounding, ev: EventCounts): number {
-  const out = add(fa, acc, fp, addend, fa, mode);
-  countAccumulation(status.flags, ev);
-  if (out === acc && isFiniteNonzeroCode(addend, fp) && isFiniteOrZero(acc, fa)) ev.swamping++;
+function takeEvents(ev: Float64Array): EventCounts {
+  const out: EventCounts = {
+    productOverflow: ev[EVI.productOverflow]!,
+    productUnderflow: ev[EVI.productUnderflow]!,
+    accOverflow: ev[EVI.accOverflow]!,
+    accUnderflow: ev[EVI.accUnderflow]!,
+    swamping: ev[EVI.swamping]!,
+    nan: ev[EVI.nan]!,
+  };
+  ev.fill(0);
   return out;
 }
 
 export function coreGemm(cfg: ArrayConfig, A: readonly (readonly number[])[], B: readonly (readonly number[])[], C?: readonly (readonly number[])[]): GemmResult {
   const M = A.length;
   const N = B.length > 0 ? B[0]!.length : (C?.[0]?.length ?? 0);
-  const plan: Plan = {
-    a: cfg.a,
-    w: cfg.w,
-    product: cfg.product,
-    acc: cfg.acc,
-    total: cfg.total,
-    modeProduct: roundingCode(cfg.rounding.product),
-    modeAcc: roundingCode(cfg.rounding.acc),
-    modeTotal: roundingCode(cfg.rounding.total),
-    chunk: cfg.chunk ?? 0,
-  };
   const columns = cfg.sparsity === '2:4' ? sparseTerms(B, cfg.w, N) : Array.from({ length: N }, (_, j) => denseTerms(B, j));
+  const acc = new Accumulation(cfg);
   const events = zeroEvents();
   const D: number[][] = [];
   const perOutput: EventCounts[][] = [];
@@ -130,10 +133,10 @@ export function coreGemm(cfg: ArrayConfig, A: readonly (readonly number[])[], B:
     const dRow: number[] = [];
     const eRow: EventCounts[] = [];
     for (let j = 0; j < N; j++) {
-      const ev = zeroEvents();
-      dRow.push(dot(plan, A[i]!, columns[j]!, C ? C[i]![j]! : 0, ev));
+      dRow.push(acc.dot(A[i]!, columns[j]!, C ? C[i]![j]! : 0));
+      const ev = takeEvents(acc.mac.events);
       eRow.push(ev);
-      addEvents(events, ev);
+      for (const k of Object.keys(ev) as (keyof EventCounts)[]) events[k] += ev[k];
     }
     D.push(dRow);
     perOutput.push(eRow);

@@ -1,0 +1,190 @@
+// One multiply-accumulate step, compiled for one configuration: the hot loop of the GEMM engine,
+// the cycle simulator and the sweeps.
+//
+// For small formats (the case the project exists for: fp8 inputs, 16-bit products, 12-bit
+// accumulators) the step avoids the generic unpack/round path:
+//   - products come from a table indexed by the pair of input codes (code and flags), or, when
+//     the product is exact, from the product of two decoded float64 values (exact: <= 48 bits);
+//   - acc + product is formed in float64, which is exact whenever the configuration's exponent
+//     span fits 53 bits (checked once, here);
+//   - that exact sum is rounded into the accumulator format with integer operations on its bit
+//     pattern, when it lies in the accumulator's normal range away from overflow.
+// Everything else (zeros, subnormals, overflow, inf, NaN, wide formats) takes the generic core,
+// so the result and events are the core's, bit for bit; test/core/mac.test.ts checks that.
+import { add, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, mul, RNE, RTZ, type Rounding, status, toFloat64 } from './arith.js';
+import type { Format } from './format.js';
+
+/** Indices of the event counters in MacKernel.events (the order of core/events.ts). */
+export const EVI = { productOverflow: 0, productUnderflow: 1, accOverflow: 2, accUnderflow: 3, swamping: 4, nan: 5 } as const;
+
+export interface MacSpec {
+  a: Format;
+  w: Format;
+  /** null: the product is exact (fused multiply-add). */
+  product: Format | null;
+  acc: Format;
+  modeProduct: Rounding;
+  modeAcc: Rounding;
+}
+
+const TABLE_WIDTH = 16; // decode tables up to 64K entries
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+
+function valueTable(f: Format): Float64Array | null {
+  if (f.width > TABLE_WIDTH) return null;
+  const t = new Float64Array(2 ** f.width);
+  for (let c = 0; c < t.length; c++) t[c] = toFloat64(c, f);
+  return t;
+}
+
+/** Lowest and highest bit positions any finite value of f can occupy. */
+function bitSpan(f: Format): { lsb: number; msb: number } {
+  return { lsb: f.emin - f.man, msb: f.emax };
+}
+
+export class MacKernel {
+  /** Event counters, indexed by EVI; the caller reads and resets them. */
+  readonly events = new Float64Array(6);
+  private readonly aVal: Float64Array | null;
+  private readonly wVal: Float64Array | null;
+  private readonly accVal: Float64Array | null;
+  private readonly prodVal: Float64Array | null;
+  /** Rounded product code and flags per (a, w) pair: code | flags << 24. */
+  private readonly prodTable: Uint32Array | null;
+  private readonly wShift: number;
+  /** True when acc + product, both finite, is always exact in float64. */
+  private readonly exactSum: boolean;
+  /** Accumulator constants for rounding a float64 bit pattern. */
+  private readonly dropHi: number;
+  private readonly eLo: number;
+  private readonly eHi: number;
+
+  constructor(readonly spec: MacSpec) {
+    const { a, w, product, acc } = spec;
+    this.aVal = valueTable(a);
+    this.wVal = valueTable(w);
+    this.accVal = valueTable(acc);
+    this.prodVal = product === null ? null : valueTable(product);
+    this.wShift = w.width;
+    this.prodTable = product !== null && a.width + w.width <= TABLE_WIDTH && product.width <= TABLE_WIDTH ? this.buildProductTable(product) : null;
+    const pa = bitSpan(a), pw = bitSpan(w), pacc = bitSpan(acc);
+    const prodSpan = product === null ? { lsb: pa.lsb + pw.lsb, msb: pa.msb + pw.msb + 1 } : bitSpan(product);
+    const lsb = Math.min(prodSpan.lsb, pacc.lsb);
+    const msb = Math.max(prodSpan.msb, pacc.msb) + 1;
+    // Exact in float64: the span fits 53 bits and every bit position is a normal double's.
+    this.exactSum = msb - lsb <= 52 && lsb >= -1022 && msb <= 1023;
+    this.dropHi = 20 - acc.man;
+    this.eLo = acc.emin;
+    this.eHi = acc.emax; // exclusive: a carry out of emax - 1 still lands on a finite value
+    const fast = (this.fast = this.exactSum && this.accVal !== null && acc.man <= 20 && this.aVal !== null && this.wVal !== null && (product === null || (this.prodTable !== null && this.prodVal !== null)));
+    this.step = fast ? (product === null ? this.stepFusedFast : this.stepRoundedFast) : product === null ? this.stepFusedGeneric : this.stepRoundedGeneric;
+  }
+
+  /** True when this configuration takes the table and float64 path. */
+  readonly fast: boolean;
+
+  /** acc ← acc + a·w in the accumulator format (SPEC section 3, one term); counts events. */
+  readonly step: (acc: number, a: number, w: number) => number;
+
+  private buildProductTable(product: Format): Uint32Array {
+    const { a, w, modeProduct } = this.spec;
+    const t = new Uint32Array(2 ** (a.width + w.width));
+    for (let x = 0; x < 2 ** a.width; x++) {
+      for (let y = 0; y < 2 ** w.width; y++) {
+        const code = mul(a, x, w, y, product, modeProduct);
+        t[(x << w.width) | y] = code | (status.flags << 24);
+      }
+    }
+    return t;
+  }
+
+  private countProduct(flags: number): void {
+    if (flags & EV_OVERFLOW) this.events[EVI.productOverflow]!++;
+    if (flags & EV_TINY) this.events[EVI.productUnderflow]!++;
+    if (flags & EV_INVALID) this.events[EVI.nan]!++;
+  }
+
+  private countAcc(flags: number): void {
+    if (flags & EV_OVERFLOW) this.events[EVI.accOverflow]!++;
+    if (flags & EV_ZERO) this.events[EVI.accUnderflow]!++;
+    if (flags & EV_INVALID) this.events[EVI.nan]!++;
+  }
+
+  /**
+   * Rounds an exact finite float64 sum into the accumulator format when it is a normal number
+   * below the top binade; returns -1 when the generic path must decide.
+   */
+  private roundFast(s: number): number {
+    F64[0] = s;
+    const hi = U32[1]!;
+    const e = ((hi >>> 20) & 0x7ff) - 1023;
+    if (e < this.eLo || e >= this.eHi) return -1;
+    const acc = this.spec.acc;
+    const drop = this.dropHi;
+    const mant = hi & 0xfffff;
+    let mag = (e + acc.bias) * acc.hidden + (mant >>> drop);
+    const mode = this.spec.modeAcc;
+    if (mode !== RTZ) {
+      // The dropped part: the low `drop` bits of the high word, then the whole low word.
+      const lo = U32[0]!;
+      let up: boolean;
+      if (drop === 0) {
+        up = mode === RNE ? lo > 0x80000000 || (lo === 0x80000000 && (mag & 1) === 1) : lo >= 0x80000000;
+      } else {
+        const rem = mant & ((1 << drop) - 1);
+        const half = 1 << (drop - 1);
+        up = mode === RNE ? rem > half || (rem === half && (lo !== 0 || (mag & 1) === 1)) : rem >= half;
+      }
+      // A carry out of the mantissa moves into the exponent field: still the right code.
+      if (up) mag += 1;
+    }
+    return hi >>> 31 === 1 ? acc.signBit + mag : mag;
+  }
+
+  private stepRoundedFast = (acc: number, a: number, w: number): number => {
+    const t = this.prodTable![(a << this.wShift) | w]!;
+    const p = t & 0xffffff;
+    const pflags = t >>> 24;
+    if (pflags !== 0) this.countProduct(pflags);
+    const pv = this.prodVal![p]!;
+    const out = this.roundFast(this.accVal![acc]! + pv);
+    if (out < 0) return this.addGeneric(acc, p);
+    if (out === acc && pv !== 0) this.events[EVI.swamping]!++;
+    return out;
+  };
+
+  private stepFusedFast = (acc: number, a: number, w: number): number => {
+    const pv = this.aVal![a]! * this.wVal![w]!;
+    const out = this.roundFast(this.accVal![acc]! + pv);
+    if (out < 0) return this.fmaGeneric(acc, a, w);
+    if (out === acc && pv !== 0) this.events[EVI.swamping]!++;
+    return out;
+  };
+
+  private stepRoundedGeneric = (acc: number, a: number, w: number): number => {
+    const { a: fa, w: fw, product, modeProduct } = this.spec;
+    const p = mul(fa, a, fw, w, product!, modeProduct);
+    if (status.flags !== 0) this.countProduct(status.flags);
+    return this.addGeneric(acc, p);
+  };
+
+  private stepFusedGeneric = (acc: number, a: number, w: number): number => this.fmaGeneric(acc, a, w);
+
+  private addGeneric(acc: number, p: number): number {
+    const { acc: fa, product, modeAcc } = this.spec;
+    const out = add(fa, acc, product!, p, fa, modeAcc);
+    this.countAcc(status.flags);
+    if (out === acc && isFiniteNonzeroCode(p, product!) && isFiniteCode(acc, fa)) this.events[EVI.swamping]!++;
+    return out;
+  }
+
+  private fmaGeneric(acc: number, a: number, w: number): number {
+    const { a: fa, w: fw, acc: facc, modeAcc } = this.spec;
+    const out = fma(fa, a, fw, w, facc, acc, facc, modeAcc);
+    this.countAcc(status.flags);
+    // A fused term is nonzero exactly when both factors are finite and nonzero.
+    if (out === acc && isFiniteNonzeroCode(a, fa) && isFiniteNonzeroCode(w, fw) && isFiniteCode(acc, facc)) this.events[EVI.swamping]!++;
+    return out;
+  }
+}
