@@ -134,7 +134,7 @@ function roundPack(f: Format, mode: Rounding, sign: number, sig: number, q: numb
   let flags = inexact ? EV_INEXACT : 0;
   if (n === 0 || e < f.emin) {
     // Rounded to zero, or (subnormals off) below the smallest normal after rounding: flush.
-    status.flags = flags | EV_TINY | EV_ZERO;
+    status.flags = flags | EV_INEXACT | EV_TINY | EV_ZERO;
     return signed(f, sign, 0);
   }
   if (n < f.hidden) {
