@@ -17,7 +17,7 @@ $(BUILD): $(STAMP_DEPS) $(SOURCES)
 
 build: $(BUILD)
 
-# Verilator and Icarus Verilog come from Debian's packages (installed when missing and root).
+# Verilator, Icarus Verilog and Chromium come from Debian's packages (installed when missing, as root).
 tools:
 	bash scripts/ensure-tools.sh
 

@@ -1,6 +1,6 @@
 // From a parsed config to the resolved ArrayConfig every engine uses.
 import { LbamacError } from '../core/errors.js';
-import { type Format, type RoundingMode, toFormat } from '../core/format.js';
+import { type Format, type FormatInput, type RoundingMode, toFormat } from '../core/format.js';
 import { configSchema, type ConfigInput } from './schema.js';
 import { describeZodError } from './zod-errors.js';
 
@@ -19,6 +19,8 @@ export interface ArrayConfig {
   /** Chunk size in terms, or null for plain accumulation. */
   chunk: number | null;
   sparsity: 'dense' | '2:4';
+  /** PE pipeline registers (timing only, never the result); absent means none. */
+  pipeline?: { multiplier: 0 | 1 };
 }
 
 /** The format D (and C) is stored in: the chunk-total format when chunked, else the accumulator's. */
@@ -41,13 +43,24 @@ export function resolveConfig(raw: unknown, where = 'config'): ArrayConfig {
     dataflow: c.dataflow,
     a: toFormat(c.a, `${where}.a`),
     w: toFormat(c.w, `${where}.w`),
-    product: c.product === 'exact' ? null : toFormat(c.product, `${where}.product`),
+    product: c.product === 'exact' ? null : productFormat(c.product, `${where}.product`),
     acc,
     total: c.total === undefined ? acc : toFormat(c.total, `${where}.total`),
     rounding: { input: c.rounding.input, product: c.rounding.product, acc: c.rounding.acc, total: c.rounding.total ?? c.rounding.acc },
     chunk: c.chunk ?? null,
     sparsity: c.sparsity,
+    pipeline: { multiplier: c.pipeline.multiplier },
   };
+}
+
+/** Like toFormat, but a bad name also reminds that "exact" is allowed here. */
+function productFormat(input: FormatInput, where: string): Format {
+  try {
+    return toFormat(input, where);
+  } catch (e) {
+    if (e instanceof LbamacError && typeof input === 'string') throw new LbamacError(`${e.message}, or "exact" for a fused multiply-add`);
+    throw e;
+  }
 }
 
 export type { ConfigInput };

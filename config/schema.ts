@@ -42,6 +42,16 @@ export const configSchema = z
       .describe('rounding mode of each step'),
     chunk: z.number().int().min(1).max(1 << 20).optional().describe('chunked accumulation: chunk size in terms'),
     sparsity: z.enum(['dense', '2:4']).default('dense').describe('2:4: B is 2:4 structured-sparse along K'),
+    pipeline: z
+      .object({
+        multiplier: z
+          .union([z.literal(0), z.literal(1)])
+          .default(0)
+          .describe('1: a register after the multiplier (needs a product format); each PE result comes one cycle later'),
+      })
+      .strict()
+      .prefault({})
+      .describe('optional pipeline registers of the PE (the cycle simulator and the generated RTL; results do not change)'),
   })
   .strict();
 

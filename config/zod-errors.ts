@@ -1,7 +1,13 @@
-// Turns a zod error into one message that names the field, the bad value and what is allowed.
-import type { z } from 'zod';
+// Turns a zod error into one message per problem that names the field, the bad value and what is
+// allowed. zod's own texts ("Invalid input") do not say what a union accepts nor which keys an
+// object allows, so those are read off the schema itself.
+import { z } from 'zod';
+import { configSchema } from './schema.js';
 
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+type Issue = z.core.$ZodIssue;
+type Path = readonly PropertyKey[];
+
+function valueAt(raw: unknown, path: Path): unknown {
   let v: unknown = raw;
   for (const key of path) {
     if (v === null || typeof v !== 'object') return undefined;
@@ -10,13 +16,85 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-export function describeZodError(error: z.ZodError, raw: unknown, where: string): string {
-  const lines = error.issues.map((issue) => {
-    const field = [where, ...issue.path.map(String)].join('.');
-    if (issue.code === 'unrecognized_keys') return `${field}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    const value = valueAt(raw, issue.path);
-    const got = value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
-    return `${field}: ${issue.message} (${got})`;
-  });
-  return lines.join('\n');
+/** The schema without optional/default/prefault wrappers. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodPrefault) s = s.unwrap() as z.ZodType;
+  return s;
+}
+
+/** The schema that validates the value at `path`; through a union it follows the object branch. */
+function schemaAt(schema: z.ZodType, path: Path): z.ZodType | undefined {
+  let s: z.ZodType | undefined = unwrap(schema);
+  for (const key of path) {
+    const object = objectBranch(s);
+    if (object === undefined || typeof key !== 'string') return undefined;
+    const next: z.ZodType | undefined = (object.shape as Record<string, z.ZodType>)[key];
+    s = next === undefined ? undefined : unwrap(next);
+  }
+  return s;
+}
+
+function objectBranch(s: z.ZodType | undefined): z.ZodObject | undefined {
+  if (s instanceof z.ZodUnion) return (s.options as z.ZodType[]).map(unwrap).find((o) => o instanceof z.ZodObject);
+  return s instanceof z.ZodObject ? s : undefined;
+}
+
+/** What a schema accepts, in words. */
+function expectation(schema: z.ZodType): string {
+  const s = unwrap(schema);
+  if (s instanceof z.ZodUnion) return (s.options as z.ZodType[]).map(expectation).join(', or ');
+  if (s instanceof z.ZodLiteral) return [...s.values].map((v) => JSON.stringify(v)).join(' or ');
+  if (s instanceof z.ZodEnum) return `one of ${s.options.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (s instanceof z.ZodObject) return `an object with keys ${Object.keys(s.shape).join(', ')}`;
+  if (s instanceof z.ZodString) return s.description ?? 'a string';
+  if (s instanceof z.ZodNumber) return s.format === 'safeint' ? 'an integer' : 'a number';
+  if (s instanceof z.ZodBoolean) return 'true or false';
+  return s.description ?? 'a different value';
+}
+
+function got(value: unknown): string {
+  return value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+}
+
+/** A union branch "fits" when the value has its type, so its inner issues are the useful ones. */
+function fittingBranch(issue: Extract<Issue, { code: 'invalid_union' }>): Issue[] | undefined {
+  const failsAtRoot = (i: Issue): boolean =>
+    i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value' || (i.code === 'invalid_union' && fittingBranch(i) === undefined));
+  return issue.errors.find((branch) => !branch.some(failsAtRoot));
+}
+
+function describeIssue(issue: Issue, path: Path, raw: unknown, where: string, schema: z.ZodType): string[] {
+  const field = [where, ...path.map(String)].join('.');
+  const value = valueAt(raw, path);
+  const expected = (): string => {
+    const s = schemaAt(schema, path);
+    return s === undefined ? issue.message : `expected ${expectation(s)}`;
+  };
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const s = objectBranch(schemaAt(schema, path));
+      const allowed = s ? `; allowed keys: ${Object.keys(s.shape).join(', ')}` : '';
+      return [`${field}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${allowed}`];
+    }
+    case 'invalid_union': {
+      const branch = fittingBranch(issue);
+      if (branch) return branch.flatMap((i) => describeIssue(i, [...path, ...i.path], raw, where, schema));
+      return [`${field}: ${expected()} (${got(value)})`];
+    }
+    case 'invalid_type':
+    case 'invalid_value':
+      return [`${field}: ${expected()} (${got(value)})`];
+    case 'too_small':
+      return [`${field}: must be ${issue.inclusive ? '>=' : '>'} ${issue.minimum} (${got(value)})`];
+    case 'too_big':
+      return [`${field}: must be ${issue.inclusive ? '<=' : '<'} ${issue.maximum} (${got(value)})`];
+    default:
+      return [`${field}: ${issue.message} (${got(value)})`];
+  }
+}
+
+/** `schema` is the one that produced `error` (the config schema unless told). */
+export function describeZodError(error: z.ZodError, raw: unknown, where: string, schema: z.ZodType = configSchema): string {
+  return error.issues.flatMap((issue) => describeIssue(issue, issue.path, raw, where, schema)).join('\n');
 }

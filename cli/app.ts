@@ -1,0 +1,59 @@
+// The command line: yargs wiring and the error policy. A user error (LbamacError, bad usage)
+// prints one "lbamac: …" message and exits 1; anything else is a bug: stack trace, exit 2.
+import yargs from 'yargs';
+import { LbamacError } from '../core/errors.js';
+import { formatsCommand } from './commands/formats.js';
+import { gemmCommand } from './commands/gemm.js';
+import { schemaCommand } from './commands/schema.js';
+import { messages, PROGRAM } from './messages.js';
+import { packageVersion } from './package.js';
+
+/** Bad options or arguments, with the usage text of the command concerned. */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly usage: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs the CLI on argv (without node and the script) and returns the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const parser = yargs(argv)
+    .scriptName(PROGRAM)
+    .usage(messages.usage)
+    .command(formatsCommand)
+    .command(gemmCommand)
+    .command(schemaCommand)
+    .demandCommand(1, messages.needCommand)
+    .strict()
+    .recommendCommands()
+    .version(packageVersion())
+    .alias('help', 'h')
+    .epilogue(messages.epilogue)
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    // Exit codes are ours to set: yargs must neither exit nor print errors itself.
+    .exitProcess(false)
+    .fail((message, err, y) => {
+      if (err) throw err;
+      let usage = '';
+      y.showHelp((text) => (usage = text));
+      throw new UsageError(message, usage);
+    });
+  try {
+    await parser.parseAsync();
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(messages.usageError(err.usage, err.message) + '\n');
+      return 1;
+    }
+    if (err instanceof LbamacError) {
+      process.stderr.write(messages.userError(err.message) + '\n');
+      return 1;
+    }
+    process.stderr.write(messages.internalError(err instanceof Error ? (err.stack ?? err.message) : String(err)) + '\n');
+    return 2;
+  }
+}

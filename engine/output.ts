@@ -1,0 +1,43 @@
+// The JSON an engine run produces: D as bit patterns (the contract's result) plus their values
+// (for reading), the event counts and the output format, so the file stands on its own.
+import { toFloat64 } from '../core/arith.js';
+import { hexCode } from '../core/describe.js';
+import type { EventCounts } from '../core/events.js';
+import { type FormatSpec, formatSpecOf } from '../core/format.js';
+import { type ArrayConfig, outputFormat } from '../config/resolve.js';
+import type { EngineResult } from './index.js';
+
+export type OutputValue = number | 'nan' | 'inf' | '-inf';
+
+export interface GemmOutput {
+  engine: string;
+  /** The format of D: its canonical name and resolved fields. */
+  format: { name: string } & Required<FormatSpec>;
+  /** Clock cycles of the run, or null for engines that do not model time. */
+  cycles: number | null;
+  events: EventCounts;
+  /** "0x" + hex, zero-padded to the format's width. */
+  D: string[][];
+  /** The value of each D code as a float64. Exact for man <= 23, except that a bias far from the
+   *  default can put values beyond float64's range; D is the authoritative result. */
+  values: OutputValue[][];
+}
+
+export function toGemmOutput(engine: string, cfg: ArrayConfig, result: EngineResult): GemmOutput {
+  const f = outputFormat(cfg);
+  return {
+    engine,
+    format: { name: f.name, ...formatSpecOf(f) },
+    cycles: result.cycles ?? null,
+    events: result.events,
+    D: result.D.map((row) => row.map((code) => hexCode(code, f))),
+    values: result.D.map((row) => row.map((code) => valueOf(toFloat64(code, f)))),
+  };
+}
+
+function valueOf(x: number): OutputValue {
+  if (Number.isNaN(x)) return 'nan';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  return x;
+}

@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { lbamac } from './run.js';
+
+describe('cli: formats', function () {
+  this.timeout(30_000); // each case spawns node
+  it('without an argument shows the named formats plus e4m7 and e5m10', () => {
+    const r = lbamac('formats');
+    expect(r.status).to.equal(0);
+    const firstColumn = r.stdout.trim().split('\n').slice(1).map((line) => line.split(/\s+/)[0]);
+    expect(firstColumn).to.deep.equal(['fp32', 'fp16', 'bf16', 'e5m2', 'e4m3', 'e4m7', 'e5m10']);
+    expect(r.stdout).to.match(/^e4m3\s+e4m3\s+8\s+7\s+fn\s+saturate\s+448\s/m);
+  });
+
+  it('e4m3: largest finite 448 = 1.75·2^8, fn NaN codes, no inf', () => {
+    const r = lbamac('formats', 'e4m3');
+    expect(r.status).to.equal(0);
+    expect(r.stdout).to.match(/largest finite\s+448 = 1\.75·2\^8 {2}\(0x7e\)/);
+    expect(r.stdout).to.match(/smallest subnormal\s+0\.001953125 = 2\^-9/);
+    expect(r.stdout).to.match(/^inf\s+none$/m);
+    expect(r.stdout).to.match(/^NaN\s+0x7f, 0xff \(canonical 0x7f\)$/m);
+    expect(r.stdout).to.match(/precision\s+4 bits/);
+  });
+
+  it('fp16 --json gives exact values and codes', () => {
+    const r = lbamac('formats', 'fp16', '--json');
+    expect(r.status).to.equal(0);
+    const d = JSON.parse(r.stdout);
+    expect(d.name).to.equal('fp16');
+    expect(d.largestFinite).to.deep.equal({ decimal: '65504', significand: '1.9990234375', exp2: 15 });
+    expect(d.smallestSubnormal.decimal).to.equal('5.9604644775390625e-8');
+    expect(d.codes.inf).to.equal('0x7c00');
+    expect(d.codes.nan).to.equal('0x7e00');
+  });
+
+  it('accepts a JSON format object and names it canonically', () => {
+    const r = lbamac('formats', '{"exp":4,"man":7,"bias":10}');
+    expect(r.status).to.equal(0);
+    expect(r.stdout).to.match(/^name\s+e4m7_b10$/m);
+    expect(r.stdout).to.match(/largest finite\s+31\.875 = 1\.9921875·2\^4/);
+  });
+
+  it('a bad format is a user error (exit 1) that names it', () => {
+    for (const [arg, expected] of [
+      ['fp8', /"fp8" is not a format/],
+      ['e9m3', /exp = 9 is not allowed/],
+      ['{"exp":4,', /not valid JSON/],
+    ] as const) {
+      const r = lbamac('formats', arg);
+      expect(r.status, arg).to.equal(1);
+      expect(r.stderr).to.match(/^lbamac: format: /);
+      expect(r.stderr).to.match(expected);
+    }
+  });
+});

@@ -1,0 +1,30 @@
+// Runs the CLI from its sources in a child process, as a user would, and captures the outcome.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function lbamac(...args: string[]): Run {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'cli', 'main.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A fresh directory holding the given files (objects are written as JSON, strings verbatim). */
+export function fixture(files: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lbamac-cli-'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
+  return dir;
+}
+
+export function filesIn(dir: string): string[] {
+  return readdirSync(dir).sort();
+}

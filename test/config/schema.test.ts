@@ -1,0 +1,40 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfig } from '../../config/resolve.js';
+import { configJsonSchemaText } from '../../engine/config-schema.js';
+import { ROOT } from '../cli/run.js';
+
+const BASE = { a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: { exp: 4, man: 7, bias: 10 } };
+
+describe('config: JSON Schema and error messages', () => {
+  it('schema/config.schema.json is up to date (run npm run build to regenerate)', () => {
+    expect(readFileSync(join(ROOT, 'schema', 'config.schema.json'), 'utf8')).to.equal(configJsonSchemaText());
+  });
+
+  it('the schema describes the input: required formats, defaults, no unknown keys', () => {
+    const schema = JSON.parse(configJsonSchemaText());
+    expect(schema).to.include({ $id: 'urn:lbamac:config', title: 'lbamac array configuration', additionalProperties: false });
+    expect(schema.required).to.deep.equal(['a', 'w', 'product', 'acc']);
+    expect(schema.properties.rows).to.include({ default: 4, minimum: 1 });
+  });
+
+  const cases: [string, unknown, RegExp][] = [
+    ['an unknown key', { ...BASE, colums: 4 }, /^config: unknown key "colums"; allowed keys: rows, cols, dataflow/],
+    ['an unknown key in a format', { ...BASE, acc: { exp: 4, man: 7, bais: 10 } }, /^config\.acc: unknown key "bais"; allowed keys: exp, man, bias/],
+    ['rows: 0', { ...BASE, rows: 0 }, /^config\.rows: must be >= 1 \(got 0\)$/],
+    ['a fractional chunk', { ...BASE, chunk: 2.5 }, /^config\.chunk: expected an integer \(got 2\.5\)$/],
+    ['a bad format name', { ...BASE, a: 'fp8' }, /^config\.a: "fp8" is not a format; expected one of fp32, fp16, bf16, e5m2, e4m3 or eXmY/],
+    ['a format of the wrong type', { ...BASE, w: 8 }, /^config\.w: expected a named format .*, or an object with keys exp, man, bias, subnormals, specials, overflow \(got 8\)$/],
+    ['a missing format', { a: 'e4m3', w: 'e4m3', acc: 'fp16' }, /^config\.product: expected "exact", or a named format .* \(missing\)$/],
+    ['a missing exponent width', { ...BASE, acc: { man: 7 } }, /^config\.acc\.exp: expected an integer \(missing\)$/],
+    ['overflow inf with specials fn', { ...BASE, acc: { exp: 4, man: 3, specials: 'fn', overflow: 'inf' } }, /^config\.acc: overflow = "inf" needs specials = "ieee"/],
+    ['a bad rounding mode', { ...BASE, rounding: { acc: 'rn' } }, /^config\.rounding\.acc: expected one of "rne", "rna", "rtz" \(got "rn"\)$/],
+    ['total without chunk', { ...BASE, total: 'fp16' }, /^config\.total is set but chunk is not/],
+  ];
+  for (const [name, raw, message] of cases) {
+    it(`rejects ${name}, naming field and value`, () => {
+      expect(() => resolveConfig(raw)).to.throw(message).with.property('name', 'LbamacError');
+    });
+  }
+});
