@@ -1,15 +1,15 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './run.js';
+import { tempDir } from '../support/tmp.js';
 
 describe('bin/lbamac', function () {
   this.timeout(30_000);
   it('without a build, says to run make build / npm run build', () => {
     // A copy of the launcher in a package with no dist/.
-    const pkg = mkdtempSync(join(tmpdir(), 'lbamac-bin-'));
+    const pkg = tempDir('bin');
     mkdirSync(join(pkg, 'bin'));
     writeFileSync(join(pkg, 'package.json'), '{"type":"module"}');
     copyFileSync(join(ROOT, 'bin', 'lbamac'), join(pkg, 'bin', 'lbamac'));

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../cli/io.js';
+import { tempDir } from '../support/tmp.js';
 
 describe('cli/io writeFileAtomic', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lbamac-io-'));
+  const dir = tempDir('io');
 
   it('creates parent directories and replaces an existing file, leaving no temp file', async () => {
     const path = join(dir, 'a', 'b', 'out.json');

@@ -1,9 +1,9 @@
 // Runs the CLI from its sources in a child process, as a user would, and captures the outcome.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../support/tmp.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -20,7 +20,7 @@ export function lbamac(...args: string[]): Run {
 
 /** A fresh directory holding the given files (objects are written as JSON, strings verbatim). */
 export function fixture(files: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lbamac-cli-'));
+  const dir = tempDir('cli');
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
   return dir;
 }
