@@ -1,0 +1,178 @@
+// The shared round-and-pack stage (SPEC section 2, steps 1-6): an exact magnitude given as a
+// significand, a sticky bit and the exponent of the significand's top bit becomes a code of the
+// target format, with the event flags of core/arith.ts's roundPack.
+import { EV_INEXACT, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO } from '../../core/arith.js';
+import type { Format, RoundingMode } from '../../core/format.js';
+import { Body, makeModule, type VModule } from '../back/module.js';
+import { bit, bitsFor, hex, lit, slice, slit, zeros, zext } from '../back/verilog.js';
+import { clzModule } from './clz.js';
+import { describeFormat, MODE_TEXT } from './operand.js';
+
+/** Flag bits of the `flags` outputs, the same as core/arith.ts's EV_* constants. */
+export const FLAG_BITS = { inexact: EV_INEXACT, overflow: EV_OVERFLOW, tiny: EV_TINY, zero: EV_ZERO, invalid: EV_INVALID } as const;
+export const FLAGS_WIDTH = 5;
+
+/** The code an overflow rounds to (magnitude): inf where the format and mode allow, else the largest finite. */
+export function overflowMagnitude(f: Format, mode: RoundingMode): number {
+  return f.overflow === 'inf' && mode !== 'rtz' ? f.infCode : f.maxFiniteMag;
+}
+
+/**
+ * lbamac_round_w<W>_x<X>_to_<format>_<mode>.
+ *
+ * Ports: sign; sig[W-1:0] (the magnitude's significand, nonzero, any number of leading zeros);
+ * sticky (nonzero bits below sig[0] were dropped; callers set it only when the rounding position
+ * lies inside sig, which holds when the leading one of sig is at least M+1 bits above sig[0]);
+ * exp_top (signed, X bits: the exponent of sig[W-1] in the target format's bias, i.e. the value is
+ * sig * 2^(exp_top - bias - (W-1))). Outputs code and flags[4:0] (bit 4, invalid, is always 0 here).
+ */
+export function roundModule(o: Format, mode: RoundingMode, sigWidth: number, expWidth: number): VModule {
+  const E = o.exp;
+  const M = o.man;
+  const W = sigWidth;
+  const WI = Math.max(W, M + 2); // the rounder needs M+1 result bits and the round bit
+  const LW = bitsFor(WI);
+  const XI = Math.max(expWidth, LW + 1, E + 2) + 2; // internal exponent width, never wraps
+  const maxField = Math.floor(o.maxFiniteMag / o.hidden);
+  const maxFrac = o.maxFiniteMag % o.hidden;
+  const deps: VModule[] = [];
+  const b = new Body();
+
+  // 1. Normalize.
+  let sig = 'sig';
+  if (WI > W) {
+    b.comment(`Widen to M+2 = ${M + 2} bits (result bits and round bit); the value is unchanged.`);
+    b.wire(WI, 'sig_wide', `{sig, ${zeros(WI - W)}}`);
+    sig = 'sig_wide';
+  }
+  const clz = clzModule(WI);
+  deps.push(clz);
+  b.blank().comment('1. Normalize: shift the leading one to the top; exp_lead is its exponent (biased).');
+  b.wire(LW, 'lead_zeros');
+  b.instance(clz.name, 'clz', [['value', sig], ['count', 'lead_zeros']]);
+  b.wire(WI, 'norm', `${sig} << lead_zeros`);
+  const expTopWide = XI === expWidth ? 'exp_top' : `{{${XI - expWidth}{exp_top[${expWidth - 1}]}}, exp_top}`;
+  b.swire(XI, 'exp_lead', `$signed(${expTopWide}) - $signed(${zext('lead_zeros', LW, XI)})`);
+
+  // 2. Below the normal range: subnormals stay at exponent 1 (shift right), or flush after rounding.
+  // kept: the M+1 bits that become the significand; round_bit: the next one; the rest is sticky.
+  const one = slit(XI, 1);
+  let expBase: string;
+  if (o.subnormals) {
+    const SW = bitsFor(M + 2);
+    const D = WI + M + 2;
+    b.blank().comment(
+      '2. Subnormal result: below exponent 1 the significand shifts right onto exponent 1.',
+      `   Shifting by M+2 = ${M + 2} or more leaves only sticky bits, so the shift saturates there.`,
+    );
+    b.wire(1, 'below_normal', `exp_lead < ${one}`);
+    b.swire(XI, 'denorm_amount', `${one} - exp_lead`);
+    b.wire(SW, 'denorm_shift', `~below_normal ? ${lit(SW, 0)} : (denorm_amount > ${slit(XI, M + 2)}) ? ${lit(SW, M + 2)} : ${slice('denorm_amount', XI, SW - 1, 0)}`);
+    b.wire(D, 'denorm', `{norm, ${zeros(M + 2)}} >> denorm_shift`);
+    b.blank().comment(`3. Round: kept = ${M + 1} significand bits, then the round bit; everything below is sticky.`);
+    b.wire(M + 1, 'kept', slice('denorm', D, D - 1, D - M - 1));
+    b.wire(1, 'round_bit', `denorm[${WI}]`);
+    b.wire(1, 'sticky_all', `(|denorm[${WI - 1}:0]) | sticky`);
+    b.swire(XI, 'exp_base', `below_normal ? ${one} : exp_lead`);
+    expBase = 'exp_base';
+  } else {
+    b.blank().comment(
+      '2. Subnormals off: round at M bits below the leading one whatever the exponent;',
+      '   a result still below exponent 1 after rounding flushes to zero (step 5).',
+    );
+    b.blank().comment(`3. Round: kept = ${M + 1} significand bits, then the round bit; everything below is sticky.`);
+    b.wire(M + 1, 'kept', slice('norm', WI, WI - 1, WI - M - 1));
+    b.wire(1, 'round_bit', `norm[${WI - M - 2}]`);
+    b.wire(1, 'sticky_all', WI > M + 2 ? `(|${slice('norm', WI, WI - M - 3, 0)}) | sticky` : 'sticky');
+    expBase = 'exp_lead';
+  }
+  b.wire(1, 'inexact', 'round_bit | sticky_all');
+
+  let rounded: string;
+  let roundedWidth: number;
+  let expRes: string;
+  let normalBit: string | null; // the significand's hidden bit after rounding (subnormals on)
+  if (mode === 'rtz') {
+    b.comment('rtz truncates: the kept bits are the result.');
+    rounded = 'kept';
+    roundedWidth = M + 1;
+    expRes = expBase;
+    normalBit = o.subnormals ? bit('kept', M + 1, M) : null;
+  } else {
+    const rule = mode === 'rne' ? `round_bit & (sticky_all | ${bit('kept', M + 1, 0)})` : 'round_bit';
+    b.wire(1, 'round_up', rule, mode === 'rne' ? 'above half, or a tie with an odd kept value' : 'half or above (ties away from zero)');
+    b.wire(M + 2, 'rounded', `{1'b0, kept} + ${zext('round_up', 1, M + 2)}`);
+    b.comment(
+      `Rounding 1.1...1 up carries into 10.0...0: the significand becomes 1.0...0 one exponent higher;`,
+      'its mantissa bits are zero either way. (A subnormal rounding up to 1.0 becomes the smallest normal.)',
+    );
+    b.wire(1, 'carry', `rounded[${M + 1}]`);
+    b.swire(XI, 'exp_res', `${expBase} + $signed(${zext('carry', 1, XI)})`);
+    rounded = 'rounded';
+    roundedWidth = M + 2;
+    expRes = 'exp_res';
+    normalBit = o.subnormals ? `rounded[${M}] | carry` : null;
+  }
+
+  // 4. Classify.
+  b.blank().comment('4. Classify the rounded result.');
+  if (o.subnormals) {
+    b.wire(1, 'is_normal', normalBit!, 'hidden bit set: exponent field exp_res');
+    b.wire(1, 'is_zero', `(${rounded} == ${lit(roundedWidth, 0)})`, 'rounded to zero');
+    b.wire(1, 'is_tiny', '~is_normal', 'subnormal or zero');
+  } else {
+    b.wire(1, 'is_zero', `(${rounded} == ${lit(roundedWidth, 0)}) | (${expRes} < ${one})`, 'flush: below the smallest normal after rounding');
+    b.wire(1, 'is_tiny', 'is_zero');
+  }
+  const fieldMax = slit(XI, maxField);
+  const bigger = maxFrac === o.hidden - 1 || M === 0
+    ? `(${expRes} > ${fieldMax})`
+    : `(${expRes} > ${fieldMax}) | ((${expRes} == ${fieldMax}) & (${slice(rounded, roundedWidth, M - 1, 0)} > ${hex(M, maxFrac)}))`;
+  b.wire(1, 'is_overflow', bigger, `above the largest finite value, ${o.name} ${hex(o.width - 1, o.maxFiniteMag)}`);
+
+  // 5. Pack.
+  const ovf = overflowMagnitude(o, mode);
+  const ovfText =
+    o.overflow === 'inf' && mode !== 'rtz'
+      ? 'overflow gives inf'
+      : o.overflow === 'inf'
+        ? 'rtz: overflow gives the largest finite magnitude, not inf'
+        : 'saturate: overflow gives the largest finite magnitude';
+  b.blank().comment(`5. Pack. ${ovfText[0]!.toUpperCase()}${ovfText.slice(1)}.`);
+  const fieldExpr = o.subnormals ? `is_normal ? ${slice(expRes, XI, E - 1, 0)} : ${lit(E, 0)}` : slice(expRes, XI, E - 1, 0);
+  b.wire(E, 'field', fieldExpr);
+  const finite = M > 0 ? `{sign, field, ${slice(rounded, roundedWidth, M - 1, 0)}}` : '{sign, field}';
+  b.line(`assign code = is_zero     ? {sign, ${lit(E + M, 0)}}`);
+  b.line(`            : is_overflow ? {sign, ${hex(E + M, ovf)}}`);
+  b.line(`            : ${finite};`);
+  b.comment('A nonzero value that packs as zero or overflows is inexact whatever the rounding bits say.');
+  b.line(`assign flags = {1'b0, is_zero, is_tiny, is_overflow, inexact | is_overflow | is_zero};  // invalid, zero, tiny, overflow, inexact`);
+
+  return makeModule({
+    kind: 'round',
+    nameParts: [`w${W}`, `x${expWidth}`, 'to', o.name, mode],
+    summary: [
+      'Round-and-pack stage (SPEC section 2): rounds the magnitude sig * 2^(exp_top - bias - (W-1)),',
+      'plus a nonzero fraction below sig[0] when sticky is set, once into the target format.',
+      'sig must be nonzero; the operators mux their special results (zeros, inf, NaN) around this stage.',
+      'flags: bit 0 inexact, 1 overflow, 2 tiny (subnormal or zero result), 3 zero, 4 invalid (always 0 here).',
+    ],
+    config: [
+      ['output', describeFormat(o)],
+      ['rounding', MODE_TEXT[mode]],
+      ['sig width', String(W)],
+      ['exp_top width', `${expWidth} (signed)`],
+    ],
+    source: 'rtl-gen/lib/round.ts',
+    ports: [
+      { dir: 'input', name: 'sign', width: 1 },
+      { dir: 'input', name: 'sig', width: W, comment: 'nonzero; leading zeros allowed' },
+      { dir: 'input', name: 'sticky', width: 1, comment: 'a nonzero fraction below sig[0] was dropped' },
+      { dir: 'input', name: 'exp_top', width: expWidth, signed: true, comment: 'exponent of sig[W-1], biased like the output' },
+      { dir: 'output', name: 'code', width: o.width },
+      { dir: 'output', name: 'flags', width: 5, comment: 'invalid, zero, tiny, overflow, inexact' },
+    ],
+    body: b,
+    deps,
+  });
+}

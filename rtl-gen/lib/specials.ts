@@ -1,0 +1,26 @@
+// Special results shared by the operators: NaN and infinity codes, and the output multiplexer.
+import type { Format } from '../../core/format.js';
+import type { Body } from '../back/module.js';
+
+/** The codes special results take in f (SPEC section 2, "Specials"). */
+export function specialCodes(f: Format): { nan: number; infMag: number } {
+  return {
+    // The canonical NaN, or the largest positive finite value where the format has no NaN.
+    nan: f.nanCode >= 0 ? f.nanCode : f.maxFiniteMag,
+    // An exact infinity stays infinite where the format has inf, else saturates.
+    infMag: f.infCode >= 0 ? f.infCode : f.maxFiniteMag,
+  };
+}
+
+/** `assign out = c0 ? v0 : c1 ? v1 : ... : otherwise;` laid out one arm a line. */
+export function emitMux(b: Body, out: string, arms: [string, string][], otherwise: string): void {
+  if (arms.length === 0) {
+    b.line(`assign ${out} = ${otherwise};`);
+    return;
+  }
+  const cw = Math.max(...arms.map(([c]) => c.length));
+  const lead = `assign ${out} = `;
+  const cont = ' '.repeat(lead.length - 2) + ': ';
+  arms.forEach(([c, v], i) => b.line(`${i === 0 ? lead : cont}${c.padEnd(cw)} ? ${v}`));
+  b.line(`${cont}${otherwise};`);
+}

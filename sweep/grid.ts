@@ -1,0 +1,169 @@
+// From a sweep config to its points: every block's grid expanded in a fixed order, each point
+// resolved (so a bad combination fails before any work) and named by its content hash.
+import { readFileSync } from 'node:fs';
+import { LbamacError } from '../core/errors.js';
+import { type FormatInput, type FormatSpec } from '../core/format.js';
+import { presetConfig } from '../config/presets.js';
+import { type ArrayConfig, resolveConfig } from '../config/resolve.js';
+import type { WorkloadSpec } from '../workloads/schema.js';
+import { canonicalConfig, type CanonicalConfig, pointId, sha256, stableStringify } from './canonical.js';
+import { type AccGrid, type BlockConfig, type SweepConfig, sweepSchema } from './schema.js';
+
+export interface PointSpec {
+  /** Content hash of config and workload (canonical.ts). */
+  id: string;
+  /** Position in the expanded sweep: what --shard slices by. */
+  index: number;
+  block: string;
+  role: 'grid' | 'baseline';
+  config: CanonicalConfig;
+  workload: WorkloadSpec;
+}
+
+export interface Sweep {
+  config: SweepConfig;
+  /** Hash of the canonical sweep config: shards of one sweep share it. */
+  hash: string;
+  points: PointSpec[];
+}
+
+/** Validates raw JSON into a SweepConfig; errors name the field. */
+export function parseSweep(raw: unknown, where = 'sweep'): SweepConfig {
+  const r = sweepSchema.safeParse(raw);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `${where}${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${i.message}`);
+    throw new LbamacError(lines.join('\n'));
+  }
+  const names = new Set<string>();
+  for (const w of r.data.workloads) {
+    if (names.has(w.name)) throw new LbamacError(`${where}.workloads: the name "${w.name}" is used twice`);
+    names.add(w.name);
+  }
+  r.data.blocks.forEach((b, i) => {
+    for (const n of b.workloads ?? []) {
+      if (!names.has(n)) throw new LbamacError(`${where}.blocks[${i}].workloads: no workload is named "${n}"; there are ${[...names].join(', ')}`);
+    }
+  });
+  return r.data;
+}
+
+export function loadSweepFile(path: string): SweepConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new LbamacError(`cannot read the sweep config ${path}: ${(err as Error).message}`);
+  }
+  return parseSweep(raw, path);
+}
+
+function ints(v: number | number[] | { from: number; to: number; step: number }): number[] {
+  if (typeof v === 'number') return [v];
+  if (Array.isArray(v)) return v;
+  const out: number[] = [];
+  for (let x = v.from; v.from <= v.to ? x <= v.to : x >= v.to; x += v.from <= v.to ? v.step : -v.step) out.push(x);
+  return out;
+}
+
+function list<T>(v: T | T[] | undefined): (T | undefined)[] {
+  return v === undefined ? [undefined] : Array.isArray(v) ? v : [v];
+}
+
+/** Accumulator formats of a block, in grid order (exp, bias, subnormals, specials, overflow, then man innermost). */
+function accFormats(acc: BlockConfig['acc']): FormatInput[] | null {
+  if (acc === undefined) return null;
+  const out: FormatInput[] = [];
+  for (const entry of Array.isArray(acc) ? acc : [acc]) {
+    if (typeof entry === 'string') {
+      out.push(entry);
+      continue;
+    }
+    const g: AccGrid = entry;
+    for (const exp of ints(g.exp))
+      for (const bias of list(g.bias))
+        for (const subnormals of list(g.subnormals))
+          for (const specials of list(g.specials))
+            for (const overflow of list(g.overflow))
+              for (const man of ints(g.man)) {
+                const f: FormatSpec = { exp, man };
+                if (bias !== undefined && bias !== null) f.bias = bias;
+                if (subnormals !== undefined) f.subnormals = subnormals;
+                if (specials !== undefined) f.specials = specials;
+                if (overflow !== undefined) f.overflow = overflow;
+                out.push(f);
+              }
+  }
+  return out;
+}
+
+type RawConfig = Record<string, unknown> & { rounding?: Record<string, unknown> };
+
+function baseConfig(b: BlockConfig): RawConfig {
+  const preset = b.preset ? (presetConfig(b.preset) as RawConfig) : {};
+  const over = (b.config ?? {}) as RawConfig;
+  return { ...preset, ...over, rounding: { ...(preset.rounding ?? {}), ...(over.rounding ?? {}) } };
+}
+
+function describePoint(c: RawConfig): string {
+  return stableStringify(c);
+}
+
+/** Every point of the sweep, deduplicated by id (the first occurrence keeps its place). */
+export function expandSweep(config: SweepConfig): Sweep {
+  const points: PointSpec[] = [];
+  const seen = new Set<string>();
+  config.blocks.forEach((b, bi) => {
+    const base = baseConfig(b);
+    const workloads = config.workloads.filter((w) => !b.workloads || b.workloads.includes(w.name));
+    const accs = accFormats(b.acc) ?? [base.acc as FormatInput];
+    for (const workload of workloads)
+      for (const inputs of list(b.inputs))
+        for (const product of list(b.product))
+          for (const productRounding of list(b.productRounding))
+            for (const sparsity of list(b.sparsity))
+              for (const chunk of list(b.chunk))
+                for (const rounding of list(b.rounding))
+                  for (const acc of accs) {
+                    const raw: RawConfig = { ...base, acc, rounding: { ...base.rounding } };
+                    if (inputs) Object.assign(raw, inputs);
+                    if (product !== undefined) raw.product = product;
+                    if (productRounding !== undefined) raw.rounding!.product = productRounding;
+                    if (sparsity !== undefined) raw.sparsity = sparsity;
+                    if (chunk !== undefined) {
+                      if (chunk === null) delete raw.chunk;
+                      else raw.chunk = chunk;
+                    }
+                    if (raw.chunk === undefined) delete raw.total;
+                    if (rounding !== undefined) {
+                      raw.rounding!.acc = rounding;
+                      raw.rounding!.total = rounding;
+                    }
+                    let resolved: ArrayConfig;
+                    try {
+                      resolved = resolveConfig(raw, `blocks[${bi}] (${b.name})`);
+                    } catch (err) {
+                      throw new LbamacError(`${(err as Error).message}\nin the point ${describePoint(raw)}`);
+                    }
+                    const canonical = canonicalConfig(resolved);
+                    const id = pointId(canonical, workload);
+                    if (seen.has(id)) continue;
+                    seen.add(id);
+                    points.push({ id, index: points.length, block: b.name, role: b.role, config: canonical, workload });
+                  }
+  });
+  return { config, hash: sha256(stableStringify(config)).slice(0, 12), points };
+}
+
+/** The points of shard i of n (1-based): those whose index is i-1 modulo n. */
+export function shardPoints(points: PointSpec[], shard: { index: number; count: number } | null): PointSpec[] {
+  if (!shard) return points;
+  return points.filter((p) => p.index % shard.count === shard.index - 1);
+}
+
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new LbamacError(`--shard ${text}: expected i/N with 1 <= i <= N, e.g. --shard 2/8`);
+  return { index, count };
+}

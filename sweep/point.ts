@@ -1,0 +1,170 @@
+// One point of a sweep: its workload, prepared for its inputs (cached), run through the sweep's
+// GEMM with its accumulator configuration; error metrics against the exact reference, the event
+// counts of SPEC section 5 and, for the MLP, the classification accuracy.
+import { type EventCounts, addEvents, zeroEvents } from '../core/events.js';
+import { type ArrayConfig, resolveConfig } from '../config/resolve.js';
+import { allFinite, decode, mat, nonzeroByRow, quantize } from '../workloads/matrix.js';
+import { countCorrect, layerOutput, type PreparedMnist, type PreparedSynthetic, prepareWorkload } from '../workloads/prepare.js';
+import type { AreaResult } from './area.js';
+import type { PointSpec } from './grid.js';
+import { sweepGemm } from './gemm.js';
+import { type ErrorMetrics, errorMetrics } from './metrics.js';
+import { exactGemm } from './reference.js';
+
+export interface LayerResult {
+  name: string;
+  M: number;
+  K: number;
+  N: number;
+  terms: number;
+  events: EventCounts;
+  /** Against the exact Σ of this layer's own (quantized) inputs; null when they hold inf or NaN. */
+  metrics: ErrorMetrics | null;
+}
+
+/** Everything a sweep records about one point (one line of results.jsonl). */
+export interface PointResult {
+  id: string;
+  index: number;
+  block: string;
+  role: 'grid' | 'baseline';
+  workload: string;
+  kind: 'synthetic' | 'mnist-mlp';
+  /** The first GEMM's shape (for the MLP: the test digits × 784 × 128 layer). */
+  M: number;
+  K: number;
+  N: number;
+  a: string;
+  w: string;
+  product: string;
+  acc: string;
+  accExp: number;
+  accMan: number;
+  accBias: number;
+  accWidth: number;
+  accSubnormals: boolean;
+  accSpecials: string;
+  accOverflow: string;
+  rounding: string;
+  roundingProduct: string;
+  roundingInput: string;
+  chunk: number | null;
+  sparsity: 'dense' | '2:4';
+  /** Error of the first GEMM against its exact reference (SPEC section 6). */
+  metrics: ErrorMetrics;
+  /** Events of every GEMM of the point (SPEC section 5). */
+  events: EventCounts;
+  /** Multiply-accumulate steps with nonzero operands (zeros add nothing and are skipped). */
+  terms: number;
+  /** swamping / terms. */
+  swampingRate: number;
+  /** The MLP only: test accuracy through the array, and the two baselines on the same digits. */
+  accuracy: number | null;
+  accuracyFloat64: number | null;
+  accuracyExactAcc: number | null;
+  layers: LayerResult[];
+  refMethod: string;
+  /** Area per PE from the sweep's area provider (sweep/area.ts), or null. */
+  area: AreaResult | null;
+  /** Wall time of the point's computation, seconds (the only field that varies between runs). */
+  seconds: number;
+  config: PointSpec['config'];
+}
+
+function formatLabel(f: ArrayConfig['acc'] | null): string {
+  return f === null ? 'exact' : f.name;
+}
+
+function baseRecord(p: PointSpec, cfg: ArrayConfig): Omit<PointResult, 'metrics' | 'events' | 'terms' | 'swampingRate' | 'accuracy' | 'accuracyFloat64' | 'accuracyExactAcc' | 'layers' | 'refMethod' | 'seconds' | 'M' | 'K' | 'N'> {
+  return {
+    id: p.id,
+    index: p.index,
+    block: p.block,
+    role: p.role,
+    workload: p.workload.name,
+    kind: p.workload.kind,
+    a: cfg.a.name,
+    w: cfg.w.name,
+    product: formatLabel(cfg.product),
+    acc: cfg.acc.name,
+    accExp: cfg.acc.exp,
+    accMan: cfg.acc.man,
+    accBias: cfg.acc.bias,
+    accWidth: cfg.acc.width,
+    accSubnormals: cfg.acc.subnormals,
+    accSpecials: cfg.acc.specials,
+    accOverflow: cfg.acc.overflow,
+    rounding: cfg.rounding.acc,
+    roundingProduct: cfg.rounding.product,
+    roundingInput: cfg.rounding.input,
+    chunk: cfg.chunk,
+    sparsity: cfg.sparsity,
+    area: null,
+    config: p.config,
+  };
+}
+
+export function runPoint(p: PointSpec): PointResult {
+  const t0 = performance.now();
+  const cfg = resolveConfig(p.config, `point ${p.id}`);
+  const prep = prepareWorkload(p.workload, { a: cfg.a, w: cfg.w, inputRounding: cfg.rounding.input, sparsity: cfg.sparsity });
+  const body = prep.kind === 'synthetic' ? runSynthetic(cfg, prep) : runMnist(cfg, prep);
+  const terms = body.layers.reduce((s, l) => s + l.terms, 0);
+  const events = body.layers.reduce((e, l) => addEvents(e, l.events), zeroEvents());
+  const first = body.layers[0]!;
+  return {
+    ...baseRecord(p, cfg),
+    M: first.M,
+    K: first.K,
+    N: first.N,
+    metrics: first.metrics!,
+    events,
+    terms,
+    swampingRate: terms > 0 ? events.swamping / terms : 0,
+    accuracy: body.accuracy,
+    accuracyFloat64: body.accuracyFloat64,
+    accuracyExactAcc: body.accuracyExactAcc,
+    layers: body.layers,
+    refMethod: prep.refMethod,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+interface Body {
+  layers: LayerResult[];
+  accuracy: number | null;
+  accuracyFloat64: number | null;
+  accuracyExactAcc: number | null;
+}
+
+function runSynthetic(cfg: ArrayConfig, p: PreparedSynthetic): Body {
+  const r = sweepGemm(cfg, p.A, p.B, p.rows);
+  const { M, K, N } = p.spec;
+  return {
+    layers: [{ name: 'A·B', M, K, N, terms: r.terms, events: r.events, metrics: errorMetrics(r.D, p.ref) }],
+    accuracy: null,
+    accuracyFloat64: null,
+    accuracyExactAcc: null,
+  };
+}
+
+function runMnist(cfg: ArrayConfig, p: PreparedMnist): Body {
+  const M = p.labels.length;
+  let X = p.X;
+  let rows = p.rows;
+  let h = new Float64Array(0);
+  const layers: LayerResult[] = [];
+  p.layers.forEach((l, i) => {
+    const r = sweepGemm(cfg, X, l.B, rows);
+    let ref: Float64Array | null = p.ref;
+    if (i > 0) ref = allFinite(X) ? exactGemm(decode(X), l.Bvalues, M, l.K, l.N, rows).values : null;
+    layers.push({ name: `layer ${i + 1}`, M, K: l.K, N: l.N, terms: r.terms, events: r.events, metrics: ref ? errorMetrics(r.D, ref) : null });
+    h = layerOutput(l, r.D, M);
+    const next = p.layers[i + 1];
+    if (next) {
+      X = quantize(mat(M, l.N, h), next.sIn, cfg.a, cfg.rounding.input);
+      rows = nonzeroByRow(X);
+    }
+  });
+  return { layers, accuracy: countCorrect(h, p.labels) / M, accuracyFloat64: p.accuracyFloat64, accuracyExactAcc: p.accuracyExactAcc };
+}

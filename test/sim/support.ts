@@ -1,0 +1,124 @@
+// Seeded random configurations and jobs for the simulator tests. Every failure names the seed, so
+// `LBAMAC_SIM_SEED=<seed> npx mocha test/sim/random.test.ts` (or randomCase(seed)) replays it.
+import type { FormatSpec, RoundingMode } from '../../core/format.js';
+import { type ArrayConfig, outputFormat, resolveConfig } from '../../config/resolve.js';
+
+/** mulberry32: a small seeded PRNG. */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class Rng {
+  readonly next: () => number;
+  constructor(readonly seed: number) {
+    this.next = prng(seed);
+  }
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.next() * (hi - lo + 1));
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[Math.floor(this.next() * xs.length)]!;
+  }
+  bool(p = 0.5): boolean {
+    return this.next() < p;
+  }
+}
+
+const MODES: RoundingMode[] = ['rne', 'rna', 'rtz'];
+
+function randomFormat(rng: Rng, exp: [number, number], man: [number, number]): FormatSpec {
+  const e = rng.int(...exp);
+  const m = rng.int(...man);
+  let specials = rng.pick(['ieee', 'ieee', 'fn', 'none'] as const);
+  if (specials === 'ieee' && m === 0) specials = 'fn';
+  const overflow = specials === 'ieee' && rng.bool(0.7) ? 'inf' : 'saturate';
+  const spec: FormatSpec = { exp: e, man: m, subnormals: rng.bool(0.75), specials, overflow };
+  if (rng.bool(0.3)) spec.bias = 2 ** (e - 1) - 1 + rng.int(-3, 3);
+  return spec;
+}
+
+export interface RandomCase {
+  seed: number;
+  raw: Record<string, unknown>;
+  cfg: ArrayConfig;
+  A: number[][];
+  B: number[][];
+  C?: number[][];
+}
+
+/** Codes biased toward the corners: zeros, specials, subnormals, extremes, then uniform. */
+function randomCode(rng: Rng, width: number): number {
+  const signBit = 2 ** (width - 1);
+  const mag = signBit - 1;
+  const r = rng.next();
+  let c: number;
+  if (r < 0.12) c = 0;
+  else if (r < 0.2) c = rng.pick([mag, mag - 1, 1, 2, 3]);
+  else if (r < 0.3) c = rng.int(0, Math.min(mag, 2 ** Math.max(0, width - 5)));
+  else c = rng.int(0, mag);
+  return rng.bool() ? c + signBit : c;
+}
+
+/** A random array configuration and a job on it; shapes 1×1 to 8×8 arrays, jobs up to 2× the array. */
+export function randomCase(seed: number): RandomCase {
+  const rng = new Rng(seed);
+  const rows = rng.bool(0.2) ? 1 : rng.int(1, 8);
+  const cols = rng.bool(0.2) ? 1 : rng.int(1, 8);
+  const wide = rng.bool(0.12); // operands too wide for the product table: the generic path
+  const a = wide ? randomFormat(rng, [5, 8], [6, 12]) : randomFormat(rng, [2, 5], [0, 4]);
+  const w = randomFormat(rng, [2, 5], [0, 4]);
+  const fused = rng.bool(0.3);
+  const product = fused ? 'exact' : randomFormat(rng, [3, 8], [1, 12]);
+  const acc = randomFormat(rng, [3, 8], [1, 12]);
+  const chunked = rng.bool(0.35);
+  const raw: Record<string, unknown> = {
+    rows,
+    cols,
+    dataflow: rng.pick(['os', 'ws']),
+    a,
+    w,
+    product,
+    acc,
+    rounding: { input: 'rne', product: rng.pick(MODES), acc: rng.pick(MODES), ...(chunked && rng.bool() ? { total: rng.pick(MODES) } : {}) },
+    sparsity: rng.bool(0.4) ? '2:4' : 'dense',
+    pipeline: { multiplier: !fused && rng.bool(0.4) ? 1 : 0 },
+  };
+  if (chunked) {
+    raw.chunk = rng.pick([1, 2, 3, 4, rows, rng.int(1, 9)]);
+    if (rng.bool(0.6)) raw.total = randomFormat(rng, [4, 8], [3, 14]);
+  }
+  const cfg = resolveConfig(raw);
+  const M = rng.int(1, rng.bool(0.3) ? 2 * rows + 1 : rows);
+  const N = rng.int(1, rng.bool(0.3) ? 2 * cols + 1 : cols);
+  const K = rng.int(1, rng.bool(0.5) ? 13 : 2 * rows + 3);
+  const A = Array.from({ length: M }, () => Array.from({ length: K }, () => randomCode(rng, cfg.a.width)));
+  const B = Array.from({ length: K }, () => Array.from({ length: N }, () => randomCode(rng, cfg.w.width)));
+  if (cfg.sparsity === '2:4') {
+    // Keep at most 2 nonzeros per group of 4 along K; the others become zeros of any kind.
+    for (let g = 0; 4 * g < K; g++) {
+      for (let j = 0; j < N; j++) {
+        const keep = new Set([rng.int(0, 3), rng.int(0, 3)]);
+        for (let r = 0; r < 4 && 4 * g + r < K; r++) {
+          if (!keep.has(r)) B[4 * g + r]![j] = rng.pick([0, 2 ** (cfg.w.width - 1), 0]);
+        }
+      }
+    }
+  }
+  const out: RandomCase = { seed, raw, cfg, A, B };
+  if (rng.bool(0.6)) {
+    const f = outputFormat(cfg);
+    out.C = Array.from({ length: M }, () => Array.from({ length: N }, () => randomCode(rng, f.width)));
+  }
+  return out;
+}
+
+export function describeCase(c: RandomCase): string {
+  return `seed ${c.seed}: ${c.A.length}×${c.B.length} by ${c.B.length}×${c.B[0]!.length}${c.C ? ' with C' : ''} on ${JSON.stringify(c.raw)}`;
+}

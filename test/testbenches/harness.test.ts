@@ -1,0 +1,76 @@
+// The Verilator harness generator: build cache, binary and hex case files, tool errors.
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseFormatName as F } from '../../core/format.js';
+import { requireTool } from '../../testbenches/tools.js';
+import { buildHarness, CaseBatch, harnessCpp, runHarness, runHarnessHex, wrapperTop } from '../../testbenches/verilator.js';
+import { moduleFor, reference, type UnitSpec } from '../rtl-gen/units.js';
+
+const UNITS: UnitSpec[] = [
+  { kind: 'mul', a: F('e2m1'), b: F('e3m2'), out: F('e3m1'), mode: 'rne' },
+  { kind: 'fma', a: F('e2m1'), b: F('e2m1'), c: F('e3m2_ftz'), out: F('e3m2_ftz'), mode: 'rna' },
+];
+
+describe('testbenches: Verilator harness', function () {
+  this.timeout(300_000);
+  let outDir = '';
+  before(() => {
+    outDir = mkdtempSync(join(tmpdir(), 'lbamac-harness-'));
+  });
+  after(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('generates a wrapper top and a C++ main for several units', () => {
+    const mods = UNITS.map(moduleFor);
+    const top = wrapperTop(mods);
+    expect(top).to.include(`${mods[0]!.name} u0 (.a(u0_a), .b(u0_b), .product(u0_product), .flags(u0_flags));`);
+    expect(top).to.include(`${mods[1]!.name} u1 (.a(u1_a), .b(u1_b), .c(u1_c), .result(u1_result), .flags(u1_flags));`);
+    const cpp = harnessCpp(mods);
+    expect(cpp).to.include('static const unsigned kInWords = 3;');
+    expect(cpp).to.include('top.u1_c = in[2] & 0x3fu;');
+  });
+
+  it('builds once, then finds the build in the cache; binary and hex cases agree with the core', () => {
+    const mods = UNITS.map(moduleFor);
+    const first = buildHarness(mods, { outDir });
+    const second = buildHarness(mods, { outDir });
+    console.log(`        build ${first.built ? 'took' : 'was cached:'} ${first.seconds.toFixed(1)} s; second call ${second.seconds.toFixed(3)} s`);
+    expect(first.built).to.equal(true);
+    expect(second.built).to.equal(false);
+    expect(second.exe).to.equal(first.exe);
+    expect(second.seconds).to.be.lessThan(2);
+
+    // Every case of both (small) units, in one run.
+    const batch = new CaseBatch(first.inWords, 4);
+    const cases: [number, number[]][] = [];
+    for (let a = 0; a < 16; a++) for (let b = 0; b < 64; b++) cases.push([0, [a, b]]);
+    for (let a = 0; a < 16; a++) for (let b = 0; b < 16; b++) for (let c = 0; c < 64; c++) cases.push([1, [a, b, c]]);
+    for (const [u, ops] of cases) batch.push(u, ...ops);
+    const out = runHarness(first, batch);
+    let bad = 0;
+    cases.forEach(([u, ops], i) => {
+      const [code, flags] = reference(UNITS[u]!, ops);
+      if (out[2 * i] !== code || out[2 * i + 1] !== flags) bad++;
+    });
+    expect(bad).to.equal(0);
+
+    const hexIn = cases.slice(0, 300).map(([u, ops]) => [u, ...ops].map((x) => x.toString(16)).join(' ')).join('\n');
+    const hexOut = runHarnessHex(first, hexIn).trim().split('\n');
+    expect(hexOut).to.have.length(300);
+    hexOut.forEach((line, i) => expect(line).to.equal(`${out[2 * i]!.toString(16)} ${out[2 * i + 1]!.toString(16)}`));
+  });
+
+  it('a case naming no unit is an error', () => {
+    const b = buildHarness(UNITS.map(moduleFor), { outDir });
+    const batch = new CaseBatch(b.inWords);
+    batch.push(7, 1, 2, 3);
+    expect(() => runHarness(b, batch)).to.throw(/no unit 7/);
+  });
+
+  it('a missing simulator fails with the command that installs it', () => {
+    expect(() => requireTool('verilator', { PATH: '/nonexistent' })).to.throw(/apt-get install verilator/);
+    expect(() => requireTool('iverilog', { PATH: '/nonexistent' })).to.throw(/apt-get install iverilog/);
+    expect(requireTool('verilator')).to.match(/Verilator \d/);
+  });
+});
