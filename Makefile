@@ -3,7 +3,7 @@
 
 STAMP_DEPS := node_modules/.installed
 BUILD := dist/.built
-SOURCES := $(shell find core config cli engine golden sim rtl-gen testbenches scripts bench -name '*.ts' 2>/dev/null) package.json tsconfig.json
+SOURCES := $(shell find . -name '*.ts' -not -path './node_modules/*' -not -path './dist/*' -not -path './test/*') package.json tsconfig.json
 
 all: build
 

@@ -9,8 +9,14 @@
 //     span fits 53 bits (checked once, here);
 //   - that exact sum is rounded into the accumulator format with integer operations on its bit
 //     pattern, when it lies in the accumulator's normal range away from overflow.
-// Everything else (zeros, subnormals, overflow, inf, NaN, wide formats) takes the generic core,
-// so the result and events are the core's, bit for bit; test/core/mac.test.ts checks that.
+// Wide exponent spans (an fp32 or bf16 accumulator) do not fit 53 bits, but the exact sum still
+// does as an unevaluated pair s + err (Knuth's TwoSum, exact barring overflow). Rounding s to odd
+// in its last bit, in the direction of err, gives a float64 whose rounding to any precision of at
+// most 51 bits, in every mode, equals the rounding of s + err: the exact value lies strictly
+// between two adjacent doubles, one of them odd, and no narrower number or midpoint lies between.
+// Everything else (zeros, subnormals, overflow, inf, NaN, formats beyond float64's normal range)
+// takes the generic core, so the result and events are the core's, bit for bit;
+// test/core/mac.test.ts checks that.
 import { add, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, mul, RNE, RTZ, type Rounding, status, toFloat64 } from './arith.js';
 import type { Format } from './format.js';
 
@@ -38,10 +44,36 @@ function valueTable(f: Format): Float64Array | null {
   return t;
 }
 
+/** code -> float64 value: a table for narrow formats, else scaling by a per-exponent table. */
+function decoder(f: Format): (code: number) => number {
+  const table = valueTable(f);
+  if (table !== null) return (code) => table[code]!;
+  const top = 2 ** f.exp - 1;
+  const scale = new Float64Array(top + 1);
+  for (let e = 1; e < top; e++) scale[e] = 2 ** (e - f.bias - f.man);
+  const { man, hidden, signBit } = f;
+  const manMask = hidden - 1;
+  // The lowest and highest exponent fields hold zeros, subnormals and specials in some formats:
+  // the generic decode says what they mean.
+  return (code) => {
+    const field = (code >>> man) & top;
+    if (field === 0 || field === top) return toFloat64(code, f);
+    const v = ((code & manMask) + hidden) * scale[field]!;
+    return code >= signBit ? -v : v;
+  };
+}
+
 /** Lowest and highest bit positions any finite value of f can occupy. */
 function bitSpan(f: Format): { lsb: number; msb: number } {
   return { lsb: f.emin - f.man, msb: f.emax };
 }
+
+/** How a kernel computes a term: see the file comment. */
+export type MacPath = 'exact-sum' | 'two-sum' | 'generic';
+
+/** Bit positions of float64's normal range: the spans of the fast paths must stay inside. */
+const F64_LSB = -1022;
+const F64_MSB = 1023;
 
 export class MacKernel {
   /** Event counters, indexed by EVI; the caller reads and resets them. */
@@ -50,6 +82,10 @@ export class MacKernel {
   private readonly wVal: Float64Array | null;
   private readonly accVal: Float64Array | null;
   private readonly prodVal: Float64Array | null;
+  private readonly decA: (code: number) => number;
+  private readonly decW: (code: number) => number;
+  private readonly decAcc: (code: number) => number;
+  private readonly decProd: (code: number) => number;
   /** Rounded product code and flags per (a, w) pair: code | flags << 24. */
   private readonly prodTable: Uint32Array | null;
   private readonly wShift: number;
@@ -59,6 +95,16 @@ export class MacKernel {
   private readonly dropHi: number;
   private readonly eLo: number;
   private readonly eHi: number;
+  /** roundWide's constants: the dropped low-word bits, the high word's weight. */
+  private readonly loDrop: number;
+  private readonly loMask: number;
+  private readonly loHalf: number;
+  private readonly hiScale: number;
+  private readonly accBias: number;
+  private readonly accHidden: number;
+  private readonly accSignBit: number;
+  /** SPEC rounds the significand n = 2^M + mantissa to even: with M = 0, n is 1, always odd. */
+  private readonly oddTie: boolean;
 
   constructor(readonly spec: MacSpec) {
     const { a, w, product, acc } = spec;
@@ -72,16 +118,41 @@ export class MacKernel {
     const prodSpan = product === null ? { lsb: pa.lsb + pw.lsb, msb: pa.msb + pw.msb + 1 } : bitSpan(product);
     const lsb = Math.min(prodSpan.lsb, pacc.lsb);
     const msb = Math.max(prodSpan.msb, pacc.msb) + 1;
+    const inF64 = lsb >= F64_LSB && msb <= F64_MSB;
     // Exact in float64: the span fits 53 bits and every bit position is a normal double's.
-    this.exactSum = msb - lsb <= 52 && lsb >= -1022 && msb <= 1023;
+    this.exactSum = msb - lsb <= 52 && inF64;
     this.dropHi = 20 - acc.man;
     this.eLo = acc.emin;
     this.eHi = acc.emax; // exclusive: a carry out of emax - 1 still lands on a finite value
-    const fast = (this.fast = this.exactSum && this.accVal !== null && acc.man <= 20 && this.aVal !== null && this.wVal !== null && (product === null || (this.prodTable !== null && this.prodVal !== null)));
-    this.step = fast ? (product === null ? this.stepFusedFast : this.stepRoundedFast) : product === null ? this.stepFusedGeneric : this.stepRoundedGeneric;
+    this.oddTie = acc.man === 0;
+    this.loDrop = Math.min(31, 52 - acc.man);
+    this.loMask = 2 ** this.loDrop - 1;
+    this.loHalf = 2 ** (this.loDrop - 1);
+    this.hiScale = 2 ** Math.max(0, acc.man - 20);
+    this.accBias = acc.bias;
+    this.accHidden = acc.hidden;
+    this.accSignBit = acc.signBit;
+    this.decA = decoder(a);
+    this.decW = decoder(w);
+    this.decAcc = decoder(acc);
+    this.decProd = product === null ? this.decAcc : decoder(product);
+    const tables = this.accVal !== null && this.aVal !== null && this.wVal !== null && (product === null || (this.prodTable !== null && this.prodVal !== null));
+    // TwoSum needs exact products (two significands within 53 bits) and rounding to odd needs two
+    // spare bits below the accumulator's mantissa.
+    const productExact = product !== null || a.man + w.man + 2 <= 53;
+    this.path = this.exactSum && tables && acc.man <= 20 ? 'exact-sum' : inF64 && productExact && acc.man <= 23 ? 'two-sum' : 'generic';
+    this.fast = this.path !== 'generic';
+    const fused = product === null;
+    this.step =
+      this.path === 'exact-sum'
+        ? fused ? this.stepFusedFast : this.stepRoundedFast
+        : this.path === 'two-sum'
+          ? fused ? this.stepFusedTwoSum : this.stepRoundedTwoSum
+          : fused ? this.stepFusedGeneric : this.stepRoundedGeneric;
   }
 
-  /** True when this configuration takes the table and float64 path. */
+  readonly path: MacPath;
+  /** True when this configuration takes one of the float64 paths. */
   readonly fast: boolean;
 
   /** acc ← acc + a·w in the accumulator format (SPEC section 3, one term); counts events. */
@@ -117,12 +188,18 @@ export class MacKernel {
    */
   private roundFast(s: number): number {
     F64[0] = s;
+    return this.roundBits();
+  }
+
+  /** roundFast of the float64 whose bit pattern is in U32. */
+  private roundBits(): number {
     const hi = U32[1]!;
     const e = ((hi >>> 20) & 0x7ff) - 1023;
     if (e < this.eLo || e >= this.eHi) return -1;
     const acc = this.spec.acc;
     const drop = this.dropHi;
     const mant = hi & 0xfffff;
+    if (drop < 0) return this.roundWide(hi, e, mant);
     let mag = (e + acc.bias) * acc.hidden + (mant >>> drop);
     const mode = this.spec.modeAcc;
     if (mode !== RTZ) {
@@ -134,12 +211,53 @@ export class MacKernel {
       } else {
         const rem = mant & ((1 << drop) - 1);
         const half = 1 << (drop - 1);
-        up = mode === RNE ? rem > half || (rem === half && (lo !== 0 || (mag & 1) === 1)) : rem >= half;
+        up = mode === RNE ? rem > half || (rem === half && (lo !== 0 || this.oddTie || (mag & 1) === 1)) : rem >= half;
       }
       // A carry out of the mantissa moves into the exponent field: still the right code.
       if (up) mag += 1;
     }
     return hi >>> 31 === 1 ? acc.signBit + mag : mag;
+  }
+
+  /** roundBits for accumulator mantissas of 21 to 23 bits: the kept bits reach the low word. */
+  private roundWide(hi: number, e: number, mant: number): number {
+    const lo = U32[0]!;
+    // 29 to 31 dropped bits: int32 masks and shifts still hold them.
+    const kept = lo >>> this.loDrop;
+    const rem = lo & this.loMask;
+    let mag = (e + this.accBias) * this.accHidden + mant * this.hiScale + kept;
+    const mode = this.spec.modeAcc;
+    if (mode !== RTZ) {
+      const half = this.loHalf;
+      if (mode === RNE ? rem > half || (rem === half && (kept & 1) === 1) : rem >= half) mag += 1;
+    }
+    return hi >>> 31 === 1 ? this.accSignBit + mag : mag;
+  }
+
+  /**
+   * Rounds x + y (finite, exact in float64 only as a pair) into the accumulator format: TwoSum,
+   * then s rounded to odd toward the error term; -1 when the generic path must decide.
+   */
+  private roundPair(x: number, y: number): number {
+    const s = x + y;
+    F64[0] = s;
+    const hi = U32[1]!;
+    const e = ((hi >>> 20) & 0x7ff) - 1023;
+    if (e < this.eLo || e >= this.eHi) return -1; // also zero, inf and NaN
+    const lo = U32[0]!;
+    if ((lo & 1) === 0) {
+      const bb = s - x;
+      const err = x - (s - bb) + (y - bb);
+      if (err !== 0) {
+        // One step away from zero (same signs) or toward it: the odd neighbour on err's side.
+        if (err > 0 === s > 0) U32[0] = lo + 1;
+        else if (lo === 0) {
+          U32[1] = hi - 1;
+          U32[0] = 0xffffffff;
+        } else U32[0] = lo - 1;
+      }
+    }
+    return this.roundBits();
   }
 
   private stepRoundedFast = (acc: number, a: number, w: number): number => {
@@ -157,6 +275,32 @@ export class MacKernel {
   private stepFusedFast = (acc: number, a: number, w: number): number => {
     const pv = this.aVal![a]! * this.wVal![w]!;
     const out = this.roundFast(this.accVal![acc]! + pv);
+    if (out < 0) return this.fmaGeneric(acc, a, w);
+    if (out === acc && pv !== 0) this.events[EVI.swamping]!++;
+    return out;
+  };
+
+  private stepRoundedTwoSum = (acc: number, a: number, w: number): number => {
+    let p: number;
+    if (this.prodTable !== null) {
+      const t = this.prodTable[(a << this.wShift) | w]!;
+      p = t & 0xffffff;
+      if (t >>> 24 !== 0) this.countProduct(t >>> 24);
+    } else {
+      const { a: fa, w: fw, product, modeProduct } = this.spec;
+      p = mul(fa, a, fw, w, product!, modeProduct);
+      if (status.flags !== 0) this.countProduct(status.flags);
+    }
+    const pv = this.decProd(p);
+    const out = this.roundPair(this.decAcc(acc), pv);
+    if (out < 0) return this.addGeneric(acc, p);
+    if (out === acc && pv !== 0) this.events[EVI.swamping]!++;
+    return out;
+  };
+
+  private stepFusedTwoSum = (acc: number, a: number, w: number): number => {
+    const pv = this.decA(a) * this.decW(w);
+    const out = this.roundPair(this.decAcc(acc), pv);
     if (out < 0) return this.fmaGeneric(acc, a, w);
     if (out === acc && pv !== 0) this.events[EVI.swamping]!++;
     return out;

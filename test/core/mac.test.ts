@@ -2,7 +2,7 @@
 // same accumulator code, same events.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { add, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, mul, RNA, RNE, RTZ, type Rounding, status } from '../../core/arith.js';
+import { add, fromFloat64, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, mul, RNA, RNE, RTZ, type Rounding, status } from '../../core/arith.js';
 import { type Format, makeFormat, parseFormatName } from '../../core/format.js';
 import { MacKernel, type MacSpec } from '../../core/mac.js';
 import { arbFormatSpec } from '../support/arbitraries.js';
@@ -61,17 +61,64 @@ describe('core/mac MacKernel vs the generic core', () => {
     }
   }
 
-  it('random small-format configurations (the fast path) and wide ones (generic)', () => {
+  // Wide accumulators take the TwoSum path: spans beyond 53 bits, mantissas up to 23 bits.
+  const fp32 = parseFormatName('fp32');
+  const wide: [string, MacSpec['product'], Format, Format][] = [
+    ['e4m3 x e4m3 fused into fp32', null, e4m3, fp32],
+    ['e4m3 x e4m3 -> e5m10 into fp32', parseFormatName('fp16'), e4m3, fp32],
+    ['e4m3 x e4m3 fused into bf16', null, e4m3, parseFormatName('bf16')],
+    ['fp32 x fp32 fused into fp32', null, fp32, fp32],
+    ['fp32 x fp32 -> fp32 into fp32', fp32, fp32, fp32],
+  ];
+  for (const [label, product, input, acc] of wide) {
+    for (const mode of [RNE, RNA, RTZ] as Rounding[]) {
+      it(`${label}, mode ${mode}: TwoSum path, random accumulators and binade edges`, () => {
+        const spec: MacSpec = { a: input, w: input, product, acc, modeProduct: mode, modeAcc: mode };
+        expect(new MacKernel(spec).path).to.equal('two-sum');
+        const accs = randomPairs(acc, acc, 100, 11 + mode).map(([x]) => x);
+        // Accumulators of the products' magnitude, where partial cancellation and ties happen.
+        const [mid] = randomPairs(input, input, 1, 3);
+        for (const [x, y] of randomPairs(input, input, 100, 17 + mode)) {
+          accs.push(fma(input, x, input, y, acc, mid![0], acc, mode), fma(input, x, input, y, acc, 0, acc, mode));
+        }
+        // Powers of two and their neighbours, where rounding to odd steps down a binade.
+        for (const e of [acc.emin, acc.emin + 1, -3, 0, 1, 5, acc.emax - 1, acc.emax]) {
+          const p2 = (e + acc.bias) * acc.hidden;
+          accs.push(p2, p2 + 1, p2 - 1, acc.signBit + p2, acc.signBit + p2 - 1);
+        }
+        // Products far below the accumulator's last bit, of both signs, and exact ones.
+        const pairs = randomPairs(input, input, 300, 5 * mode + 1);
+        for (const x of [0, 1, 3, input.hidden, input.hidden + 1, 5 * input.hidden]) {
+          for (const y of [1, 2, input.hidden, 3 * input.hidden]) pairs.push([x, y], [x + input.signBit, y], [x, y + input.signBit]);
+        }
+        compare(spec, accs, pairs);
+      });
+    }
+  }
+
+  it('fp32 fused: a float64 sum on a tie whose error term decides (rounding to odd matters)', () => {
+    // acc = 1 + 2^-23, a·w = 2^-24 - 2^-70: the float64 sum is the tie 1 + 2^-23 + 2^-24, the exact
+    // sum lies just below it, so rne and rna keep acc; ties-to-even or away on the float64 would not.
+    const x = fromFloat64(1 + 2 ** -23, fp32, RNE);
+    const y = fromFloat64(2 ** -24 * (1 - 2 ** -23), fp32, RNE);
+    for (const mode of [RNE, RNA, RTZ] as Rounding[]) {
+      const spec: MacSpec = { a: fp32, w: fp32, product: null, acc: fp32, modeProduct: mode, modeAcc: mode };
+      compare(spec, [x, x + fp32.signBit], [[x, y], [x + fp32.signBit, y], [x, y + fp32.signBit]]);
+      expect(new MacKernel(spec).step(x, x, y), `mode ${mode}`).to.equal(x);
+    }
+  });
+
+  it('random configurations: narrow (exact-sum path), wide (two-sum path) and beyond float64 (generic)', () => {
     const small = arbFormatSpec.filter((f) => f.exp + f.man <= 7).map((f) => makeFormat(f));
     const accFmt = arbFormatSpec.filter((f) => f.exp + f.man <= 15).map((f) => makeFormat(f));
     const anyFmt = arbFormatSpec.map((f) => makeFormat(f));
     const mode = fc.constantFrom(RNE, RNA, RTZ) as fc.Arbitrary<Rounding>;
     fc.assert(
-      fc.property(fc.oneof(small, anyFmt), fc.oneof(small, anyFmt), fc.option(accFmt), accFmt, mode, mode, fc.integer(), (a, w, product, acc, mp, ma, seed) => {
+      fc.property(fc.oneof(small, anyFmt), fc.oneof(small, anyFmt), fc.option(fc.oneof(accFmt, anyFmt)), fc.oneof(accFmt, anyFmt), mode, mode, fc.integer(), (a, w, product, acc, mp, ma, seed) => {
         const accs = randomPairs(acc, acc, 40, seed).map(([x]) => x);
         compare({ a, w, product, acc, modeProduct: mp, modeAcc: ma }, accs, randomPairs(a, w, 60, seed ^ 0x5bd1));
       }),
-      { numRuns: 300 },
+      { numRuns: 600 },
     );
   });
 });
