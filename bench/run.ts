@@ -3,6 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { BENCH_K, BENCH_SIGMA, CORE_CASES, type CoreBenchRow } from './core.js';
 import { formatRate } from './measure.js';
+import { SIM_BENCH_K, SIM_CASES, type SimBenchRow } from './sim.js';
+import { SWEEP_BENCH_SHAPE, SWEEP_CASES, type SweepBenchRow } from './sweep.js';
+import { VERILATOR_CASES, type VerilatorBenchRow } from './verilator.js';
 
 function inWorker<T>(suite: string, index: number): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -24,6 +27,38 @@ for (let i = 0; i < CORE_CASES.length; i++) {
   console.log(`    MacKernel ${formatRate(r.kernel.opsPerSecond)}  generic ops ${formatRate(r.generic.opsPerSecond)}  float64 ${formatRate(r.float64.opsPerSecond)}  kernel/float64 = 1/${(1 / r.ratio).toFixed(1)}`);
 }
 report.core = core;
+
+console.log(`sim: simulated PE-cycles per second (rows · cols · cycles / wall time), one thread; 2 × 2 tiles, K = ${SIM_BENCH_K}`);
+console.log('  target: at least Verilator\'s rate on the generated RTL of the same array');
+const sim: SimBenchRow[] = [];
+for (let i = 0; i < SIM_CASES.length; i++) {
+  const r = await inWorker<SimBenchRow>('sim', i);
+  sim.push(r);
+  console.log(`  ${r.label}: ${r.job.M}×${r.job.K} by ${r.job.K}×${r.job.N}, ${r.cycles} cycles`);
+  console.log(`    ${formatRate(r.peCyclesPerSecond)} PE-cycles (${formatRate(r.cyclesPerSecond)} cycles)  peak RSS ${r.maxRssMB.toFixed(0)} MB  worker heap ${r.heapMB.toFixed(1)} MB`);
+}
+report.sim = sim;
+
+const shape = SWEEP_BENCH_SHAPE;
+console.log(`sweep: rounded multiply-accumulates per second through the sweep engine; Gaussian ${shape.M}×${shape.K} by ${shape.K}×${shape.N}, e4m3 inputs, e4/e5 accumulators`);
+const sweep: SweepBenchRow[] = [];
+for (let i = 0; i < SWEEP_CASES.length; i++) {
+  const r = await inWorker<SweepBenchRow>('sweep', i);
+  sweep.push(r);
+  console.log(`  ${r.label}: ${formatRate(r.macsPerSecond)} MACs (${r.points} points, ${(r.terms / 1e6).toFixed(0)}M MACs in ${r.seconds.toFixed(1)} s)`);
+}
+report.sweep = sweep;
+
+console.log('verilator: the generated RTL under Verilator (-O3; build timed apart) beside the simulator, same arrays and stimulus as sim');
+const verilator: VerilatorBenchRow[] = [];
+for (let i = 0; i < VERILATOR_CASES.length; i++) {
+  const r = await inWorker<VerilatorBenchRow>('verilator', i);
+  verilator.push(r);
+  const build = r.verilator.buildSeconds === null ? 'build cached' : `build ${r.verilator.buildSeconds.toFixed(0)} s`;
+  console.log(`  ${r.label}: ${r.job.M}×${r.job.K} by ${r.job.K}×${r.job.N}, ${r.cycles} cycles`);
+  console.log(`    Verilator ${formatRate(r.verilator.cyclesPerSecond)} cycles (${build})  simulator ${formatRate(r.sim.cyclesPerSecond)} cycles  Verilator/simulator = ${r.ratio.toFixed(2)}`);
+}
+report.verilator = verilator;
 
 mkdirSync('out', { recursive: true });
 writeFileSync('out/bench.json', JSON.stringify(report, null, 2) + '\n');

@@ -4,7 +4,14 @@ import yargs from 'yargs';
 import { LbamacError } from '../core/errors.js';
 import { formatsCommand } from './commands/formats.js';
 import { gemmCommand } from './commands/gemm.js';
+import { mergeCommand } from './commands/merge.js';
+import { presetsCommand } from './commands/presets.js';
+import { genCommand } from './commands/gen.js';
 import { schemaCommand } from './commands/schema.js';
+import { sweepCommand } from './commands/sweep.js';
+import { simCommand } from './commands/sim.js';
+import { synthCommand } from './commands/synth.js';
+import { verifyCommand } from './commands/verify.js';
 import { messages, PROGRAM } from './messages.js';
 import { packageVersion } from './package.js';
 
@@ -25,7 +32,14 @@ export async function runCli(argv: string[]): Promise<number> {
     .usage(messages.usage)
     .command(formatsCommand)
     .command(gemmCommand)
+    .command(genCommand)
+    .command(simCommand)
+    .command(synthCommand)
+    .command(verifyCommand)
     .command(schemaCommand)
+    .command(sweepCommand)
+    .command(mergeCommand)
+    .command(presetsCommand)
     .demandCommand(1, messages.needCommand)
     .strict()
     .recommendCommands()

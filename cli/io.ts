@@ -3,10 +3,30 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { LbamacError } from '../core/errors.js';
+
+/** Filesystem refusals the user can fix (a directory in the way, permissions, a full disk). */
+const USER_FS_ERRORS: Record<string, string> = {
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the filesystem is read-only',
+  ENOSPC: 'no space left on the device',
+};
+
+function userError(path: string, err: unknown): unknown {
+  const why = USER_FS_ERRORS[(err as NodeJS.ErrnoException).code ?? ''];
+  return why === undefined ? err : new LbamacError(`cannot write ${path}: ${why}; nothing was written`);
+}
 
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw userError(path, err);
+  }
   // Same directory as the target, so the rename stays on one filesystem and is atomic.
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
@@ -20,6 +40,6 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
     await rename(temp, path);
   } catch (err) {
     await rm(temp, { force: true });
-    throw err;
+    throw userError(path, err);
   }
 }

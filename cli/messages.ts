@@ -3,6 +3,12 @@
 
 export const PROGRAM = 'lbamac';
 
+/** A ratio below 1 as "37% fewer", above as "12% more". */
+function pct(ratio: number): string {
+  const p = Math.round(Math.abs(1 - ratio) * 100);
+  return ratio <= 1 ? `${p}% fewer` : `${p}% more`;
+}
+
 export const messages = {
   usage: `${PROGRAM} <command> [options]\n\nGenerator and simulator for systolic MAC arrays with configurable float formats.`,
   epilogue: 'The arithmetic contract is SPEC.md; the config format is schema/config.schema.json.',
@@ -34,10 +40,156 @@ export const messages = {
     examples: [[`${PROGRAM} gemm --config examples/e4m3-e4m7/config.json --a examples/e4m3-e4m7/a.json --b examples/e4m3-e4m7/b.json`, 'run the example job on the core engine']] as [string, string][],
   },
 
+  sim: {
+    command: 'sim',
+    describe: 'run a job on the cycle-accurate simulator: cycles, utilization, events per PE',
+    usage:
+      `${PROGRAM} sim --config CFG.json [--a A.json --b B.json [--c C.json]] [--m M --k K --n N --seed S] [--vcd trace.vcd] [--trace]\n\n` +
+      'Without --a/--b the inputs are random: A ~ N(0, 1), B ~ N(0, 1/K), rounded into the formats a and w (2 of every 4 kept on a 2:4 array).',
+    config: 'array configuration (schema/config.schema.json)',
+    a: 'A: M×K activations, in the config\'s format a (with --b)',
+    b: 'B: K×N weights, in format w (with --a)',
+    c: 'C: M×N addend, in the output format (with --a and --b)',
+    m: 'random job: rows of A (default: the array\'s rows)',
+    k: 'random job: columns of A (default: twice the array\'s rows)',
+    n: 'random job: columns of B (default: the array\'s columns)',
+    seed: 'random job: seed of the generator (default 1)',
+    vcd: 'write a value change dump of every port and register (GTKWave) to this file',
+    trace: 'print the ports of the array top, one line per cycle (elements in hex, element 0 first)',
+    examples: [
+      [`${PROGRAM} sim --config examples/e4m3-e4m7/config.json`, 'a random job the size of the array'],
+      [`${PROGRAM} sim --config examples/sparse-2-4/config.json --a examples/sparse-2-4/a.json --b examples/sparse-2-4/b.json --trace`, 'a given job, with its port trace'],
+      [`${PROGRAM} sim --config CFG.json --m 64 --k 256 --n 64 --vcd out/run.vcd`, 'a larger random job, dumped for GTKWave'],
+    ] as [string, string][],
+    /** Labels of the summary. */
+    labels: { array: 'array', job: 'job', cycles: 'cycles', utilization: 'utilization', events: 'event', total: 'total', pes: 'PEs counting it', max: 'most in one PE' },
+    dataflow: { os: 'output-stationary', ws: 'weight-stationary' } as Record<string, string>,
+    randomJob: (seed: number) => `random (seed ${seed})`,
+    givenJob: (a: string, b: string, c: string | undefined) => `${a} · ${b}${c === undefined ? '' : ` + ${c}`}`,
+    cyclesNote: (formula: string) => `(docs/timing.md: ${formula})`,
+    utilizationNote: (terms: number, pes: number, cycles: number) => `(${terms} useful multiply-adds / (${pes} PEs × ${cycles} cycles))`,
+    peTermsTitle: 'multiply-adds per PE (row r, column c)',
+    peEventTitle: (name: string) => `${name} per PE`,
+    peTablesOmitted: (pes: number, limit: number) => `per-PE tables omitted: ${pes} PEs (more than ${limit}); \`lbamac gemm --engine sim\` writes them as JSON`,
+    wroteVcd: (path: string) => `wrote ${path}`,
+  },
+
+  synth: {
+    command: 'synth',
+    describe: 'synthesize the PE and the array with Yosys: resources, logic depth, fmax, against fp32 accumulation',
+    usage:
+      `${PROGRAM} synth --config CFG.json [--target gates|ice40|ecp5|xilinx] [--pnr] [--json OUT.json]\n\n` +
+      'Runs Yosys (WebAssembly) on the generated Verilog of the PE alone and of the whole array, and again with the accumulator (and chunk total) in fp32, and prints both with their ratio. Results are cached in .lbamac-cache/synth. docs/synthesis.md says what is counted.',
+    config: 'array configuration (schema/config.schema.json)',
+    target: (targets: readonly string[]) => `${targets.join(', ')}: FPGA families (LUTs, flip-flops, carry cells, DSPs, block RAMs) or a technology-independent gate count`,
+    pnr: 'also place and route the array on an iCE40 HX8K with nextpnr and report the achieved fmax (needs --target ice40; small arrays)',
+    json: 'write the whole report as JSON to this file (atomically)',
+    cache: 'use the synthesis cache (--no-cache: synthesize again)',
+    examples: [
+      [`${PROGRAM} synth --config examples/e4m3-e4m7/config.json`, 'gate counts of the example array and of its fp32-accumulation twin'],
+      [`${PROGRAM} synth --config cfg.json --target ice40 --pnr`, 'iCE40 LUTs and the fmax after place and route'],
+    ] as [string, string][],
+    progress: (what: string) => `synthesizing ${what}\n`,
+    columns: ['PE', 'array', 'PE, fp32 acc', 'array, fp32 acc', 'PE ratio', 'array ratio'],
+    category: { lut: 'LUTs', ff: 'flip-flops', carry: 'carry cells', dsp: 'DSPs', bram: 'block RAMs', lutram: 'LUT RAMs', mux: 'wide muxes', gate: 'gates' },
+    otherCell: (type: string) => `other: ${type}`,
+    area: (unit: string) => `area (${unit})`,
+    depth: 'logic depth (cells)',
+    fmax: 'fmax (MHz)',
+    logicCells: 'logic cells placed',
+    synthTime: 'synthesis time (s)',
+    cachedMark: ' cached',
+    heading: (config: string) => `${PROGRAM} synth: ${config}`,
+    tool: (target: string, yosys: string, generator: string, device: string | null) =>
+      `target ${target}; yosys ${yosys} (@yowasp/yosys); lbamac ${generator}${device ? `; placed and routed on ${device}` : ''}`,
+    summary: (pe: number, array: number, unit: string, accBits: number) =>
+      `With its ${accBits}-bit accumulator the PE needs ${pct(pe)} ${unit} than with fp32 accumulation, the array ${pct(array)}.\n` +
+      'The lower-bit-width-accumulator paper estimates about 63% fewer gates for 12-bit accumulators (analytically, its appendix E).',
+    alreadyFp32: 'This configuration accumulates in fp32 already: no baseline to compare with.',
+    warnings: (n: number) => `Yosys gave ${n} warning(s); the JSON report (--json) lists them.`,
+  },
+
+  gen: {
+    command: 'gen',
+    describe: 'write the Verilog of the array a config describes',
+    usage: `${PROGRAM} gen --config CFG.json -o DIR\n\nWrites one .v file per module, a filelist (.f), a FuseSoC core file (.core) and manifest.json into DIR,\nwhole or not at all (docs/rtl.md).`,
+    config: 'array configuration (schema/config.schema.json)',
+    out: 'output directory (new, empty, or a previous gen output, which is replaced)',
+    examples: [[`${PROGRAM} gen --config examples/e4m3-e4m7/config.json -o out/e4m3-e4m7`, 'the 4×4 example array']] as [string, string][],
+    done: (dir: string, files: number, top: string) => `wrote ${files} Verilog files (top ${top}), filelist, core file and manifest to ${dir}`,
+  },
+
+  verify: {
+    command: 'verify',
+    describe: 'run random jobs through the simulator and the Verilated RTL and compare every output port every cycle',
+    usage:
+      `${PROGRAM} verify --config CFG.json [--vectors N] [--seed S] [--rtl DIR] [--icarus DIR]\n\n` +
+      'Generates the Verilog of the array (or reads it from --rtl), builds it with Verilator (cached in out/verilator/ by a hash of the sources and options), ' +
+      'runs N random jobs (corner-case operands: zeros, infinities and NaNs, subnormals, huge and tiny values; C in every other job) through both ' +
+      'and compares every output port in every cycle. A difference names the cycle, the port and PE and both values, and the exit status is 1.',
+    config: 'array configuration (schema/config.schema.json)',
+    vectors: 'random jobs to run',
+    seed: 'seed of the random jobs',
+    rtl: 'verify the Verilog in this directory (as `lbamac gen` writes it) instead of generating it',
+    icarus: 'also write the self-checking Icarus testbench of the first job ($readmemh of its stimulus and expected outputs) into this directory and run it',
+    examples: [
+      [`${PROGRAM} verify --config examples/e4m3-e4m7/config.json`, 'the 4×4 example array, 20 random jobs'],
+      [`${PROGRAM} verify --config CFG.json --rtl out/my-array --vectors 100 --seed 7`, 'a generated (and perhaps edited) directory'],
+    ] as [string, string][],
+    build: (built: boolean, seconds: number, dir: string) => (built ? `Verilator build: ${seconds.toFixed(1)} s (${dir})` : `Verilator build: cached (${dir})`),
+    passed: (jobs: number, cycles: number, seed: number) => `verify: ${jobs} random job${jobs === 1 ? '' : 's'} (seed ${seed}), ${cycles} cycles: every output port of the RTL matched the simulator in every cycle`,
+    failed: (bad: number, jobs: number, first: string) => `verify: ${bad} of ${jobs} job${jobs === 1 ? '' : 's'} disagree; the first:\n${first}`,
+    icarusPassed: (dir: string, cycles: number) => `Icarus testbench (${dir}): job 1, ${cycles} cycles, no mismatch`,
+    icarusFailed: (dir: string, n: number, first: string) => `Icarus testbench (${dir}): ${n} port mismatch${n === 1 ? '' : 'es'} on job 1:\n${first}`,
+  },
+
   schema: {
     command: 'schema',
     describe: 'print the JSON Schema of the config file',
     usage: `${PROGRAM} schema\n\nThe same text as schema/config.schema.json.`,
+  },
+
+  sweep: {
+    command: 'sweep',
+    describe: 'run an accumulator sweep and write its report (no options: the built-in default sweep)',
+    usage: `${PROGRAM} sweep [--config SWEEP.json] [--out DIR] [--resume] [--shard i/N] [--only IDS] [--workers N]\n\nRuns every point of the sweep on worker threads and writes, in out/sweep-NAME/: journal.jsonl (each point as it finishes), results.csv, results.json, plots/*.svg and report.html. Without --config: the default sweep (accumulator mantissa 1..10 bits on synthetic matrices and the MNIST classifier, about 70 s on 2 idle cores).`,
+    config: 'sweep configuration (sweep/schema.ts; docs/sweeps.md); default: the built-in default sweep',
+    out: 'output directory; default out/sweep-NAME (a shard: out/sweep-NAME/shard-i-of-N, --only: out/sweep-NAME/only)',
+    resume: 'continue the run whose journal is in the output directory: finished points are kept, the rest computed',
+    shard: 'run only shard i of N (points whose index is i-1 modulo N); join the shards with `lbamac merge`',
+    only: 'run only these point ids (comma-separated; the report prints them next to every number)',
+    workers: 'worker threads (default: one per core)',
+    badWorkers: (v: unknown) => `--workers ${String(v)}: expected a whole number from 1 to 256`,
+    presetsTitle: 'Presets (a block\'s "preset"; details: lbamac presets NAME):',
+    examples: [
+      [`${PROGRAM} sweep`, 'the default sweep: out/sweep-default/report.html'],
+      [`${PROGRAM} sweep --config my-sweep.json --workers 8`, 'your own grid on 8 threads'],
+      [`${PROGRAM} sweep --config my-sweep.json --shard 3/16`, 'one slice of a cluster run (docs/sweeps.md)'],
+      [`${PROGRAM} sweep --resume`, 'continue an interrupted default sweep'],
+    ] as [string, string][],
+    started: (name: string, total: number, resumed: number, workers: number, out: string) =>
+      `sweep ${name}: ${total} points${resumed ? ` (${resumed} already in the journal)` : ''} on ${workers} worker thread${workers === 1 ? '' : 's'}, writing to ${out}`,
+    finished: (done: number, computed: number, resumed: number, seconds: string) => `${done} points (${computed} computed, ${resumed} from the journal) in ${seconds}`,
+    wrote: (path: string) => `wrote ${path}`,
+    shardDone: (journal: string, mergeDirs: string) => `wrote ${journal}; when every shard is done: ${PROGRAM} merge ${mergeDirs}`,
+    interrupted: (journal: string) => `interrupted; every finished point is in ${journal}: run the same command with --resume to continue`,
+  },
+
+  merge: {
+    command: 'merge <dirs..>',
+    describe: 'join the journals of sweep shards into one set of outputs',
+    usage: `${PROGRAM} merge DIR... [--out DIR]\n\nEach DIR holds the journal.jsonl of one shard (lbamac sweep --shard i/N) of the same sweep. Writes the full outputs (results, plots, report.html) once every point is present.`,
+    dirs: 'shard output directories',
+    out: 'output directory; default out/sweep-NAME',
+    examples: [[`${PROGRAM} merge out/sweep-default/shard-*`, 'join the shards of the default sweep into out/sweep-default']] as [string, string][],
+  },
+
+  presets: {
+    command: 'presets [name]',
+    describe: 'list the named presets (lba, ocp-fp8, fp16, bf16, qtorch, …) with their sources and assumptions',
+    usage: `${PROGRAM} presets [name] [--json]\n\nA sweep block (or a config) starts from a preset with "preset": NAME and overrides any field.`,
+    name: 'one preset in detail',
+    json: 'print JSON (the preset\'s config fields) instead of text',
   },
 
   /** Labels of `formats FORMAT`, in display order. */

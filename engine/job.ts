@@ -45,6 +45,17 @@ export async function loadJob(paths: JobPaths): Promise<Job> {
   return parseJob(cfgRaw, aRaw, bRaw, cRaw, names);
 }
 
+/** The array configuration alone (for runs whose matrices are generated, not read). */
+export async function loadConfig(path: string): Promise<ArrayConfig> {
+  const raw = await readJson(path);
+  try {
+    return resolveConfig(raw);
+  } catch (err) {
+    if (err instanceof LbamacError) throw new LbamacError(msg.badConfig(path, err.message));
+    throw err;
+  }
+}
+
 async function readJson(path: string): Promise<unknown> {
   let text: string;
   try {

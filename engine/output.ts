@@ -2,10 +2,10 @@
 // (for reading), the event counts and the output format, so the file stands on its own.
 import { toFloat64 } from '../core/arith.js';
 import { hexCode } from '../core/describe.js';
-import type { EventCounts } from '../core/events.js';
+import { EVENT_NAMES, type EventCounts } from '../core/events.js';
 import { type FormatSpec, formatSpecOf } from '../core/format.js';
 import { type ArrayConfig, outputFormat } from '../config/resolve.js';
-import type { EngineResult } from './index.js';
+import type { ArrayActivity, EngineResult } from './index.js';
 
 export type OutputValue = number | 'nan' | 'inf' | '-inf';
 
@@ -21,6 +21,24 @@ export interface GemmOutput {
   /** The value of each D code as a float64. Exact for man <= 23, except that a bias far from the
    *  default can put values beyond float64's range; D is the authoritative result. */
   values: OutputValue[][];
+  /** Cycle-level engines only: useful multiply-adds / (PEs · cycles). */
+  utilization?: number;
+  /** Cycle-level engines only: per-PE counts, each a rows × cols matrix (PE(r, j) at [r][j]). */
+  pe?: PeCounts;
+}
+
+export interface PeCounts {
+  /** Useful multiply-adds done by each PE. */
+  terms: number[][];
+  /** Per event name: how often each PE counted it. */
+  events: Record<keyof EventCounts, number[][]>;
+}
+
+/** Per-PE counts as one matrix per event (compact in JSON: one line per PE row). */
+export function peCounts(a: ArrayActivity): PeCounts {
+  const events = {} as Record<keyof EventCounts, number[][]>;
+  for (const name of EVENT_NAMES) events[name] = a.perPE.map((row) => row.map((e) => e[name]));
+  return { terms: a.peTerms, events };
 }
 
 export function toGemmOutput(engine: string, cfg: ArrayConfig, result: EngineResult): GemmOutput {
@@ -32,6 +50,7 @@ export function toGemmOutput(engine: string, cfg: ArrayConfig, result: EngineRes
     events: result.events,
     D: result.D.map((row) => row.map((code) => hexCode(code, f))),
     values: result.D.map((row) => row.map((code) => valueOf(toFloat64(code, f)))),
+    ...(result.array === undefined ? {} : { utilization: result.array.utilization, pe: peCounts(result.array) }),
   };
 }
 

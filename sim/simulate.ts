@@ -4,12 +4,14 @@
 //   2. the collector takes a D row (or a partial-sum row) when d_valid is 1;
 //   3. the feeder drives the input ports for cycle x, following arch/schedule.ts;
 //   4. the trace callback and the VCD writer see the ports and registers of cycle x;
-//   5. every PE register's next value is computed from the current ones (phase 1) and all are
-//      committed at once by swapping the current and next register files (phase 2): the rising edge.
-// The edge lines (input skew, output deskew, control chains) are pure delay lines: a line's k-th
-// register holds its source from cycle x - k, so they are kept as ring buffers of the sources'
-// histories and read at the right delay; every register value is still defined in every cycle
-// (the VCD writer prints them). Nothing is allocated per cycle.
+//   5. the rising edge: every PE register takes its next value, computed from the values of cycle x.
+// Registers that only pass a value along (the edge lines, and in the PEs the A path and, in OS,
+// the B path: PE(r, j) holds what the ports carried in cycle x - r - j - 1) are pure delay lines,
+// so they are read from ring buffers of the input ports' histories instead of being copied from
+// PE to PE every cycle. The other PE registers are updated in place, in an order that reads every
+// neighbour's value before it is overwritten (the chains that move up walk the rows upward, those
+// that move down walk them downward). Every register value is still defined in every cycle: the
+// VCD writer reads it through register(). Nothing is allocated per cycle.
 import { EVENT_NAMES, type EventCounts, zeroEvents } from '../core/events.js';
 import { LbamacError } from '../core/errors.js';
 import type { Arch } from '../arch/types.js';
@@ -25,8 +27,9 @@ export type { SimJob } from './job.js';
 export type PortValues = Readonly<Record<string, Uint32Array>>;
 
 export interface SimOptions {
-  /** Called once per cycle with the values of every signal port of the top (not clk/rst). */
-  onCycle?: (cycle: number, ports: PortValues) => void;
+  /** Called once per cycle with the values of every signal port of the top (not clk/rst), and a
+   *  reader of the PE registers (arch pe.registers) of the same cycle. */
+  onCycle?: (cycle: number, ports: PortValues, registers: RegisterReader) => void;
   /** Receives a VCD of every port and register (GTKWave-readable). */
   vcd?: VcdSink;
   /** Refuse jobs that need more cycles (checked before the first cycle). Default 1e9. */
@@ -52,6 +55,9 @@ export interface SimResult {
   outputCycles: number[][];
   schedule: Schedule;
 }
+
+/** Lane `lane` of register `name` of PE(r, j), in the cycle the callback is called for. */
+export type RegisterReader = (name: string, r: number, j: number, lane?: number) => number;
 
 type Regs = Record<string, Uint32Array>;
 
@@ -93,18 +99,20 @@ export class Machine {
   readonly ws: boolean;
   readonly H: number;
   readonly mask: number;
-  /** Register files: cur holds the registers during the current cycle, nxt receives the next values. */
-  cur: Regs = {};
-  nxt: Regs = {};
-  /** Input-port histories: port p's value in cycle x at ((x & mask) * count). Hidden '_'-ports carry
-   *  simulator-only tags (which output a term belongs to), not hardware. */
+  /** The PE registers that hold state (not the delay-line ones), in the current cycle. */
+  readonly cur: Regs = {};
+  /** Input-port histories: port p's value in cycle x at ((x & mask) * count), kept for H cycles:
+   *  longer than any delay line. Hidden '_'-ports carry simulator-only tags (which output a term
+   *  belongs to), not hardware. */
   readonly hist: Record<string, Uint32Array> = {};
+  /** The histories with their element counts, for clearing a cycle's slot. */
+  private readonly histList: { h: Uint32Array; count: number }[];
   /** Output ports of the current cycle. */
   readonly out: Record<string, Uint32Array> = {};
   /** Histories of the deskew lines' sources (registers of the edge PEs), by register name. */
   readonly srcHist: Record<string, Uint32Array> = {};
   readonly arith: PeArith;
-  readonly peTerms: Float64Array;
+  readonly peTerms: Int32Array;
   /** The current cycle (during hooks: the cycle the registers and ports belong to). */
   x = 0;
   private readonly D: Uint32Array;
@@ -119,6 +127,8 @@ export class Machine {
   private readonly expectedRows: number;
   private cycles = 0;
   private readonly portView: Record<string, Uint32Array> = {};
+  /** PE registers kept as delay lines: the input port they delay and which element each PE reads. */
+  private readonly delayed: Record<string, { port: string; index: 'row' | 'col' | 'scalar'; lanes: number }>;
   private readonly slotViews: Record<string, Uint32Array[]> = {};
   /** Per-cycle scratch: shift enable and chain input of each column. */
   private readonly shNow: Uint8Array;
@@ -140,21 +150,25 @@ export class Machine {
     this.fused = arch.fused;
     this.ws = arch.dataflow === 'ws';
     this.T = sched.T;
-    this.H = nextPow2(Math.max(R, C + this.P + 1) + 1);
+    // The longest delay: the A and B paths of PE(R-1, C-1) (R + C - 1) and the partial-sum skew (C + P).
+    this.H = nextPow2(R + C + this.P + 2);
     this.mask = this.H - 1;
     const n = R * C;
-    for (const reg of arch.pe.registers) {
-      this.cur[reg.name] = new Uint32Array(n * reg.lanes);
-      this.nxt[reg.name] = new Uint32Array(n * reg.lanes);
-    }
-    // Simulator-only tags: the output row (travels with A) and column (with B or the weight).
-    // With the multiplier register, the term's operands ride along with p (_pa, _pw): the add
-    // stage hands them to the core's kernel, which rounds the product exactly as p holds it.
-    const tags = this.ws ? ['_atag', '_wtag', '_ptag', '_pa', '_pw'] : ['_atag', '_btag', '_ptag', '_pa', '_pw'];
-    for (const t of tags) {
-      this.cur[t] = new Uint32Array(n);
-      this.nxt[t] = new Uint32Array(n);
-    }
+    this.delayed = this.ws
+      ? { a: { port: 'a_data', index: 'row', lanes: this.L }, av: { port: 'a_valid', index: 'row', lanes: 1 } }
+      : {
+          a: { port: 'a_data', index: 'row', lanes: this.L },
+          av: { port: 'a_valid', index: 'row', lanes: 1 },
+          acl: { port: 'a_close', index: 'scalar', lanes: 1 },
+          b: { port: 'b_data', index: 'col', lanes: 1 },
+          bi: { port: 'b_idx', index: 'col', lanes: 1 },
+          bv: { port: 'b_valid', index: 'col', lanes: 1 },
+        };
+    for (const reg of arch.pe.registers) if (!(reg.name in this.delayed)) this.cur[reg.name] = new Uint32Array(n * reg.lanes);
+    // Simulator-only tags: the output column travels with the weight (WS); with the multiplier
+    // register, the term's operands and output ride along with p (_pa, _pw, _ptag): the add stage
+    // hands them to the core's kernel, which rounds the product exactly as p holds it.
+    for (const t of this.ws ? ['_wtag', '_ptag', '_pa', '_pw'] : ['_ptag', '_pa', '_pw']) this.cur[t] = new Uint32Array(n);
     for (const p of arch.ports) {
       if (p.kind !== 'signal') continue;
       if (p.dir === 'in') {
@@ -166,13 +180,14 @@ export class Machine {
     }
     this.hist._a_tag = new Uint32Array(this.H * R);
     this.hist[this.ws ? '_w_tag' : '_b_tag'] = new Uint32Array(this.H * C);
+    this.histList = Object.values(this.hist).map((h) => ({ h, count: h.length / this.H }));
     for (const line of arch.edge) {
       if (line.kind !== 'deskew') continue;
       for (const s of line.signals) this.srcHist[s.source] = new Uint32Array(this.H * C);
     }
     const outputs = job.M * job.N;
     this.arith = new PeArith(arch, outputs);
-    this.peTerms = new Float64Array(n);
+    this.peTerms = new Int32Array(n);
     this.D = new Uint32Array(outputs);
     this.dCycle = new Float64Array(outputs).fill(-1);
     this.bufAcc = new Uint32Array(this.ws ? job.M * C : 0);
@@ -190,6 +205,23 @@ export class Machine {
     const h = this.hist[name]!;
     const count = h.length / this.H;
     return this.x - k < 0 ? 0 : h[((this.x - k) & this.mask) * count + e]!;
+  }
+
+  private readonly readRegister: RegisterReader = (name, r, j, lane = 0) => {
+    if (!this.arch.pe.registers.some((reg) => reg.name === name)) throw new LbamacError(`PE registers: no register "${name}"; this array has ${this.arch.pe.registers.map((reg) => reg.name).join(', ')}`);
+    return this.register(name, r * this.C + j, lane);
+  };
+
+  /** Value of lane l of PE register `name` of PE q (= r * cols + j) in the current cycle. */
+  register(name: string, q: number, l: number): number {
+    const d = this.delayed[name];
+    if (d === undefined) {
+      const lanes = this.cur[name]!.length / (this.R * this.C);
+      return this.cur[name]![q * lanes + l]!;
+    }
+    const r = Math.floor(q / this.C);
+    const j = q - r * this.C;
+    return this.portAt(d.port, (d.index === 'row' ? r : d.index === 'col' ? j : 0) * d.lanes + l, r + j + 1);
   }
 
   /** Value of deskew source `reg` of column j in cycle x - k. */
@@ -212,7 +244,7 @@ export class Machine {
       if (onCycle !== undefined || vcd !== null) {
         const slot = this.x & this.mask;
         for (const name in this.slotViews) this.portView[name] = this.slotViews[name]![slot]!;
-        if (onCycle !== undefined) onCycle(this.x, this.portView);
+        if (onCycle !== undefined) onCycle(this.x, this.portView, this.readRegister);
         if (vcd !== null) vcd.sample();
       }
       if (this.collected >= this.expectedRows) {
@@ -221,9 +253,6 @@ export class Machine {
       }
       if (os) this.stepOS();
       else this.stepWS();
-      const t = this.cur;
-      this.cur = this.nxt;
-      this.nxt = t;
     }
     if (vcd !== null) vcd.finish();
     if (this.cycles !== this.sched.cycles) internal(`measured ${this.cycles} cycles, the schedule says ${this.sched.cycles}`);
@@ -248,10 +277,7 @@ export class Machine {
     const { R, C, L, x, job } = this;
     const slot = x & this.mask;
     const h = this.hist;
-    for (const name in h) {
-      const count = h[name]!.length / this.H;
-      h[name]!.fill(0, slot * count, (slot + 1) * count);
-    }
+    this.clearSlot(slot);
     // Shift cycles: this tile's C in, the previous tile's D out (and the final drain).
     const period = s.period;
     const first = s.tiles[0]!;
@@ -303,19 +329,12 @@ export class Machine {
   }
 
   private stepOS(): void {
-    const { R, C, L, P, x, mask, chunked, sparse, arith } = this;
-    const cur = this.cur;
-    const nxt = this.nxt;
-    const ca = cur.a!, na = nxt.a!, cav = cur.av!, nav = nxt.av!;
-    const cacl = chunked ? cur.acl! : cav, nacl = chunked ? nxt.acl! : nav;
-    const cb = cur.b!, nb = nxt.b!, cbv = cur.bv!, nbv = nxt.bv!;
-    const cbi = sparse ? cur.bi! : cbv, nbi = sparse ? nxt.bi! : nbv;
-    const catag = cur._atag!, natag = nxt._atag!, cbtag = cur._btag!, nbtag = nxt._btag!;
-    const cacc = cur.acc!, nacc = nxt.acc!;
-    const ctot = chunked ? cur.total! : cacc, ntot = chunked ? nxt.total! : nacc;
-    const cp = P ? cur.p! : cacc, np = P ? nxt.p! : nacc, cpv = P ? cur.pv! : cav, npv = P ? nxt.pv! : nav;
-    const cpcl = P && chunked ? cur.pcl! : cav, npcl = P && chunked ? nxt.pcl! : nav;
-    const cptag = cur._ptag!, nptag = nxt._ptag!, cpa = cur._pa!, npa = nxt._pa!, cpw = cur._pw!, npw = nxt._pw!;
+    const { R, C, P, x, mask, chunked, sparse, arith } = this;
+    const g = this.cur;
+    const acc = g.acc!;
+    const tot = chunked ? g.total! : acc;
+    const p = P ? g.p! : acc, pv = P ? g.pv! : acc, pcl = P && chunked ? g.pcl! : acc;
+    const ptag = g._ptag!, pa = g._pa!, pw = g._pw!;
     const h = this.hist;
     const hav = h.a_valid!, had = h.a_data!, hatag = h._a_tag!, hacl = chunked ? h.a_close! : hav;
     const hbv = h.b_valid!, hbd = h.b_data!, hbtag = h._b_tag!, hbi = sparse ? h.b_idx! : hbv;
@@ -329,95 +348,51 @@ export class Machine {
       cin[j] = back < 0 ? 0 : h.c_data![bs * C + j]!;
     }
     const peTerms = this.peTerms;
+    // Rows upward: the output chain reads the row below before that row is updated.
     for (let r = 0; r < R; r++) {
-      const aBack = x - r;
-      const aSlot = aBack & mask;
-      const aLive = aBack >= 0;
       for (let j = 0; j < C; j++) {
         const q = r * C + j;
-        // A path: from the row's skew line at the left edge, else from the left neighbour.
-        if (j === 0) {
-          const src = aSlot * R + r;
-          for (let l = 0; l < L; l++) na[q * L + l] = aLive ? had[src * L + l]! : 0;
-          nav[q] = aLive ? hav[src]! : 0;
-          natag[q] = hatag[src]!;
-          if (chunked) nacl[q] = aLive ? hacl[aSlot]! : 0;
-        } else {
-          for (let l = 0; l < L; l++) na[q * L + l] = ca[(q - 1) * L + l]!;
-          nav[q] = cav[q - 1]!;
-          natag[q] = catag[q - 1]!;
-          if (chunked) nacl[q] = cacl[q - 1]!;
-        }
-        // B path: from the column's skew line at the top, else from the neighbour above.
-        if (r === 0) {
-          const bBack = x - j;
-          const src = (bBack & mask) * C + j;
-          const live = bBack >= 0;
-          nb[q] = live ? hbd[src]! : 0;
-          nbv[q] = live ? hbv[src]! : 0;
-          nbtag[q] = hbtag[src]!;
-          if (sparse) nbi[q] = live ? hbi[src]! : 0;
-        } else {
-          nb[q] = cb[q - C]!;
-          nbv[q] = cbv[q - C]!;
-          nbtag[q] = cbtag[q - C]!;
-          if (sparse) nbi[q] = cbi[q - C]!;
-        }
-        // Multiply stage.
-        const en = cav[q]! & cbv[q]!;
+        // PE(r, j)'s a, av, acl and b, bi, bv registers: the ports of cycle x - r - j - 1.
+        const slot = (x - r - j - 1) & mask;
+        const ai = slot * R + r;
+        const bj = slot * C + j;
+        const en = hav[ai]! & hbv[bj]!;
+        // Add stage (with the multiplier register: the term p holds, before p takes the next one).
         let e: number;
         let close: number;
-        let o: number;
         if (P === 1) {
-          if (en) {
-            const xa = sparse ? ca[q * 4 + cbi[q]!]! : ca[q]!;
-            np[q] = arith.product(xa, cb[q]!);
-            npa[q] = xa;
-            npw[q] = cb[q]!;
-            nptag[q] = catag[q]! * N + cbtag[q]!;
-          } else {
-            np[q] = cp[q]!;
-            npa[q] = cpa[q]!;
-            npw[q] = cpw[q]!;
-            nptag[q] = cptag[q]!;
-          }
-          npv[q] = en;
-          if (chunked) npcl[q] = en & cacl[q]!;
-          e = cpv[q]!;
-          close = chunked ? cpcl[q]! : 0;
-          o = cptag[q]!;
+          e = pv[q]!;
+          close = chunked ? pcl[q]! : 0;
         } else {
           e = en;
-          close = chunked ? cacl[q]! : 0;
-          o = catag[q]! * N + cbtag[q]!;
+          close = chunked ? hacl[slot]! : 0;
         }
-        // Accumulate stage; the output chain shifts instead when the column's shift is on.
         if (sh[j]) {
+          // The column shifts: the output chain moves up instead of accumulating.
           if (e) internal(`PE(${r}, ${j}) adds a term while its column shifts (cycle ${x})`);
-          const v = r === R - 1 ? cin[j]! : chunked ? ctot[q + C]! : cacc[q + C]!;
-          if (chunked) {
-            ntot[q] = v;
-            nacc[q] = cacc[q]!;
-          } else {
-            nacc[q] = v;
-          }
+          tot[q] = r === R - 1 ? cin[j]! : tot[q + C]!;
         } else if (e) {
           peTerms[q]!++;
-          const s = P === 1 ? arith.term(cacc[q]!, cpa[q]!, cpw[q]!, q, o) : arith.term(cacc[q]!, sparse ? ca[q * 4 + cbi[q]!]! : ca[q]!, cb[q]!, q, o);
-          if (chunked) {
-            if (close) {
-              ntot[q] = arith.close(ctot[q]!, s, q, o);
-              nacc[q] = 0;
-            } else {
-              ntot[q] = ctot[q]!;
-              nacc[q] = s;
-            }
+          const sum = P === 1 ? arith.term(acc[q]!, pa[q]!, pw[q]!, q, ptag[q]!) : arith.term(acc[q]!, sparse ? had[ai * 4 + hbi[bj]!]! : had[ai]!, hbd[bj]!, q, hatag[ai]! * N + hbtag[bj]!);
+          if (chunked && close) {
+            tot[q] = arith.close(tot[q]!, sum, q, P === 1 ? ptag[q]! : hatag[ai]! * N + hbtag[bj]!);
+            acc[q] = 0;
           } else {
-            nacc[q] = s;
+            acc[q] = sum;
           }
-        } else {
-          nacc[q] = cacc[q]!;
-          if (chunked) ntot[q] = ctot[q]!;
+        }
+        // Multiply stage into the multiplier register.
+        if (P === 1) {
+          if (en) {
+            const xa = sparse ? had[ai * 4 + hbi[bj]!]! : had[ai]!;
+            const w = hbd[bj]!;
+            p[q] = arith.product(xa, w);
+            pa[q] = xa;
+            pw[q] = w;
+            ptag[q] = hatag[ai]! * N + hbtag[bj]!;
+          }
+          pv[q] = en;
+          if (chunked) pcl[q] = en & hacl[slot]!;
         }
       }
     }
@@ -449,10 +424,7 @@ export class Machine {
     const { R, C, L, x, job, chunked } = this;
     const slot = x & this.mask;
     const h = this.hist;
-    for (const name in h) {
-      const count = h[name]!.length / this.H;
-      h[name]!.fill(0, slot * count, (slot + 1) * count);
-    }
+    this.clearSlot(slot);
     // A load may overlap the previous tile's stream: look at every tile not yet finished.
     while (this.wsFirst < s.tiles.length && x >= s.tiles[this.wsFirst]!.stream + job.M) this.wsFirst++;
     for (let ti = this.wsFirst; ti < s.tiles.length; ti++) {
@@ -503,19 +475,14 @@ export class Machine {
   }
 
   private stepWS(): void {
-    const { R, C, L, P, x, mask, chunked, sparse, arith } = this;
-    const cur = this.cur;
-    const nxt = this.nxt;
-    const ca = cur.a!, na = nxt.a!, cav = cur.av!, nav = nxt.av!;
-    const cw = cur.w!, nw = nxt.w!, cwv = cur.wv!, nwv = nxt.wv!;
-    const cwi = sparse ? cur.wi! : cwv, nwi = sparse ? nxt.wi! : nwv;
-    const cwcl = chunked ? cur.wcl! : cwv, nwcl = chunked ? nxt.wcl! : nwv;
-    const catag = cur._atag!, natag = nxt._atag!, cwtag = cur._wtag!, nwtag = nxt._wtag!;
-    const cs = cur.s!, ns = nxt.s!, csv = cur.sv!, nsv = nxt.sv!;
-    const cst = chunked ? cur.st! : cs, nst = chunked ? nxt.st! : ns;
-    const cp = P ? cur.p! : cs, np = P ? nxt.p! : ns, cpv = P ? cur.pv! : cav, npv = P ? nxt.pv! : nav;
-    const cpcl = P && chunked ? cur.pcl! : cav, npcl = P && chunked ? nxt.pcl! : nav;
-    const cptag = cur._ptag!, nptag = nxt._ptag!, cpa = cur._pa!, npa = nxt._pa!, cpw = cur._pw!, npw = nxt._pw!;
+    const { R, C, P, x, mask, chunked, sparse, arith } = this;
+    const g = this.cur;
+    const w = g.w!, wv = g.wv!, wtag = g._wtag!;
+    const wi = sparse ? g.wi! : wv, wcl = chunked ? g.wcl! : wv;
+    const ps = g.s!, psv = g.sv!;
+    const pst = chunked ? g.st! : ps;
+    const p = P ? g.p! : ps, pv = P ? g.pv! : ps, pcl = P && chunked ? g.pcl! : ps;
+    const ptag = g._ptag!, pa = g._pa!, pw = g._pw!;
     const h = this.hist;
     const hav = h.a_valid!, had = h.a_data!, hatag = h._a_tag!;
     const N = this.job.N;
@@ -523,9 +490,11 @@ export class Machine {
     const sIn = this.chainIn;
     const stIn = this.chainIn2;
     const svIn = this.chainIn3;
+    let shifting = false;
     for (let j = 0; j < C; j++) {
       const back = x - j - 1;
       sh[j] = back < 0 ? 0 : h.w_shift![back & mask]!;
+      if (sh[j]) shifting = true;
       const sBack = x - j - 1 - P;
       const ss = (sBack & mask) * C + j;
       const live = sBack >= 0;
@@ -534,99 +503,94 @@ export class Machine {
       svIn[j] = live ? h.s_valid![sBack & mask]! : 0;
     }
     const peTerms = this.peTerms;
-    for (let r = 0; r < R; r++) {
-      const aBack = x - r;
-      const aSlot = aBack & mask;
-      const aLive = aBack >= 0;
+    // Rows downward: the partial sums read the row above before that row is updated.
+    for (let r = R - 1; r >= 0; r--) {
       for (let j = 0; j < C; j++) {
         const q = r * C + j;
-        if (j === 0) {
-          const src = aSlot * R + r;
-          for (let l = 0; l < L; l++) na[q * L + l] = aLive ? had[src * L + l]! : 0;
-          nav[q] = aLive ? hav[src]! : 0;
-          natag[q] = hatag[src]!;
-        } else {
-          for (let l = 0; l < L; l++) na[q * L + l] = ca[(q - 1) * L + l]!;
-          nav[q] = cav[q - 1]!;
-          natag[q] = catag[q - 1]!;
-        }
-        // Weight chain: shifts up when the column's weight shift is on, else holds.
-        if (sh[j]) {
-          if (r === R - 1) {
-            const back = x - j - 1;
-            const src = (back & mask) * C + j;
-            nw[q] = h.w_data![src]!;
-            nwv[q] = h.w_valid![src]!;
-            nwtag[q] = h._w_tag![src]!;
-            if (sparse) nwi[q] = h.w_idx![src]!;
-            if (chunked) nwcl[q] = h.w_close![back & mask]!;
-          } else {
-            nw[q] = cw[q + C]!;
-            nwv[q] = cwv[q + C]!;
-            nwtag[q] = cwtag[q + C]!;
-            if (sparse) nwi[q] = cwi[q + C]!;
-            if (chunked) nwcl[q] = cwcl[q + C]!;
-          }
-        } else {
-          nw[q] = cw[q]!;
-          nwv[q] = cwv[q]!;
-          nwtag[q] = cwtag[q]!;
-          if (sparse) nwi[q] = cwi[q]!;
-          if (chunked) nwcl[q] = cwcl[q]!;
-        }
-        // Multiply stage.
-        const en = cav[q]! & cwv[q]!;
+        // PE(r, j)'s a and av registers: the ports of cycle x - r - j - 1.
+        const slot = (x - r - j - 1) & mask;
+        const ai = slot * R + r;
+        const en = hav[ai]! & wv[q]!;
         let e: number;
         let close: number;
-        let o: number;
         if (P === 1) {
-          if (en) {
-            const xa = sparse ? ca[q * 4 + cwi[q]!]! : ca[q]!;
-            np[q] = arith.product(xa, cw[q]!);
-            npa[q] = xa;
-            npw[q] = cw[q]!;
-            nptag[q] = catag[q]! * N + cwtag[q]!;
-          } else {
-            np[q] = cp[q]!;
-            npa[q] = cpa[q]!;
-            npw[q] = cpw[q]!;
-            nptag[q] = cptag[q]!;
-          }
-          npv[q] = en;
-          if (chunked) npcl[q] = en & cwcl[q]!;
-          e = cpv[q]!;
-          close = chunked ? cpcl[q]! : 0;
-          o = cptag[q]!;
+          e = pv[q]!;
+          close = chunked ? pcl[q]! : 0;
         } else {
           e = en;
-          close = chunked ? cwcl[q]! : 0;
-          o = catag[q]! * N + cwtag[q]!;
+          close = chunked ? wcl[q]! : 0;
         }
         // Add stage: the partial sum from above (or the top's skew line) plus this PE's term.
-        const s0 = r === 0 ? sIn[j]! : cs[q - C]!;
-        const st0 = chunked ? (r === 0 ? stIn[j]! : cst[q - C]!) : 0;
-        const sv0 = r === 0 ? svIn[j]! : csv[q - C]!;
-        nsv[q] = sv0;
+        const s0 = r === 0 ? sIn[j]! : ps[q - C]!;
+        const st0 = chunked ? (r === 0 ? stIn[j]! : pst[q - C]!) : 0;
+        psv[q] = r === 0 ? svIn[j]! : psv[q - C]!;
         if (e) {
-          if (!sv0) internal(`PE(${r}, ${j}) adds a term to an invalid partial sum (cycle ${x})`);
+          if (!psv[q]) internal(`PE(${r}, ${j}) adds a term to an invalid partial sum (cycle ${x})`);
           peTerms[q]!++;
-          const sum = P === 1 ? arith.term(s0, cpa[q]!, cpw[q]!, q, o) : arith.term(s0, sparse ? ca[q * 4 + cwi[q]!]! : ca[q]!, cw[q]!, q, o);
+          const o = P === 1 ? ptag[q]! : hatag[ai]! * N + wtag[q]!;
+          const sum = P === 1 ? arith.term(s0, pa[q]!, pw[q]!, q, o) : arith.term(s0, sparse ? had[ai * 4 + wi[q]!]! : had[ai]!, w[q]!, q, o);
           if (chunked && close) {
-            nst[q] = arith.close(st0, sum, q, o);
-            ns[q] = 0;
+            pst[q] = arith.close(st0, sum, q, o);
+            ps[q] = 0;
           } else {
-            ns[q] = sum;
-            if (chunked) nst[q] = st0;
+            ps[q] = sum;
+            if (chunked) pst[q] = st0;
           }
         } else {
-          ns[q] = s0;
-          if (chunked) nst[q] = st0;
+          ps[q] = s0;
+          if (chunked) pst[q] = st0;
+        }
+        // Multiply stage into the multiplier register (with this cycle's weight).
+        if (P === 1) {
+          if (en) {
+            const xa = sparse ? had[ai * 4 + wi[q]!]! : had[ai]!;
+            p[q] = arith.product(xa, w[q]!);
+            pa[q] = xa;
+            pw[q] = w[q]!;
+            ptag[q] = hatag[ai]! * N + wtag[q]!;
+          }
+          pv[q] = en;
+          if (chunked) pcl[q] = en & wcl[q]!;
         }
       }
+    }
+    if (shifting) this.shiftWeights();
+  }
+
+  /** The weight chains of the columns that shift this cycle move up one row (rows upward: each
+   *  reads the row below before it is overwritten); the bottom row takes the skewed w_* ports. */
+  private shiftWeights(): void {
+    const { R, C, x, mask, chunked, sparse } = this;
+    const g = this.cur;
+    const w = g.w!, wv = g.wv!, wtag = g._wtag!, wi = g.wi, wcl = g.wcl;
+    const h = this.hist;
+    for (let j = 0; j < C; j++) {
+      if (!this.shNow[j]) continue;
+      for (let r = 0; r < R - 1; r++) {
+        const q = r * C + j;
+        w[q] = w[q + C]!;
+        wv[q] = wv[q + C]!;
+        wtag[q] = wtag[q + C]!;
+        if (sparse) wi![q] = wi![q + C]!;
+        if (chunked) wcl![q] = wcl![q + C]!;
+      }
+      const q = (R - 1) * C + j;
+      const back = (x - j - 1) & mask;
+      const src = back * C + j;
+      w[q] = h.w_data![src]!;
+      wv[q] = h.w_valid![src]!;
+      wtag[q] = h._w_tag![src]!;
+      if (sparse) wi![q] = h.w_idx![src]!;
+      if (chunked) wcl![q] = h.w_close![back]!;
     }
   }
 
   // ---------------------------------------------------------------- shared
+
+  /** Every input port is 0 in a cycle unless the feeder drives it. */
+  private clearSlot(slot: number): void {
+    for (const { h, count } of this.histList) h.fill(0, slot * count, (slot + 1) * count);
+  }
 
   /** Writes the A operand of term t for output row m: one value, or the 2:4 group's 4 lanes. */
   private aTerm(dst: Uint32Array, at: number, m: number, t: number): void {

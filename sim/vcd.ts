@@ -11,7 +11,8 @@ export interface VcdSink {
 export interface VcdSource {
   readonly arch: Arch;
   readonly x: number;
-  readonly cur: Readonly<Record<string, Uint32Array>>;
+  /** Lane l of PE register `name` of PE q (r * cols + j) in the current cycle. */
+  register(name: string, q: number, l: number): number;
   readonly out: Readonly<Record<string, Uint32Array>>;
   portAt(name: string, e: number, k: number): number;
   srcAt(reg: string, j: number, k: number): number;
@@ -90,7 +91,7 @@ export class SimVcd {
         const q = r * C + j;
         const scope: Scope = { name: `pe_${r}_${j}`, vars: [], scopes: [] };
         for (const reg of arch.pe.registers) {
-          scope.vars.push(mk('reg', reg.name, reg.lanes, reg.laneWidth, (l) => src.cur[reg.name]![q * reg.lanes + l]!));
+          scope.vars.push(mk('reg', reg.name, reg.lanes, reg.laneWidth, (l) => src.register(reg.name, q, l)));
         }
         this.top.scopes.push(scope);
       }

@@ -2,13 +2,16 @@
 // configuration; the provider named "none" (the default) knows nothing and returns null, and the
 // sweep then plots accuracy against accumulator width instead of area.
 //
-// The synthesis issue plugs Yosys in here: implement AreaProvider (run the RTL generator and
-// Yosys on the config, cache by config hash and Yosys version), then
-//   registerAreaProvider('yosys-gates', () => new YosysAreaProvider('gates'));
-// and a sweep config selects it with "area": "yosys-gates". The runner calls areaPerPE once per
-// distinct configuration, in the main thread, and stores the result in each point's `area`.
+// Yosys plugs in here (area-yosys.ts, docs/synthesis.md): "yosys-gates" and "yosys-ice40"
+// synthesize each configuration's PE and cache the result; a sweep config selects one with
+// "area": "yosys-gates", and each block may opt out ("area": false) so that a sweep synthesizes a
+// representative subset. The runner asks areaPerPE once per distinct configuration that wants
+// area, all up front and concurrently with the points (a provider must not block the calling
+// thread: the Yosys ones synthesize on threads of their own), and stores the result in each
+// point's `area`; points whose configuration wants none keep area null.
 import { LbamacError } from '../core/errors.js';
 import type { ArrayConfig } from '../config/resolve.js';
+import { YosysAreaProvider } from './area-yosys.js';
 
 export interface AreaResult {
   /** Area of one PE in `unit`: what the Pareto plot puts on its x axis. */
@@ -25,6 +28,8 @@ export interface AreaProvider {
   readonly name: string;
   /** Area per PE of this configuration, or null when the provider cannot tell. */
   areaPerPE(cfg: ArrayConfig): Promise<AreaResult | null>;
+  /** Frees what the provider holds (e.g. its synthesis threads); the runner calls it when the sweep ends. */
+  close?(): Promise<void>;
 }
 
 /** The default: no area. */
@@ -35,7 +40,11 @@ export class NoArea implements AreaProvider {
   }
 }
 
-const registry = new Map<string, () => AreaProvider>([['none', () => new NoArea()]]);
+const registry = new Map<string, () => AreaProvider>([
+  ['none', () => new NoArea()],
+  ['yosys-gates', () => new YosysAreaProvider('gates')],
+  ['yosys-ice40', () => new YosysAreaProvider('ice40')],
+]);
 
 export function registerAreaProvider(name: string, make: () => AreaProvider): void {
   registry.set(name, make);

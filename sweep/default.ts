@@ -1,17 +1,31 @@
 // The built-in sweep that `lbamac sweep` runs without --config: the low-bit-accumulator trade-off
-// at a glance, in under 5 minutes on two cores: e4m3 inputs, exact products, and the accumulator
-// varied (mantissa 1..10 bits in two exponent families, rounding rtz and rne, chunk none and 16);
-// the paper's lba configuration as it stands, and fp32 accumulation as the baseline.
+// at a glance, in about 2 minutes on two shared cores (372 points and 12 PE syntheses, about 3
+// CPU-minutes with an empty synthesis cache). e4m3 inputs with exact products (fused), so the
+// accumulator is the only rounding after the inputs, varied over mantissa 1..10 bits in the lba
+// family (4 exponent bits, bias 10, flush to zero, no inf/NaN, saturation: its e4m7 is the
+// paper's 12-bit accumulator) with rounding rtz and rne and chunk none and 16, and in the
+// IEEE-style 5-exponent-bit family (bias 15, rtz and rne, no chunk: e5m10 is fp16, and
+// e5m10/e5m7/e5m6 are the paper's table 8 formats); the lba preset as the paper configures it;
+// fp32 as the baseline. Workloads: Gaussian matrices with K from 64 to 4096 (how the needed
+// mantissa grows with K), heavier-tailed Laplace ones, and the MNIST classifier on its 2000
+// held-out test digits. Area per PE from Yosys (technology-independent gates+FFs) for a
+// representative subset, synthesized while the points run: the lba family with rtz and no chunk
+// (m = 1..10: the accuracy-against-area trade-off), the lba preset and the fp32 baseline (the
+// ratio the paper estimates), 12 PEs of 1 to 10 s each.
 import type { SweepInput } from './schema.js';
 
 export const DEFAULT_SWEEP: SweepInput = {
   name: 'default',
   description:
-    "Accumulator mantissa 1..10 bits with 4 exponent bits (bias 10, flush to zero, no inf/NaN, saturation: the lba family, whose e4m7 is the paper's 12-bit accumulator) and with 5 exponent bits (IEEE-style, bias 15: e5m10 is fp16), rounding rtz and rne, chunk none and 16, on e4m3 inputs with exact products (fused), so that the accumulator is the only rounding after the inputs; the lba preset as the paper configures it (e4m7 products with bias 12, chunk 16, rtz); fp32 accumulation as the baseline.",
+    "Accumulator mantissa 1..10 bits with 4 exponent bits (bias 10, flush to zero, no inf/NaN, saturation: the lba family, whose e4m7 is the paper's 12-bit accumulator; rounding rtz and rne, chunk none and 16) and with 5 exponent bits (IEEE-style, bias 15, rtz and rne: e5m10 is fp16), on e4m3 inputs with exact products (fused), so that the accumulator is the only rounding after the inputs; the lba preset as the paper configures it (e4m7 products with bias 12, chunk 16, rtz); fp32 accumulation as the baseline. Area per PE (Yosys, gates+FFs) for the 4-exponent-bit rtz unchunked accumulators, the lba preset and fp32. Workloads: Gaussian matrices with K = 64 to 4096, Laplace (heavier-tailed) with K = 1024, and a 784-128-10 MLP classifying the 2000 MNIST test digits.",
+  area: 'yosys-gates',
   workloads: [
-    { name: 'gauss-k1024', kind: 'synthetic', dist: 'gaussian', M: 64, K: 1024, N: 64, seed: 1 },
-    { name: 'laplace-k1024', kind: 'synthetic', dist: 'laplace', M: 64, K: 1024, N: 64, seed: 2 },
-    { name: 'mnist-mlp', kind: 'mnist-mlp' },
+    { name: 'mnist-mlp', kind: 'mnist-mlp', testDigits: 2000 },
+    { name: 'gauss-k64', kind: 'synthetic', dist: 'gaussian', M: 32, K: 64, N: 32, seed: 1 },
+    { name: 'gauss-k256', kind: 'synthetic', dist: 'gaussian', M: 32, K: 256, N: 32, seed: 1 },
+    { name: 'gauss-k1024', kind: 'synthetic', dist: 'gaussian', M: 32, K: 1024, N: 32, seed: 1 },
+    { name: 'gauss-k4096', kind: 'synthetic', dist: 'gaussian', M: 32, K: 4096, N: 32, seed: 1 },
+    { name: 'laplace-k1024', kind: 'synthetic', dist: 'laplace', M: 32, K: 1024, N: 32, seed: 2 },
   ],
   blocks: [
     {
@@ -20,14 +34,9 @@ export const DEFAULT_SWEEP: SweepInput = {
       acc: { exp: 4, man: { from: 1, to: 10 }, bias: 10, subnormals: false, specials: 'none', overflow: 'saturate' },
       rounding: ['rtz', 'rne'],
       chunk: [null, 16],
+      area: { rounding: ['rtz'], chunk: [null] },
     },
-    {
-      name: 'e5-ieee',
-      preset: 'ocp-fp8',
-      acc: { exp: 5, man: { from: 1, to: 10 } },
-      rounding: ['rtz', 'rne'],
-      chunk: [null, 16],
-    },
+    { name: 'e5-ieee', preset: 'ocp-fp8', acc: { exp: 5, man: { from: 1, to: 10 } }, rounding: ['rtz', 'rne'], chunk: [null], area: false },
     { name: 'lba', preset: 'lba' },
     { name: 'fp32', role: 'baseline', preset: 'ocp-fp8' },
   ],

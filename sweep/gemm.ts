@@ -3,11 +3,12 @@
 //
 // Terms whose product is an exact zero (a zero activation or weight, both operands finite) are
 // skipped. Adding a zero product to a nonzero or +0 accumulator changes neither its code nor any
-// event count, and chunk boundaries still count every term (a chunk of zeros is a +0 added to the
-// total). The one thing a zero term can change is a -0 accumulator (or total), which it turns into
-// +0; so when an accumulator becomes -0 (rare: a negative sum rounded to zero) the output is
-// recomputed term by term with every zero included. D's codes and every event count therefore
-// equal coreGemm's; test/sweep/gemm.test.ts checks it. With inf or NaN inputs nothing is skipped.
+// event count, and a chunk holding only zero terms adds a +0 that changes no total but -0. The one
+// thing a zero term can change is a -0 accumulator (or total), which a +0 product turns into +0;
+// so while an accumulator is -0 (rare: a negative sum rounded or flushed to zero) the zero terms
+// are added one by one like any other, and skipping resumes once it is not. D's codes and every
+// event count therefore equal coreGemm's; test/sweep/gemm.test.ts checks it. With inf or NaN
+// inputs nothing is skipped.
 import { isZeroCode, RNE, roundingCode, toFloat64 } from '../core/arith.js';
 import { type EventCounts } from '../core/events.js';
 import { makeFormat } from '../core/format.js';
@@ -136,12 +137,12 @@ export function sweepGemm(cfg: ArrayConfig, A: CodeMat, B: PreparedB, rows?: Row
   const totalNegZero = cfg.total.signBit;
   const out = outputFormat(cfg);
   const table = valueTable(out);
-  const aZero = zeroTable(cfg.a);
   const idx = rows ?? nonzeroByRow(A);
   const a = A.data;
   const wT = B.wT;
   const term = B.term;
-  const snapshot = new Float64Array(12);
+  const aIndex = B.aIndex;
+  const weight = B.weight;
   const D = new Float64Array(M * N);
   let terms = 0;
   for (let i = 0; i < M; i++) {
@@ -150,76 +151,66 @@ export function sweepGemm(cfg: ArrayConfig, A: CodeMat, B: PreparedB, rows?: Row
     const aOff = i * K;
     for (let j = 0; j < N; j++) {
       const wOff = j * K;
-      for (let x = 0; x < 6; x++) {
-        snapshot[x] = ev[x]!;
-        snapshot[6 + x] = tev[x]!;
-      }
-      let code = 0;
+      const tOff = j * T;
+      let acc = 0;
+      let total = 0;
+      /** Every term before pos is accounted for. */
+      let pos = 0;
       let n = 0;
-      let negZero = false;
-      if (chunk === 0) {
-        let acc = 0;
-        for (let p = s; p < e; p++) {
-          const k = idx.cols[p]!;
-          const w = wT[wOff + k]!;
+      // The nonzero terms in ascending order, then one more round (t = T) for the trailing zeros.
+      for (let p = s; p <= e; p++) {
+        let t = T;
+        let w = 0;
+        let k = 0;
+        if (p < e) {
+          k = idx.cols[p]!;
+          w = wT[wOff + k]!;
           if (w < 0) continue;
-          acc = step(acc, a[aOff + k]!, w);
-          n++;
-          if (acc === accNegZero) {
-            negZero = true;
-            break;
-          }
+          t = term === null ? k : term[wOff + k]!;
         }
-        code = acc;
-      } else {
-        let total = 0;
-        let acc = 0;
-        let current = -1;
-        for (let p = s; p < e; p++) {
-          const k = idx.cols[p]!;
-          const w = wT[wOff + k]!;
-          if (w < 0) continue;
-          const t = term === null ? k : term[wOff + k]!;
-          const c = Math.floor(t / chunk);
-          if (c !== current) {
-            if (current >= 0) total = addChunk(total, acc, ONE);
+        // The zero terms pos..t-1. They change nothing while the accumulator is not -0 (then they
+        // are skipped); while it is -0 they are added like any term. Chunks close on the way.
+        if (chunk === 0) {
+          for (; pos < t && acc === accNegZero; pos++) {
+            const z = aIndex[tOff + pos]!;
+            acc = step(acc, z < 0 ? 0 : a[aOff + z]!, weight[tOff + pos]!);
+          }
+          pos = t;
+        } else {
+          while (pos < t) {
+            if (acc === accNegZero) {
+              const z = aIndex[tOff + pos]!;
+              acc = step(acc, z < 0 ? 0 : a[aOff + z]!, weight[tOff + pos]!);
+              pos++;
+              if (pos % chunk === 0 || pos === T) {
+                total = addChunk(total, acc, ONE);
+                acc = 0;
+              }
+              continue;
+            }
+            const end = Math.min((Math.floor(pos / chunk) + 1) * chunk, T);
+            if (t < end) {
+              pos = t;
+              break;
+            }
+            // A +0 chunk added to a total other than -0 changes nothing and counts no event.
+            if (acc !== 0 || total === totalNegZero) total = addChunk(total, acc, ONE);
             acc = 0;
-            current = c;
-          }
-          acc = step(acc, a[aOff + k]!, w);
-          n++;
-          if (acc === accNegZero || total === totalNegZero) {
-            negZero = true;
-            break;
+            pos = end;
+            // Whole chunks of zero terms up to t's chunk: +0 chunks, likewise nothing unless the total is -0.
+            if (total !== totalNegZero) pos = Math.max(pos, Math.min(t, Math.floor(t / chunk) * chunk));
           }
         }
-        if (!negZero && current >= 0) total = addChunk(total, acc, ONE);
-        negZero ||= total === totalNegZero;
-        code = total;
+        if (p === e) break;
+        acc = step(acc, a[aOff + k]!, w);
+        n++;
+        pos = t + 1;
+        if (chunk !== 0 && (pos % chunk === 0 || pos === T)) {
+          total = addChunk(total, acc, ONE);
+          acc = 0;
+        }
       }
-      if (negZero) {
-        // Undo this output's events and recompute it with every term, zeros included (core/gemm.ts's order).
-        for (let x = 0; x < 6; x++) {
-          ev[x] = snapshot[x]!;
-          tev[x] = snapshot[6 + x]!;
-        }
-        n = 0;
-        let acc = 0;
-        let total = 0;
-        const tOff = j * T;
-        for (let t = 0; t < T; t++) {
-          const k = B.aIndex[tOff + t]!;
-          const av = k < 0 ? 0 : a[aOff + k]!;
-          const w = B.weight[tOff + t]!;
-          acc = step(acc, av, w);
-          if (k >= 0 && wT[wOff + k]! >= 0 && !(aZero ? aZero[av] === 1 : isZeroCode(av, cfg.a))) n++;
-          if (chunk !== 0 && ((t + 1) % chunk === 0 || t === T - 1)) {
-            total = addChunk(total, acc, ONE);
-            acc = 0;
-          }
-        }
-        code = chunk === 0 ? acc : total;
-      }
+      const code = chunk === 0 ? acc : total;
       terms += n;
       D[i * N + j] = table ? table[code]! : toFloat64(code, out);
     }

@@ -18,6 +18,8 @@ export interface PointSpec {
   role: 'grid' | 'baseline';
   config: CanonicalConfig;
   workload: WorkloadSpec;
+  /** Whether the sweep's area provider is asked for this point's area: some block producing its configuration wants it. */
+  wantsArea: boolean;
 }
 
 export interface Sweep {
@@ -108,10 +110,17 @@ function describePoint(c: RawConfig): string {
   return stableStringify(c);
 }
 
+/** Whether a block's "area" selects this configuration of the block. */
+function blockWantsArea(area: BlockConfig['area'], cfg: ArrayConfig): boolean {
+  if (area === undefined || typeof area === 'boolean') return area !== false;
+  return (!area.man || area.man.includes(cfg.acc.man)) && (!area.rounding || area.rounding.includes(cfg.rounding.acc)) && (!area.chunk || area.chunk.includes(cfg.chunk));
+}
+
 /** Every point of the sweep, deduplicated by id (the first occurrence keeps its place). */
 export function expandSweep(config: SweepConfig): Sweep {
   const points: PointSpec[] = [];
   const seen = new Set<string>();
+  const areaConfigs = new Set<string>();
   config.blocks.forEach((b, bi) => {
     const base = baseConfig(b);
     const workloads = config.workloads.filter((w) => !b.workloads || b.workloads.includes(w.name));
@@ -146,11 +155,15 @@ export function expandSweep(config: SweepConfig): Sweep {
                     }
                     const canonical = canonicalConfig(resolved);
                     const id = pointId(canonical, workload);
+                    if (blockWantsArea(b.area, resolved)) areaConfigs.add(stableStringify(canonical));
                     if (seen.has(id)) continue;
                     seen.add(id);
-                    points.push({ id, index: points.length, block: b.name, role: b.role, config: canonical, workload });
+                    points.push({ id, index: points.length, block: b.name, role: b.role, config: canonical, workload, wantsArea: false });
                   }
   });
+  // Area belongs to a configuration, not to a block: once one block has it synthesized, every
+  // point of that configuration gets it at no further cost.
+  if (config.area !== 'none') for (const p of points) p.wantsArea = areaConfigs.has(stableStringify(p.config));
   return { config, hash: sha256(stableStringify(config)).slice(0, 12), points };
 }
 

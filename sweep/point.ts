@@ -152,7 +152,7 @@ function runMnist(cfg: ArrayConfig, p: PreparedMnist): Body {
   const M = p.labels.length;
   let X = p.X;
   let rows = p.rows;
-  let h = new Float64Array(0);
+  let h: Float64Array = new Float64Array(0);
   const layers: LayerResult[] = [];
   p.layers.forEach((l, i) => {
     const r = sweepGemm(cfg, X, l.B, rows);

@@ -49,6 +49,20 @@ export const blockSchema = z
     sparsity: z.array(z.enum(['dense', '2:4'])).min(1).optional().describe('2:4 prunes B by magnitude in every group of 4 along K'),
     inputs: z.array(z.object({ a: formatInputSchema, w: formatInputSchema }).strict()).min(1).optional().describe('input format pairs'),
     workloads: z.array(z.string()).min(1).optional().describe('names of the workloads this block runs on; default: all'),
+    area: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            man: z.array(z.number().int().min(LIMITS.man.min).max(LIMITS.man.max)).min(1).optional().describe('accumulator mantissa widths'),
+            rounding: z.array(roundingModeSchema).min(1).optional(),
+            chunk: z.array(z.union([z.number().int().min(1).max(1 << 20), z.null()])).min(1).optional(),
+          })
+          .strict()
+          .describe("only the block's points with these values (every one when a field is left out)"),
+      ])
+      .optional()
+      .describe("which of this block's configurations the sweep's area provider synthesizes: true (the default) all, false none, or a subset; the others have no area, so a sweep can synthesize a representative subset"),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 // The external simulators the testbenches run, with a clear error naming the install command
 // when one is missing.
 import { spawnSync } from 'node:child_process';
+import { LbamacError } from '../core/errors.js';
 
 export type Tool = 'verilator' | 'iverilog';
 
@@ -20,7 +21,7 @@ export function requireTool(tool: Tool, env?: NodeJS.ProcessEnv): string {
   if (known) return known;
   const r = spawnSync(tool, INSTALL[tool].check, { encoding: 'utf8', env: env ?? process.env });
   if (r.error || r.status === null) {
-    throw new Error(
+    throw new LbamacError(
       `${tool} is not installed (or not on PATH): install it with \`apt-get install ${INSTALL[tool].pkg}\` ` +
         `(as root; or run scripts/ensure-tools.sh), then rerun.`,
     );

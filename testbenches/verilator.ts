@@ -1,4 +1,5 @@
-// Verilator C++ harness for combinational units: one build holds several units behind a wrapper
+// Cached Verilator builds (verilatorBuild, also used by the array harness in array-harness.ts),
+// and the C++ harness for combinational units: one build holds several units behind a wrapper
 // top; the harness reads cases (unit index and operand words) from a file, evaluates the unit and
 // writes its output words (result code, flags) per case.
 //
@@ -22,23 +23,17 @@ import { requireTool } from './tools.js';
 export const TOP = 'lbamac_tb_top';
 
 export interface HarnessOptions {
-  /** Where builds are cached; default <package>/out/verilator. */
+  /** Where builds are cached; default <package>/out/verilator (or $LBAMAC_BUILD_DIR). */
   outDir?: string;
   /** Parallel C++ compile jobs; default 2. */
   jobs?: number;
 }
 
-export interface HarnessBuild {
-  exe: string;
-  dir: string;
+export interface HarnessBuild extends VerilatorBuild {
   units: readonly VModule[];
   /** Operand words per case record (after the unit index) and output words per case. */
   inWords: number;
   outWords: number;
-  /** False when the build came from the cache. */
-  built: boolean;
-  /** Wall time of this call (the Verilator build, or the cache lookup). */
-  seconds: number;
 }
 
 function packageRoot(): string {
@@ -206,48 +201,76 @@ int main(int argc, char** argv) {
 `;
 }
 
-const VERILATOR_FLAGS = ['--cc', '--exe', '--build', '-O2', '--x-assign', 'fast', '--x-initial', 'fast', '--top-module', TOP];
+const UNIT_FLAGS = ['-O2', '--x-assign', 'fast', '--x-initial', 'fast'];
+
+/** One Verilated executable: sources, C++ main and options; everything here goes into the cache key. */
+export interface VerilatorBuildSpec {
+  /** Verilog sources, written into the build's src/ (one module a file). */
+  files: readonly { path: string; text: string }[];
+  /** The C++ main. */
+  cpp: string;
+  top: string;
+  /** Verilator options beyond --cc --exe --build. */
+  flags: readonly string[];
+  /** A Verilator configuration file (.vlt), e.g. no_inline rules; empty for none. */
+  vlt?: string;
+  /** C++ optimization of the model's per-cycle code and the Verilator runtime (OPT_FAST and
+   *  OPT_GLOBAL; default Verilator's -Os). Low levels build much faster and run slower. The code
+   *  that runs once (OPT_SLOW: constructors, initial settling) stays unoptimized, as Verilator
+   *  leaves it. */
+  cxxOpt?: '-O0' | '-O1' | '-O2' | '-O3';
+}
+
+export interface VerilatorBuild {
+  exe: string;
+  dir: string;
+  /** False when the build came from the cache. */
+  built: boolean;
+  /** Wall time of this call (the Verilator build, or the cache lookup). */
+  seconds: number;
+}
+
+/** The cache key of a build: the Verilator version and everything in the spec. */
+export function buildKey(spec: VerilatorBuildSpec, version: string): string {
+  const hash = createHash('sha256');
+  hash.update(version).update('\0').update(spec.top).update('\0').update(spec.flags.join(' ')).update('\0');
+  hash.update(spec.cxxOpt ?? '').update('\0').update(spec.vlt ?? '').update('\0').update(spec.cpp).update('\0');
+  for (const f of spec.files) hash.update(f.path).update('\0').update(f.text).update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
 
 /**
- * Builds (or finds in the cache) a harness for the units. Each unit is added to a Design, so
- * shared submodules are compiled once.
+ * Builds (or finds in the cache) a Verilated executable. Builds land in <outDir>/<key>/: a second
+ * call with the same spec returns at once. build.sh in the directory records the command.
  */
-export function buildHarness(units: readonly VModule[], opts: HarnessOptions = {}): HarnessBuild {
+export function verilatorBuild(spec: VerilatorBuildSpec, opts: HarnessOptions = {}): VerilatorBuild {
   const t0 = performance.now();
   const version = requireTool('verilator');
-  if (units.length === 0) throw new Error('harness: no units');
-  const design = new Design();
-  for (const u of units) design.add(u);
-  const files = [...design.files(), { path: `${TOP}.v`, text: wrapperTop(units) }];
-  const cpp = harnessCpp(units);
-  const jobs = opts.jobs ?? 2;
-  const hash = createHash('sha256');
-  hash.update(version).update(VERILATOR_FLAGS.join(' ')).update(cpp);
-  for (const f of files) hash.update(f.path).update('\0').update(f.text).update('\0');
-  const key = hash.digest('hex').slice(0, 16);
-  const root = opts.outDir ?? join(packageRoot(), 'out', 'verilator');
+  const key = buildKey(spec, version);
+  const root = opts.outDir ?? defaultBuildDir();
   const dir = join(root, key);
   const exe = join(dir, 'obj', 'harness');
-  const shape = {
-    units,
-    inWords: Math.max(1, ...units.map((u) => u.ports.filter((p) => p.dir === 'input').length)),
-    outWords: Math.max(1, ...units.map((u) => u.ports.filter((p) => p.dir === 'output').length)),
-  };
-  if (existsSync(exe)) return { exe, dir, ...shape, built: false, seconds: (performance.now() - t0) / 1000 };
+  if (existsSync(exe)) return { exe, dir, built: false, seconds: (performance.now() - t0) / 1000 };
 
   // Build in a private directory, then move it into place (concurrent runs cannot see half a build).
   const tmp = join(root, `.tmp-${key}-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(join(tmp, 'src'), { recursive: true });
   const paths: string[] = [];
-  for (const f of files) {
+  for (const f of spec.files) {
     const p = join(tmp, 'src', f.path);
     writeFileSync(p, f.text);
     paths.push(p);
   }
+  if (spec.vlt) {
+    const p = join(tmp, 'src', 'harness.vlt');
+    writeFileSync(p, spec.vlt);
+    paths.unshift(p);
+  }
   const cppPath = join(tmp, 'src', 'harness.cpp');
-  writeFileSync(cppPath, cpp);
-  const args = [...VERILATOR_FLAGS, '-j', String(jobs), '--Mdir', join(tmp, 'obj'), '-o', 'harness', ...paths, cppPath];
+  writeFileSync(cppPath, spec.cpp);
+  const opt = spec.cxxOpt ? ['OPT_FAST', 'OPT_GLOBAL'].flatMap((v) => ['-MAKEFLAGS', `${v}=${spec.cxxOpt}`]) : [];
+  const args = ['--cc', '--exe', '--build', ...spec.flags, '--top-module', spec.top, ...opt, '-j', String(opts.jobs ?? 2), '--Mdir', join(tmp, 'obj'), '-o', 'harness', ...paths, cppPath];
   writeFileSync(join(tmp, 'build.sh'), `#!/bin/sh\n# How this harness was built.\nverilator ${args.map((a) => (a.includes(tmp) ? a.replace(tmp, '.') : a)).join(' ')}\n`);
   const r = spawnSync('verilator', args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) {
@@ -262,7 +285,30 @@ export function buildHarness(units: readonly VModule[], opts: HarnessOptions = {
     rmSync(tmp, { recursive: true, force: true });
   }
   if (!existsSync(exe)) throw new Error(`verilator build did not produce ${exe}`);
-  return { exe, dir, ...shape, built: true, seconds: (performance.now() - t0) / 1000 };
+  return { exe, dir, built: true, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** <package>/out/verilator, or $LBAMAC_BUILD_DIR. */
+export function defaultBuildDir(): string {
+  return process.env.LBAMAC_BUILD_DIR ?? join(packageRoot(), 'out', 'verilator');
+}
+
+/**
+ * Builds (or finds in the cache) a harness for the units. Each unit is added to a Design, so
+ * shared submodules are compiled once.
+ */
+export function buildHarness(units: readonly VModule[], opts: HarnessOptions = {}): HarnessBuild {
+  if (units.length === 0) throw new Error('harness: no units');
+  const design = new Design();
+  for (const u of units) design.add(u);
+  const files = [...design.files(), { path: `${TOP}.v`, text: wrapperTop(units) }];
+  const b = verilatorBuild({ files, cpp: harnessCpp(units), top: TOP, flags: UNIT_FLAGS }, opts);
+  return {
+    ...b,
+    units,
+    inWords: Math.max(1, ...units.map((u) => u.ports.filter((p) => p.dir === 'input').length)),
+    outWords: Math.max(1, ...units.map((u) => u.ports.filter((p) => p.dir === 'output').length)),
+  };
 }
 
 /** A batch of cases for one harness: unit index and operand words per case. */

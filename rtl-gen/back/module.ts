@@ -129,7 +129,11 @@ export class Body {
     if (this.group.length === 0) return;
     const tw = Math.max(...this.group.map((d) => d.type.length));
     const nw = Math.max(...this.group.map((d) => d.name.length));
-    for (const d of this.group) this.out.push(`  ${d.type.padEnd(tw)} ${d.rest === ';' ? d.name : d.name.padEnd(nw)}${d.rest}`);
+    for (const d of this.group) {
+      // `name;  // comment` keeps the semicolon on the name; `name = expr;` aligns the `=`.
+      const text = d.rest.startsWith(';') ? `${d.name};`.padEnd(d.rest === ';' ? 0 : nw + 1) + d.rest.slice(1) : `${d.name.padEnd(nw)}${d.rest}`;
+      this.out.push(`  ${d.type.padEnd(tw)} ${text}`);
+    }
     this.group = [];
   }
 }

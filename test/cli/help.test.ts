@@ -8,12 +8,14 @@ describe('cli: help, version, usage errors', function () {
   it('--help lists every command', () => {
     const r = lbamac('--help');
     expect(r.status).to.equal(0);
-    for (const cmd of ['formats', 'gemm', 'schema']) expect(r.stdout).to.include(`lbamac ${cmd}`);
+    for (const cmd of ['formats', 'gemm', 'sim', 'verify', 'schema']) expect(r.stdout).to.include(`lbamac ${cmd}`);
   });
 
   for (const [cmd, mustMention] of [
     ['formats', ['--json', 'format']],
-    ['gemm', ['--config', '--engine', '--out', 'golden', 'core']],
+    ['gemm', ['--config', '--engine', '--out', 'golden', 'core', 'sim']],
+    ['sim', ['--config', '--a', '--m', '--seed', '--vcd', '--trace']],
+    ['verify', ['--config', '--vectors', '--seed', '--rtl']],
     ['schema', ['schema/config.schema.json']],
   ] as const) {
     it(`${cmd} --help describes its options`, () => {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../cli/io.js';
+import { LbamacError } from '../../core/errors.js';
 import { tempDir } from '../support/tmp.js';
 
 describe('cli/io writeFileAtomic', () => {
@@ -22,7 +23,9 @@ describe('cli/io writeFileAtomic', () => {
     // The target is a non-empty directory, so the final rename fails.
     let caught: unknown;
     await writeFileAtomic(join(sub, 'taken'), 'text').catch((err: unknown) => (caught = err));
-    expect(caught).to.be.instanceOf(Error);
+    // A user error naming the path, not a crash.
+    expect(caught).to.be.instanceOf(LbamacError);
+    expect((caught as Error).message).to.equal(`cannot write ${join(sub, 'taken')}: it is a directory; nothing was written`);
     expect(readdirSync(sub)).to.deep.equal(['taken']);
   });
 });

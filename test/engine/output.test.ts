@@ -18,6 +18,20 @@ describe('engine/output and the registry', () => {
     expect(out.cycles).to.equal(null);
   });
 
+  it('adds utilization and per-PE counts (one rows × cols matrix per event) for cycle-level engines only', () => {
+    const cfg = resolveConfig({ rows: 1, cols: 2, a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'fp16' });
+    const pe = (nan: number) => ({ ...zeroEvents(), nan });
+    const out = toGemmOutput('sim', cfg, { D: [[0]], events: pe(3), cycles: 7, array: { utilization: 0.25, peTerms: [[2, 1]], perPE: [[pe(1), pe(2)]] } });
+    expect(out.cycles).to.equal(7);
+    expect(out.utilization).to.equal(0.25);
+    expect(out.pe!.terms).to.deep.equal([[2, 1]]);
+    expect(out.pe!.events.nan).to.deep.equal([[1, 2]]);
+    expect(out.pe!.events.swamping).to.deep.equal([[0, 0]]);
+    expect(Object.keys(out.pe!.events)).to.have.length(6);
+    const plain = toGemmOutput('core', cfg, { D: [[0]], events: zeroEvents() });
+    expect(plain).not.to.have.any.keys('utilization', 'pe');
+  });
+
   it('prints arrays of scalars on one line and keeps -0', () => {
     const text = toJsonText({ D: [['0x1', '0x2']], values: [[-0, 1.5]], none: undefined, empty: [] });
     expect(text).to.equal('{\n  "D": [\n    ["0x1", "0x2"]\n  ],\n  "values": [\n    [-0, 1.5]\n  ],\n  "empty": []\n}\n');
@@ -25,7 +39,7 @@ describe('engine/output and the registry', () => {
   });
 
   it('registers golden and core, and names the choices for an unknown engine', async () => {
-    expect(Object.keys(ENGINES)).to.include.members(['golden', 'core']);
+    expect(Object.keys(ENGINES)).to.include.members(['golden', 'core', 'sim']);
     const job = parseJob({ a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'fp16' }, [[1, 2]], [[3], [4]], undefined, NAMES);
     const out = await runEngine('core', job);
     expect(out.values).to.deep.equal([[11]]);

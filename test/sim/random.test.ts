@@ -1,8 +1,11 @@
 // The simulator against the functional reference (core/gemm.ts): D bit for bit and every event
-// count, over random configurations of everything the config can say. Replay a failure with
-// LBAMAC_SIM_SEED=<seed> (runs that seed alone); LBAMAC_SIM_CASES=<n> changes the count.
+// count, over random configurations of everything the config can say; the first of them also
+// against the exact golden model (golden/gemm.ts, BigInt: slower). Replay a failure with
+// LBAMAC_SIM_SEED=<seed> (runs that seed alone); LBAMAC_SIM_CASES=<n> and
+// LBAMAC_SIM_GOLDEN_CASES=<n> change the counts.
 import { expect } from 'chai';
 import { coreGemm } from '../../core/gemm.js';
+import { goldenGemm } from '../../golden/gemm.js';
 import { type EventCounts, EVENT_NAMES, zeroEvents } from '../../core/events.js';
 import { buildArch } from '../../arch/build.js';
 import { latencyCycles, outputCycle } from '../../arch/schedule.js';
@@ -13,6 +16,7 @@ const BASE_SEED = 0x5eed0000;
 const only = process.env.LBAMAC_SIM_SEED;
 const count = Number(process.env.LBAMAC_SIM_CASES ?? 400);
 const seeds = only !== undefined ? [Number(only)] : Array.from({ length: count }, (_, i) => BASE_SEED + i);
+const goldenCount = Number(process.env.LBAMAC_SIM_GOLDEN_CASES ?? 40);
 
 function sum(rows: EventCounts[][]): EventCounts {
   const e = zeroEvents();
@@ -20,30 +24,42 @@ function sum(rows: EventCounts[][]): EventCounts {
   return e;
 }
 
-describe('sim: random configurations against coreGemm', function () {
+describe('sim: random configurations against coreGemm and goldenGemm', function () {
   this.timeout(180_000);
 
-  it(`${seeds.length} configurations: same D bit for bit, same events per output, cycles as arch/ says`, () => {
-    const seen = { os: 0, ws: 0, sparse: 0, chunked: 0, fused: 0, pipelined: 0, tiledM: 0, tiledK: 0, withC: 0, generic: 0 };
+  it(`${seeds.length} configurations: coreGemm's D bit for bit (and golden's for the first ${Math.min(goldenCount, seeds.length)}), same events per output, cycles as arch/ says`, () => {
+    const seen = { os: 0, ws: 0, sparse: 0, chunked: 0, fused: 0, pipelined: 0, tiledM: 0, tiledK: 0, withC: 0, generic: 0, kNot4: 0, kNotRows: 0, sub: 0, ftz: 0 };
+    const goldenSeen = { os: 0, ws: 0, sparse: 0, chunked: 0 };
     const modes = new Set<string>();
     const specials = new Set<string>();
-    for (const seed of seeds) {
+    const specialKinds = new Set<string>();
+    const shapes = new Set<string>();
+    seeds.forEach((seed, n) => {
       const c = randomCase(seed);
       const where = describeCase(c);
-      const ref = coreGemm(c.cfg, c.A, c.B, c.C);
       const arch = buildArch(c.cfg);
       const r = simulate(arch, c.C ? { A: c.A, B: c.B, C: c.C } : { A: c.A, B: c.B });
       const M = c.A.length;
       const N = c.B[0]!.length;
       const K = c.B.length;
-      // D first: the first differing element names itself.
-      for (let i = 0; i < M; i++) {
-        for (let j = 0; j < N; j++) {
-          if (r.D[i]![j] !== ref.D[i]![j]) expect.fail(`D[${i}][${j}] = 0x${r.D[i]![j]!.toString(16)}, coreGemm 0x${ref.D[i]![j]!.toString(16)}; ${where}`);
-        }
+      const refs: [string, { D: number[][]; events: EventCounts; perOutput: EventCounts[][] }][] = [['coreGemm', coreGemm(c.cfg, c.A, c.B, c.C)]];
+      if (n < goldenCount || only !== undefined) {
+        refs.push(['goldenGemm', goldenGemm(c.cfg, c.A, c.B, c.C)]);
+        goldenSeen[arch.dataflow]++;
+        if (arch.sparsity === '2:4') goldenSeen.sparse++;
+        if (arch.chunk !== null) goldenSeen.chunked++;
       }
-      expect(r.events, `events; ${where}`).to.deep.equal(ref.events);
-      expect(r.perOutput, `per-output events; ${where}`).to.deep.equal(ref.perOutput);
+      for (const [name, ref] of refs) {
+        // D first: the first differing element names itself.
+        for (let i = 0; i < M; i++) {
+          for (let j = 0; j < N; j++) {
+            if (r.D[i]![j] !== ref.D[i]![j]) expect.fail(`D[${i}][${j}] = 0x${r.D[i]![j]!.toString(16)}, ${name} 0x${ref.D[i]![j]!.toString(16)}; ${where}`);
+          }
+        }
+        expect(r.events, `events vs ${name}; ${where}`).to.deep.equal(ref.events);
+        expect(r.perOutput, `per-output events vs ${name}; ${where}`).to.deep.equal(ref.perOutput);
+      }
+      const ref = refs[0]![1];
       expect(sum(r.perPE), `per-PE events add up; ${where}`).to.deep.equal(ref.events);
       const dims = { M, N, K, hasC: c.C !== undefined };
       expect(r.cycles, `cycles; ${where}`).to.equal(latencyCycles(arch, dims));
@@ -57,14 +73,26 @@ describe('sim: random configurations against coreGemm', function () {
       if (r.schedule.T > arch.rows) seen.tiledK++;
       if (c.C) seen.withC++;
       if (c.cfg.a.width + c.cfg.w.width > 16) seen.generic++;
+      if (K % 4 !== 0) seen.kNot4++;
+      if (K % arch.rows !== 0) seen.kNotRows++;
+      if (c.cfg.acc.subnormals) seen.sub++;
+      else seen.ftz++;
       modes.add(c.cfg.rounding.acc);
-      for (const f of [c.cfg.a, c.cfg.acc]) specials.add(`${f.specials}/${f.overflow}/${f.subnormals ? 'sub' : 'ftz'}`);
-    }
+      modes.add(c.cfg.rounding.product);
+      shapes.add(`${arch.rows}x${arch.cols}`);
+      for (const f of [c.cfg.a, c.cfg.w, c.cfg.acc]) {
+        specials.add(`${f.specials}/${f.overflow}/${f.subnormals ? 'sub' : 'ftz'}`);
+        specialKinds.add(f.specials);
+      }
+    });
     if (only === undefined) {
       // The mix the issue asks for is really there.
       for (const [k, v] of Object.entries(seen)) expect(v, `configurations with ${k}`).to.be.greaterThan(seeds.length / 40);
       expect([...modes].sort()).to.deep.equal(['rna', 'rne', 'rtz']);
+      expect([...specialKinds].sort()).to.deep.equal(['fn', 'ieee', 'none']);
       expect(specials.size).to.be.greaterThanOrEqual(8);
+      for (const dim of [1, 8]) for (const other of [1, 8]) if (seeds.length >= 200) expect(shapes.has(`${dim}x${other}`), `a ${dim}×${other} array`).to.equal(true);
+      if (goldenCount >= 40) for (const [k, v] of Object.entries(goldenSeen)) expect(v, `golden-checked configurations with ${k}`).to.be.greaterThan(0);
     }
   });
 });

@@ -8,8 +8,9 @@ process.on('exit', () => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
-export function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `lbamac-${prefix}-`));
+/** A fresh directory under `parent` (default: the system's temporary directory). */
+export function tempDir(prefix: string, parent = tmpdir()): string {
+  const dir = mkdtempSync(join(parent, `lbamac-${prefix}-`));
   made.push(dir);
   return dir;
 }

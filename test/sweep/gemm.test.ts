@@ -21,6 +21,13 @@ function codes(rng: Rng, rows: number, cols: number, fmt: ReturnType<typeof reso
   return { rows, cols, data, format: fmt };
 }
 
+/** Weights of ±1 and ±0 (2:4-pruned when asked). */
+function signs(rng: Rng, rows: number, cols: number, fmt: ReturnType<typeof resolveConfig>['w'], sparse24: boolean): CodeMat {
+  const m = codes(rng, rows, cols, fmt, sparse24);
+  for (let x = 0; x < m.data.length; x++) if (toFloat64(m.data[x]!, fmt) !== 0) m.data[x] = fromFloat64(rng.uniform() < 0.5 ? 1 : -1, fmt, RNE);
+  return m;
+}
+
 describe('sweep/gemm: the skipping loop equals coreGemm', function () {
   this.timeout(60000);
   const accs = ['e4m7_b10_ftz_none', 'e5m3', 'e3m2_none', 'fp16', 'fp32', 'e5m1_ftz_sat'];
@@ -53,6 +60,36 @@ describe('sweep/gemm: the skipping loop equals coreGemm', function () {
               }
       });
     }
+
+  it('a -0 accumulator or total meets the skipped zero terms as coreGemm does (flush to zero, chunks of zeros)', () => {
+    // Products of tiny negative values flush to -0 in an ftz accumulator; rows full of zeros then
+    // decide whether it stays -0 (only -0 products) or becomes +0, within chunks and across whole
+    // chunks of zeros. The test counts the -0 outputs, so it would notice if none were made.
+    const rng = new Rng(4242);
+    let negativeZeros = 0;
+    for (let trial = 0; trial < 120; trial++) {
+      const chunk = [null, 2, 4, 5][trial % 4]!;
+      const mode = (['rtz', 'rne', 'rna'] as const)[trial % 3]!;
+      const sparsity = trial % 5 === 4 ? '2:4' : 'dense';
+      const cfg = resolveConfig({ a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'e4m3_b2_ftz_none', rounding: { acc: mode }, ...(chunk ? { chunk } : {}), sparsity });
+      const K = 24;
+      const A: CodeMat = { rows: 4, cols: K, data: new Uint32Array(4 * K), format: cfg.a };
+      // Values near the smallest normal (0.5) whose sums cancel to something that flushes.
+      const near = [0.5, -0.5, 0.75, -0.75, 1, -1, -(2 ** -7)];
+      for (let x = 0; x < A.data.length; x++) {
+        const u = rng.uniform();
+        A.data[x] = fromFloat64(u < 0.45 ? (rng.uniform() < 0.5 ? 0 : -0) : near[rng.int(near.length)]!, cfg.a, RNE);
+      }
+      const B = trial % 2 ? codes(rng, K, 3, cfg.w, sparsity === '2:4') : signs(rng, K, 3, cfg.w, sparsity === '2:4');
+      const mine = sweepGemm(cfg, A, prepareB(B, sparsity === '2:4'));
+      const core = coreGemm(cfg, toRows(A), toRows(B));
+      const coreD = core.D.flat().map((c) => toFloat64(c, outputFormat(cfg)));
+      expect(Array.from(mine.D), `trial ${trial}`).to.deep.equal(coreD);
+      expect(mine.events, `trial ${trial}`).to.deep.equal(core.events);
+      negativeZeros += coreD.filter((v) => Object.is(v, -0)).length;
+    }
+    expect(negativeZeros).to.be.greaterThan(0);
+  });
 
   it('falls back to coreGemm (no skipping) when an input is inf or NaN', () => {
     const cfg = resolveConfig({ a: 'fp16', w: 'fp16', product: 'exact', acc: 'fp16' });

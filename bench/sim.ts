@@ -1,0 +1,64 @@
+// Cycle simulator throughput: simulated PE-cycles per second (rows · cols · cycles / wall time),
+// one thread, end to end (job checks, the cycle loop and the result), plus the memory it took.
+// simRate is the measurement alone, for any array and job, so that other back ends (Verilator on
+// the generated RTL) can be timed the same way beside it.
+import { resolveConfig } from '../config/resolve.js';
+import { buildArch } from '../arch/build.js';
+import type { Arch } from '../arch/types.js';
+import { simulate, type SimJob } from '../sim/simulate.js';
+import { randomJob } from '../sim/stimulus.js';
+
+export interface SimRate {
+  /** rows · cols · cycles per second of wall time (median run). */
+  peCyclesPerSecond: number;
+  cyclesPerSecond: number;
+  /** Cycles of one run of the job. */
+  cycles: number;
+  /** Timed runs (after warm-up). */
+  runs: number;
+}
+
+/** Runs the job on the array repeatedly, at least minRuns times and for at least minSeconds, and
+ *  returns the median run's rate. The first runs warm the JIT up and are not timed. */
+export function simRate(arch: Arch, job: SimJob, minSeconds = 2, minRuns = 5): SimRate {
+  const warm = simulate(arch, job);
+  simulate(arch, job);
+  const seconds: number[] = [];
+  const start = process.hrtime.bigint();
+  let sink = 0;
+  while (seconds.length < minRuns || Number(process.hrtime.bigint() - start) / 1e9 < minSeconds) {
+    const t0 = process.hrtime.bigint();
+    sink += simulate(arch, job).cycles;
+    seconds.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  if (sink !== warm.cycles * seconds.length) throw new Error('internal: the benchmark job changed its cycle count between runs');
+  const median = [...seconds].sort((a, b) => a - b)[Math.floor(seconds.length / 2)]!;
+  return { peCyclesPerSecond: (arch.rows * arch.cols * warm.cycles) / median, cyclesPerSecond: warm.cycles / median, cycles: warm.cycles, runs: seconds.length };
+}
+
+/** The issue's benchmark arrays: e4m3 inputs, e5m10 products, e4m7 accumulator with bias 10, rtz, OS. */
+export const SIM_CASES = [8, 16].map((n) => ({
+  label: `${n}×${n} OS, e4m3 × e4m3 -> e5m10 product, e4m7 b10 accumulator, rtz`,
+  config: { rows: n, cols: n, dataflow: 'os', a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'e4m7_b10', rounding: { product: 'rtz', acc: 'rtz' } },
+}));
+
+/** The job: 2 × 2 tiles with K = 256 (long dot products, as in a layer), random N(0, 1) inputs. */
+export const SIM_BENCH_K = 256;
+
+export interface SimBenchRow extends SimRate {
+  label: string;
+  job: { M: number; K: number; N: number };
+  /** Process-wide peak resident set (this worker shares the process with the bench driver). */
+  maxRssMB: number;
+  /** This worker's JS heap and array buffers after the runs. */
+  heapMB: number;
+}
+
+export function benchSimCase(index: number): SimBenchRow {
+  const spec = SIM_CASES[index]!;
+  const arch = buildArch(resolveConfig(spec.config));
+  const shape = { M: 2 * arch.rows, K: SIM_BENCH_K, N: 2 * arch.cols };
+  const rate = simRate(arch, randomJob(arch, shape, 1));
+  const mem = process.memoryUsage();
+  return { label: spec.label, job: shape, ...rate, maxRssMB: process.resourceUsage().maxRSS / 1024, heapMB: (mem.heapUsed + mem.arrayBuffers) / 2 ** 20 };
+}

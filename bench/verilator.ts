@@ -1,0 +1,64 @@
+// Verilator on the generated RTL beside the cycle simulator: the same arrays and job as bench/sim.ts
+// (8×8 and 16×16, e4m3 inputs, e5m10 products, e4m7 bias 10 accumulator, rtz, OS; 2 × 2 tiles
+// with K = 256), the same stimulus (the simulator's port trace of that job), simulated cycles per
+// second of each, and their ratio. Verilator's build (-O3, cached) is timed apart; its rate is
+// the harness's own timing of the cycle loop (drive inputs, evaluate, read outputs, clock), the
+// median of many runs (at least a second of them) in one process. The RTL's outputs are checked against the simulator's
+// first: a benchmark of a wrong model would mean nothing.
+import { resolveConfig } from '../config/resolve.js';
+import { generateRtl } from '../rtl-gen/generate.js';
+import { randomJob } from '../sim/stimulus.js';
+import { buildArrayHarness, runArrayHarness } from '../testbenches/array-harness.js';
+import { compareTraces } from '../testbenches/compare.js';
+import { traceJob } from '../testbenches/trace.js';
+import { SIM_BENCH_K, SIM_CASES, type SimRate, simRate } from './sim.js';
+
+/** Harness runs of the job: at least this many, and enough for this much loop time in all. */
+const MIN_RUNS = 7;
+const MIN_SECONDS = 1;
+
+export interface VerilatorBenchRow {
+  label: string;
+  job: { M: number; K: number; N: number };
+  cycles: number;
+  verilator: {
+    cyclesPerSecond: number;
+    peCyclesPerSecond: number;
+    runs: number;
+    /** The -O3 build's wall time, or null when it came from the cache. */
+    buildSeconds: number | null;
+  };
+  sim: SimRate;
+  /** Verilator's cycles per second over the simulator's. */
+  ratio: number;
+}
+
+export const VERILATOR_CASES = SIM_CASES;
+
+export function benchVerilatorCase(index: number): VerilatorBenchRow {
+  const spec = VERILATOR_CASES[index]!;
+  const rtl = generateRtl(resolveConfig(spec.config));
+  const arch = rtl.arch;
+  const shape = { M: 2 * arch.rows, K: SIM_BENCH_K, N: 2 * arch.cols };
+  const job = randomJob(arch, shape, 1);
+  const trace = traceJob(arch, job);
+  const build = buildArrayHarness([rtl], { profile: 'bench' });
+  const run = (n: number) => runArrayHarness(build, Array.from({ length: n }, () => ({ top: 0, stimulus: trace.stimulus })));
+  const first = run(MIN_RUNS);
+  const cmp = compareTraces(arch, trace.outputs, trace.expected, first[0]!.outputs);
+  if (cmp.total > 0) throw new Error(`bench: the RTL disagrees with the simulator on the benchmark job: ${cmp.first[0]!.text}`);
+  const perRun = first.reduce((t, r) => t + r.seconds, 0) / MIN_RUNS;
+  const more = Math.ceil(MIN_SECONDS / perRun) - MIN_RUNS;
+  const runs = more > 0 ? [...first, ...run(more)] : first;
+  const seconds = runs.map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+  const cps = trace.cycles / seconds;
+  const sim = simRate(arch, job);
+  return {
+    label: spec.label,
+    job: shape,
+    cycles: trace.cycles,
+    verilator: { cyclesPerSecond: cps, peCyclesPerSecond: cps * arch.rows * arch.cols, runs: runs.length, buildSeconds: build.built ? build.seconds : null },
+    sim,
+    ratio: cps / sim.cyclesPerSecond,
+  };
+}

@@ -1,0 +1,31 @@
+// `lbamac gen`: the Verilog of a configuration's array, with its filelist, FuseSoC core file and
+// manifest, written into one directory whole or not at all.
+import type { CommandModule } from 'yargs';
+import { loadConfig } from '../../engine/job.js';
+import { MANIFEST_FILE, rtlPackage } from '../../rtl-gen/package.js';
+import { messages } from '../messages.js';
+import { writeDirAtomic } from '../write-dir.js';
+
+interface Args {
+  config: string;
+  out: string;
+}
+
+export const genCommand: CommandModule<object, Args> = {
+  command: messages.gen.command,
+  describe: messages.gen.describe,
+  builder: (y) =>
+    y
+      .usage(messages.gen.usage)
+      .options({
+        config: { type: 'string', demandOption: true, requiresArg: true, describe: messages.gen.config },
+        out: { type: 'string', alias: 'o', demandOption: true, requiresArg: true, describe: messages.gen.out },
+      })
+      .example(messages.gen.examples),
+  handler: async (args) => {
+    const cfg = await loadConfig(args.config);
+    const pkg = rtlPackage(cfg);
+    await writeDirAtomic(args.out, pkg.files, MANIFEST_FILE);
+    process.stdout.write(messages.gen.done(args.out, pkg.rtl.files.length, pkg.rtl.top) + '\n');
+  },
+};

@@ -1,0 +1,179 @@
+// `lbamac sim`: one job (given or random) on the cycle simulator; prints cycles, utilization and
+// the events, overall and per PE, optionally the per-cycle port trace and a VCD file.
+import type { CommandModule } from 'yargs';
+import { EVENT_NAMES, type EventCounts } from '../../core/events.js';
+import { LbamacError } from '../../core/errors.js';
+import { buildArch } from '../../arch/build.js';
+import type { Arch, PortDesc } from '../../arch/types.js';
+import { loadConfig, loadJob } from '../../engine/job.js';
+import { simulate, type PortValues, type SimResult } from '../../sim/simulate.js';
+import { randomJob } from '../../sim/stimulus.js';
+import { writeFileAtomic } from '../io.js';
+import { messages } from '../messages.js';
+import { renderTable } from '../table.js';
+
+interface Args {
+  config: string;
+  a?: string;
+  b?: string;
+  c?: string;
+  m?: number;
+  k?: number;
+  n?: number;
+  seed?: number;
+  vcd?: string;
+  trace: boolean;
+}
+
+/** Arrays with more PEs than this get totals only (a 32×32 table still fits a wide terminal). */
+export const PE_TABLE_LIMIT = 1024;
+
+const M = messages.sim;
+
+export const simCommand: CommandModule<object, Args> = {
+  command: M.command,
+  describe: M.describe,
+  builder: (y) =>
+    y
+      .usage(M.usage)
+      .options({
+        config: { type: 'string', demandOption: true, requiresArg: true, describe: M.config },
+        a: { type: 'string', requiresArg: true, describe: M.a },
+        b: { type: 'string', requiresArg: true, describe: M.b },
+        c: { type: 'string', requiresArg: true, describe: M.c },
+        m: { type: 'number', requiresArg: true, describe: M.m },
+        k: { type: 'number', requiresArg: true, describe: M.k },
+        n: { type: 'number', requiresArg: true, describe: M.n },
+        seed: { type: 'number', requiresArg: true, describe: M.seed },
+        vcd: { type: 'string', requiresArg: true, describe: M.vcd },
+        trace: { type: 'boolean', default: false, describe: M.trace },
+      })
+      .implies('a', 'b')
+      .implies('b', 'a')
+      .implies('c', 'a')
+      .conflicts('a', ['m', 'k', 'n', 'seed'])
+      .example(M.examples),
+  handler: async (args) => {
+    let jobText: string;
+    let arch: Arch;
+    let job: { A: number[][]; B: number[][]; C?: number[][] };
+    if (args.a !== undefined && args.b !== undefined) {
+      const loaded = await loadJob({ configPath: args.config, aPath: args.a, bPath: args.b, ...(args.c === undefined ? {} : { cPath: args.c }) });
+      arch = buildArch(loaded.cfg);
+      job = loaded;
+      jobText = M.givenJob(args.a, args.b, args.c);
+    } else {
+      arch = buildArch(await loadConfig(args.config));
+      const seed = args.seed ?? 1;
+      if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new LbamacError(`--seed ${seed} is not allowed; expected an integer from 0 to ${2 ** 32 - 1}`);
+      job = randomJob(arch, { M: args.m ?? arch.rows, K: args.k ?? 2 * arch.rows, N: args.n ?? arch.cols }, seed);
+      jobText = M.randomJob(seed);
+    }
+    const vcdChunks: string[] = [];
+    const trace = args.trace ? new PortTrace(arch) : null;
+    const result = simulate(arch, job, {
+      ...(trace === null ? {} : { onCycle: (x: number, ports: PortValues) => trace.line(x, ports) }),
+      ...(args.vcd === undefined ? {} : { vcd: { write: (text: string) => vcdChunks.push(text) } }),
+    });
+    let text = trace === null ? '' : trace.text() + '\n';
+    text += summary(arch, result, `${job.A.length}×${job.B.length} · ${job.B.length}×${job.B[0]!.length}, ${jobText}`);
+    if (args.vcd !== undefined) {
+      await writeFileAtomic(args.vcd, vcdChunks.join(''));
+      text += M.wroteVcd(args.vcd) + '\n';
+    }
+    process.stdout.write(text);
+  },
+};
+
+/** The array in one line: size, dataflow, sparsity, formats and rounding of each step. */
+export function archLine(arch: Arch): string {
+  const f = arch.formats;
+  const r = arch.rounding;
+  const parts = [
+    `${arch.rows}×${arch.cols} ${M.dataflow[arch.dataflow]}, ${arch.sparsity}`,
+    `a ${f.a.name} · w ${f.w.name}`,
+    f.product === null ? 'exact product' : `product ${f.product.name} (${r.product})`,
+    `acc ${f.acc.name} (${r.acc})`,
+  ];
+  if (f.total !== null) parts.push(`chunk ${arch.chunk} into ${f.total.name} (${r.total})`);
+  if (arch.pipeline.multiplier) parts.push('multiplier register');
+  return parts.join(', ');
+}
+
+function summary(arch: Arch, r: SimResult, job: string): string {
+  const L = M.labels;
+  const pes = arch.rows * arch.cols;
+  let out = renderTable([
+    [L.array, archLine(arch)],
+    [L.job, job],
+    [L.cycles, `${r.cycles}  ${M.cyclesNote(arch.timing.cyclesFormula)}`],
+    [L.utilization, `${(100 * r.utilization).toFixed(1)}%  ${M.utilizationNote(r.usefulTerms, pes, r.cycles)}`],
+  ]);
+  const rows = EVENT_NAMES.map((name) => {
+    let counting = 0;
+    let most = 0;
+    for (const row of r.perPE) {
+      for (const e of row) {
+        if (e[name] > 0) counting++;
+        most = Math.max(most, e[name]);
+      }
+    }
+    return [name, String(r.events[name]), String(counting), String(most)];
+  });
+  out += '\n' + renderTable([[L.events, L.total, L.pes, L.max], ...rows]);
+  if (pes > PE_TABLE_LIMIT) return out + '\n' + M.peTablesOmitted(pes, PE_TABLE_LIMIT) + '\n';
+  out += '\n' + M.peTermsTitle + '\n' + peTable(r.peTerms);
+  for (const name of EVENT_NAMES) {
+    if (r.events[name] === 0) continue;
+    out += '\n' + M.peEventTitle(name) + '\n' + peTable(r.perPE.map((row) => row.map((e: EventCounts) => e[name])));
+  }
+  return out;
+}
+
+function peTable(m: number[][]): string {
+  const header = ['', ...m[0]!.map((_, j) => `c${j}`)];
+  return renderTable([header, ...m.map((row, i) => [`r${i}`, ...row.map(String)])]);
+}
+
+/**
+ * The per-cycle port trace: a header naming every signal port of the top with its shape, then one
+ * line per cycle. A port prints as its elements in index order (element 0 first), each in hex
+ * zero-padded to the element width, separated by commas; arch/types.ts PortDesc says what an
+ * element index counts. Column widths are fixed by the ports, so lines are written as they come.
+ */
+export class PortTrace {
+  private readonly ports: PortDesc[];
+  private readonly widths: number[];
+  private readonly lines: string[] = [];
+
+  constructor(arch: Arch) {
+    this.ports = arch.ports.filter((p) => p.kind === 'signal');
+    const heads = ['cycle', ...this.ports.map((p) => (p.count === 1 ? p.name : `${p.name}[${p.count}x${p.elemWidth}]`))];
+    this.widths = heads.map((h, i) => (i === 0 ? Math.max(h.length, 6) : Math.max(h.length, this.ports[i - 1]!.count * (digits(this.ports[i - 1]!.elemWidth) + 1) - 1)));
+    this.push(heads);
+  }
+
+  line(x: number, values: PortValues): void {
+    const cells = [String(x)];
+    for (const p of this.ports) {
+      const v = values[p.name]!;
+      const d = digits(p.elemWidth);
+      let s = '';
+      for (let e = 0; e < p.count; e++) s += (e === 0 ? '' : ',') + v[e]!.toString(16).padStart(d, '0');
+      cells.push(s);
+    }
+    this.push(cells);
+  }
+
+  text(): string {
+    return this.lines.join('\n') + '\n';
+  }
+
+  private push(cells: string[]): void {
+    this.lines.push(cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(this.widths[i]!))).join('  '));
+  }
+}
+
+function digits(bits: number): number {
+  return Math.ceil(bits / 4);
+}

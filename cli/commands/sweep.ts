@@ -1,0 +1,89 @@
+// `lbamac sweep`: the default sweep or a SWEEP.json, through the library's runSweep; progress on
+// stderr, the files written on stdout. An interrupted run (Ctrl-C, SIGTERM from a cluster
+// scheduler) leaves its journal whole, and the same command with --resume continues it.
+import type { CommandModule } from 'yargs';
+import { LbamacError } from '../../core/errors.js';
+import { PRESET_NAMES, PRESETS } from '../../config/presets.js';
+import { DEFAULT_SWEEP } from '../../sweep/default.js';
+import { loadSweepFile, parseShard, parseSweep } from '../../sweep/grid.js';
+import { journalPath, type Selection } from '../../sweep/journal.js';
+import { defaultOutDir } from '../../sweep/outdir.js';
+import { defaultWorkers } from '../../sweep/pool.js';
+import { runSweep } from '../../sweep/run.js';
+import { messages } from '../messages.js';
+import { formatDuration, progressView } from '../progress.js';
+
+interface Args {
+  config?: string;
+  out?: string;
+  resume: boolean;
+  shard?: string;
+  only?: string;
+  workers?: number;
+}
+
+const MAX_WORKERS = 256;
+
+function presetList(): string {
+  return [messages.sweep.presetsTitle, ...PRESET_NAMES.map((n) => `  ${n}: ${PRESETS[n]!.summary}`)].join('\n');
+}
+
+export const sweepCommand: CommandModule<object, Args> = {
+  command: messages.sweep.command,
+  describe: messages.sweep.describe,
+  builder: (y) =>
+    y
+      .usage(messages.sweep.usage)
+      .options({
+        config: { type: 'string', requiresArg: true, describe: messages.sweep.config },
+        out: { type: 'string', alias: 'o', requiresArg: true, describe: messages.sweep.out },
+        resume: { type: 'boolean', default: false, describe: messages.sweep.resume },
+        shard: { type: 'string', requiresArg: true, describe: messages.sweep.shard },
+        only: { type: 'string', requiresArg: true, describe: messages.sweep.only },
+        workers: { type: 'number', requiresArg: true, describe: messages.sweep.workers },
+      })
+      .example(messages.sweep.examples)
+      .epilogue(presetList()),
+  handler: async (args) => {
+    const config = args.config === undefined ? parseSweep(DEFAULT_SWEEP, 'the default sweep') : loadSweepFile(args.config);
+    const only = args.only === undefined ? null : args.only.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    const selection: Selection = { shard: args.shard === undefined ? null : parseShard(args.shard), only };
+    const workers = args.workers ?? defaultWorkers();
+    if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) throw new LbamacError(messages.sweep.badWorkers(args.workers));
+    const outDir = args.out ?? defaultOutDir(config, selection);
+    const view = progressView();
+    const onSignal = (signal: NodeJS.Signals) => {
+      view.stop();
+      process.stderr.write(`\n${messages.sweep.interrupted(journalPath(outDir))}\n`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    let announced = false;
+    try {
+      const r = await runSweep({
+        config,
+        outDir,
+        selection,
+        resume: args.resume,
+        workers,
+        onProgress: (p) => {
+          if (!announced) {
+            process.stderr.write(messages.sweep.started(config.name, p.total, p.resumed, Math.min(workers, Math.max(1, p.total - p.resumed)), outDir) + '\n');
+            announced = true;
+          }
+          view.update(p);
+        },
+      });
+      view.stop();
+      const lines = [messages.sweep.finished(r.results.length, r.computed, r.resumed, formatDuration(process.uptime()))];
+      if (selection.shard) lines.push(messages.sweep.shardDone(journalPath(outDir), `${defaultOutDir(config, { shard: null, only: null })}/shard-*`));
+      else lines.push(...r.files.map(messages.sweep.wrote));
+      process.stdout.write(lines.join('\n') + '\n');
+    } finally {
+      view.stop();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  },
+};

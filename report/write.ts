@@ -1,0 +1,50 @@
+// Everything a finished sweep writes next to its journal, each file atomically: sweep.json (the
+// config, so the report's commands can name it), results.json, results.csv, plots/*.svg and
+// report.html.
+import { join } from 'node:path';
+import { packageVersion } from '../cli/package.js';
+import { writeFileAtomic } from '../cli/io.js';
+import { sha256, stableStringify } from '../sweep/canonical.js';
+import { DEFAULT_SWEEP } from '../sweep/default.js';
+import { parseSweep, type Sweep } from '../sweep/grid.js';
+import type { Selection } from '../sweep/journal.js';
+import { defaultOutDir } from '../sweep/outdir.js';
+import type { PointResult } from '../sweep/point.js';
+import { resultsCsv } from './csv.js';
+import { findings } from './analysis.js';
+import { reportHtml } from './html.js';
+import { figuresOf, renderSvg } from './plots.js';
+
+const quote = (s: string) => (/^[\w./,:=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** True when the config is the built-in default sweep (then `lbamac sweep` alone recomputes it). */
+export function isDefaultSweep(sweep: Sweep): boolean {
+  return sweep.hash === sha256(stableStringify(parseSweep(DEFAULT_SWEEP))).slice(0, 12);
+}
+
+export function sweepCommands(sweep: Sweep, outDir: string): { all: string; points: (ids: readonly string[]) => string } {
+  const isDefault = isDefaultSweep(sweep);
+  const config = isDefault ? '' : ` --config ${quote(join(outDir, 'sweep.json'))}`;
+  const out = outDir === defaultOutDir(sweep.config, { shard: null, only: null }) ? '' : ` --out ${quote(outDir)}`;
+  return {
+    all: `lbamac sweep${config}${out}`,
+    points: (ids) => `lbamac sweep${config} --only ${[...new Set(ids)].join(',')}`,
+  };
+}
+
+/** Writes the outputs and returns their paths. */
+export async function writeSweepOutputs(outDir: string, sweep: Sweep, results: readonly PointResult[], selection: Selection): Promise<string[]> {
+  const commands = sweepCommands(sweep, outDir);
+  const figures = await Promise.all(figuresOf(results, sweep.config.area).map(async (f) => ({ ...f, svg: await renderSvg(f.spec) })));
+  const generated = new Date().toISOString();
+  const version = packageVersion();
+  const files: Array<[string, string]> = [
+    ['sweep.json', JSON.stringify(sweep.config, null, 2) + '\n'],
+    ['results.json', JSON.stringify({ lbamac: version, generated, sweep: sweep.config, hash: sweep.hash, selection, command: commands.all, findings: findings(results), results }, null, 1) + '\n'],
+    ['results.csv', resultsCsv(results)],
+    ...figures.map((f): [string, string] => [join('plots', f.file), f.svg]),
+    ['report.html', reportHtml({ sweep, results, figures, allCommand: commands.all, pointsCommand: commands.points, version, generated })],
+  ];
+  for (const [name, text] of files) await writeFileAtomic(join(outDir, name), text);
+  return files.map(([name]) => join(outDir, name));
+}

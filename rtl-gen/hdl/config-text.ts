@@ -1,0 +1,51 @@
+// The full array configuration as header rows, shared by every module and file `lbamac gen`
+// writes, so that each one names the configuration it was generated for.
+import type { Format } from '../../core/format.js';
+import type { ArrayConfig } from '../../config/resolve.js';
+import { shortHash } from '../back/module.js';
+import { describeFormat } from '../lib/operand.js';
+
+/** The configuration as plain JSON (formats by their resolved fields): the manifest's `config`. */
+export function configJson(cfg: ArrayConfig): Record<string, unknown> {
+  const fmt = (f: Format) => ({ name: f.name, exp: f.exp, man: f.man, bias: f.bias, subnormals: f.subnormals, specials: f.specials, overflow: f.overflow });
+  return {
+    rows: cfg.rows,
+    cols: cfg.cols,
+    dataflow: cfg.dataflow,
+    sparsity: cfg.sparsity,
+    a: fmt(cfg.a),
+    w: fmt(cfg.w),
+    product: cfg.product === null ? 'exact' : fmt(cfg.product),
+    acc: fmt(cfg.acc),
+    total: cfg.chunk === null ? null : fmt(cfg.total),
+    rounding: cfg.rounding,
+    chunk: cfg.chunk,
+    pipeline: { multiplier: cfg.pipeline?.multiplier ?? 0 },
+  };
+}
+
+/** Eight hex digits identifying the configuration (the same config always gives the same hash). */
+export function configHash(cfg: ArrayConfig): string {
+  return shortHash(JSON.stringify(configJson(cfg)));
+}
+
+/** The configuration as [key, value] rows for module and file headers. */
+export function configRows(cfg: ArrayConfig): [string, string][] {
+  const P = cfg.pipeline?.multiplier ?? 0;
+  const rows: [string, string][] = [
+    ['array', `${cfg.rows} x ${cfg.cols}, ${cfg.dataflow === 'os' ? 'output-stationary (os)' : 'weight-stationary (ws)'}, ${cfg.sparsity === '2:4' ? '2:4 sparse' : 'dense'}`],
+    ['a', describeFormat(cfg.a)],
+    ['w', describeFormat(cfg.w)],
+    ['product', cfg.product === null ? 'exact (fused multiply-add)' : `${describeFormat(cfg.product)}; rounding ${cfg.rounding.product}`],
+    ['acc', `${describeFormat(cfg.acc)}; rounding ${cfg.rounding.acc}`],
+  ];
+  if (cfg.chunk !== null) {
+    rows.push(['chunk', `${cfg.chunk} terms`]);
+    rows.push(['total', `${describeFormat(cfg.total)}; rounding ${cfg.rounding.total}`]);
+  } else {
+    rows.push(['chunk', 'none']);
+  }
+  rows.push(['pipeline', `multiplier ${P}`]);
+  rows.push(['config hash', configHash(cfg)]);
+  return rows;
+}

@@ -1,0 +1,45 @@
+// Synthesis of an array configuration: its PE alone (the area a sweep point needs) or the whole
+// array, and the fp32-accumulation baseline the CLI compares against.
+import { parseFormatName } from '../core/format.js';
+import type { ArrayConfig } from '../config/resolve.js';
+import { generateRtl } from '../rtl-gen/generate.js';
+import { canonicalConfig } from '../sweep/canonical.js';
+import type { SynthCache } from './cache.js';
+import { synthesize, type SynthDesign, type SynthResult } from './synthesize.js';
+import type { Target } from './targets.js';
+
+export type Scope = 'pe' | 'array';
+
+/**
+ * The config whose RTL a scope synthesizes. Every PE of an array is the same module, so the PE
+ * is taken from a 1 x 1 array: its result is then shared (and cached once) by every array shape.
+ */
+export function scopeConfig(cfg: ArrayConfig, scope: Scope): ArrayConfig {
+  return scope === 'pe' ? { ...cfg, rows: 1, cols: 1 } : cfg;
+}
+
+export function designFor(cfg: ArrayConfig, scope: Scope): SynthDesign {
+  const c = scopeConfig(cfg, scope);
+  const rtl = generateRtl(c);
+  return {
+    files: rtl.files,
+    top: scope === 'pe' ? rtl.pe : rtl.top,
+    source: { scope, config: canonicalConfig(c), pipeline: c.pipeline ?? { multiplier: 0 } },
+  };
+}
+
+export async function synthesizeConfig(cfg: ArrayConfig, target: Target, scope: Scope, cache: SynthCache | null): Promise<SynthResult> {
+  return synthesize(designFor(cfg, scope), target, cache);
+}
+
+/** The same array accumulating in fp32: acc and chunk total fp32, everything else unchanged. */
+export function fp32Baseline(cfg: ArrayConfig): ArrayConfig {
+  const fp32 = parseFormatName('fp32');
+  return { ...cfg, acc: fp32, total: fp32 };
+}
+
+/** True when the config already accumulates (and totals) in fp32, so the baseline is itself. */
+export function isFp32Accumulation(cfg: ArrayConfig): boolean {
+  // Format names are canonical: one name per distinct format.
+  return cfg.acc.name === 'fp32' && cfg.total.name === 'fp32';
+}

@@ -1,0 +1,34 @@
+// Seeded random array configurations for the rtl-gen array tests: shapes up to 4 x 4 and every
+// option the config has (formats from test/rtl-gen/units.ts's generator of valid formats).
+import type { RoundingMode } from '../../core/format.js';
+import { type ArrayConfig, resolveConfig } from '../../config/resolve.js';
+import { formatSpecOf } from '../../core/format.js';
+import { randomFormat, randInt, rng } from './units.js';
+
+const MODES: RoundingMode[] = ['rne', 'rna', 'rtz'];
+
+export function randomArrayConfig(seed: number): { cfg: ArrayConfig; raw: Record<string, unknown> } {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const fmt = (exp: [number, number], man: [number, number]) => formatSpecOf(randomFormat(r, { exp, man }));
+  const fused = r() < 0.35;
+  const chunked = r() < 0.5;
+  const square = r() < 0.3;
+  const raw: Record<string, unknown> = {
+    rows: square ? 4 : randInt(r, 1, 4),
+    cols: square ? 4 : randInt(r, 1, 4),
+    dataflow: pick(['os', 'ws'] as const),
+    sparsity: pick(['dense', '2:4'] as const),
+    a: fmt([2, 5], [0, 4]),
+    w: fmt([2, 5], [0, 4]),
+    product: fused ? 'exact' : fmt([3, 8], [1, 12]),
+    acc: fmt([3, 8], [1, 12]),
+    rounding: { product: pick(MODES), acc: pick(MODES), total: pick(MODES) },
+    pipeline: { multiplier: !fused && r() < 0.5 ? 1 : 0 },
+  };
+  if (chunked) {
+    raw.chunk = randInt(r, 1, 8);
+    raw.total = fmt([4, 8], [3, 14]);
+  }
+  return { cfg: resolveConfig(raw), raw };
+}

@@ -1,0 +1,61 @@
+// The generated arrays of random configurations (both dataflows, dense and 2:4, chunked or not,
+// fused or not, with and without the multiplier register, every rounding mode and format option,
+// shapes up to 4 x 4) are clean under `verilator --lint-only -Wall` and compile under
+// `iverilog -g2005 -Wall` without a message. LBAMAC_RTL_LINT_CASES sets the count (default 30;
+// the coverage check needs about 16).
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ArrayConfig } from '../../config/resolve.js';
+import { generateRtl, type GeneratedRtl } from '../../rtl-gen/generate.js';
+import { requireTool } from '../../testbenches/tools.js';
+import { tempDir } from '../support/tmp.js';
+import { randomArrayConfig } from './array-configs.js';
+
+const COUNT = Number(process.env.LBAMAC_RTL_LINT_CASES ?? 30);
+const SEED = 0x11a7;
+
+function write(rtl: GeneratedRtl, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  return rtl.files.map((f) => {
+    writeFileSync(join(dir, f.path), f.text);
+    return join(dir, f.path);
+  });
+}
+
+describe('rtl-gen: generated arrays lint and compile', function () {
+  this.timeout(300_000);
+  const dir = tempDir('rtl-lint');
+  const configs: { cfg: ArrayConfig; raw: Record<string, unknown> }[] = Array.from({ length: COUNT }, (_, i) => randomArrayConfig(SEED + i));
+
+  it(`${COUNT} random configurations cover the options the issue lists`, () => {
+    const has = (p: (c: ArrayConfig) => boolean) => configs.some(({ cfg }) => p(cfg));
+    expect(has((c) => c.dataflow === 'os') && has((c) => c.dataflow === 'ws'), 'both dataflows').to.equal(true);
+    expect(has((c) => c.sparsity === '2:4') && has((c) => c.sparsity === 'dense'), 'dense and 2:4').to.equal(true);
+    expect(has((c) => c.chunk !== null) && has((c) => c.chunk === null), 'chunked and not').to.equal(true);
+    expect(has((c) => c.product === null) && has((c) => c.product !== null), 'fused and not').to.equal(true);
+    expect(has((c) => c.pipeline?.multiplier === 1), 'multiplier register').to.equal(true);
+    for (const m of ['rne', 'rna', 'rtz']) expect(has((c) => c.rounding.acc === m), `acc rounding ${m}`).to.equal(true);
+    for (const s of ['ieee', 'fn', 'none']) expect(has((c) => c.acc.specials === s || c.a.specials === s), `specials ${s}`).to.equal(true);
+    expect(has((c) => !c.acc.subnormals) && has((c) => c.acc.subnormals), 'subnormals on and off').to.equal(true);
+    expect(has((c) => c.rows === 4 && c.cols === 4), 'a 4 x 4 array').to.equal(true);
+  });
+
+  it('verilator --lint-only -Wall reports nothing and iverilog -g2005 -Wall compiles silently', () => {
+    requireTool('verilator');
+    requireTool('iverilog');
+    const problems: string[] = [];
+    configs.forEach(({ cfg, raw }, i) => {
+      const rtl = generateRtl(cfg);
+      const files = write(rtl, join(dir, `cfg${i}`));
+      const lint = spawnSync('verilator', ['--lint-only', '-Wall', '--top-module', rtl.top, ...files], { encoding: 'utf8' });
+      const lintText = `${lint.stdout}${lint.stderr}`.trim();
+      if (lint.status !== 0 || lintText) problems.push(`verilator on ${JSON.stringify(raw)}:\n${lintText.slice(0, 2000)}`);
+      const iv = spawnSync('iverilog', ['-g2005', '-Wall', '-o', join(dir, `cfg${i}`, 'a.vvp'), ...files], { encoding: 'utf8' });
+      const ivText = `${iv.stdout}${iv.stderr}`.trim();
+      if (iv.status !== 0 || ivText) problems.push(`iverilog on ${JSON.stringify(raw)}:\n${ivText.slice(0, 2000)}`);
+    });
+    expect(problems, problems.join('\n\n')).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,75 @@
+// Bad arrays and bad jobs fail with an LbamacError naming the value and what is allowed, before the
+// first cycle runs (the trace callback never fires).
+import { expect } from 'chai';
+import { LbamacError } from '../../core/errors.js';
+import { type ArrayConfig, resolveConfig } from '../../config/resolve.js';
+import { buildArch } from '../../arch/build.js';
+import { simulate, type SimJob, type SimOptions } from '../../sim/simulate.js';
+import { randomJob } from '../../sim/stimulus.js';
+
+const DENSE = resolveConfig({ rows: 2, cols: 2, a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'e4m7_b10' });
+const SPARSE = resolveConfig({ rows: 2, cols: 2, a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'fp16', sparsity: '2:4' });
+const ONE = 0x38; // 1.0 in e4m3
+
+function fails(cfg: ArrayConfig, job: SimJob, re: RegExp, options: SimOptions = {}): void {
+  let cycles = 0;
+  let caught: unknown;
+  try {
+    simulate(buildArch(cfg), job, { ...options, onCycle: () => cycles++ });
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught, 'an error').to.be.instanceOf(LbamacError);
+  expect((caught as Error).message).to.match(re);
+  expect(cycles, 'cycles run before the error').to.equal(0);
+}
+
+function archFails(cfg: ArrayConfig, re: RegExp): void {
+  expect(() => buildArch(cfg)).to.throw(LbamacError, re);
+}
+
+describe('sim: bad configurations and jobs fail before the first cycle', () => {
+  const A = [[ONE, ONE, ONE, ONE]];
+  const B = [[ONE], [0], [0], [ONE]];
+
+  it('a 2:4 job on a dense array, and a dense job on a 2:4 array', () => {
+    fails(DENSE, { A, B, sparsity: '2:4' }, /a 2:4 sparse job cannot run on this array: it was built dense \(config sparsity = "dense"\); build it with "sparsity": "2:4"/);
+    fails(SPARSE, { A, B, sparsity: 'dense' }, /a dense job cannot run on this array: it was built for 2:4 sparse weights/);
+  });
+
+  it('weights that break 2:4 on a 2:4 array', () => {
+    fails(SPARSE, { A, B: [[ONE], [ONE], [ONE], [0]] }, /job: B breaks 2:4 sparsity: group 0 \(rows 0-3\), column 0 has 3 nonzeros \(rows 0, 1, 2\); at most 2 are allowed/);
+  });
+
+  it('zero-sized and oversized arrays (the schema says so for files; buildArch for configs made in code)', () => {
+    expect(() => resolveConfig({ ...{ a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'fp16' }, cols: 0 })).to.throw(LbamacError, /config\.cols: must be >= 1 \(got 0\)/);
+    archFails({ ...DENSE, rows: 0 }, /array: rows = 0 is not allowed; expected an integer from 1 to 256/);
+    archFails({ ...DENSE, cols: 0 }, /array: cols = 0 is not allowed; expected an integer from 1 to 256/);
+    archFails({ ...DENSE, rows: 257 }, /array: rows = 257 is not allowed; expected an integer from 1 to 256/);
+    archFails({ ...DENSE, cols: 2.5 }, /array: cols = 2\.5 is not allowed/);
+    archFails({ ...DENSE, chunk: 0 }, /array: chunk = 0 is not allowed; expected a positive integer or none/);
+    archFails({ ...DENSE, product: null, pipeline: { multiplier: 1 } }, /pipeline\.multiplier = 1 needs a product format, but product is "exact"/);
+  });
+
+  it('zero-sized, ragged and mismatched jobs, and codes outside their format', () => {
+    fails(DENSE, { A: [], B }, /job: A has no rows; every matrix needs at least one row and one column/);
+    fails(DENSE, { A: [[]], B }, /job: A has rows of length 0/);
+    fails(DENSE, { A: [[ONE, ONE], [ONE]], B: [[ONE], [ONE]] }, /job: A is ragged: row 1 has 1 elements, row 0 has 2/);
+    fails(DENSE, { A, B: [[ONE], [ONE]] }, /job: A is 1×4 but B is 2×1; B needs K = 4 rows/);
+    fails(DENSE, { A, B, C: [[0, 0]] }, /job: C is 1×2 but D is 1×1/);
+    fails(DENSE, { A: [[ONE, 256, ONE, ONE]], B }, /job: A\[0\]\[1\] = 256 is not a code of e4m3 \(an integer from 0 to 255\)/);
+    fails(DENSE, { A, B, C: [[4096]] }, /job: C\[0\]\[0\] = 4096 is not a code of e4m7_b10 \(an integer from 0 to 4095\)/);
+  });
+
+  it('a job whose tiles do not fit the cycle budget', () => {
+    const job = randomJob(buildArch(DENSE), { M: 9, K: 40, N: 3 }, 1);
+    // 5 × 2 tiles of 2R + K - 1 = 43 cycles each, plus C = 2 to drain: 432.
+    fails(DENSE, job, /job: 9×40 by 40×3 needs 432 cycles on this 2×2 OS array, more than maxCycles = 100/, { maxCycles: 100 });
+  });
+
+  it('a random job of a bad shape', () => {
+    const arch = buildArch(DENSE);
+    expect(() => randomJob(arch, { M: 0, K: 1, N: 1 }, 1)).to.throw(LbamacError, /random job: M = 0 is not allowed; expected a positive integer/);
+    expect(() => randomJob(arch, { M: 1 << 12, K: 1 << 12, N: 1 }, 1)).to.throw(LbamacError, /random job: 4096×4096 by 4096×1 has 16781312 elements; at most 16777216 are allowed/);
+  });
+});

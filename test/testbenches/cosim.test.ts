@@ -1,0 +1,91 @@
+// The generated RTL against the cycle simulator, every output port in every cycle: random
+// configurations (test/testbenches/configs.ts: both dataflows, dense and 2:4, chunked, every
+// rounding mode, subnormals on and off, every kind of specials, shapes up to 4×4) batched into one
+// Verilator build, each running random jobs with corner-case operands and C. Also: the build
+// cache, and that a difference is reported with its cycle, port, PE and both values.
+import { expect } from 'chai';
+import { generateRtl } from '../../rtl-gen/generate.js';
+import { buildArrayHarness, type ArrayHarnessBuild } from '../../testbenches/array-harness.js';
+import { compareTraces } from '../../testbenches/compare.js';
+import { cosimulate, type CosimResult, mismatchReport } from '../../testbenches/cosim.js';
+import { describeJob, randomJobs } from '../../testbenches/random-job.js';
+import { traceJob, unpackElement } from '../../testbenches/trace.js';
+import { cosimConfig, describeConfig, summarizeConfig } from './configs.js';
+
+const CONFIGS = Number(process.env.LBAMAC_COSIM_CONFIGS ?? 30);
+const JOBS = Number(process.env.LBAMAC_COSIM_JOBS ?? 20);
+const SEED = Number(process.env.LBAMAC_COSIM_SEED ?? 1);
+
+describe('testbenches: generated RTL vs the simulator, cycle by cycle (Verilator)', function () {
+  this.timeout(900_000);
+  const configs = Array.from({ length: CONFIGS }, (_, i) => cosimConfig(i, SEED));
+  const rtls = configs.map((c) => generateRtl(c.cfg));
+  let build: ArrayHarnessBuild;
+  let results: CosimResult[] = [];
+
+  before(function () {
+    build = buildArrayHarness(rtls);
+    console.log(`      ${CONFIGS} configurations in one Verilator build: ${build.built ? `built in ${build.seconds.toFixed(1)} s` : `cached (${build.dir})`}`);
+    const items = configs.flatMap((c, top) => randomJobs(c.cfg, JOBS, SEED * 7919 + c.index).map((job, k) => ({ top, job, label: `job ${k} (${describeJob(job)})` })));
+    const t0 = performance.now();
+    results = cosimulate(build, items);
+    console.log(`      ${items.length} jobs, ${results.reduce((n, r) => n + r.cycles, 0)} cycles, simulated and Verilated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  });
+
+  it('the configurations cover what the issue asks', () => {
+    const seen = (f: (c: (typeof configs)[number]) => unknown) => new Set(configs.map(f));
+    expect(CONFIGS).to.be.at.least(12);
+    expect(seen((c) => c.cfg.dataflow)).to.have.keys('os', 'ws');
+    expect(seen((c) => c.cfg.sparsity)).to.have.keys('dense', '2:4');
+    expect(seen((c) => c.cfg.chunk !== null).size, 'chunked and not').to.equal(2);
+    expect(seen((c) => c.cfg.product === null).size, 'fused and not').to.equal(2);
+    for (const role of ['product', 'acc', 'total'] as const) expect(seen((c) => c.cfg.rounding[role])).to.have.keys('rne', 'rna', 'rtz');
+    expect(seen((c) => c.cfg.acc.subnormals).size, 'subnormals on and off').to.equal(2);
+    expect(seen((c) => c.cfg.acc.specials)).to.have.keys('ieee', 'fn', 'none');
+    expect(Math.max(...configs.map((c) => Math.max(c.cfg.rows, c.cfg.cols)))).to.be.at.most(4);
+  });
+
+  for (const c of configs) {
+    it(`config ${c.index}, ${summarizeConfig(c)}: ${JOBS} jobs match in every cycle`, () => {
+      const mine = results.filter((r) => r.top === c.index);
+      expect(mine).to.have.length(JOBS);
+      const bad = mine.filter((r) => r.comparison.total > 0);
+      expect(bad.map(mismatchReport).join('\n'), `RTL vs simulator on ${describeConfig(c, SEED)}`).to.equal('');
+      for (const r of mine) expect(r.cycles).to.be.greaterThan(0);
+    });
+  }
+
+  it('a second build of the same configurations comes from the cache', () => {
+    const again = buildArrayHarness(rtls);
+    expect(again.built).to.equal(false);
+    expect(again.exe).to.equal(build.exe);
+    expect(again.seconds).to.be.lessThan(2);
+  });
+
+  it('a corrupted expected trace is reported with its cycle, port, PE and both values', () => {
+    const top = configs.findIndex((c) => c.cfg.dataflow === 'os' && c.cfg.cols >= 2);
+    const arch = rtls[top]!.arch;
+    const job = randomJobs(configs[top]!.cfg, 1, 5)[0]!;
+    const t = traceJob(arch, job);
+    const [ok] = cosimulate(build, [{ top, job, label: 'the job' }]);
+    expect(ok!.comparison.total).to.equal(0);
+    // Flip the low bit of d_data[1] in the cycle of the first D row.
+    const rtl = Uint32Array.from(t.expected);
+    const k = t.outputs.ports.findIndex((p) => p.name === 'd_data');
+    const p = t.outputs.ports[k]!;
+    const valid = t.outputs.ports.findIndex((q) => q.name === 'd_valid');
+    let cycle = 0;
+    while (unpackElement(t.outputs.ports[valid]!, t.expected, cycle * t.outputs.stride + t.outputs.offsets[valid]!, 0) === 0) cycle++;
+    const bit = p.elemWidth; // element 1, bit 0
+    rtl[cycle * t.outputs.stride + t.outputs.offsets[k]! + (bit >>> 5)]! ^= 1 << (bit & 31);
+    const cmp = compareTraces(arch, t.outputs, t.expected, rtl);
+    expect(cmp.total).to.equal(1);
+    expect(cmp.cyclesWithMismatch).to.equal(1);
+    const m = cmp.first[0]!;
+    expect(m).to.include({ cycle, port: 'd_data', element: 1 });
+    expect(m.rtl ^ m.sim).to.equal(1);
+    expect(m.text).to.match(new RegExp(`^cycle ${cycle}: d_data\\[1\\] \\(column 1, from PE\\(0, 1\\)\\): RTL 0x[0-9a-f]+ \\(.+\\), simulator 0x[0-9a-f]+ \\(.+\\)$`));
+    const report = mismatchReport({ ...ok!, comparison: cmp });
+    expect(report).to.include('RTL and simulator disagree on the job').and.include('1 mismatching value in 1 of');
+  });
+});
