@@ -24,10 +24,9 @@ tools:
 test: build tools
 	npm test
 
-# The main job on its built-in default.
+# The main job on its built-in default: the accumulator-width sweep, report in out/sweep-default/.
 run: build
-	./bin/lbamac gemm --config examples/e4m3-e4m7/config.json --a examples/e4m3-e4m7/a.json --b examples/e4m3-e4m7/b.json --engine golden --out out/demo/D.json
-	@echo "wrote out/demo/D.json"
+	./bin/lbamac sweep
 
 bench: build
 	npm run bench

@@ -104,7 +104,7 @@ export function reportHtml(ctx: ReportContext): string {
   const areaNote =
     cfg.area === 'none'
       ? `<p>No area provider is configured (the sweep's <code>"area"</code> is <code>"none"</code>): the Pareto plot uses accumulator width in bits instead of synthesized area. Set <code>"area"</code> to a provider (e.g. <code>"yosys-gates"</code>) for area per PE.</p>`
-      : `<p>${withArea} of the ${results.length} points have an area per PE from <code>${escapeHtml(cfg.area)}</code> (synthesized once per configuration, cached); the others belong to blocks that set <code>"area": false</code> and are left off the area plot.</p>`;
+      : `<p>${withArea} of the ${results.length} points have an area per PE from <code>${escapeHtml(cfg.area)}</code> (synthesized once per configuration, cached); the others are left out by their blocks' <code>"area"</code> and are not on the area plot.</p>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lbamac sweep ${escapeHtml(cfg.name)}</title><style>${STYLE}</style></head>
 <body>

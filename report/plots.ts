@@ -160,11 +160,12 @@ export function paretoFigure(results: readonly PointResult[], areaName: string):
   const labels = new Map(seriesOf(results).flatMap((s) => s.points.map((p) => [p.id, s.label] as const)));
   const front = paretoFront(pts, x, (r) => r.accuracy!);
   // Label the front's steps of at least half a point, so that the labels stay legible.
-  const labelled = new Set<string>();
+  // Consecutive labels alternate sides (below right, above left) so that close steps stay apart.
+  const labelled = new Map<string, 'below' | 'above'>();
   let last = -Infinity;
   for (const r of front) {
     if (r.accuracy! - last >= HOLD_TOLERANCE / 2) {
-      labelled.add(r.id);
+      labelled.set(r.id, labelled.size % 2 === 0 ? 'below' : 'above');
       last = r.accuracy!;
     }
   }
@@ -174,7 +175,7 @@ export function paretoFigure(results: readonly PointResult[], areaName: string):
     return `e${r.accExp}m${r.accMan}${q === null ? '' : ` (${Math.round(100 * q)}%)`}`;
   };
   const rows = [
-    ...pts.map((r) => ({ layer: 'point', x: x(r), accuracy: r.accuracy, ratio: ratio(r), series: labels.get(r.id) ?? r.block, acc: r.acc, short: short(r), front: onFront.has(r.id), label: labelled.has(r.id), id: r.id })),
+    ...pts.map((r) => ({ layer: 'point', x: x(r), accuracy: r.accuracy, ratio: ratio(r), series: labels.get(r.id) ?? r.block, acc: r.acc, short: short(r), front: onFront.has(r.id), label: labelled.get(r.id) ?? null, id: r.id })),
     // Baselines (fp32 accumulation) as horizontal rules: their width or area would squeeze the axis.
     ...mnist
       .filter((r) => r.role === 'baseline')
@@ -182,7 +183,7 @@ export function paretoFigure(results: readonly PointResult[], areaName: string):
   ];
   const xTitle = withArea ? `area per PE (${unit}, ${pts[0]!.area!.source})` : 'accumulator width (bits)';
   const title = withArea ? 'MNIST accuracy vs area per PE' : `MNIST accuracy vs accumulator width (no area: the sweep's area provider is "${areaName}")`;
-  const counted = `${pts.length} of the ${grid.length} MNIST grid points have an area${pts.length < grid.length ? ' (the blocks of the others set "area": false) and are drawn' : ''}`;
+  const counted = `${pts.length} of the ${grid.length} MNIST grid points have an area${pts.length < grid.length ? ' and are drawn (the blocks\' "area" leaves the others out)' : ''}`;
   const y = { field: 'accuracy', type: 'quantitative' as const, title: 'test accuracy', axis: { format: '.0%' } };
   const enc = { x: { field: 'x', type: 'quantitative' as const, title: xTitle, scale: { zero: false } }, y };
   const only = (layer: string, extra = '') => [{ filter: `datum.layer === '${layer}'${extra}` }];
@@ -201,9 +202,11 @@ export function paretoFigure(results: readonly PointResult[], areaName: string):
       layer: [
         { transform: only('point'), mark: { type: 'point', filled: true, opacity: 0.7 }, encoding: { ...enc, color: { field: 'series', type: 'nominal', title: 'accumulator', legend: { labelLimit: 400 } }, tooltip: [{ field: 'acc' }, { field: 'accuracy', format: '.2%' }, { field: 'x', title: unit }, { field: 'ratio', title: 'of fp32 area', format: '.0%' }, { field: 'id' }] } },
         { transform: only('point', ' && datum.front'), mark: { type: 'line', interpolate: 'step-after', color: '#222' }, encoding: enc },
-        { transform: only('point', ' && datum.label'), mark: { type: 'text', dx: 4, dy: 10, align: 'left', fontSize: 9 }, encoding: { ...enc, text: { field: 'short' } } },
+        { transform: only('point', " && datum.label === 'below'"), mark: { type: 'text', dx: 4, dy: 10, align: 'left', fontSize: 9 }, encoding: { ...enc, text: { field: 'short' } } },
+        { transform: only('point', " && datum.label === 'above'"), mark: { type: 'text', dx: -4, dy: -6, align: 'right', fontSize: 9 }, encoding: { ...enc, text: { field: 'short' } } },
         { transform: only('baseline'), mark: { type: 'rule', strokeDash: [4, 3], color: '#666' }, encoding: { y } },
-        { transform: only('baseline'), mark: { type: 'text', align: 'left', dx: 3, dy: -5, fontSize: 9, color: '#444' }, encoding: { y, x: { value: 2 }, text: { field: 'text' } } },
+        // At the right end, below the rule: the front's labels climb toward it from the left.
+        { transform: only('baseline'), mark: { type: 'text', align: 'right', dy: 11, fontSize: 9, color: '#444' }, encoding: { y, x: { value: WIDTH * 1.4 - 4 }, text: { field: 'text' } } },
       ],
     } as TopLevelSpec,
     ids: [...pts, ...mnist.filter((r) => r.role === 'baseline')].map((r) => r.id),

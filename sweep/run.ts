@@ -181,12 +181,12 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepRunResult> {
   const report = (last: PointResult | null) =>
     opts.onProgress?.({ done: done.size, total: selected.length, resumed, elapsedSeconds: (performance.now() - t0) / 1000, etaSeconds: eta.seconds(), last });
   report(null);
-  const areas = startAreas(provider, pending);
   // Points whose area is still being synthesized wait here, not in the workers' queue: they are
   // journaled as soon as their area arrives, in whatever order.
   const waiting: Promise<void>[] = [];
   let areaFailure: unknown = null;
   try {
+    const areas = startAreas(provider, pending);
     await runInWorkers(queue, workers, (r) => {
       if (areaFailure) throw areaFailure;
       const spec = byId.get(r.id)!;

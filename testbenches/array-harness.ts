@@ -259,20 +259,16 @@ function renameModule(text: string, from: string, to: string): string {
   return text.replace(line, `module ${to}`);
 }
 
-/** The Verilator options of a profile (part of the cache key). */
+/** The Verilator options of a profile (part of the cache key). Every module is inlined into the
+ *  wrapper: Verilator 5.006 still emits per-instance functions for modules kept out of line
+ *  (no_inline), so that builds no faster and a 16x16 array ran 3 to 5 times slower
+ *  (7k-15k against 41k-58k cycles per second at -O3). */
 export function harnessSpec(designs: readonly RtlDesign[], profile: BuildProfile): VerilatorBuildSpec {
   const files = harnessSources(designs);
   const cpp = arrayHarnessCpp(designs);
-  // Every module but the wrapper and the tops stays a C++ class of its own: the PE's code is
-  // compiled once, however many PEs the arrays have. This builds several times faster than
-  // inlining everything, and on an 8x8 array the model even ran faster (127k against 92k cycles
-  // per second at -O3, measured on 2 busy cores).
-  const tops = new Set([ARRAY_TOP, ...topNames(designs)]);
-  const modules = files.map((f) => f.path.replace(/\.v$/, '')).filter((m) => !tops.has(m));
-  const vlt = ['`verilator_config', ...modules.map((m) => `no_inline -module "${m}"`), ''].join('\n');
   const common = ['--x-assign', 'fast', '--x-initial', 'fast', '-Wno-fatal'];
-  if (profile === 'bench') return { files, cpp, top: ARRAY_TOP, flags: ['-O3', ...common], cxxOpt: '-O3', vlt };
-  return { files, cpp, top: ARRAY_TOP, flags: ['-O2', ...common], cxxOpt: '-O0', vlt };
+  if (profile === 'bench') return { files, cpp, top: ARRAY_TOP, flags: ['-O3', ...common], cxxOpt: '-O3' };
+  return { files, cpp, top: ARRAY_TOP, flags: ['-O2', ...common], cxxOpt: '-O0' };
 }
 
 export function buildArrayHarness(designs: readonly RtlDesign[], opts: ArrayHarnessOptions = {}): ArrayHarnessBuild {

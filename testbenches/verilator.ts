@@ -212,8 +212,6 @@ export interface VerilatorBuildSpec {
   top: string;
   /** Verilator options beyond --cc --exe --build. */
   flags: readonly string[];
-  /** A Verilator configuration file (.vlt), e.g. no_inline rules; empty for none. */
-  vlt?: string;
   /** C++ optimization of the model's per-cycle code and the Verilator runtime (OPT_FAST and
    *  OPT_GLOBAL; default Verilator's -Os). Low levels build much faster and run slower. The code
    *  that runs once (OPT_SLOW: constructors, initial settling) stays unoptimized, as Verilator
@@ -234,7 +232,7 @@ export interface VerilatorBuild {
 export function buildKey(spec: VerilatorBuildSpec, version: string): string {
   const hash = createHash('sha256');
   hash.update(version).update('\0').update(spec.top).update('\0').update(spec.flags.join(' ')).update('\0');
-  hash.update(spec.cxxOpt ?? '').update('\0').update(spec.vlt ?? '').update('\0').update(spec.cpp).update('\0');
+  hash.update(spec.cxxOpt ?? '').update('\0').update(spec.cpp).update('\0');
   for (const f of spec.files) hash.update(f.path).update('\0').update(f.text).update('\0');
   return hash.digest('hex').slice(0, 16);
 }
@@ -261,11 +259,6 @@ export function verilatorBuild(spec: VerilatorBuildSpec, opts: HarnessOptions = 
     const p = join(tmp, 'src', f.path);
     writeFileSync(p, f.text);
     paths.push(p);
-  }
-  if (spec.vlt) {
-    const p = join(tmp, 'src', 'harness.vlt');
-    writeFileSync(p, spec.vlt);
-    paths.unshift(p);
   }
   const cppPath = join(tmp, 'src', 'harness.cpp');
   writeFileSync(cppPath, spec.cpp);

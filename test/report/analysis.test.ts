@@ -78,4 +78,23 @@ describe('report/analysis', () => {
     ];
     expect(paretoFront(pts, (p) => p.x, (p) => p.y)).to.deep.equal([pts[0], pts[2], pts[5]]);
   });
+
+  it('gives the synthesized points\' areas against the fp32 baseline\'s, the front, the cheapest that holds, and how many have area', () => {
+    const area = (perPE: number) => ({ perPE, unit: 'gates', source: 'test' });
+    // m = 1..6, widths 7..12; m = 2 and m = 4 not synthesized; m = 5 costs more than m = 6 (off the front).
+    const accs = [0.2, 0.5, 0.7, 0.935, 0.94, 0.945];
+    const perPE = [500, null, 600, null, 760, 700];
+    const grid = curve(accs).map((p, i) => ({ ...p, area: perPE[i] === null ? null : area(perPE[i]!) }));
+    const base = fakePoint({ accMan: 23, acc: 'fp32', role: 'baseline', block: 'fp32', accuracy: 0.94, area: area(2000) });
+    const f = findings([...grid, base]).find((x) => x.title === 'mnist: accuracy against area')!;
+    expect(f.text).to.include('for 4 of the 6 grid points of mnist');
+    expect(f.text).to.include('The baseline fp32 (fp32 accumulation): 2000 gates.');
+    expect(f.text).to.include('by area: e5m1 (b): 500 gates = 25% of fp32\'s, 20.0%; e5m3 (b): 600 gates = 30% of fp32\'s, 70.0%; e5m6 (b): 700 gates = 35% of fp32\'s, 94.5%.');
+    expect(f.text).to.include('The cheapest within 1 point of the fp32 accumulator of the baseline block fp32 (94.0%): e5m6 (b): 700 gates = 35% of fp32\'s, 94.5%, 65% less area than fp32 accumulation.');
+    expect(f.text).to.include('12-bit accumulators: e5m6 (b): 700 gates = 35% of fp32\'s, 94.5% (65% fewer)');
+    expect(f.ids).to.include.members([grid[0]!.id, grid[2]!.id, grid[5]!.id, base.id]);
+    expect(f.ids).not.to.include(grid[4]!.id);
+    // No area anywhere: no such finding.
+    expect(findings([...curve(accs), fakePoint({ accMan: 23, role: 'baseline', accuracy: 0.94 })]).map((x) => x.title)).not.to.include('mnist: accuracy against area');
+  });
 });
