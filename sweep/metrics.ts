@@ -3,16 +3,9 @@
 // pairs with ref ≠ 0. Computed in float64 on values scaled by one power of two (exact), so large
 // or tiny magnitudes neither overflow nor underflow when squared.
 
-export interface ErrorMetrics {
-  /** sqrt(Σ(D - ref)² / Σ ref²); 0 when both sums are 0, NaN when only Σ ref² is. */
-  nrmse: number;
-  /** Mean and max of |D - ref| / |ref| over finite pairs with ref ≠ 0; 0 when there are none. */
-  meanRelError: number;
-  maxRelError: number;
-  outputs: number;
-  nonzeroRefs: number;
-  nonFinite: number;
-}
+import type { ErrorMetrics } from '../golden/metrics.js';
+
+export type { ErrorMetrics };
 
 export function errorMetrics(D: ArrayLike<number>, ref: ArrayLike<number>): ErrorMetrics {
   if (D.length !== ref.length) throw new Error(`errorMetrics: ${D.length} outputs against ${ref.length} references`);
