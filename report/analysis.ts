@@ -16,9 +16,17 @@ export interface Series {
 
 export interface Finding {
   title: string;
+  /** The opening sentence, then one item per curve or comparison (the report lists them). */
+  lead: string;
+  items: string[];
+  /** lead and items as one paragraph. */
   text: string;
   /** The points whose numbers the text quotes. */
   ids: string[];
+}
+
+function finding(title: string, lead: string, items: string[], ids: string[]): Finding {
+  return { title, lead, items, text: [lead, ...items].join(' '), ids };
 }
 
 /** Accuracy within this much of the reference "holds". */
@@ -162,20 +170,24 @@ function mnistFindings(results: readonly PointResult[], workload: string): Findi
     const h = c.holdsFrom;
     return h ? `${c.series.label}: ${h.acc} (${h.accWidth} bits, ${pct(h.accuracy)})` : `${c.series.label}: none of those swept`;
   });
-  out.push({
-    title: `${workload}: at a glance`,
-    text: `The narrowest accumulator whose accuracy stays within ${num(100 * HOLD_TOLERANCE, 0)} point of ${ref.label} (${pct(ref.accuracy)}), per curve: ${narrowest.join('; ')}.`,
-    ids: [...ref.ids, ...collapses.flatMap((c) => (c.holdsFrom ? [c.holdsFrom.id] : []))],
-  });
+  out.push(
+    finding(
+      `${workload}: at a glance`,
+      `The narrowest accumulator whose accuracy stays within ${num(100 * HOLD_TOLERANCE, 0)} point of ${ref.label} (${pct(ref.accuracy)}), per curve:`,
+      narrowest,
+      [...ref.ids, ...collapses.flatMap((c) => (c.holdsFrom ? [c.holdsFrom.id] : []))],
+    ),
+  );
   const lines = collapses.map(describeCollapse);
-  out.push({
-    title: `${workload}: where accuracy collapses`,
-    text:
+  out.push(
+    finding(
+      `${workload}: where accuracy collapses`,
       `Test accuracy of the ${sample.M} digits through the array against ${ref.label}: ${pct(ref.accuracy)} ` +
-      `(float64 model ${pct(sample.accuracyFloat64)}, quantized inputs with exact accumulation ${pct(sample.accuracyExactAcc)}). ` +
-      lines.map((l) => l.text).join(' '),
-    ids: [...ref.ids, ...lines.flatMap((l) => l.ids)],
-  });
+        `(float64 model ${pct(sample.accuracyFloat64)}, quantized inputs with exact accumulation ${pct(sample.accuracyExactAcc)}).`,
+      lines.map((l) => l.text),
+      [...ref.ids, ...lines.flatMap((l) => l.ids)],
+    ),
+  );
   out.push(whyFinding(workload, sample, collapses));
   const area = areaFinding(results, workload, ref, series);
   if (area) out.push(area);
@@ -215,7 +227,7 @@ function whyFinding(workload: string, sample: PointResult, collapses: Collapse[]
     ids.push(c.holdsFrom.id, twin.holdsFrom.id);
     text.push(`Rounding (${c.series.label} against ${twin.series.label}): accuracy holds from m = ${c.holdsFrom.accMan} with rtz and from m = ${twin.holdsFrom.accMan} with rne, where ${pct(c.holdsFrom.swampingRate)} and ${pct(twin.holdsFrom.swampingRate)} of the products are swamped.`);
   }
-  return { title: `${workload}: why there`, text: text.join(' '), ids };
+  return finding(`${workload}: why there`, text[0]!, text.slice(1), ids);
 }
 
 /** The paper's estimate for its 12-bit accumulators (appendix E, analytical): about 63% fewer gates than fp32. */
@@ -255,7 +267,7 @@ function areaFinding(results: readonly PointResult[], workload: string, ref: Ref
         `the paper estimates about ${pct(PAPER_GATE_SAVING_12BIT, 0)} fewer gates for its 12-bit accumulator (its appendix E, analytical, quoted, not measured here).`,
     );
   }
-  return { title: `${workload}: accuracy against area`, text: text.join(' '), ids };
+  return finding(`${workload}: accuracy against area`, text[0]!, text.slice(1), ids);
 }
 
 /** Ours at e5m10, e5m7 and e5m6 against the paper's ResNet18 (table 8, no fine-tuning). */
@@ -276,15 +288,16 @@ function paperFinding(workload: string, series: Series[], sample: PointResult): 
   });
   const n = meanTerms(sample);
   const gap = Math.log2(RESNET18_MAX_K / n);
-  return {
-    title: `${workload}: against the paper's ResNet18`,
-    text:
-      `The paper reports ResNet18 ImageNet top-1 without fine-tuning of ${PAPER_RESNET18.map((q) => `${pct(q.top1)} with e5m${q.man}`).join(', ')} accumulators (its table 8, quoted, not measured here): ` +
-      `${keepPaper.map((k) => pct(k, 0)).join(', ')} of its e5m10 accuracy${firstPaperDrop ? `, collapsing at e5m${firstPaperDrop.man}` : ''}. ` +
-      `Our MLP measures, ${ours.join('; ')}. ` +
+  return finding(
+    `${workload}: against the paper's ResNet18`,
+    `The paper reports ResNet18 ImageNet top-1 without fine-tuning of ${PAPER_RESNET18.map((q) => `${pct(q.top1)} with e5m${q.man}`).join(', ')} accumulators (its table 8, quoted, not measured here): ` +
+      `${keepPaper.map((k) => pct(k, 0)).join(', ')} of its e5m10 accuracy${firstPaperDrop ? `, collapsing at e5m${firstPaperDrop.man}` : ''}.`,
+    [
+      `Our MLP measures, ${ours.join('; ')}.`,
       `ResNet18's longest dot products have K = ${RESNET18_MAX_K} terms against our ${num(n)} nonzero ones; log2 of the ratio is ${num(gap)} bits, and by the swamping argument above a collapse moves up by about that many mantissa bits for the longer sums.`,
+    ],
     ids,
-  };
+  );
 }
 
 /** For synthetic matrices: the narrowest mantissa with NRMSE below 1%, per curve, and how it moves with K. */
@@ -308,7 +321,7 @@ function syntheticFindings(results: readonly PointResult[]): Finding[] {
       .sort((x, y) => x.K - y.K);
     lines.push(`${label}: ${cells.map((c) => c.text).join('; ')}.`);
   }
-  return [{ title: 'synthetic matrices: the mantissa needed for 1% NRMSE', text: `Narrowest accumulator mantissa from which the NRMSE of D against the exact result stays below ${pct(NRMSE_TARGET, 0)}, per curve and workload. ${lines.join(' ')}`, ids }];
+  return [finding('synthetic matrices: the mantissa needed for 1% NRMSE', `Narrowest accumulator mantissa from which the NRMSE of D against the exact result stays below ${pct(NRMSE_TARGET, 0)}, per curve and workload:`, lines, ids)];
 }
 
 export function findings(results: readonly PointResult[]): Finding[] {
