@@ -36,6 +36,13 @@ export interface MacSpec {
 const TABLE_WIDTH = 16; // decode tables up to 64K entries
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
+const F32 = new Float32Array(1);
+const U32F = new Uint32Array(F32.buffer);
+
+/** IEEE binary32 exactly: the host's float32 conversions decode it and round into it (rne). */
+function isBinary32(f: Format): boolean {
+  return f.exp === 8 && f.man === 23 && f.bias === 127 && f.subnormals && f.specials === 'ieee' && f.overflow === 'inf';
+}
 
 function valueTable(f: Format): Float64Array | null {
   if (f.width > TABLE_WIDTH) return null;
@@ -48,6 +55,12 @@ function valueTable(f: Format): Float64Array | null {
 function decoder(f: Format): (code: number) => number {
   const table = valueTable(f);
   if (table !== null) return (code) => table[code]!;
+  if (isBinary32(f)) {
+    return (code) => {
+      U32F[0] = code;
+      return F32[0]!;
+    };
+  }
   const top = 2 ** f.exp - 1;
   const scale = new Float64Array(top + 1);
   for (let e = 1; e < top; e++) scale[e] = 2 ** (e - f.bias - f.man);
@@ -103,6 +116,8 @@ export class MacKernel {
   private readonly accBias: number;
   private readonly accHidden: number;
   private readonly accSignBit: number;
+  /** The accumulator is IEEE binary32 and rounds to nearest even: Math.fround's rounding. */
+  private readonly binary32Rne: boolean;
   /** SPEC rounds the significand n = 2^M + mantissa to even: with M = 0, n is 1, always odd. */
   private readonly oddTie: boolean;
 
@@ -125,6 +140,7 @@ export class MacKernel {
     this.eLo = acc.emin;
     this.eHi = acc.emax; // exclusive: a carry out of emax - 1 still lands on a finite value
     this.oddTie = acc.man === 0;
+    this.binary32Rne = isBinary32(acc) && spec.modeAcc === RNE;
     this.loDrop = Math.min(31, 52 - acc.man);
     this.loMask = 2 ** this.loDrop - 1;
     this.loHalf = 2 ** (this.loDrop - 1);
@@ -256,6 +272,13 @@ export class MacKernel {
           U32[0] = 0xffffffff;
         } else U32[0] = lo - 1;
       }
+    }
+    if (this.binary32Rne) {
+      // In the normal range below the top binade (checked above), the host's float32 rounding
+      // of the rounded-to-odd sum is SPEC's rne.
+      F32[0] = F64[0]!;
+      const code = U32F[0]!;
+      return (code & 0x7f800000) === 0 ? this.roundBits() : code;
     }
     return this.roundBits();
   }
