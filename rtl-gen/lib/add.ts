@@ -5,7 +5,7 @@ import { Body, makeModule, type VModule } from '../back/module.js';
 import { hex, joinTerms, lit, padLow, plusConst, zext } from '../back/verilog.js';
 import { alignShape, emitAlignAdd } from './align.js';
 import { describeFormat, MODE_TEXT, type NormOperand, normExpRange, unpackNormalized } from './operand.js';
-import { emitMux, specialCodes } from './specials.js';
+import { emitFlagsMux, emitMux, specialCodes } from './specials.js';
 
 /** Declares `<p>_scale` (signed: exponent of the leading one, biased like fo) and `<p>_m` (F+1 bits). */
 export function emitScale(b: Body, op: NormOperand, fo: Format, F: number, XW: number): { scale: string; m: string } {
@@ -61,11 +61,7 @@ export function addModule(fx: Format, fy: Format, fo: Format, mode: RoundingMode
   arms.push(['both_zero', `{${X.sign} & ${Y.sign}, ${lit(W - 1, 0)}}`]);
   arms.push(['cancel', lit(W, 0)]);
   emitMux(b, 'sum', arms, 'round_code');
-  const quiet = joinTerms([hasNaN && !hasInvalid && 'is_nan', hasInf && 'is_inf', 'both_zero', 'cancel'], '|', '');
-  const flagArms: [string, string][] = [];
-  if (hasInvalid) flagArms.push(['is_nan', `{invalid, ${lit(4, 0)}}`]);
-  flagArms.push([quiet, lit(5, 0)]);
-  emitMux(b, 'flags', flagArms, 'round_flags');
+  emitFlagsMux(b, { hasNaN, hasInf, hasInvalid }, ['both_zero', 'cancel']);
 
   return makeModule({
     kind: 'add',

@@ -6,7 +6,7 @@ import { hex, joinTerms, lit, padLow, plusConst, zext } from '../back/verilog.js
 import { emitScale } from './add.js';
 import { alignShape, emitAlignAdd } from './align.js';
 import { describeFormat, MODE_TEXT, normExpRange, unpackNormalized } from './operand.js';
-import { emitMux, specialCodes } from './specials.js';
+import { emitFlagsMux, emitMux, specialCodes } from './specials.js';
 
 /** lbamac_fma_<a>_<b>_<c>_to_<out>_<mode>: ports a, b, c -> result, flags[4:0]. */
 export function fmaModule(fa: Format, fb: Format, fc: Format, fo: Format, mode: RoundingMode): VModule {
@@ -96,11 +96,7 @@ export function fmaModule(fa: Format, fb: Format, fc: Format, fo: Format, mode: 
   arms.push(['both_zero', `{prod_sign & ${C.sign}, ${lit(W - 1, 0)}}`]);
   arms.push(['cancel', lit(W, 0)]);
   emitMux(b, 'result', arms, 'round_code');
-  const quiet = joinTerms([hasNaN && !hasInvalid && 'is_nan', hasInf && 'is_inf', 'both_zero', 'cancel'], '|', '');
-  const flagArms: [string, string][] = [];
-  if (hasInvalid) flagArms.push(['is_nan', `{invalid, ${lit(4, 0)}}`]);
-  flagArms.push([quiet, lit(5, 0)]);
-  emitMux(b, 'flags', flagArms, 'round_flags');
+  emitFlagsMux(b, { hasNaN, hasInf, hasInvalid }, ['both_zero', 'cancel']);
 
   return makeModule({
     kind: 'fma',

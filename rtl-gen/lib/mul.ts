@@ -4,7 +4,7 @@ import { Body, makeModule, type VModule } from '../back/module.js';
 import { hex, joinTerms, lit, plusConst, signedBits, zext } from '../back/verilog.js';
 import { describeFormat, MODE_TEXT, unpackOperand } from './operand.js';
 import { roundModule } from './round.js';
-import { emitMux, specialCodes } from './specials.js';
+import { emitFlagsMux, emitMux, specialCodes } from './specials.js';
 
 /** lbamac_mul_<a>_<b>_to_<product>_<mode>: ports a, b -> product, flags[4:0]. */
 export function mulModule(fa: Format, fb: Format, fp: Format, mode: RoundingMode): VModule {
@@ -60,11 +60,7 @@ export function mulModule(fa: Format, fb: Format, fp: Format, mode: RoundingMode
   if (hasInf) arms.push(['is_inf', `{prod_sign, ${hex(W - 1, S.infMag)}}`]);
   arms.push(['is_zero', `{prod_sign, ${lit(W - 1, 0)}}`]);
   emitMux(b, 'product', arms, 'round_code');
-  const quiet = joinTerms([hasNaN && !hasInvalid && 'is_nan', hasInf && 'is_inf', 'is_zero'], '|', '');
-  const flagArms: [string, string][] = [];
-  if (hasInvalid) flagArms.push(['is_nan', `{invalid, ${lit(4, 0)}}`]);
-  flagArms.push([quiet, lit(5, 0)]);
-  emitMux(b, 'flags', flagArms, 'round_flags');
+  emitFlagsMux(b, { hasNaN, hasInf, hasInvalid }, ['is_zero']);
 
   return makeModule({
     kind: 'mul',

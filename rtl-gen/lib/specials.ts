@@ -1,6 +1,7 @@
 // Special results shared by the operators: NaN and infinity codes, and the output multiplexer.
 import type { Format } from '../../core/format.js';
 import type { Body } from '../back/module.js';
+import { joinTerms, lit } from '../back/verilog.js';
 
 /** The codes special results take in f (SPEC section 2, "Specials"). */
 export function specialCodes(f: Format): { nan: number; infMag: number } {
@@ -23,4 +24,16 @@ export function emitMux(b: Body, out: string, arms: [string, string][], otherwis
   const cont = ' '.repeat(lead.length - 2) + ': ';
   arms.forEach(([c, v], i) => b.line(`${i === 0 ? lead : cont}${c.padEnd(cw)} ? ${v}`));
   b.line(`${cont}${otherwise};`);
+}
+
+/**
+ * `flags`: an invalid operation raises only invalid; a NaN operand, an exact infinity and the
+ * exact results named in `exact` (zeros, cancellation) raise nothing; else the rounder's flags.
+ */
+export function emitFlagsMux(b: Body, s: { hasNaN: boolean; hasInf: boolean; hasInvalid: boolean }, exact: string[]): void {
+  const quiet = joinTerms([s.hasNaN && !s.hasInvalid && 'is_nan', s.hasInf && 'is_inf', ...exact], '|', '');
+  const arms: [string, string][] = [];
+  if (s.hasInvalid) arms.push(['is_nan', `{invalid, ${lit(4, 0)}}`]);
+  arms.push([quiet, lit(5, 0)]);
+  emitMux(b, 'flags', arms, 'round_flags');
 }
