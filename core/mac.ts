@@ -51,9 +51,8 @@ function valueTable(f: Format): Float64Array | null {
   return t;
 }
 
-/** code -> float64 value: a table for narrow formats, else scaling by a per-exponent table. */
-function decoder(f: Format): (code: number) => number {
-  const table = valueTable(f);
+/** code -> float64 value: f's valueTable when it has one, else per-exponent scaling. */
+function decoder(f: Format, table: Float64Array | null): (code: number) => number {
   if (table !== null) return (code) => table[code]!;
   if (isBinary32(f)) {
     return (code) => {
@@ -148,10 +147,10 @@ export class MacKernel {
     this.accBias = acc.bias;
     this.accHidden = acc.hidden;
     this.accSignBit = acc.signBit;
-    this.decA = decoder(a);
-    this.decW = decoder(w);
-    this.decAcc = decoder(acc);
-    this.decProd = product === null ? this.decAcc : decoder(product);
+    this.decA = decoder(a, this.aVal);
+    this.decW = decoder(w, this.wVal);
+    this.decAcc = decoder(acc, this.accVal);
+    this.decProd = product === null ? this.decAcc : decoder(product, this.prodVal);
     const tables = this.accVal !== null && this.aVal !== null && this.wVal !== null && (product === null || (this.prodTable !== null && this.prodVal !== null));
     // TwoSum needs exact products (two significands within 53 bits) and rounding to odd needs two
     // spare bits below the accumulator's mantissa.
