@@ -7,6 +7,9 @@ import type { VModule } from '../../rtl-gen/back/module.js';
 import { addModule } from '../../rtl-gen/lib/add.js';
 import { fmaModule } from '../../rtl-gen/lib/fma.js';
 import { mulModule } from '../../rtl-gen/lib/mul.js';
+import { mulberry32 as rng } from '../support/rng.js';
+
+export { rng };
 
 export type UnitSpec =
   | { kind: 'mul'; a: Format; b: Format; out: Format; mode: RoundingMode }
@@ -52,17 +55,6 @@ export function reference(u: UnitSpec, ops: readonly number[]): [number, number]
   return [code, status.flags];
 }
 
-/** mulberry32: a small seeded generator, so that every run tests (and caches) the same units. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function randInt(r: () => number, lo: number, hi: number): number {
   return lo + Math.floor(r() * (hi - lo + 1));

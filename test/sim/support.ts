@@ -2,18 +2,8 @@
 // `LBAMAC_SIM_SEED=<seed> npx mocha test/sim/random.test.ts` (or randomCase(seed)) replays it.
 import type { FormatSpec, RoundingMode } from '../../core/format.js';
 import { type ArrayConfig, outputFormat, resolveConfig } from '../../config/resolve.js';
+import { mulberry32 as prng } from '../support/rng.js';
 
-/** mulberry32: a small seeded PRNG. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class Rng {
   readonly next: () => number;
