@@ -152,7 +152,7 @@ export const messages = {
   sweep: {
     command: 'sweep',
     describe: 'run an accumulator sweep and write its report (no options: the built-in default sweep)',
-    usage: `${PROGRAM} sweep [--config SWEEP.json] [--out DIR] [--resume] [--shard i/N] [--only IDS] [--workers N]\n\nRuns every point of the sweep on worker threads and writes, in out/sweep-NAME/: journal.jsonl (each point as it finishes), results.csv, results.json, plots/*.svg and report.html. Without --config: the default sweep (accumulator mantissa 1..10 bits on synthetic matrices and the MNIST classifier, about 70 s on 2 idle cores).`,
+    usage: `${PROGRAM} sweep [--config SWEEP.json] [--out DIR] [--resume] [--shard i/N] [--only IDS] [--workers N]\n\nRuns every point of the sweep on worker threads and writes, in out/sweep-NAME/: journal.jsonl (each point as it finishes), results.csv, results.json, plots/*.svg and report.html. Without --config: the default sweep (accumulator mantissa 1..10 bits on synthetic matrices and the MNIST classifier, area per PE from Yosys for 12 of its configurations; about 100 s on 2 cores with an empty synthesis cache).`,
     config: 'sweep configuration (sweep/schema.ts; docs/sweeps.md); default: the built-in default sweep',
     out: 'output directory; default out/sweep-NAME (a shard: out/sweep-NAME/shard-i-of-N, --only: out/sweep-NAME/only)',
     resume: 'continue the run whose journal is in the output directory: finished points are kept, the rest computed',
