@@ -4,7 +4,7 @@
 // docs/architecture.md explains every field; docs/timing.md the schedule built on it.
 import type { FormatSpec, RoundingMode } from '../core/format.js';
 
-export const ARCH_VERSION = 1;
+export const ARCH_VERSION = 2;
 
 /** A float format as the hardware sees it: the resolved fields plus name and width. */
 export interface FormatDesc extends Required<FormatSpec> {
@@ -33,8 +33,31 @@ export interface PortDesc {
 }
 
 /**
+ * A combinational expression inside a PE: the next-state rules of the registers, the operands of
+ * the units and the enables are built from these (arch/ir.ts has the constructors and printers).
+ * `reg` is this PE's register in the current cycle, `in` a PE input (a neighbour's register or an
+ * edge line), `wire` a named PE signal, `unit` the result of a unit instance. `and`/`or` take
+ * 1-bit operands; `mux` is `sel ? then : else`.
+ */
+export type Expr =
+  | { op: 'reg'; name: string }
+  | { op: 'in'; name: string }
+  | { op: 'wire'; name: string }
+  | { op: 'unit'; name: string }
+  | { op: 'zero'; width: number }
+  | { op: 'and'; args: Expr[] }
+  | { op: 'or'; args: Expr[] }
+  | { op: 'mux'; sel: Expr; then: Expr; else: Expr };
+
+/** What output a value belongs to, for attributing events (the simulator's tags, not hardware):
+ *  an A row, an output column, or one output (row and column). */
+export type TagKind = 'row' | 'col' | 'output';
+
+/**
  * A register of every PE. `lanes` > 1 means `lanes` values of `laneWidth` bits packed lane 0 in the
- * least significant bits (total width lanes*laneWidth). All registers reset to 0.
+ * least significant bits (total width lanes*laneWidth). All registers reset to 0. After a rising
+ * edge the register holds `next` when `enable` was 1 (every cycle when `enable` is null), else
+ * its old value.
  */
 export interface RegisterDesc {
   name: string;
@@ -45,8 +68,79 @@ export interface RegisterDesc {
   /** Which path the register belongs to (for drawing and for grouping in the RTL). */
   path: 'a' | 'b' | 'w' | 'product' | 'acc' | 'psum';
   meaning: string;
-  /** Next-state rule in register-transfer notation (see docs/architecture.md). */
-  next: string;
+  enable: Expr | null;
+  next: Expr;
+  /** The output identity the value carries, when it carries an operand of a term. */
+  tag: TagKind | null;
+}
+
+/** A named 1-bit-or-wider combinational signal of the PE (no units inside: it is always cheap). */
+export interface WireDesc {
+  name: string;
+  width: number;
+  expr: Expr;
+  meaning: string;
+}
+
+/** Where a PE neighbour sits, seen from the PE that reads it. */
+export type Neighbour = 'left' | 'above' | 'below';
+
+/**
+ * An input of the PE. With `from`, it is register `register` of that neighbour, and the PEs on the
+ * array's edge (no such neighbour) take element e of `edge` instead (e = the row for `left`, the
+ * column otherwise). Without `from`, every PE takes the edge line's element for its column (a
+ * column-wide tap, such as the shift enable).
+ */
+export interface PeInputDesc {
+  name: string;
+  width: number;
+  from: Neighbour | null;
+  register: string | null;
+  edge: { line: string; signal: string };
+  meaning: string;
+}
+
+/** The kinds of unit; arch/units.ts gives each its evaluation and its Verilog. */
+export type UnitKind = 'selector' | 'mul' | 'add' | 'fma';
+
+/**
+ * A combinational unit of the PE. `operands` maps the kind's operand roles (selector: group,
+ * index; mul: a, b; add: x, y; fma: a, b, c) to expressions; `formats` maps the same roles (and
+ * `out`) to format roles of arch.formats. `role` says what the unit is to the accumulation:
+ * `term` units add one term (counted as the PE's useful work), `total` units close a chunk.
+ */
+export interface UnitDesc {
+  name: string;
+  kind: UnitKind;
+  /** The Verilog wire (and printed name) of the result. */
+  result: string;
+  operands: Record<string, Expr>;
+  formats: Record<string, keyof Arch['formats']>;
+  rounding: RoundingMode | null;
+  role: 'select' | 'product' | 'term' | 'total';
+  meaning: string;
+}
+
+export interface PeDesc {
+  inputs: PeInputDesc[];
+  wires: WireDesc[];
+  units: UnitDesc[];
+  registers: RegisterDesc[];
+}
+
+/** How an output port of the top is computed from the array, every cycle. */
+export type TopExpr =
+  /** element j: the signal of deskew line `line` for column j */
+  | { op: 'deskew'; line: string; signal: string }
+  /** tap `element` of edge line `line`'s signal */
+  | { op: 'tap'; line: string; signal: string; element: number }
+  /** register of one PE */
+  | { op: 'pe'; register: string; r: number; j: number }
+  | { op: 'and'; args: TopExpr[] };
+
+export interface TopOutputDesc {
+  port: string;
+  expr: TopExpr;
 }
 
 /** One signal carried by an edge line, with its width. */
@@ -70,18 +164,10 @@ export interface LineDesc {
   shared: boolean;
   signals: LineSignal[];
   depth: number[];
+  /** Deskew lines: the row of the PEs whose registers the line takes (one per column). */
+  sourceRow: number | null;
   /** Where the line ends. */
   feeds: string;
-  meaning: string;
-}
-
-/** An arithmetic unit of the PE (combinational). The simulator computes it with core/arith. */
-export interface UnitDesc {
-  name: 'selector' | 'multiplier' | 'fma' | 'accAdder' | 'totalAdder';
-  /** Operand and result formats by role. */
-  inputs: string[];
-  output: string;
-  rounding: RoundingMode | null;
   meaning: string;
 }
 
@@ -125,7 +211,10 @@ export interface Arch {
   };
   rounding: { product: RoundingMode; acc: RoundingMode; total: RoundingMode };
   ports: PortDesc[];
-  pe: { registers: RegisterDesc[]; units: UnitDesc[] };
+  /** Every PE: its inputs, named signals, units and registers, in dependency order. */
+  pe: PeDesc;
   edge: LineDesc[];
+  /** The output ports of the top (other than those driven through deskew alone). */
+  outputs: TopOutputDesc[];
   timing: TimingDesc;
 }

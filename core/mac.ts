@@ -173,6 +173,31 @@ export class MacKernel {
   /** acc ← acc + a·w in the accumulator format (SPEC section 3, one term); counts events. */
   readonly step: (acc: number, a: number, w: number) => number;
 
+  /** The multiplier alone: a·w rounded into the product format (rounded kernels only); counts
+   *  the product's events. step(acc, a, w) = addProduct(acc, mulCode(a, w)), split in two for an
+   *  array whose product register sits between the multiplier and the adder. */
+  mulCode(a: number, w: number): number {
+    if (this.prodTable !== null) {
+      const t = this.prodTable[(a << this.wShift) | w]!;
+      if (t >>> 24 !== 0) this.countProduct(t >>> 24);
+      return t & 0xffffff;
+    }
+    const { a: fa, w: fw, product, modeProduct } = this.spec;
+    const p = mul(fa, a, fw, w, product!, modeProduct);
+    if (status.flags !== 0) this.countProduct(status.flags);
+    return p;
+  }
+
+  /** The accumulator adder alone: acc + p (a product code) in the accumulator format; counts events. */
+  addProduct(acc: number, p: number): number {
+    if (this.path === 'generic') return this.addGeneric(acc, p);
+    const pv = this.decProd(p);
+    const out = this.path === 'exact-sum' ? this.roundFast(this.accVal![acc]! + pv) : this.roundPair(this.decAcc(acc), pv);
+    if (out < 0) return this.addGeneric(acc, p);
+    if (out === acc && pv !== 0) this.events[EVI.swamping]!++;
+    return out;
+  }
+
   private buildProductTable(product: Format): Uint32Array {
     const { a, w, modeProduct } = this.spec;
     const t = new Uint32Array(2 ** (a.width + w.width));

@@ -1,22 +1,19 @@
 // The cycle-accurate simulator of the array an Arch describes. Each cycle x:
-//   1. the output ports are computed from the registers (the top is Moore: outputs are registers
-//      or deskewed copies of registers, never a function of this cycle's inputs);
+//   1. the output ports are computed from the registers (arch.outputs: deskewed PE registers and
+//      taps of the edge lines; the top is Moore, outputs never depend on this cycle's inputs);
 //   2. the collector takes a D row (or a partial-sum row) when d_valid is 1;
 //   3. the feeder drives the input ports for cycle x, following arch/schedule.ts;
 //   4. the trace callback and the VCD writer see the ports and registers of cycle x;
-//   5. the rising edge: every PE register takes its next value, computed from the values of cycle x.
-// Registers that only pass a value along (the edge lines, and in the PEs the A path and, in OS,
-// the B path: PE(r, j) holds what the ports carried in cycle x - r - j - 1) are pure delay lines,
-// so they are read from ring buffers of the input ports' histories instead of being copied from
-// PE to PE every cycle. The other PE registers are updated in place, in an order that reads every
-// neighbour's value before it is overwritten (the chains that move up walk the rows upward, those
-// that move down walk them downward). Every register value is still defined in every cycle: the
-// VCD writer reads it through register(). Nothing is allocated per cycle.
+//   5. the rising edge: the PE description compiled by sim/compile.ts computes every register's
+//      next value from the values of cycle x.
+// Input ports are kept in ring buffers of their recent history: the edge lines and the PE registers
+// that only pass a value along read them there. Nothing is allocated per cycle.
 import { EVENT_NAMES, type EventCounts, zeroEvents } from '../core/events.js';
 import { LbamacError } from '../core/errors.js';
-import type { Arch } from '../arch/types.js';
+import type { Arch, TopExpr } from '../arch/types.js';
 import { latencyCycles, type OsSchedule, schedule, type Schedule, type WsSchedule } from '../arch/schedule.js';
 import { prepareJob, type PreparedJob, type SimJob } from './job.js';
+import { type CompiledArray, compileArray, historyNeeds } from './compile.js';
 import { N_EVENTS, PeArith } from './pe-arith.js';
 import { SimVcd, type VcdSink } from './vcd.js';
 
@@ -59,8 +56,6 @@ export interface SimResult {
 /** Lane `lane` of register `name` of PE(r, j), in the cycle the callback is called for. */
 export type RegisterReader = (name: string, r: number, j: number, lane?: number) => number;
 
-type Regs = Record<string, Uint32Array>;
-
 const DEFAULT_MAX_CYCLES = 1e9;
 
 function nextPow2(n: number): number {
@@ -92,19 +87,16 @@ export class Machine {
   readonly R: number;
   readonly C: number;
   readonly L: number;
-  readonly P: number;
   readonly chunked: boolean;
   readonly sparse: boolean;
-  readonly fused: boolean;
-  readonly ws: boolean;
   readonly H: number;
   readonly mask: number;
-  /** The PE registers that hold state (not the delay-line ones), in the current cycle. */
-  readonly cur: Regs = {};
   /** Input-port histories: port p's value in cycle x at ((x & mask) * count), kept for H cycles:
-   *  longer than any delay line. Hidden '_'-ports carry simulator-only tags (which output a term
-   *  belongs to), not hardware. */
+   *  longer than any delay line. */
   readonly hist: Record<string, Uint32Array> = {};
+  /** Simulator-only tags (which A row, which output column a value belongs to) of the ports whose
+   *  values carry a term's operands, one per row or column: ((x & mask) * elements + e). */
+  readonly tagHist: Record<string, Uint32Array> = {};
   /** The histories with their element counts, for clearing a cycle's slot. */
   private readonly histList: { h: Uint32Array; count: number }[];
   /** Output ports of the current cycle. */
@@ -113,6 +105,7 @@ export class Machine {
   readonly srcHist: Record<string, Uint32Array> = {};
   readonly arith: PeArith;
   readonly peTerms: Int32Array;
+  readonly compiled: CompiledArray;
   /** The current cycle (during hooks: the cycle the registers and ports belong to). */
   x = 0;
   private readonly D: Uint32Array;
@@ -127,14 +120,9 @@ export class Machine {
   private readonly expectedRows: number;
   private cycles = 0;
   private readonly portView: Record<string, Uint32Array> = {};
-  /** PE registers kept as delay lines: the input port they delay and which element each PE reads. */
-  private readonly delayed: Record<string, { port: string; index: 'row' | 'col' | 'scalar'; lanes: number }>;
   private readonly slotViews: Record<string, Uint32Array[]> = {};
-  /** Per-cycle scratch: shift enable and chain input of each column. */
-  private readonly shNow: Uint8Array;
-  private readonly chainIn: Uint32Array;
-  private readonly chainIn2: Uint32Array;
-  private readonly chainIn3: Uint32Array;
+  private readonly deskew: { signal: string; row: number }[] = [];
+  private readonly outputs: { port: string; expr: TopExpr; depth: number[] | null; src: Uint32Array | null }[] = [];
 
   constructor(
     readonly arch: Arch,
@@ -144,31 +132,13 @@ export class Machine {
     const R = (this.R = arch.rows);
     const C = (this.C = arch.cols);
     this.L = arch.lanes;
-    this.P = arch.timing.mulToAdd;
     this.chunked = arch.chunk !== null;
     this.sparse = arch.sparsity === '2:4';
-    this.fused = arch.fused;
-    this.ws = arch.dataflow === 'ws';
     this.T = sched.T;
-    // The longest delay: the A and B paths of PE(R-1, C-1) (R + C - 1) and the partial-sum skew (C + P).
-    this.H = nextPow2(R + C + this.P + 2);
+    const needs = historyNeeds(arch);
+    // Longer than the longest delay any register, edge line or deskew line reads back.
+    this.H = nextPow2(Math.max(needs.maxDelay, C) + 2);
     this.mask = this.H - 1;
-    const n = R * C;
-    this.delayed = this.ws
-      ? { a: { port: 'a_data', index: 'row', lanes: this.L }, av: { port: 'a_valid', index: 'row', lanes: 1 } }
-      : {
-          a: { port: 'a_data', index: 'row', lanes: this.L },
-          av: { port: 'a_valid', index: 'row', lanes: 1 },
-          acl: { port: 'a_close', index: 'scalar', lanes: 1 },
-          b: { port: 'b_data', index: 'col', lanes: 1 },
-          bi: { port: 'b_idx', index: 'col', lanes: 1 },
-          bv: { port: 'b_valid', index: 'col', lanes: 1 },
-        };
-    for (const reg of arch.pe.registers) if (!(reg.name in this.delayed)) this.cur[reg.name] = new Uint32Array(n * reg.lanes);
-    // Simulator-only tags: the output column travels with the weight (WS); with the multiplier
-    // register, the term's operands and output ride along with p (_pa, _pw, _ptag): the add stage
-    // hands them to the core's kernel, which rounds the product exactly as p holds it.
-    for (const t of this.ws ? ['_wtag', '_ptag', '_pa', '_pw'] : ['_ptag', '_pa', '_pw']) this.cur[t] = new Uint32Array(n);
     for (const p of arch.ports) {
       if (p.kind !== 'signal') continue;
       if (p.dir === 'in') {
@@ -178,26 +148,37 @@ export class Machine {
         this.out[p.name] = this.portView[p.name] = new Uint32Array(p.count);
       }
     }
-    this.hist._a_tag = new Uint32Array(this.H * R);
-    this.hist[this.ws ? '_w_tag' : '_b_tag'] = new Uint32Array(this.H * C);
-    this.histList = Object.values(this.hist).map((h) => ({ h, count: h.length / this.H }));
+    for (const { port, kind } of needs.taggedPorts) this.tagHist[port] = new Uint32Array(this.H * (kind === 'row' ? R : C));
+    this.histList = [...Object.values(this.hist), ...Object.values(this.tagHist)].map((h) => ({ h, count: h.length / this.H }));
     for (const line of arch.edge) {
       if (line.kind !== 'deskew') continue;
-      for (const s of line.signals) this.srcHist[s.source] = new Uint32Array(this.H * C);
+      for (const s of line.signals) {
+        this.srcHist[s.source] = new Uint32Array(this.H * C);
+        this.deskew.push({ signal: s.source, row: line.sourceRow! });
+      }
+    }
+    for (const o of arch.outputs) {
+      const line = o.expr.op === 'deskew' ? arch.edge.find((l) => l.name === (o.expr as { line: string }).line)! : null;
+      this.outputs.push({ port: o.port, expr: o.expr, depth: line ? line.depth : null, src: o.expr.op === 'deskew' ? this.srcHist[o.expr.signal]! : null });
     }
     const outputs = job.M * job.N;
     this.arith = new PeArith(arch, outputs);
-    this.peTerms = new Int32Array(n);
+    this.peTerms = new Int32Array(R * C);
+    this.compiled = compileArray(arch, {
+      hist: this.hist,
+      tagHist: this.tagHist,
+      mask: this.mask,
+      kernel: this.arith.accumulation,
+      attribute: this.arith.attribute,
+      peTerms: this.peTerms,
+      N: job.N,
+    });
     this.D = new Uint32Array(outputs);
     this.dCycle = new Float64Array(outputs).fill(-1);
-    this.bufAcc = new Uint32Array(this.ws ? job.M * C : 0);
-    this.bufTot = new Uint32Array(this.ws ? job.M * C : 0);
-    this.bufTile = new Int32Array(this.ws ? job.M : 0).fill(-1);
+    this.bufAcc = new Uint32Array(sched.kind === 'ws' ? job.M * C : 0);
+    this.bufTot = new Uint32Array(sched.kind === 'ws' ? job.M * C : 0);
+    this.bufTile = new Int32Array(sched.kind === 'ws' ? job.M : 0).fill(-1);
     this.expectedRows = sched.kind === 'os' ? sched.tiles.length * R : sched.tiles.length * job.M;
-    this.shNow = new Uint8Array(C);
-    this.chainIn = new Uint32Array(C);
-    this.chainIn2 = new Uint32Array(C);
-    this.chainIn3 = new Uint32Array(C);
   }
 
   /** Value of input port `name`, element e, in cycle x - k (0 before cycle 0: reset). */
@@ -214,14 +195,12 @@ export class Machine {
 
   /** Value of lane l of PE register `name` of PE q (= r * cols + j) in the current cycle. */
   register(name: string, q: number, l: number): number {
-    const d = this.delayed[name];
-    if (d === undefined) {
-      const lanes = this.cur[name]!.length / (this.R * this.C);
-      return this.cur[name]![q * lanes + l]!;
-    }
+    const d = this.compiled.delays[name];
+    if (d === undefined) return this.compiled.state[name]![q]!;
     const r = Math.floor(q / this.C);
     const j = q - r * this.C;
-    return this.portAt(d.port, (d.index === 'row' ? r : d.index === 'col' ? j : 0) * d.lanes + l, r + j + 1);
+    const e = d.by === 'scalar' ? 0 : d.by === 'row' ? r : j;
+    return this.portAt(d.port.name, e * d.lanes + l, d.delay.cr * r + d.delay.cj * j + d.delay.c0);
   }
 
   /** Value of deskew source `reg` of column j in cycle x - k. */
@@ -234,10 +213,10 @@ export class Machine {
     const vcd = options.vcd ? new SimVcd(this, options.vcd) : null;
     const limit = this.sched.cycles + 4;
     const os = this.sched.kind === 'os';
+    const step = this.compiled.step;
     for (this.x = 0; this.collected < this.expectedRows; this.x++) {
       if (this.x >= limit) internal(`no output after cycle ${limit}: ${this.collected} of ${this.expectedRows} rows collected`);
-      if (os) this.outputsOS();
-      else this.outputsWS();
+      this.computeOutputs();
       if (this.out.d_valid![0]) this.collect();
       if (os) this.feedOS();
       else this.feedWS();
@@ -251,26 +230,46 @@ export class Machine {
         this.cycles = this.x + 1;
         break;
       }
-      if (os) this.stepOS();
-      else this.stepWS();
+      step(this.x);
     }
     if (vcd !== null) vcd.finish();
     if (this.cycles !== this.sched.cycles) internal(`measured ${this.cycles} cycles, the schedule says ${this.sched.cycles}`);
   }
 
-  // ---------------------------------------------------------------- output-stationary
+  // ---------------------------------------------------------------- outputs
 
-  private outputsOS(): void {
+  private computeOutputs(): void {
     const { C, mask, x } = this;
     const slot = x & mask;
-    const chain = this.cur[this.chunked ? 'total' : 'acc']!;
-    const src = this.srcHist[this.chunked ? 'total' : 'acc']!;
-    for (let j = 0; j < C; j++) src[slot * C + j] = chain[j]!;
-    const d = this.out.d_data!;
-    for (let j = 0; j < C; j++) d[j] = x - (C - 1 - j) < 0 ? 0 : src[((x - (C - 1 - j)) & mask) * C + j]!;
-    const back = (x - C) & mask;
-    this.out.d_valid![0] = x - C < 0 ? 0 : this.hist.c_shift![back]! & this.hist.c_drain![back]!;
+    for (const { signal, row } of this.deskew) {
+      const h = this.srcHist[signal]!;
+      for (let j = 0; j < C; j++) h[slot * C + j] = this.register(signal, row * C + j, 0);
+    }
+    for (const o of this.outputs) {
+      const port = this.out[o.port]!;
+      if (o.src !== null) {
+        const depth = o.depth!;
+        for (let j = 0; j < C; j++) port[j] = x - depth[j]! < 0 ? 0 : o.src[((x - depth[j]!) & mask) * C + j]!;
+      } else port[0] = this.topValue(o.expr);
+    }
   }
+
+  private topValue(e: TopExpr): number {
+    switch (e.op) {
+      case 'tap': {
+        const line = this.arch.edge.find((l) => l.name === e.line)!;
+        return this.portAt(e.signal, 0, line.depth[e.element]!);
+      }
+      case 'pe':
+        return this.register(e.register, e.r * this.C + e.j, 0);
+      case 'and':
+        return e.args.reduce((v, a) => v & this.topValue(a), 1);
+      case 'deskew':
+        return internal('a deskew output has no single value');
+    }
+  }
+
+  // ---------------------------------------------------------------- feeders
 
   private feedOS(): void {
     const s = this.sched as OsSchedule;
@@ -301,21 +300,21 @@ export class Machine {
         const tile = s.tiles[n]!;
         const av = h.a_valid!;
         const ad = h.a_data!;
-        const atag = h._a_tag!;
+        const atag = this.tagHist.a_data;
         for (let r = 0; r < tile.rows; r++) {
           const m = tile.m0 + r;
           av[slot * R + r] = 1;
-          atag[slot * R + r] = m;
+          if (atag) atag[slot * R + r] = m;
           this.aTerm(ad, (slot * R + r) * L, m, t);
         }
         if (this.chunked) h.a_close![slot] = this.closes(t) ? 1 : 0;
         const bv = h.b_valid!;
         const bd = h.b_data!;
-        const btag = h._b_tag!;
+        const btag = this.tagHist.b_data;
         for (let j = 0; j < tile.cols; j++) {
           const nn = tile.n0 + j;
           bv[slot * C + j] = 1;
-          btag[slot * C + j] = nn;
+          if (btag) btag[slot * C + j] = nn;
           if (this.sparse) {
             const at = ((t >> 1) * job.N + nn) * 2 + (t & 1);
             bd[slot * C + j] = job.slotValue![at]!;
@@ -326,97 +325,6 @@ export class Machine {
         }
       }
     }
-  }
-
-  private stepOS(): void {
-    const { R, C, P, x, mask, chunked, sparse, arith } = this;
-    const g = this.cur;
-    const acc = g.acc!;
-    const tot = chunked ? g.total! : acc;
-    const p = P ? g.p! : acc, pv = P ? g.pv! : acc, pcl = P && chunked ? g.pcl! : acc;
-    const ptag = g._ptag!, pa = g._pa!, pw = g._pw!;
-    const h = this.hist;
-    const hav = h.a_valid!, had = h.a_data!, hatag = h._a_tag!, hacl = chunked ? h.a_close! : hav;
-    const hbv = h.b_valid!, hbd = h.b_data!, hbtag = h._b_tag!, hbi = sparse ? h.b_idx! : hbv;
-    const N = this.job.N;
-    const sh = this.shNow;
-    const cin = this.chainIn;
-    for (let j = 0; j < C; j++) {
-      const back = x - j - 1;
-      const bs = back & mask;
-      sh[j] = back < 0 ? 0 : h.c_shift![bs]!;
-      cin[j] = back < 0 ? 0 : h.c_data![bs * C + j]!;
-    }
-    const peTerms = this.peTerms;
-    // Rows upward: the output chain reads the row below before that row is updated.
-    for (let r = 0; r < R; r++) {
-      for (let j = 0; j < C; j++) {
-        const q = r * C + j;
-        // PE(r, j)'s a, av, acl and b, bi, bv registers: the ports of cycle x - r - j - 1.
-        const slot = (x - r - j - 1) & mask;
-        const ai = slot * R + r;
-        const bj = slot * C + j;
-        const en = hav[ai]! & hbv[bj]!;
-        // Add stage (with the multiplier register: the term p holds, before p takes the next one).
-        let e: number;
-        let close: number;
-        if (P === 1) {
-          e = pv[q]!;
-          close = chunked ? pcl[q]! : 0;
-        } else {
-          e = en;
-          close = chunked ? hacl[slot]! : 0;
-        }
-        if (sh[j]) {
-          // The column shifts: the output chain moves up instead of accumulating.
-          if (e) internal(`PE(${r}, ${j}) adds a term while its column shifts (cycle ${x})`);
-          tot[q] = r === R - 1 ? cin[j]! : tot[q + C]!;
-        } else if (e) {
-          peTerms[q]!++;
-          const sum = P === 1 ? arith.term(acc[q]!, pa[q]!, pw[q]!, q, ptag[q]!) : arith.term(acc[q]!, sparse ? had[ai * 4 + hbi[bj]!]! : had[ai]!, hbd[bj]!, q, hatag[ai]! * N + hbtag[bj]!);
-          if (chunked && close) {
-            tot[q] = arith.close(tot[q]!, sum, q, P === 1 ? ptag[q]! : hatag[ai]! * N + hbtag[bj]!);
-            acc[q] = 0;
-          } else {
-            acc[q] = sum;
-          }
-        }
-        // Multiply stage into the multiplier register.
-        if (P === 1) {
-          if (en) {
-            const xa = sparse ? had[ai * 4 + hbi[bj]!]! : had[ai]!;
-            const w = hbd[bj]!;
-            p[q] = arith.product(xa, w);
-            pa[q] = xa;
-            pw[q] = w;
-            ptag[q] = hatag[ai]! * N + hbtag[bj]!;
-          }
-          pv[q] = en;
-          if (chunked) pcl[q] = en & hacl[slot]!;
-        }
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------- weight-stationary
-
-  private outputsWS(): void {
-    const { R, C, mask, x, chunked } = this;
-    const slot = x & mask;
-    const base = (R - 1) * C;
-    const s = this.cur.s!;
-    const hs = this.srcHist.s!;
-    for (let j = 0; j < C; j++) hs[slot * C + j] = s[base + j]!;
-    const d = this.out.d_acc!;
-    for (let j = 0; j < C; j++) d[j] = x - (C - 1 - j) < 0 ? 0 : hs[((x - (C - 1 - j)) & mask) * C + j]!;
-    if (chunked) {
-      const st = this.cur.st!;
-      const hst = this.srcHist.st!;
-      for (let j = 0; j < C; j++) hst[slot * C + j] = st[base + j]!;
-      const dt = this.out.d_total!;
-      for (let j = 0; j < C; j++) dt[j] = x - (C - 1 - j) < 0 ? 0 : hst[((x - (C - 1 - j)) & mask) * C + j]!;
-    }
-    this.out.d_valid![0] = this.cur.sv![base + C - 1]!;
   }
 
   private feedWS(): void {
@@ -439,7 +347,7 @@ export class Machine {
           for (let j = 0; j < tile.cols; j++) {
             const nn = tile.n0 + j;
             h.w_valid![slot * C + j] = 1;
-            h._w_tag![slot * C + j] = nn;
+            if (this.tagHist.w_data) this.tagHist.w_data[slot * C + j] = nn;
             if (this.sparse) {
               const at = ((t >> 1) * job.N + nn) * 2 + (t & 1);
               h.w_data![slot * C + j] = job.slotValue![at]!;
@@ -454,7 +362,7 @@ export class Machine {
       if (i >= 0 && i < job.M) {
         for (let r = 0; r < tile.terms; r++) {
           h.a_valid![slot * R + r] = 1;
-          h._a_tag![slot * R + r] = i;
+          if (this.tagHist.a_data) this.tagHist.a_data[slot * R + r] = i;
           this.aTerm(h.a_data!, (slot * R + r) * L, i, tile.t0 + r);
         }
         h.s_valid![slot] = 1;
@@ -471,117 +379,6 @@ export class Machine {
           }
         }
       }
-    }
-  }
-
-  private stepWS(): void {
-    const { R, C, P, x, mask, chunked, sparse, arith } = this;
-    const g = this.cur;
-    const w = g.w!, wv = g.wv!, wtag = g._wtag!;
-    const wi = sparse ? g.wi! : wv, wcl = chunked ? g.wcl! : wv;
-    const ps = g.s!, psv = g.sv!;
-    const pst = chunked ? g.st! : ps;
-    const p = P ? g.p! : ps, pv = P ? g.pv! : ps, pcl = P && chunked ? g.pcl! : ps;
-    const ptag = g._ptag!, pa = g._pa!, pw = g._pw!;
-    const h = this.hist;
-    const hav = h.a_valid!, had = h.a_data!, hatag = h._a_tag!;
-    const N = this.job.N;
-    const sh = this.shNow;
-    const sIn = this.chainIn;
-    const stIn = this.chainIn2;
-    const svIn = this.chainIn3;
-    let shifting = false;
-    for (let j = 0; j < C; j++) {
-      const back = x - j - 1;
-      sh[j] = back < 0 ? 0 : h.w_shift![back & mask]!;
-      if (sh[j]) shifting = true;
-      const sBack = x - j - 1 - P;
-      const ss = (sBack & mask) * C + j;
-      const live = sBack >= 0;
-      sIn[j] = live ? h.s_acc![ss]! : 0;
-      stIn[j] = live && chunked ? h.s_total![ss]! : 0;
-      svIn[j] = live ? h.s_valid![sBack & mask]! : 0;
-    }
-    const peTerms = this.peTerms;
-    // Rows downward: the partial sums read the row above before that row is updated.
-    for (let r = R - 1; r >= 0; r--) {
-      for (let j = 0; j < C; j++) {
-        const q = r * C + j;
-        // PE(r, j)'s a and av registers: the ports of cycle x - r - j - 1.
-        const slot = (x - r - j - 1) & mask;
-        const ai = slot * R + r;
-        const en = hav[ai]! & wv[q]!;
-        let e: number;
-        let close: number;
-        if (P === 1) {
-          e = pv[q]!;
-          close = chunked ? pcl[q]! : 0;
-        } else {
-          e = en;
-          close = chunked ? wcl[q]! : 0;
-        }
-        // Add stage: the partial sum from above (or the top's skew line) plus this PE's term.
-        const s0 = r === 0 ? sIn[j]! : ps[q - C]!;
-        const st0 = chunked ? (r === 0 ? stIn[j]! : pst[q - C]!) : 0;
-        psv[q] = r === 0 ? svIn[j]! : psv[q - C]!;
-        if (e) {
-          if (!psv[q]) internal(`PE(${r}, ${j}) adds a term to an invalid partial sum (cycle ${x})`);
-          peTerms[q]!++;
-          const o = P === 1 ? ptag[q]! : hatag[ai]! * N + wtag[q]!;
-          const sum = P === 1 ? arith.term(s0, pa[q]!, pw[q]!, q, o) : arith.term(s0, sparse ? had[ai * 4 + wi[q]!]! : had[ai]!, w[q]!, q, o);
-          if (chunked && close) {
-            pst[q] = arith.close(st0, sum, q, o);
-            ps[q] = 0;
-          } else {
-            ps[q] = sum;
-            if (chunked) pst[q] = st0;
-          }
-        } else {
-          ps[q] = s0;
-          if (chunked) pst[q] = st0;
-        }
-        // Multiply stage into the multiplier register (with this cycle's weight).
-        if (P === 1) {
-          if (en) {
-            const xa = sparse ? had[ai * 4 + wi[q]!]! : had[ai]!;
-            p[q] = arith.product(xa, w[q]!);
-            pa[q] = xa;
-            pw[q] = w[q]!;
-            ptag[q] = hatag[ai]! * N + wtag[q]!;
-          }
-          pv[q] = en;
-          if (chunked) pcl[q] = en & wcl[q]!;
-        }
-      }
-    }
-    if (shifting) this.shiftWeights();
-  }
-
-  /** The weight chains of the columns that shift this cycle move up one row (rows upward: each
-   *  reads the row below before it is overwritten); the bottom row takes the skewed w_* ports. */
-  private shiftWeights(): void {
-    const { R, C, x, mask, chunked, sparse } = this;
-    const g = this.cur;
-    const w = g.w!, wv = g.wv!, wtag = g._wtag!, wi = g.wi, wcl = g.wcl;
-    const h = this.hist;
-    for (let j = 0; j < C; j++) {
-      if (!this.shNow[j]) continue;
-      for (let r = 0; r < R - 1; r++) {
-        const q = r * C + j;
-        w[q] = w[q + C]!;
-        wv[q] = wv[q + C]!;
-        wtag[q] = wtag[q + C]!;
-        if (sparse) wi![q] = wi![q + C]!;
-        if (chunked) wcl![q] = wcl![q + C]!;
-      }
-      const q = (R - 1) * C + j;
-      const back = (x - j - 1) & mask;
-      const src = back * C + j;
-      w[q] = h.w_data![src]!;
-      wv[q] = h.w_valid![src]!;
-      wtag[q] = h._w_tag![src]!;
-      if (sparse) wi![q] = h.w_idx![src]!;
-      if (chunked) wcl![q] = h.w_close![back]!;
     }
   }
 

@@ -1,49 +1,65 @@
-// The grid of R x C PEs and the wires between neighbours. Every PE register moves one way (A to
-// the right; B, partial sums down; the OS output chain and the WS weight chain up) or is read at
-// the edge; the grid's ports are the edges where the lines of the top (rtl-gen/hdl/top.ts) enter
-// and leave.
-import type { Arch } from '../../arch/types.js';
+// The grid of R x C PEs and the wires between neighbours, from the PE inputs of the description:
+// an input that reads a neighbour's register is wired to it, and on the array's edge (no such
+// neighbour) to a grid port that the top feeds from the input's edge line. Registers the top reads
+// (deskew sources, single-PE outputs) leave through grid output ports.
+import type { Arch, Neighbour, PeInputDesc } from '../../arch/types.js';
 import { Body, makeModule, type Port, type VModule } from '../back/module.js';
 import { range, slice } from '../back/verilog.js';
-import { peModule, peNameParts, peSignals } from './pe.js';
+import { peModule, peNameParts, peOutputs } from './pe.js';
 
-type Way = 'right' | 'down' | 'up';
+/** The grid port side a neighbour-less PE's input enters from. */
+const ENTRY: Record<Neighbour, string> = { left: 'left', above: 'top', below: 'bottom' };
 
-/** Which way each PE output register moves. */
-function wayOf(arch: Arch, reg: string): Way {
-  if (reg === 'a' || reg === 'av' || reg === 'acl') return 'right';
-  if (arch.dataflow === 'os') return reg === 'acc' || reg === 'total' ? 'up' : 'down';
-  return reg === 's' || reg === 'st' || reg === 'sv' ? 'down' : 'up';
+/** The PE that PE(r, j) reads through `from`, or null on the array's edge. */
+function neighbour(arch: Arch, from: Neighbour, r: number, j: number): [number, number] | null {
+  if (from === 'left') return j > 0 ? [r, j - 1] : null;
+  if (from === 'above') return r > 0 ? [r - 1, j] : null;
+  return r + 1 < arch.rows ? [r + 1, j] : null;
 }
 
-const ENTRY: Record<Way, string> = { right: 'left', down: 'top', up: 'bottom' };
-const EXIT: Record<Way, string> = { right: 'right', down: 'bottom', up: 'top' };
-
-export interface GridPorts {
-  /** Edge inputs: `<reg>_<left|top|bottom>` (one element per row or column), and `shift`. */
-  inputs: Port[];
-  /** Edge outputs the top reads: OS `<acc|total>_top`; WS `s_bottom`, `st_bottom`, `sv_last`. */
-  outputs: Port[];
+/** The grid input port that carries an input's edge-line values (one element per row or column). */
+export function gridInputName(i: PeInputDesc): string {
+  return i.from === null ? i.name : `${i.register}_${ENTRY[i.from]}`;
 }
 
-/** Which leaving values the top reads: the OS output chain at the top; the WS partial sums at the bottom. */
-function exported(arch: Arch, reg: string): boolean {
-  return arch.dataflow === 'os' ? wayOf(arch, reg) === 'up' : reg === 's' || reg === 'st';
+/** Elements of a grid input: rows for inputs entering on the left, columns otherwise. */
+export function gridInputElements(arch: Arch, i: PeInputDesc): number {
+  return i.from === 'left' ? arch.rows : arch.cols;
 }
 
-export function gridPorts(arch: Arch): GridPorts {
-  const { outputs } = peSignals(arch);
-  const inputs: Port[] = [];
-  const outs: Port[] = [];
-  for (const r of outputs) {
-    const way = wayOf(arch, r.name);
-    const n = way === 'right' ? arch.rows : arch.cols;
-    inputs.push({ dir: 'input', name: `${r.name}_${ENTRY[way]}`, width: n * r.width, comment: `${r.name} entering ${way === 'right' ? 'row r' : 'column j'} (element ${way === 'right' ? 'r' : 'j'})` });
-    if (exported(arch, r.name)) outs.push({ dir: 'output', name: `${r.name}_${EXIT[way]}`, width: n * r.width, comment: `${r.name} of ${way === 'up' ? 'row 0' : `row ${arch.rows - 1}`}, column j` });
+/** A register of PE(r, j) the top reads. */
+export interface GridExport {
+  port: string;
+  register: string;
+  /** One PE (`pe` outputs) or a whole row of PEs, one element per column (deskew sources). */
+  row: number;
+  col: number | null;
+  width: number;
+}
+
+export function gridExports(arch: Arch): GridExport[] {
+  const out: GridExport[] = [];
+  const width = (name: string) => arch.pe.registers.find((r) => r.name === name)!.width;
+  for (const line of arch.edge) {
+    if (line.kind !== 'deskew') continue;
+    const row = line.sourceRow!;
+    for (const s of line.signals) out.push({ port: `${s.source}_r${row}`, register: s.source, row, col: null, width: arch.cols * s.width });
   }
-  inputs.push({ dir: 'input', name: 'shift', width: arch.cols, comment: `column j's ${arch.dataflow === 'os' ? 'output' : 'weight'} chain shifts` });
-  if (arch.dataflow === 'ws') outs.push({ dir: 'output', name: 'sv_last', width: 1, comment: `sv of PE(${arch.rows - 1}, ${arch.cols - 1}): a partial-sum row is leaving` });
-  return { inputs, outputs: outs };
+  const visit = (e: Arch['outputs'][number]['expr']): void => {
+    if (e.op === 'pe') out.push({ port: `${e.register}_r${e.r}_c${e.j}`, register: e.register, row: e.r, col: e.j, width: width(e.register) });
+    else if (e.op === 'and') e.args.forEach(visit);
+  };
+  for (const o of arch.outputs) visit(o.expr);
+  return out;
+}
+
+export function gridPorts(arch: Arch): { inputs: Port[]; outputs: Port[] } {
+  const inputs: Port[] = arch.pe.inputs.map((i) => {
+    const n = gridInputElements(arch, i);
+    return { dir: 'input', name: gridInputName(i), width: n * i.width, comment: `${i.name} of the PEs on the edge (element: ${i.from === 'left' ? 'row' : 'column'}), from ${i.edge.line}.${i.edge.signal}` };
+  });
+  const outputs: Port[] = gridExports(arch).map((x) => ({ dir: 'output', name: x.port, width: x.width, comment: x.col === null ? `${x.register} of row ${x.row}, element j: column j` : `${x.register} of PE(${x.row}, ${x.col})` }));
+  return { inputs, outputs };
 }
 
 /** lbamac_grid_<R>x<C>_<PE parameters>. */
@@ -51,75 +67,87 @@ export function gridModule(arch: Arch, config: readonly [string, string][]): VMo
   const R = arch.rows;
   const C = arch.cols;
   const pe = peModule(arch, config);
-  const { outputs, inputs: peInputs } = peSignals(arch);
+  const outputs = peOutputs(arch);
   const ports = gridPorts(arch);
+  const exports = gridExports(arch);
   const b = new Body();
   const at = (reg: string, r: number, j: number) => `${reg}_r${r}_c${j}`;
+  // Which registers of which PEs some neighbour reads (those get a wire).
+  const readers = new Map<string, Set<string>>();
+  for (const i of arch.pe.inputs) {
+    if (i.from === null) continue;
+    for (let r = 0; r < R; r++) {
+      for (let j = 0; j < C; j++) {
+        const src = neighbour(arch, i.from, r, j);
+        if (src) {
+          const set = readers.get(i.register!) ?? new Set<string>();
+          set.add(at(i.register!, ...src));
+          readers.set(i.register!, set);
+        }
+      }
+    }
+  }
 
-  // Which PE (r, j) reads the register of PE (r, j) moving `way`, if any.
-  const reader = (way: Way, r: number, j: number): [number, number] | null => {
-    if (way === 'right') return j + 1 < C ? [r, j + 1] : null;
-    if (way === 'down') return r + 1 < R ? [r + 1, j] : null;
-    return r > 0 ? [r - 1, j] : null;
-  };
-  b.comment(`Between neighbours: <register>_r<row>_c<column> is that register of PE(row, column).`);
+  b.comment('Between neighbours: <register>_r<row>_c<column> is that register of PE(row, column).');
   const tw = Math.max(...outputs.map((reg) => range(reg.width).length));
   for (const reg of outputs) {
-    const way = wayOf(arch, reg.name);
+    const wired = readers.get(reg.name);
+    if (!wired) continue;
     for (let r = 0; r < R; r++) {
       const names: string[] = [];
-      for (let j = 0; j < C; j++) if (reader(way, r, j)) names.push(at(reg.name, r, j));
+      for (let j = 0; j < C; j++) if (wired.has(at(reg.name, r, j))) names.push(at(reg.name, r, j));
       if (names.length > 0) b.line(`wire ${range(reg.width).padEnd(tw)} ${names.join(', ')};`);
     }
   }
   b.blank();
 
-  b.comment(
-    'The registers that leave the array at its far edges (A past the last column' + (arch.dataflow === 'os' ? ', B past the' : ', weights past'),
-    arch.dataflow === 'os' ? 'last row) are read by nobody: those outputs are left open on purpose.' : 'the top row, sv but the last column\'s) are read by nobody: those outputs are left open on purpose.',
-  );
+  b.comment('Registers that leave the array at its far edges are read by nobody: those outputs are left open on purpose.');
   b.line('/* verilator lint_off PINCONNECTEMPTY */');
+  const exportedBy = (reg: string, r: number, j: number): string | null => {
+    const x = exports.find((e) => e.register === reg && e.row === r && (e.col === null || e.col === j));
+    if (!x) return null;
+    return x.col === null ? slice(x.port, x.width, (j + 1) * (x.width / C) - 1, j * (x.width / C)) : x.port;
+  };
+  const tail: string[] = [];
   for (let r = 0; r < R; r++) {
     for (let j = 0; j < C; j++) {
       const conns: [string, string][] = [
         ['clk', 'clk'],
         ['rst', 'rst'],
       ];
-      for (const p of peInputs) {
-        if (p.name === 'shift') {
-          conns.push(['shift', C === 1 ? 'shift' : `shift[${j}]`]);
+      for (const i of arch.pe.inputs) {
+        const src = i.from === null ? null : neighbour(arch, i.from, r, j);
+        if (src) {
+          conns.push([i.name, at(i.register!, ...src)]);
           continue;
         }
-        const reg = outputs.find((o) => `${o.name}_in` === p.name)!;
-        const way = wayOf(arch, reg.name);
-        const from: [number, number] | null = way === 'right' ? (j > 0 ? [r, j - 1] : null) : way === 'down' ? (r > 0 ? [r - 1, j] : null) : r + 1 < R ? [r + 1, j] : null;
-        if (from) conns.push([p.name, at(reg.name, ...from)]);
-        else {
-          const e = way === 'right' ? r : j;
-          const n = way === 'right' ? R : C;
-          conns.push([p.name, slice(`${reg.name}_${ENTRY[way]}`, n * reg.width, (e + 1) * reg.width - 1, e * reg.width)]);
-        }
+        const e = i.from === 'left' ? r : j;
+        const n = gridInputElements(arch, i);
+        conns.push([i.name, slice(gridInputName(i), n * i.width, (e + 1) * i.width - 1, e * i.width)]);
       }
       for (const reg of outputs) {
-        const way = wayOf(arch, reg.name);
-        if (reader(way, r, j)) conns.push([reg.name, at(reg.name, r, j)]);
-        else if (exported(arch, reg.name)) conns.push([reg.name, slice(`${reg.name}_${EXIT[way]}`, C * reg.width, (j + 1) * reg.width - 1, j * reg.width)]);
-        else if (reg.name === 'sv' && j === C - 1) conns.push([reg.name, 'sv_last']);
-        else conns.push([reg.name, '']);
+        const wired = readers.get(reg.name)?.has(at(reg.name, r, j)) ?? false;
+        const exported = exportedBy(reg.name, r, j);
+        if (wired) {
+          conns.push([reg.name, at(reg.name, r, j)]);
+          if (exported !== null) tail.push(`assign ${exported} = ${at(reg.name, r, j)};`);
+        } else conns.push([reg.name, exported ?? '']);
       }
       b.instance(pe.name, `pe_r${r}_c${j}`, conns);
     }
   }
   b.line('/* verilator lint_on PINCONNECTEMPTY */');
+  if (tail.length > 0) {
+    b.blank().comment('Registers the top reads that a neighbour reads too.');
+    for (const l of tail) b.line(l);
+  }
 
   return makeModule({
     kind: 'grid',
     nameParts: [`${R}x${C}`, ...peNameParts(arch)],
     summary: [
       `${R} x ${C} PEs (${pe.name}) and the wires between neighbours; PE(r, j) is row r, column j.`,
-      arch.dataflow === 'os'
-        ? 'A enters on the left, B at the top; the output chain enters at the bottom and leaves at the top.'
-        : 'A enters on the left; weights enter at the bottom; partial sums enter at the top and leave at the bottom.',
+      `Edge inputs: ${ports.inputs.map((p) => p.name).join(', ')}; to the top: ${ports.outputs.map((p) => p.name).join(', ')}.`,
     ],
     config,
     source: 'rtl-gen/hdl/grid.ts',

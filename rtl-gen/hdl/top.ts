@@ -2,25 +2,12 @@
 // output deskew) and the grid of PEs. Everything the top adds to the grid is a delay: outputs are
 // registers or delayed registers, never a function of the same cycle's inputs.
 import { portOf } from '../../arch/build.js';
-import type { Arch, LineDesc, PortDesc } from '../../arch/types.js';
+import { topExprText } from '../../arch/ir.js';
+import type { Arch, LineDesc, PortDesc, TopExpr } from '../../arch/types.js';
 import { Body, makeModule, type Port, type VModule } from '../back/module.js';
 import { range, slice } from '../back/verilog.js';
 import { delayModule } from './delay.js';
-import { gridModule, gridPorts } from './grid.js';
-
-/** The PE register each input port feeds at the array's edge (skew lines), by port name. */
-const PORT_REGISTER: Record<string, string> = {
-  a_data: 'a', a_valid: 'av', a_close: 'acl',
-  b_data: 'b', b_idx: 'bi', b_valid: 'bv',
-  w_data: 'w', w_idx: 'wi', w_valid: 'wv', w_close: 'wcl',
-  s_acc: 's', s_total: 'st', s_valid: 'sv',
-};
-
-/** The output port each deskewed PE register drives. */
-function deskewTarget(arch: Arch, reg: string): string {
-  if (arch.dataflow === 'os') return 'd_data';
-  return reg === 's' ? 'd_acc' : 'd_total';
-}
+import { gridExports, gridInputName, gridModule, gridPorts } from './grid.js';
 
 /** Wraps prose into comment lines of at most `width` characters. */
 function wrap(text: string, width: number, indent = ''): string[] {
@@ -61,6 +48,23 @@ function cat(parts: string[]): string {
   return parts.length === 1 ? parts[0]! : `{${parts.join(', ')}}`;
 }
 
+/** Verilog of a top output expression (deskew outputs are driven by their line). */
+function topVerilog(arch: Arch, e: TopExpr): string {
+  switch (e.op) {
+    case 'tap': {
+      const line = arch.edge.find((l) => l.name === e.line)!;
+      const sig = line.signals.find((s) => s.source === e.signal)!;
+      return slice(`${e.signal}_taps`, line.depth.length * sig.width, (e.element + 1) * sig.width - 1, e.element * sig.width);
+    }
+    case 'pe':
+      return gridExports(arch).find((x) => x.register === e.register && x.row === e.r && x.col === e.j)!.port;
+    case 'and':
+      return e.args.map((a) => topVerilog(arch, a)).join(' & ');
+    case 'deskew':
+      throw new Error(`internal: a deskew output is driven by its line`);
+  }
+}
+
 export function topModule(arch: Arch, config: readonly [string, string][]): VModule {
   const R = arch.rows;
   const C = arch.cols;
@@ -69,11 +73,10 @@ export function topModule(arch: Arch, config: readonly [string, string][]): VMod
   const gp = gridPorts(arch);
   const deps: VModule[] = [grid];
   const b = new Body();
-  const edgeOut = new Map(gp.outputs.map((p) => [p.name.replace(/_(top|bottom)$/, ''), p]));
   const edgeWire = (reg: string) => {
-    const p = edgeOut.get(reg);
-    if (!p) throw new Error(`internal: the grid has no edge output for register ${reg}`);
-    return { name: p.name, width: p.width };
+    const x = gridExports(arch).find((e) => e.register === reg && e.col === null);
+    if (!x) throw new Error(`internal: the grid has no edge output for register ${reg}`);
+    return { name: x.port, width: x.width };
   };
 
   // Input side first, then the grid, then the output side: every wire is declared before use.
@@ -109,7 +112,9 @@ export function topModule(arch: Arch, config: readonly [string, string][]): VMod
     }
     const targets = line.signals.map((s) => {
       if (line.kind === 'deskew') {
-        const port = portOf(arch, deskewTarget(arch, s.source));
+        const out = arch.outputs.find((o) => o.expr.op === 'deskew' && o.expr.line === line.name && o.expr.signal === s.source);
+        if (!out) throw new Error(`internal: no output port takes ${line.name}.${s.source}`);
+        const port = portOf(arch, out.port);
         return { name: port.name, width: port.width };
       }
       const name = `${s.source}_skewed`;
@@ -143,29 +148,19 @@ export function topModule(arch: Arch, config: readonly [string, string][]): VMod
     ['clk', 'clk'],
     ['rst', 'rst'],
   ];
-  const shiftPort = ws ? 'w_shift' : 'c_shift';
-  for (const p of gp.inputs) {
-    if (p.name === 'shift') {
-      conns.push(['shift', `${shiftPort}_taps`]);
-      continue;
-    }
-    const reg = p.name.replace(/_(left|top|bottom)$/, '');
-    const chain = ws ? null : arch.chunk !== null ? 'total' : 'acc';
-    const port = reg === chain ? 'c_data' : Object.keys(PORT_REGISTER).find((k) => PORT_REGISTER[k] === reg && arch.ports.some((x) => x.name === k));
-    if (!port) throw new Error(`internal: no port feeds grid input ${p.name}`);
-    conns.push([p.name, `${port}_skewed`]);
+  for (const i of arch.pe.inputs) {
+    const line = arch.edge.find((l) => l.name === i.edge.line);
+    if (!line) throw new Error(`internal: PE input ${i.name} names no edge line ${i.edge.line}`);
+    conns.push([gridInputName(i), `${i.edge.signal}_${line.shared ? 'taps' : 'skewed'}`]);
   }
   for (const p of gp.outputs) conns.push([p.name, p.name]);
   b.instance(grid.name, 'grid', conns);
   for (const line of arch.edge) if (line.kind === 'deskew') emitLine(line);
 
-  b.blank();
-  if (ws) {
-    b.comment(`A partial-sum row leaves the bottom when PE(${R - 1}, ${C - 1})'s sv is set (the last column has no deskew).`);
-    b.line('assign d_valid = sv_last;');
-  } else {
-    b.comment(`A D row is out when the shift that moved it left the last column C = ${C} cycles ago and was a drain.`);
-    b.line(`assign d_valid = ${C === 1 ? 'c_shift_taps & c_drain_taps' : `c_shift_taps[${C - 1}] & c_drain_taps[${C - 1}]`};`);
+  for (const o of arch.outputs) {
+    if (o.expr.op === 'deskew') continue;
+    b.blank().comment(`${o.port} = ${topExprText(o.expr)}`);
+    b.line(`assign ${o.port} = ${topVerilog(arch, o.expr)};`);
   }
 
   const ports: Port[] = arch.ports.map((p) => ({ dir: p.dir === 'in' ? 'input' : 'output', name: p.name, width: p.width, comment: portComment(p) }));

@@ -2,7 +2,8 @@
 // a row carries, the one whose slot the compressed weight kept.
 import { Body, makeModule, type VModule } from '../back/module.js';
 import { slice } from '../back/verilog.js';
-import { IDX_WIDTH } from '../../arch/build.js';
+/** Width of the slot index (0..3 within the group). */
+const IDX_WIDTH = 2;
 
 /** lbamac_select24_w<W>: value = group lane `index` (lane 0 in the least significant bits). */
 export function selectorModule(width: number): VModule {
@@ -21,7 +22,7 @@ export function selectorModule(width: number): VModule {
       'the compressed weight kept (its index 0..3 travels with the weight).',
     ],
     config: [['width', `${width} bits per value, 4 lanes`]],
-    source: 'rtl-gen/hdl/selector.ts',
+    source: 'rtl-gen/lib/selector.ts',
     ports: [
       { dir: 'input', name: 'group', width: G, comment: 'lane q at bits [q*W +: W]' },
       { dir: 'input', name: 'index', width: IDX_WIDTH },

@@ -1,0 +1,164 @@
+// What a dataflow builder (os.ts, ws.ts) is given and what it returns; the parts every dataflow
+// shares: the port helper and the term (selector, multiplier or fused cell, product register,
+// accumulator adder, chunk-total adder).
+import type { RoundingMode } from '../../core/format.js';
+import { and, input, mux, reg, unit, wire, zero } from '../ir.js';
+import type { Arch, Expr, PeDesc, PeInputDesc, PortDesc, RegisterDesc, UnitDesc, WireDesc } from '../types.js';
+
+/** Width of a 2:4 slot index (0..3 within the group). */
+export const IDX_WIDTH = 2;
+
+export interface BuildContext {
+  R: number;
+  C: number;
+  /** Multiplier pipeline registers (0 or 1). */
+  P: 0 | 1;
+  sparse: boolean;
+  chunked: boolean;
+  fused: boolean;
+  lanes: 1 | 4;
+  formats: Arch['formats'];
+  rounding: { product: RoundingMode; acc: RoundingMode; total: RoundingMode };
+}
+
+export type DataflowParts = Pick<Arch, 'ports' | 'pe' | 'edge' | 'outputs' | 'timing'>;
+
+export type DataflowBuilder = (ctx: BuildContext) => DataflowParts;
+
+/** Collects the parts of a PE description in order. */
+export class PeBuilder {
+  readonly inputs: PeInputDesc[] = [];
+  readonly wires: WireDesc[] = [];
+  readonly units: UnitDesc[] = [];
+  readonly registers: RegisterDesc[] = [];
+
+  input(name: string, width: number, from: PeInputDesc['from'], register: string | null, edge: PeInputDesc['edge'], meaning: string): Expr {
+    this.inputs.push({ name, width, from, register, edge, meaning });
+    return input(name);
+  }
+
+  /** A register that moves one PE per cycle: it loads its neighbour's copy (the edge line's at the edge). */
+  moving(name: string, laneWidth: number, lanes: number, path: RegisterDesc['path'], from: NonNullable<PeInputDesc['from']>, edge: PeInputDesc['edge'], meaning: string, tag: RegisterDesc['tag'] = null, enable: Expr | null = null): Expr {
+    const side = from === 'left' ? 'the PE to the left' : from === 'above' ? 'the PE above' : 'the PE below';
+    const next = this.input(`${name}_in`, laneWidth * lanes, from, name, edge, `${name} of ${side} (the ${edge.line} line at the edge)`);
+    return this.register(name, laneWidth, lanes, path, meaning, enable, next, tag);
+  }
+
+  register(name: string, laneWidth: number, lanes: number, path: RegisterDesc['path'], meaning: string, enable: Expr | null, next: Expr, tag: RegisterDesc['tag'] = null): Expr {
+    this.registers.push({ name, width: laneWidth * lanes, lanes, laneWidth, reset: 0, path, meaning, enable, next, tag });
+    return reg(name);
+  }
+
+  wire(name: string, width: number, expr: Expr, meaning: string): Expr {
+    this.wires.push({ name, width, expr, meaning });
+    return wire(name);
+  }
+
+  unit(u: UnitDesc): Expr {
+    this.units.push(u);
+    return unit(u.name);
+  }
+
+  done(): PeDesc {
+    return { inputs: this.inputs, wires: this.wires, units: this.units, registers: this.registers };
+  }
+}
+
+/** The operands of one term as the dataflow presents them to the shared term logic. */
+export interface TermSources {
+  /** The A register (lanes) and its valid bit. */
+  a: Expr;
+  av: Expr;
+  /** The weight register, its valid bit, its slot index (2:4) and its chunk-close bit (chunked). */
+  w: Expr;
+  wv: Expr;
+  wi: Expr | null;
+  close: Expr | null;
+  /** The running sum the term is added to, and (chunked) the chunk total a close adds into. */
+  acc: Expr;
+  total: Expr | null;
+}
+
+/** What the accumulate stage of a dataflow needs from the term logic. */
+export interface TermStage {
+  /** 1 in the cycle the term is added. */
+  addEn: Expr;
+  /** 1 when the added term closes a chunk (chunked arrays). */
+  close: Expr | null;
+  /** acc + term, rounded into the accumulator format. */
+  sum: Expr;
+  /** total + sum at a chunk close, rounded into the chunk-total format (chunked arrays). */
+  totalSum: Expr | null;
+}
+
+/**
+ * The multiply stage (selector, multiplier or fused cell, product register) and the adders, the
+ * same for every dataflow: the term is x*w with x = a (or the kept lane of a in 2:4 mode).
+ */
+export function termStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): TermStage {
+  const f = ctx.formats;
+  const mulEn = pe.wire(ctx.P ? 'mul_en' : 'add_en', 1, and(s.av, s.wv), 'a term is present: both the row side and the weight side carry one');
+  let x = s.a;
+  if (ctx.sparse) {
+    x = pe.unit({
+      name: 'selector', kind: 'selector', result: 'a_kept', operands: { group: s.a, index: s.wi! }, formats: { out: 'a' }, rounding: null, role: 'select',
+      meaning: '2:4: the A value of the slot the weight kept (4:1 mux over the lanes of a)',
+    });
+  }
+  let term: Expr;
+  let sum: Expr;
+  let addEn = mulEn;
+  let close = s.close;
+  if (ctx.fused) {
+    sum = pe.unit({
+      name: 'fma', kind: 'fma', result: 'sum', operands: { a: x, b: s.w, c: s.acc }, formats: { a: 'a', b: 'w', c: 'acc', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term',
+      meaning: 'acc + x*w with the product exact, one rounding into the accumulator format',
+    });
+  } else {
+    term = pe.unit({
+      name: 'multiplier', kind: 'mul', result: 'product', operands: { a: x, b: s.w }, formats: { a: 'a', b: 'w', out: 'product' }, rounding: ctx.rounding.product, role: 'product',
+      meaning: 'x*w rounded once into the product format',
+    });
+    if (ctx.P) {
+      term = pe.register('p', f.product!.width, 1, 'product', 'registered product (multiplier pipeline stage)', mulEn, term, 'output');
+      addEn = pe.register('pv', 1, 1, 'product', 'p holds a term', null, mulEn);
+      if (s.close) close = pe.register('pcl', 1, 1, 'product', 'p\'s term closes a chunk', null, and(mulEn, s.close));
+    }
+    sum = pe.unit({
+      name: 'acc_adder', kind: 'add', result: 'sum', operands: { x: s.acc, y: term }, formats: { x: 'acc', y: 'product', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term',
+      meaning: 'acc + product rounded once into the accumulator format',
+    });
+  }
+  let totalSum: Expr | null = null;
+  if (ctx.chunked) {
+    totalSum = pe.unit({
+      name: 'total_adder', kind: 'add', result: 'total_sum', operands: { x: s.total!, y: sum }, formats: { x: 'total', y: 'acc', out: 'total' }, rounding: ctx.rounding.total, role: 'total',
+      meaning: 'at a chunk close: total + sum (the chunk with its last term) rounded into the chunk-total format; in series after the accumulator adder',
+    });
+  }
+  return { addEn, close, sum, totalSum };
+}
+
+/** The chunk accumulator's next value: +0 after a chunk's last term, else the sum. */
+export function chunkNext(ctx: BuildContext, t: TermStage): Expr {
+  return t.close ? mux(t.close, zero(ctx.formats.acc.width), t.sum) : t.sum;
+}
+
+/** Port list builder: element counts follow the index kind. */
+export function portAdder(ctx: BuildContext, ports: PortDesc[]) {
+  return (name: string, dir: 'in' | 'out', index: PortDesc['index'], elemWidth: number, meaning: string, kind: PortDesc['kind'] = 'signal'): void => {
+    const count = index === 'scalar' ? 1 : index === 'row' ? ctx.R : index === 'col' ? ctx.C : ctx.R * 4;
+    ports.push({ name, dir, kind, count, elemWidth, width: count * elemWidth, index, meaning });
+  };
+}
+
+export function clockPorts(ctx: BuildContext, ports: PortDesc[]): void {
+  const port = portAdder(ctx, ports);
+  port('clk', 'in', 'scalar', 1, 'clock: every register updates on the rising edge; cycle x is the period after the x-th edge following reset', 'clock');
+  port('rst', 'in', 'scalar', 1, 'synchronous active-high reset: every register (PEs and edge lines) to 0', 'reset');
+}
+
+export function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+

@@ -1,0 +1,97 @@
+// The weight-stationary array: each PE holds one weight (loaded upward through the column's weight
+// chain while the column shifts), A moves right, partial sums move down and leave at the bottom.
+// docs/timing.md draws the schedule.
+import { and, mux } from '../ir.js';
+import type { LineDesc, PortDesc, TopOutputDesc } from '../types.js';
+import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, termStage } from './context.js';
+
+export function buildWs(ctx: BuildContext): DataflowParts {
+  const { R, C, P, sparse, chunked, lanes, formats: f } = ctx;
+  const aW = f.a.width;
+  const wW = f.w.width;
+  const accW = f.acc.width;
+  const totW = f.total?.width ?? 0;
+
+  const ports: PortDesc[] = [];
+  clockPorts(ctx, ports);
+  const port = portAdder(ctx, ports);
+  port('w_shift', 'in', 'scalar', 1, 'shift the weight chain of every column (skewed by column): one weight row in at the bottom');
+  port('w_valid', 'in', 'col', 1, 'the weight loaded in column j has a term (0 past N, and for rows past the last term)');
+  port('w_data', 'in', 'col', wW, sparse ? 'the kept slot value of the term of the row being loaded (compressed B)' : 'B[k][n] of the row being loaded (rows in order 0..R-1 over R shift cycles)');
+  if (sparse) port('w_idx', 'in', 'col', IDX_WIDTH, 'the slot index (0..3) within the group of the row being loaded');
+  if (chunked) port('w_close', 'in', 'scalar', 1, 'the term of the row being loaded is the last of its chunk (fans out to every column)');
+  port('a_valid', 'in', 'row', 1, 'row r carries an A value this cycle');
+  port('a_data', 'in', sparse ? 'rowLane' : 'row', aW, sparse
+    ? 'the 2:4 group of 4 A values of the term for each row: element r*4+q is A[m][4g+q] (0 past K); the same group is presented for both slots of the group'
+    : 'A[m][k] for the term held by row r');
+  port('s_valid', 'in', 'scalar', 1, 'a partial-sum row enters the top of the array this cycle (with the A row presented in the same cycle)');
+  port('s_acc', 'in', 'col', accW, chunked ? 'chunk accumulator of the entering partial sum (+0 for the first K tile)' : 'entering partial sum: C (or +0) for the first K tile, the previous K tile\'s d_acc after');
+  if (chunked) port('s_total', 'in', 'col', totW, 'chunk total of the entering partial sum: C (or +0) for the first K tile, the previous K tile\'s d_total after');
+  port('d_valid', 'out', 'scalar', 1, 'd_* hold the partial sums of one A row leaving the bottom (final D after the last K tile)');
+  port('d_acc', 'out', 'col', accW, chunked ? 'chunk accumulator of the leaving partial sum (+0 after the last K tile)' : 'leaving partial sum, deskewed (D after the last K tile)');
+  if (chunked) port('d_total', 'out', 'col', totW, 'chunk total of the leaving partial sum, deskewed (D after the last K tile)');
+
+  const pe = new PeBuilder();
+  const a = pe.moving('a', aW, lanes, 'a', 'left', { line: 'a_skew', signal: 'a_data' }, sparse ? 'the 2:4 group of A values, moving right' : 'A value, moving right', 'row');
+  const av = pe.moving('av', 1, 1, 'a', 'left', { line: 'a_skew', signal: 'a_valid' }, 'A value valid, moving right with a');
+  const shift = pe.input('shift', 1, null, null, { line: 'wsh', signal: 'w_shift' }, 'the column\'s weight chain shifts this cycle');
+  const weight = (name: string, width: number, signal: string, meaning: string, tag: 'col' | null = null) =>
+    pe.moving(name, width, 1, 'w', 'below', { line: 'w_skew', signal }, meaning, tag, shift);
+  const w = weight('w', wW, 'w_data', 'stationary weight (kept slot value in 2:4), loaded through the upward weight chain', 'col');
+  const wi = sparse ? weight('wi', IDX_WIDTH, 'w_idx', 'slot index of the weight within its group') : null;
+  const wv = weight('wv', 1, 'w_valid', 'the weight has a term (row and column inside the job)');
+  const wcl = chunked ? weight('wcl', 1, 'w_close', 'the weight\'s term closes a chunk') : null;
+  const sIn = pe.input('s_in', accW, 'above', 's', { line: 's_skew', signal: 's_acc' }, 's of the PE above (the s_skew line in row 0)');
+  const stIn = chunked ? pe.input('st_in', totW, 'above', 'st', { line: 's_skew', signal: 's_total' }, 'st of the PE above (the s_skew line in row 0)') : null;
+  const t = termStage(pe, ctx, { a, av, w, wv, wi, close: wcl, acc: sIn, total: stIn });
+  // A PE without a term passes the partial sum on unchanged.
+  pe.register('s', accW, 1, 'psum', chunked ? 'chunk accumulator of the partial sum, moving down' : 'partial sum, moving down', null, mux(t.addEn, chunkNext(ctx, t), sIn));
+  if (chunked) pe.register('st', totW, 1, 'psum', 'chunk total of the partial sum, moving down', null, mux(and(t.addEn, t.close!), t.totalSum!, stIn!));
+  pe.moving('sv', 1, 1, 'psum', 'above', { line: 's_skew', signal: 's_valid' }, 'the partial sum is valid, moving down');
+
+  const cols = range(C);
+  const edge: LineDesc[] = [
+    {
+      name: 'a_skew', kind: 'skew', index: 'row', shared: false, sourceRow: null, depth: range(R),
+      signals: [{ source: 'a_data', width: lanes * aW }, { source: 'a_valid', width: 1 }],
+      feeds: 'PE(r, 0): a, av', meaning: 'delays row r by r cycles so that row r meets the columns one cycle after row r-1',
+    },
+    {
+      name: 'w_skew', kind: 'skew', index: 'col', shared: false, sourceRow: null, depth: cols.map((j) => j + 1),
+      signals: [{ source: 'w_data', width: wW }, ...(sparse ? [{ source: 'w_idx', width: IDX_WIDTH }] : []), { source: 'w_valid', width: 1 }, ...(chunked ? [{ source: 'w_close', width: 1 }] : [])],
+      feeds: 'PE(R-1, j): weight chain input', meaning: 'weights enter column j when column j shifts',
+    },
+    { name: 'wsh', kind: 'skew', index: 'col', shared: true, sourceRow: null, signals: [{ source: 'w_shift', width: 1 }], depth: cols.map((j) => j + 1), feeds: 'weight shift enable of column j (tap j: wsh[j])', meaning: 'column j shifts its weights j+1 cycles after w_shift' },
+    {
+      name: 's_skew', kind: 'skew', index: 'col', shared: false, sourceRow: null, depth: cols.map((j) => j + 1 + P),
+      signals: [{ source: 's_acc', width: accW }, ...(chunked ? [{ source: 's_total', width: totW }] : []), { source: 's_valid', width: 1 }],
+      feeds: 'PE(0, j): partial-sum input', meaning: 'the partial sum of an A row reaches PE(0, j) in the cycle PE(0, j) adds that row\'s term',
+    },
+    {
+      name: 'd_deskew', kind: 'deskew', index: 'col', shared: false, sourceRow: R - 1, depth: cols.map((j) => C - 1 - j),
+      signals: [{ source: 's', width: accW }, ...(chunked ? [{ source: 'st', width: totW }] : [])],
+      feeds: 'd_acc[j]' + (chunked ? ', d_total[j]' : '') + ' (source: PE(R-1, j)); d_valid = sv of PE(R-1, C-1)', meaning: 'realigns the columns: one whole partial-sum row per cycle',
+    },
+  ];
+  const outputs: TopOutputDesc[] = [
+    { port: 'd_valid', expr: { op: 'pe', register: 'sv', r: R - 1, j: C - 1 } },
+    { port: 'd_acc', expr: { op: 'deskew', line: 'd_deskew', signal: 's' } },
+    ...(chunked ? [{ port: 'd_total', expr: { op: 'deskew' as const, line: 'd_deskew', signal: 'st' } }] : []),
+  ];
+  return {
+    ports,
+    pe: pe.done(),
+    edge,
+    outputs,
+    timing: {
+      inToMul: 1,
+      mulToAdd: P,
+      termsFormula: sparse ? 'T = 2·ceil(K/4)' : 'T = K',
+      cyclesFormula: 'R + nN·(nK-1)·(R + max(M+R-2, C+P+1)) + (nN-1)·(2R+M-2) + M + R + C + P,  nN = ceil(N/C), nK = ceil(T/R)',
+      notes: [
+        'A row m presented in cycle c: PE(r, j) multiplies it in cycle c + r + j + 1, adds in c + r + j + 1 + P; its partial-sum row is on d_* in cycle c + R + C + P',
+        'weights: R shift cycles per tile; the next tile\'s shift may start in the cycle of the current tile\'s last multiply in each column',
+      ],
+    },
+  };
+}

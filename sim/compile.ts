@@ -1,0 +1,491 @@
+// Compiles the PE description (arch.pe) of an array into specialized JavaScript, the way Verilator
+// compiles Verilog: the source is generated once per architecture, evaluated with `new Function`,
+// and then computes every PE's next registers each cycle with typed arrays and no allocation.
+//
+// Two kinds of register come out of the description:
+//   - delay registers: loaded every cycle from the same register of a neighbour (the edge line at
+//     the array's edge). PE(r, j)'s copy is then the edge port's value d(r, j) cycles ago, with d
+//     linear in r and j; it is read from the port's history ring instead of being copied along.
+//   - state registers: everything else, kept in one Uint32Array per register (index r*C + j).
+// State registers are updated in place in loops over the PEs whose order reads every neighbour
+// before it is overwritten: a register that reads the PE above walks the rows upward from the
+// bottom, one that reads the PE below walks them downward; loops run in an order such that no loop
+// overwrites what a later one reads. Each PE computes all its next values before writing any.
+// Units are evaluated lazily (only where a taken mux arm or an enable needs them) and at most once
+// per PE and cycle, so that SPEC events are counted for the terms the array really adds, and each
+// count is attributed to the PE and to the output its term belongs to (the simulator-only tags:
+// the A row travels with A values, the output column with weights).
+import type { Accumulation } from '../core/gemm.js';
+import { reads } from '../arch/ir.js';
+import type { Arch, Expr, LineDesc, Neighbour, PeInputDesc, PortDesc, RegisterDesc, TagKind, UnitDesc } from '../arch/types.js';
+import { UNIT_KINDS } from '../arch/units.js';
+
+/** d(r, j) = cr·r + cj·j + c0. */
+export interface Linear {
+  cr: number;
+  cj: number;
+  c0: number;
+}
+
+/** Where a delay register's value comes from: element `element(r, j)` of port `port`, lane-major. */
+export interface DelaySource {
+  port: PortDesc;
+  /** Row-indexed (`left`) or column-indexed elements; scalar ports fan out to every PE. */
+  by: 'row' | 'col' | 'scalar';
+  lanes: number;
+  delay: Linear;
+}
+
+export interface CompiledArray {
+  /** State registers by name: PE q's lane l at q*lanes + l. */
+  readonly state: Record<string, Uint32Array>;
+  /** Delay registers by name. */
+  readonly delays: Record<string, DelaySource>;
+  /** Ports whose tag histories the step reads (the feeder fills them). */
+  readonly taggedPorts: { port: string; kind: TagKind }[];
+  /** The largest delay any read reaches back (the port histories must be longer). */
+  readonly maxDelay: number;
+  /** Computes every state register's value for cycle x + 1 from cycle x. */
+  step(x: number): void;
+}
+
+export interface CompileEnv {
+  /** Input port histories: port p in cycle x at ((x & mask) * count + e). */
+  hist: Record<string, Uint32Array>;
+  /** Tag histories of the tagged ports: ((x & mask) * (count / lanes) + e). */
+  tagHist: Record<string, Uint32Array>;
+  mask: number;
+  kernel: Accumulation;
+  /** Drains the kernel's event counters into PE q and output o. */
+  attribute: (q: number, o: number) => void;
+  /** Useful terms per PE. */
+  peTerms: Int32Array;
+  /** Columns of the job's D (tags of outputs are m * N + n). */
+  N: number;
+}
+
+function internal(message: string): never {
+  throw new Error(`internal simulator compiler error: ${message}`);
+}
+
+/** depth[e] = k·e + c for every element, or an error: the compiler needs closed forms. */
+function linearDepth(line: LineDesc): { k: number; c: number } {
+  const c = line.depth[0]!;
+  const k = line.depth.length > 1 ? line.depth[1]! - c : 0;
+  line.depth.forEach((d, e) => {
+    if (d !== k * e + c) internal(`line ${line.name} has depths ${line.depth.join(', ')}, not linear in the element`);
+  });
+  return { k, c };
+}
+
+const OFFSET: Record<Neighbour, string> = { left: '- 1', above: '- C', below: '+ C' };
+
+/** The description, analysed once per architecture (independent of the job). */
+class Plan {
+  readonly R: number;
+  readonly C: number;
+  readonly inputs = new Map<string, PeInputDesc>();
+  readonly registers = new Map<string, RegisterDesc>();
+  readonly units = new Map<string, UnitDesc>();
+  readonly delays: Record<string, DelaySource> = {};
+  readonly state: RegisterDesc[] = [];
+  readonly taggedPorts = new Map<string, TagKind>();
+  maxDelay = 0;
+
+  constructor(readonly arch: Arch) {
+    this.R = arch.rows;
+    this.C = arch.cols;
+    for (const i of arch.pe.inputs) this.inputs.set(i.name, i);
+    for (const r of arch.pe.registers) this.registers.set(r.name, r);
+    for (const u of arch.pe.units) this.units.set(u.name, u);
+    for (const r of arch.pe.registers) {
+      const i = r.enable === null && r.next.op === 'in' ? this.inputs.get(r.next.name) : undefined;
+      if (i !== undefined && i.from !== null && i.register === r.name) this.delays[r.name] = this.delaySource(i, r.lanes);
+      else {
+        if (r.lanes !== 1) internal(`state register ${r.name} has ${r.lanes} lanes`);
+        this.state.push(r);
+      }
+    }
+  }
+
+  portOf(name: string): PortDesc {
+    return this.arch.ports.find((p) => p.name === name) ?? internal(`no port ${name}`);
+  }
+
+  /** The edge line of an input, its port and the closed form of its depth. */
+  edgeOf(i: PeInputDesc): { line: LineDesc; port: PortDesc; depth: { k: number; c: number } } {
+    const line = this.arch.edge.find((l) => l.name === i.edge.line) ?? internal(`input ${i.name}: no edge line ${i.edge.line}`);
+    if (!line.signals.some((s) => s.source === i.edge.signal)) internal(`line ${line.name} carries no ${i.edge.signal}`);
+    return { line, port: this.portOf(i.edge.signal), depth: linearDepth(line) };
+  }
+
+  /** A register copied from neighbour to neighbour: the edge port delayed by depth + hops + 1. */
+  private delaySource(i: PeInputDesc, lanes: number): DelaySource {
+    const { port, depth } = this.edgeOf(i);
+    const { k, c } = depth;
+    const R = this.R;
+    const delay: Linear = i.from === 'left' ? { cr: k, cj: 1, c0: c + 1 } : i.from === 'above' ? { cr: 1, cj: k, c0: c + 1 } : { cr: -1, cj: k, c0: R + c };
+    const by = port.index === 'scalar' ? 'scalar' : i.from === 'left' ? 'row' : 'col';
+    this.noteDelay(delay);
+    return { port, by, lanes, delay };
+  }
+
+  noteDelay(d: Linear): void {
+    const worst = Math.max(0, d.cr * (this.R - 1)) + Math.max(0, d.cj * (this.C - 1)) + d.c0;
+    this.maxDelay = Math.max(this.maxDelay, worst);
+  }
+}
+
+/** `x - (d)` masked into the ring, as JS over r and j. */
+function slotJs(d: Linear): string {
+  const terms: string[] = [];
+  if (d.cr !== 0) terms.push(d.cr === 1 ? 'r' : `${d.cr} * r`);
+  if (d.cj !== 0) terms.push(d.cj === 1 ? 'j' : `${d.cj} * j`);
+  if (d.c0 !== 0 || terms.length === 0) terms.push(String(d.c0));
+  return `((x - (${terms.join(' + ')})) & MASK)`;
+}
+
+/** Generates the body of one group loop and everything it needs. */
+class Emitter {
+  /** Identifiers the generated code binds from the environment, with their values' names. */
+  readonly hists = new Set<string>();
+  readonly tagHists = new Set<string>();
+  readonly unitsUsed = new Set<string>();
+  /** Units and wires the current loop reads. */
+  groupUnits = new Set<string>();
+  groupWires = new Set<string>();
+
+  constructor(private readonly plan: Plan) {}
+
+  /** History element read of port `port` at delay d for PE (r, j), lane expression. */
+  private histRead(src: DelaySource, lane: string): string {
+    this.hists.add(src.port.name);
+    const { count } = src.port;
+    const e = src.by === 'scalar' ? '0' : src.by === 'row' ? 'r' : 'j';
+    const elem = src.lanes === 1 ? e : `${e} * ${src.lanes} + (${lane})`;
+    return `H_${src.port.name}[${slotJs(src.delay)} * ${count} + ${elem}]`;
+  }
+
+  private tagRead(src: DelaySource, kind: TagKind): string {
+    this.tagHists.add(src.port.name);
+    this.plan.taggedPorts.set(src.port.name, kind);
+    const n = src.port.count / src.lanes;
+    return `TH_${src.port.name}[${slotJs(src.delay)} * ${n} + ${src.by === 'row' ? 'r' : 'j'}]`;
+  }
+
+  /** Register `name` of the PE at offset `off` (JS index expression around q). */
+  private regRead(name: string, where: 'here' | Neighbour, lane = '0'): string {
+    const p = this.plan;
+    const d = p.delays[name];
+    if (d !== undefined) return this.histRead(where === 'here' ? d : shifted(d, where), lane);
+    if (!p.registers.has(name)) internal(`no register ${name}`);
+    return where === 'here' ? `S_${name}[q]` : `S_${name}[q ${OFFSET[where]}]`;
+  }
+
+  /** The edge-line value an input takes at PE (r, j) on the edge. */
+  private edgeRead(i: PeInputDesc): string {
+    const { port, depth } = this.plan.edgeOf(i);
+    const by = port.index === 'scalar' ? 'scalar' : i.from === 'left' ? 'row' : 'col';
+    const lin: Linear = by === 'row' ? { cr: depth.k, cj: 0, c0: depth.c } : { cr: 0, cj: depth.k, c0: depth.c };
+    this.plan.noteDelay(lin);
+    const lanes = i.register !== null ? (this.plan.registers.get(i.register)?.lanes ?? 1) : 1;
+    return this.histRead({ port, by, lanes, delay: lin }, '0');
+  }
+
+  private edgeCond(from: Neighbour): string {
+    return from === 'left' ? 'j === 0' : from === 'above' ? 'r === 0' : `r === ${this.plan.R - 1}`;
+  }
+
+  js(e: Expr): string {
+    switch (e.op) {
+      case 'reg':
+        return this.regRead(e.name, 'here');
+      case 'in': {
+        const i = this.plan.inputs.get(e.name) ?? internal(`no input ${e.name}`);
+        if (i.from === null) return this.edgeRead(i);
+        return `(${this.edgeCond(i.from)} ? ${this.edgeRead(i)} : ${this.regRead(i.register!, i.from)})`;
+      }
+      case 'wire':
+        this.groupWires.add(e.name);
+        return `w_${e.name}`;
+      case 'unit':
+        return this.unitJs(this.plan.units.get(e.name) ?? internal(`no unit ${e.name}`));
+      case 'zero':
+        return '0';
+      case 'and':
+        return `(${e.args.map((a) => this.js(a)).join(' & ')})`;
+      case 'or':
+        return `(${e.args.map((a) => this.js(a)).join(' | ')})`;
+      case 'mux':
+        return `(${this.js(e.sel)} ? ${this.js(e.then)} : ${this.js(e.else)})`;
+    }
+  }
+
+  private unitJs(u: UnitDesc): string {
+    const kind = UNIT_KINDS[u.kind];
+    const ops = kind.operands.map((role) => u.operands[role] ?? internal(`unit ${u.name} has no ${role}`));
+    if (u.kind === 'selector') {
+      const [group, index] = ops;
+      if (group!.op !== 'reg') internal(`selector ${u.name}: the group must be a register`);
+      return this.regRead(group!.name, 'here', this.js(index!));
+    }
+    if (this.unitsUsed.has(u.name) && !this.groupUnits.has(u.name)) internal(`unit ${u.name} is read by two register loops: its events would count twice`);
+    this.unitsUsed.add(u.name);
+    this.groupUnits.add(u.name);
+    const tag = this.tag({ op: 'unit', name: u.name });
+    if (tag === null || tag.kind !== 'output') internal(`unit ${u.name}: its term's output is not known (tag ${tag?.kind})`);
+    const count = u.role === 'term' ? 'PT[q]++, ' : '';
+    return `(u_${u.name} >= 0 ? u_${u.name} : (u_${u.name} = U_${u.name}(${ops.map((o) => this.js(o)).join(', ')}), ${count}ATTR(q, ${tag.js}), u_${u.name}))`;
+  }
+
+  /** The output identity a value carries (JS), or null. */
+  tag(e: Expr): { kind: TagKind; js: string } | null {
+    const p = this.plan;
+    switch (e.op) {
+      case 'reg': {
+        const r = p.registers.get(e.name)!;
+        if (r.tag === null) return null;
+        const d = p.delays[e.name];
+        if (d !== undefined) return { kind: r.tag, js: this.tagRead(d, r.tag) };
+        return { kind: r.tag, js: `T_${e.name}[q]` };
+      }
+      case 'in': {
+        const i = p.inputs.get(e.name)!;
+        const r = i.register === null ? null : p.registers.get(i.register)!;
+        if (r === null || r.tag === null || i.from === null) return null;
+        const { port, depth } = p.edgeOf(i);
+        const by = i.from === 'left' ? 'row' : 'col';
+        const edge = this.tagRead({ port, by, lanes: r.lanes, delay: by === 'row' ? { cr: depth.k, cj: 0, c0: depth.c } : { cr: 0, cj: depth.k, c0: depth.c } }, r.tag);
+        const d = p.delays[r.name];
+        const near = d !== undefined ? this.tagRead(shifted(d, i.from), r.tag) : `T_${r.name}[q ${OFFSET[i.from]}]`;
+        return { kind: r.tag, js: `(${this.edgeCond(i.from)} ? ${edge} : ${near})` };
+      }
+      case 'unit': {
+        const u = p.units.get(e.name)!;
+        const tags = Object.values(u.operands).map((o) => this.tag(o)).filter((t) => t !== null);
+        const row = tags.find((t) => t.kind === 'row');
+        const col = tags.find((t) => t.kind === 'col');
+        const out = tags.find((t) => t.kind === 'output');
+        if (out) return out;
+        if (row && col) return { kind: 'output', js: `(${row.js} * N + ${col.js})` };
+        return row ?? col ?? null;
+      }
+      default:
+        return null;
+    }
+  }
+}
+
+/** A delay source as seen from the neighbour: PE (r, j) reading `from` reads (r', j'). */
+function shifted(d: DelaySource, from: Neighbour): DelaySource {
+  const dr = from === 'above' ? -1 : from === 'below' ? 1 : 0;
+  const dj = from === 'left' ? -1 : 0;
+  return { ...d, delay: { ...d.delay, c0: d.delay.c0 + d.delay.cr * dr + d.delay.cj * dj } };
+}
+
+/** The neighbour directions a register's rule reads state registers through (wires and units included). */
+function directions(plan: Plan, r: RegisterDesc): Set<Neighbour> {
+  const out = new Set<Neighbour>();
+  const seen = new Set<string>();
+  const visit = (e: Expr): void => {
+    for (const name of reads(e, 'in')) {
+      const i = plan.inputs.get(name)!;
+      if (i.from !== null && i.register !== null && plan.delays[i.register] === undefined) out.add(i.from);
+    }
+    for (const name of reads(e, 'wire')) if (!seen.has(`w:${name}`)) {
+      seen.add(`w:${name}`);
+      visit(plan.arch.pe.wires.find((w) => w.name === name)!.expr);
+    }
+    for (const name of reads(e, 'unit')) if (!seen.has(`u:${name}`)) {
+      seen.add(`u:${name}`);
+      for (const o of Object.values(plan.units.get(name)!.operands)) visit(o);
+    }
+  };
+  visit(r.next);
+  if (r.enable) visit(r.enable);
+  return out;
+}
+
+/** State registers a set of registers reads in its own or neighbouring PEs. */
+function stateReads(plan: Plan, regs: RegisterDesc[]): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (e: Expr): void => {
+    for (const name of reads(e, 'reg')) out.add(name);
+    for (const name of reads(e, 'in')) {
+      const i = plan.inputs.get(name)!;
+      if (i.register !== null) out.add(i.register);
+    }
+    for (const name of reads(e, 'wire')) if (!seen.has(`w:${name}`)) {
+      seen.add(`w:${name}`);
+      visit(plan.arch.pe.wires.find((w) => w.name === name)!.expr);
+    }
+    for (const name of reads(e, 'unit')) if (!seen.has(`u:${name}`)) {
+      seen.add(`u:${name}`);
+      for (const o of Object.values(plan.units.get(name)!.operands)) visit(o);
+    }
+  };
+  for (const r of regs) {
+    visit(r.next);
+    if (r.enable) visit(r.enable);
+  }
+  for (const name of [...out]) if (plan.delays[name] !== undefined) out.delete(name);
+  return out;
+}
+
+interface Group {
+  dirs: Neighbour[];
+  regs: RegisterDesc[];
+}
+
+/** The units a register's rule evaluates (through wires and other units). */
+function unitsOf(plan: Plan, r: RegisterDesc): Set<string> {
+  const out = new Set<string>();
+  const visit = (e: Expr): void => {
+    for (const name of reads(e, 'unit')) if (!out.has(name)) {
+      out.add(name);
+      for (const o of Object.values(plan.units.get(name)!.operands)) visit(o);
+    }
+  };
+  visit(r.next);
+  if (r.enable) visit(r.enable);
+  return out;
+}
+
+/**
+ * State registers in loops: registers that evaluate a common unit share a loop (a unit runs once
+ * per PE and cycle), a loop walks the PEs in the order its neighbour reads need, and the loops run
+ * in an order where none overwrites what a later one reads.
+ */
+function groups(plan: Plan): Group[] {
+  const merged: { regs: RegisterDesc[]; units: Set<string>; dirs: Set<Neighbour> }[] = [];
+  for (const r of plan.state) {
+    const units = unitsOf(plan, r);
+    const dirs = directions(plan, r);
+    const overlapping = merged.filter((g) => [...units].some((u) => g.units.has(u)));
+    const into = { regs: [r], units, dirs };
+    for (const g of overlapping) {
+      into.regs.unshift(...g.regs);
+      for (const u of g.units) into.units.add(u);
+      for (const d of g.dirs) into.dirs.add(d);
+      merged.splice(merged.indexOf(g), 1);
+    }
+    merged.push(into);
+  }
+  const byKey = new Map<string, Group>();
+  for (const g of merged) {
+    const dirs = [...g.dirs].sort();
+    if (dirs.includes('above') && dirs.includes('below')) internal(`registers ${g.regs.map((r) => r.name).join(', ')} read both the PE above and the PE below`);
+    const list = g.regs.length > 0 ? g.regs : [];
+    byKey.set(list.map((r) => r.name).join(','), { dirs, regs: plan.state.filter((r) => list.includes(r)) });
+  }
+  const list = [...byKey.values()];
+  const order: Group[] = [];
+  const left = new Set(list);
+  while (left.size > 0) {
+    // A group can run now when no other remaining group reads what it writes.
+    const next = [...left].find((g) => [...left].every((h) => h === g || !g.regs.some((r) => stateReads(plan, h.regs).has(r.name))));
+    if (next === undefined) internal('the state registers cannot be updated in place in any loop order');
+    const last = order[order.length - 1];
+    // Adjacent loops that walk the PEs the same way are one loop.
+    if (last !== undefined && last.dirs.join() === next.dirs.join()) last.regs.push(...next.regs);
+    else order.push({ dirs: next.dirs, regs: [...next.regs] });
+    left.delete(next);
+  }
+  return order;
+}
+
+const factories = new Map<string, { plan: Plan; make: (env: unknown) => (x: number) => void; source: string }>();
+const FACTORIES_KEPT = 16;
+
+/** The generated source of an architecture's step function (for `lbamac describe --js` and tests). */
+export function stepSource(arch: Arch): string {
+  return factoryOf(arch).source;
+}
+
+function factoryOf(arch: Arch): { plan: Plan; make: (env: unknown) => (x: number) => void; source: string } {
+  const key = JSON.stringify(arch);
+  const hit = factories.get(key);
+  if (hit !== undefined) return hit;
+  const plan = new Plan(arch);
+  const em = new Emitter(plan);
+  const loops: string[] = [];
+  const wiresByName = new Map(arch.pe.wires.map((w) => [w.name, w]));
+  for (const g of groups(plan)) {
+    const up = g.dirs.includes('above');
+    const rl = up ? `let r = ${plan.R - 1}; r >= 0; r--` : `let r = 0; r < ${plan.R}; r++`;
+    const jl = g.dirs.includes('left') ? `let j = ${plan.C - 1}; j >= 0; j--` : `let j = 0; j < ${plan.C}; j++`;
+    const body: string[] = [];
+    const compute: string[] = [];
+    const write: string[] = [];
+    em.groupUnits = new Set();
+    em.groupWires = new Set();
+    g.regs.forEach((r, n) => {
+      const next = em.js(r.next);
+      const tag = r.tag !== null ? em.tag(r.next) : null;
+      if (r.tag !== null && (tag === null || tag.kind !== r.tag)) internal(`register ${r.name} carries a ${r.tag} tag its rule does not give`);
+      if (r.enable === null) {
+        compute.push(`const n${n} = ${next};`);
+        write.push(`S_${r.name}[q] = n${n};`);
+        if (tag) write.push(`T_${r.name}[q] = ${tag.js};`);
+      } else {
+        compute.push(`const e${n} = ${em.js(r.enable)};`, `let n${n} = 0;`, `if (e${n}) n${n} = ${next};`);
+        write.push(`if (e${n}) S_${r.name}[q] = n${n};`);
+        if (tag) write.push(`if (e${n}) T_${r.name}[q] = ${tag.js};`);
+      }
+    });
+    // The wires this loop reads (eager: they hold no units), each compiled once, in declaration order.
+    const wireJs = new Map<string, string>();
+    while (wireJs.size < em.groupWires.size) {
+      for (const name of [...em.groupWires]) if (!wireJs.has(name)) wireJs.set(name, em.js(wiresByName.get(name)!.expr));
+    }
+    for (const w of arch.pe.wires) if (wireJs.has(w.name)) body.push(`const w_${w.name} = ${wireJs.get(w.name)};`);
+    if (em.groupUnits.size > 0) body.push(`let ${[...em.groupUnits].map((u) => `u_${u} = -1`).join(', ')};`);
+    loops.push(`for (${rl}) {\n  for (${jl}) {\n    const q = r * ${plan.C} + j;\n${[...body, ...compute, ...write].map((l) => `    ${l}`).join('\n')}\n  }\n}`);
+  }
+  const bind = [
+    ...[...em.hists].map((p) => `const H_${p} = env.hist[${JSON.stringify(p)}];`),
+    ...[...em.tagHists].map((p) => `const TH_${p} = env.tagHist[${JSON.stringify(p)}];`),
+    ...plan.state.map((r) => `const S_${r.name} = env.state[${JSON.stringify(r.name)}];`),
+    ...plan.state.filter((r) => r.tag !== null).map((r) => `const T_${r.name} = env.tags[${JSON.stringify(r.name)}];`),
+    ...[...em.unitsUsed].map((u) => `const U_${u} = env.units[${JSON.stringify(u)}];`),
+    'const ATTR = env.attribute, PT = env.peTerms, MASK = env.mask, N = env.N, C = ' + plan.C + ';',
+  ];
+  const source = `${bind.join('\n')}\nreturn function step(x) {\n${loops.join('\n')}\n};`;
+  const make = new Function('env', source) as (env: unknown) => (x: number) => void;
+  const f = { plan, make, source };
+  if (factories.size >= FACTORIES_KEPT) factories.delete(factories.keys().next().value!);
+  factories.set(key, f);
+  return f;
+}
+
+/** The compiled array for one job: state arrays allocated, units bound to the kernel. */
+export function compileArray(arch: Arch, env: CompileEnv): CompiledArray {
+  const { plan, make } = factoryOf(arch);
+  const n = arch.rows * arch.cols;
+  const state: Record<string, Uint32Array> = {};
+  const tags: Record<string, Uint32Array> = {};
+  for (const r of plan.state) {
+    state[r.name] = new Uint32Array(n);
+    if (r.tag !== null) tags[r.name] = new Uint32Array(n);
+  }
+  const units: Record<string, (...codes: number[]) => number> = {};
+  for (const u of arch.pe.units) {
+    const ev = UNIT_KINDS[u.kind].evaluate(u, arch, env.kernel);
+    if (ev.kind === 'call') units[u.name] = ev.fn;
+  }
+  const step = make({ ...env, state, tags, units });
+  return {
+    state,
+    delays: plan.delays,
+    taggedPorts: [...plan.taggedPorts].map(([port, kind]) => ({ port, kind })),
+    maxDelay: plan.maxDelay,
+    step,
+  };
+}
+
+/** The tagged ports and the longest delay of an architecture, before histories are allocated. */
+export function historyNeeds(arch: Arch): { taggedPorts: { port: string; kind: TagKind }[]; maxDelay: number } {
+  const { plan } = factoryOf(arch);
+  return { taggedPorts: [...plan.taggedPorts].map(([port, kind]) => ({ port, kind })), maxDelay: plan.maxDelay };
+}
