@@ -101,3 +101,11 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
     },
   },
 };
+
+/** A multiplier and the adder that alone reads its product, as one kernel call (x, a, b) ->
+ *  x + round(a*b): the kernel's step, with the product table and the float64 paths. */
+export function fusedMulAdd(mul: UnitDesc, add: UnitDesc, arch: Arch, k: Accumulation): (x: number, a: number, b: number) => number {
+  const ok = sameRoles(mul, { a: 'a', b: 'w', out: 'product' }) && mul.rounding === arch.rounding.product && sameRoles(add, { x: 'acc', y: 'product', out: 'acc' }) && add.rounding === arch.rounding.acc;
+  if (!ok) noKernelPath(add);
+  return k.mac.step;
+}

@@ -2,6 +2,7 @@
 // prints one "lbamac: …" message and exits 1; anything else is a bug: stack trace, exit 2.
 import yargs from 'yargs';
 import { LbamacError } from '../core/errors.js';
+import { describeCommand } from './commands/describe.js';
 import { formatsCommand } from './commands/formats.js';
 import { gemmCommand } from './commands/gemm.js';
 import { mergeCommand } from './commands/merge.js';
@@ -33,6 +34,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(formatsCommand)
     .command(gemmCommand)
     .command(genCommand)
+    .command(describeCommand)
     .command(simCommand)
     .command(synthCommand)
     .command(verifyCommand)

@@ -18,7 +18,7 @@
 import type { Accumulation } from '../core/gemm.js';
 import { reads } from '../arch/ir.js';
 import type { Arch, Expr, LineDesc, Neighbour, PeInputDesc, PortDesc, RegisterDesc, TagKind, UnitDesc } from '../arch/types.js';
-import { UNIT_KINDS } from '../arch/units.js';
+import { fusedMulAdd, UNIT_KINDS } from '../arch/units.js';
 
 /** d(r, j) = cr·r + cj·j + c0. */
 export interface Linear {
@@ -91,6 +91,8 @@ class Plan {
   readonly state: RegisterDesc[] = [];
   readonly taggedPorts = new Map<string, TagKind>();
   maxDelay = 0;
+  /** Adders whose y operand is a multiplier nothing else reads, with that multiplier. */
+  readonly fusable = new Map<string, UnitDesc>();
 
   constructor(readonly arch: Arch) {
     this.R = arch.rows;
@@ -105,6 +107,18 @@ class Plan {
         if (r.lanes !== 1) internal(`state register ${r.name} has ${r.lanes} lanes`);
         this.state.push(r);
       }
+    }
+    const readers = new Map<string, number>();
+    const note = (e: Expr) => reads(e, 'unit').forEach((n) => readers.set(n, (readers.get(n) ?? 0) + 1));
+    for (const u of arch.pe.units) Object.values(u.operands).forEach(note);
+    for (const r of arch.pe.registers) {
+      note(r.next);
+      if (r.enable) note(r.enable);
+    }
+    for (const u of arch.pe.units) {
+      const y = u.operands.y;
+      const inner = y?.op === 'unit' ? this.units.get(y.name) : undefined;
+      if (u.kind === 'add' && inner?.kind === 'mul' && readers.get(inner.name) === 1 && y!.op === 'unit') this.fusable.set(u.name, inner);
     }
   }
 
@@ -154,8 +168,22 @@ class Emitter {
   /** Units and wires the current loop reads. */
   groupUnits = new Set<string>();
   groupWires = new Set<string>();
+  /** Ring slots the current loop reads, by expression: each is computed once per PE. */
+  groupSlots = new Map<string, string>();
+  /** Units evaluated inside another (a multiplier fused into its adder). */
+  readonly fused = new Map<string, string>();
 
   constructor(private readonly plan: Plan) {}
+
+  private slot(d: Linear): string {
+    const js = slotJs(d);
+    let name = this.groupSlots.get(js);
+    if (name === undefined) {
+      name = `s${this.groupSlots.size}`;
+      this.groupSlots.set(js, name);
+    }
+    return name;
+  }
 
   /** History element read of port `port` at delay d for PE (r, j), lane expression. */
   private histRead(src: DelaySource, lane: string): string {
@@ -163,14 +191,14 @@ class Emitter {
     const { count } = src.port;
     const e = src.by === 'scalar' ? '0' : src.by === 'row' ? 'r' : 'j';
     const elem = src.lanes === 1 ? e : `${e} * ${src.lanes} + (${lane})`;
-    return `H_${src.port.name}[${slotJs(src.delay)} * ${count} + ${elem}]`;
+    return `H_${src.port.name}[${this.slot(src.delay)} * ${count} + ${elem}]`;
   }
 
   private tagRead(src: DelaySource, kind: TagKind): string {
     this.tagHists.add(src.port.name);
     this.plan.taggedPorts.set(src.port.name, kind);
     const n = src.port.count / src.lanes;
-    return `TH_${src.port.name}[${slotJs(src.delay)} * ${n} + ${src.by === 'row' ? 'r' : 'j'}]`;
+    return `TH_${src.port.name}[${this.slot(src.delay)} * ${n} + ${src.by === 'row' ? 'r' : 'j'}]`;
   }
 
   /** Register `name` of the PE at offset `off` (JS index expression around q). */
@@ -235,7 +263,15 @@ class Emitter {
     const tag = this.tag({ op: 'unit', name: u.name });
     if (tag === null || tag.kind !== 'output') internal(`unit ${u.name}: its term's output is not known (tag ${tag?.kind})`);
     const count = u.role === 'term' ? 'PT[q]++, ' : '';
-    return `(u_${u.name} >= 0 ? u_${u.name} : (u_${u.name} = U_${u.name}(${ops.map((o) => this.js(o)).join(', ')}), ${count}ATTR(q, ${tag.js}), u_${u.name}))`;
+    // A multiplier whose product only this adder reads runs inside it: the kernel's one-call step.
+    const inner = this.plan.fusable.get(u.name);
+    let call: string;
+    if (inner !== undefined) {
+      this.fused.set(u.name, inner.name);
+      const innerOps = UNIT_KINDS[inner.kind].operands.map((role) => this.js(inner.operands[role]!));
+      call = `F_${u.name}(${this.js(u.operands.x!)}, ${innerOps.join(', ')})`;
+    } else call = `U_${u.name}(${ops.map((o) => this.js(o)).join(', ')})`;
+    return `(u_${u.name} >= 0 ? u_${u.name} : (u_${u.name} = ${call}, ${count}(EV[0] + EV[1] + EV[2] + EV[3] + EV[4] + EV[5] !== 0 && ATTR(q, ${tag.js})), u_${u.name}))`;
   }
 
   /** The output identity a value carries (JS), or null. */
@@ -420,6 +456,7 @@ function factoryOf(arch: Arch): { plan: Plan; make: (env: unknown) => (x: number
     const write: string[] = [];
     em.groupUnits = new Set();
     em.groupWires = new Set();
+    em.groupSlots = new Map();
     g.regs.forEach((r, n) => {
       const next = em.js(r.next);
       const tag = r.tag !== null ? em.tag(r.next) : null;
@@ -439,6 +476,7 @@ function factoryOf(arch: Arch): { plan: Plan; make: (env: unknown) => (x: number
     while (wireJs.size < em.groupWires.size) {
       for (const name of [...em.groupWires]) if (!wireJs.has(name)) wireJs.set(name, em.js(wiresByName.get(name)!.expr));
     }
+    for (const [js, name] of em.groupSlots) body.push(`const ${name} = ${js};`);
     for (const w of arch.pe.wires) if (wireJs.has(w.name)) body.push(`const w_${w.name} = ${wireJs.get(w.name)};`);
     if (em.groupUnits.size > 0) body.push(`let ${[...em.groupUnits].map((u) => `u_${u} = -1`).join(', ')};`);
     loops.push(`for (${rl}) {\n  for (${jl}) {\n    const q = r * ${plan.C} + j;\n${[...body, ...compute, ...write].map((l) => `    ${l}`).join('\n')}\n  }\n}`);
@@ -448,7 +486,8 @@ function factoryOf(arch: Arch): { plan: Plan; make: (env: unknown) => (x: number
     ...[...em.tagHists].map((p) => `const TH_${p} = env.tagHist[${JSON.stringify(p)}];`),
     ...plan.state.map((r) => `const S_${r.name} = env.state[${JSON.stringify(r.name)}];`),
     ...plan.state.filter((r) => r.tag !== null).map((r) => `const T_${r.name} = env.tags[${JSON.stringify(r.name)}];`),
-    ...[...em.unitsUsed].map((u) => `const U_${u} = env.units[${JSON.stringify(u)}];`),
+    ...[...em.unitsUsed].map((u) => (em.fused.has(u) ? `const F_${u} = env.fused[${JSON.stringify(u)}];` : `const U_${u} = env.units[${JSON.stringify(u)}];`)),
+    'const EV = env.kernel.mac.events;',
     'const ATTR = env.attribute, PT = env.peTerms, MASK = env.mask, N = env.N, C = ' + plan.C + ';',
   ];
   const source = `${bind.join('\n')}\nreturn function step(x) {\n${loops.join('\n')}\n};`;
@@ -470,11 +509,14 @@ export function compileArray(arch: Arch, env: CompileEnv): CompiledArray {
     if (r.tag !== null) tags[r.name] = new Uint32Array(n);
   }
   const units: Record<string, (...codes: number[]) => number> = {};
+  const fused: Record<string, (...codes: number[]) => number> = {};
   for (const u of arch.pe.units) {
     const ev = UNIT_KINDS[u.kind].evaluate(u, arch, env.kernel);
     if (ev.kind === 'call') units[u.name] = ev.fn;
+    const inner = plan.fusable.get(u.name);
+    if (inner !== undefined) fused[u.name] = fusedMulAdd(inner, u, arch, env.kernel);
   }
-  const step = make({ ...env, state, tags, units });
+  const step = make({ ...env, state, tags, units, fused });
   return {
     state,
     delays: plan.delays,

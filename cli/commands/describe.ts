@@ -1,0 +1,34 @@
+// `lbamac describe`: the architecture description a config builds (the one the simulator compiles
+// and the Verilog generator emits), as text or JSON, and optionally the simulator's generated code.
+import type { CommandModule } from 'yargs';
+import { buildArch } from '../../arch/build.js';
+import { describeArch } from '../../arch/describe.js';
+import { loadConfig } from '../../engine/job.js';
+import { stepSource } from '../../sim/compile.js';
+import { messages } from '../messages.js';
+
+interface Args {
+  config: string;
+  json: boolean;
+  js: boolean;
+}
+
+export const describeCommand: CommandModule<object, Args> = {
+  command: messages.describe.command,
+  describe: messages.describe.describe,
+  builder: (y) =>
+    y
+      .usage(messages.describe.usage)
+      .options({
+        config: { type: 'string', demandOption: true, requiresArg: true, describe: messages.describe.config },
+        json: { type: 'boolean', default: false, describe: messages.describe.json },
+        js: { type: 'boolean', default: false, describe: messages.describe.js },
+      })
+      .example(messages.describe.examples),
+  handler: async (args) => {
+    const arch = buildArch(await loadConfig(args.config));
+    if (args.json) process.stdout.write(JSON.stringify(arch, null, 2) + '\n');
+    else process.stdout.write(describeArch(arch));
+    if (args.js) process.stdout.write(`\n// The simulator's step function (sim/compile.ts):\n${stepSource(arch)}\n`);
+  },
+};
