@@ -152,7 +152,7 @@ export function roundModule(o: Format, mode: RoundingMode, sigWidth: number, exp
     kind: 'round',
     nameParts: [`w${W}`, `x${expWidth}`, 'to', o.name, mode],
     summary: [
-      'Round-and-pack stage (docs/arithmetic.md §2): rounds the magnitude sig * 2^(exp_top - bias - (W-1)),',
+      'Round-and-pack stage (docs/arithmetic.md section 2): rounds the magnitude sig * 2^(exp_top - bias - (W-1)),',
       'plus a nonzero fraction below sig[0] when sticky is set, once into the target format.',
       'sig must be nonzero; the operators mux their special results (zeros, inf, NaN) around this stage.',
       'flags: bit 0 inexact, 1 overflow, 2 tiny (subnormal or zero result), 3 zero, 4 invalid (always 0 here).',
