@@ -11,7 +11,7 @@ function pct(ratio: number): string {
 
 export const messages = {
   usage: `${PROGRAM} <command> [options]\n\nGenerator and simulator for systolic MAC arrays with configurable float formats.`,
-  epilogue: 'The arithmetic contract is SPEC.md; the config format is schema/config.schema.json.',
+  epilogue: 'The arithmetic contract is docs/arithmetic.md; the config format is schema/config.schema.json.',
   needCommand: 'choose a command',
 
   formats: {

@@ -67,7 +67,7 @@ const LIST: Preset[] = [
     name: 'bf16',
     summary: 'bfloat16 throughout: bf16 inputs, products rounded to bf16, bf16 accumulator, rne',
     notes: [
-      'bf16 here is e8m7 with IEEE specials and subnormals (SPEC section 1); many accelerators flush bf16 subnormals: override with "e8m7_ftz"',
+      'bf16 here is e8m7 with IEEE specials and subnormals (docs/arithmetic.md §1); many accelerators flush bf16 subnormals: override with "e8m7_ftz"',
       'assumed: products are rounded to bf16 before the addition; hardware that accumulates bf16 products in fp32 is { "preset": "bf16", "product": "exact", "acc": "fp32" }',
     ],
     config: { a: 'bf16', w: 'bf16', product: 'bf16', acc: 'bf16', rounding: { input: 'rne', product: 'rne', acc: 'rne' } },

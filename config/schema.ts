@@ -18,7 +18,7 @@ export const formatSpecSchema = z
 
 export const formatInputSchema = z
   .union([z.string().describe('a named format (fp32, fp16, bf16, e5m2, e4m3) or eXmY[_bN][_ftz][_fn|_none|_ieee][_sat|_inf]'), formatSpecSchema])
-  .describe('a float format (SPEC section 1)');
+  .describe('a float format (docs/arithmetic.md §1)');
 
 export const configSchema = z
   .object({

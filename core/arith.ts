@@ -1,4 +1,4 @@
-// The bit-exact arithmetic core (SPEC sections 1-2): multiply, add, fused multiply-add and
+// The bit-exact arithmetic core (docs/arithmetic.md §1-§2): multiply, add, fused multiply-add and
 // conversions, each rounded once into a target format, on codes (unsigned bit patterns).
 //
 // It works the way the hardware does: operands are unpacked into sign, significand and exponent;
@@ -17,7 +17,7 @@ export function roundingCode(mode: RoundingMode): Rounding {
   return mode === 'rne' ? RNE : mode === 'rna' ? RNA : RTZ;
 }
 
-/** Event flags of one operation (SPEC section 5); the golden model uses the same bits. */
+/** Event flags of one operation (docs/arithmetic.md §5); the golden model uses the same bits. */
 export const EV_INEXACT = 1; // the result differs from the exact finite result
 export const EV_OVERFLOW = 2; // exact finite result above the largest finite after rounding
 export const EV_TINY = 4; // exact nonzero finite result became a subnormal or a zero
@@ -88,8 +88,9 @@ function infResult(f: Format, sign: number): number {
 }
 
 /**
- * Rounds (-1)^sign * (sig + sticky) * 2^q into f (SPEC section 2, steps 1-6), where sig > 0 is an
- * integer below 2^53 and `sticky` says a nonzero fraction below sig's last bit was dropped.
+ * Rounds (-1)^sign * (sig + sticky) * 2^q into f (docs/arithmetic.md §2, steps 1-6), where
+ * sig > 0 is an integer below 2^53 and `sticky` says a nonzero fraction below sig's last bit
+ * was dropped.
  * Callers guarantee that with sticky set, sig has at least man + 2 bits, so the rounding
  * position lies inside sig and the half bit is explicit.
  */
@@ -300,7 +301,7 @@ const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('lbamac core assumes a little-endian host');
 
-/** A float64 rounded into fo (SPEC section 2, conversions). */
+/** A float64 rounded into fo (docs/arithmetic.md §2, "Inputs from real numbers"). */
 export function fromFloat64(x: number, fo: Format, mode: Rounding): number {
   F64[0] = x;
   const hi = U32[1]!;

@@ -1,4 +1,4 @@
-// Event counts of SPEC section 5, per output and in total.
+// Event counts of docs/arithmetic.md §5, per output and in total.
 
 export interface EventCounts {
   productOverflow: number;

@@ -1,4 +1,4 @@
-// Float formats of SPEC section 1: the user-facing description (FormatSpec), its validation,
+// Float formats of docs/arithmetic.md §1: the user-facing description (FormatSpec), its validation,
 // and the resolved Format with every derived constant the arithmetic needs precomputed.
 import { LbamacError } from './errors.js';
 

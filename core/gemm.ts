@@ -1,4 +1,4 @@
-// D = A·B + C with the fast core, term by term exactly as SPEC section 3 orders it.
+// D = A·B + C with the fast core, term by term exactly as docs/arithmetic.md §3 orders it.
 import { add, EV_INVALID, EV_OVERFLOW, EV_ZERO, isFiniteCode, isFiniteNonzeroCode, roundingCode, status, type Rounding } from './arith.js';
 import { type EventCounts, zeroEvents } from './events.js';
 import type { Format } from './format.js';
@@ -30,7 +30,7 @@ export function denseTerms(B: readonly (readonly number[])[], j: number): Terms 
   return { aIndex, weight };
 }
 
-/** The 2:4 terms: per group, its two slots in ascending order (SPEC section 4). */
+/** The 2:4 terms: per group, its two slots in ascending order (docs/arithmetic.md §4). */
 export function sparseTerms(B: readonly (readonly number[])[], w: Format, cols: number): Terms[] {
   const s = compress24(B, w, cols);
   const K = B.length;

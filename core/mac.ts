@@ -117,7 +117,8 @@ export class MacKernel {
   private readonly accSignBit: number;
   /** The accumulator is IEEE binary32 and rounds to nearest even: Math.fround's rounding. */
   private readonly binary32Rne: boolean;
-  /** SPEC rounds the significand n = 2^M + mantissa to even: with M = 0, n is 1, always odd. */
+  /** docs/arithmetic.md §2 rounds the significand n = 2^M + mantissa to even: with M = 0, n is
+   *  1, always odd. */
   private readonly oddTie: boolean;
 
   constructor(readonly spec: MacSpec) {
@@ -170,7 +171,8 @@ export class MacKernel {
   /** True when this configuration takes one of the float64 paths. */
   readonly fast: boolean;
 
-  /** acc ← acc + a·w in the accumulator format (SPEC section 3, one term); counts events. */
+  /** acc ← acc + a·w in the accumulator format (docs/arithmetic.md §3, one term); counts
+   *  events. */
   readonly step: (acc: number, a: number, w: number) => number;
 
   /** The multiplier alone: a·w rounded into the product format (rounded kernels only); counts
@@ -299,7 +301,7 @@ export class MacKernel {
     }
     if (this.binary32Rne) {
       // In the normal range below the top binade (checked above), the host's float32 rounding
-      // of the rounded-to-odd sum is SPEC's rne.
+      // of the rounded-to-odd sum is the rne of docs/arithmetic.md §2.
       F32[0] = F64[0]!;
       const code = U32F[0]!;
       return (code & 0x7f800000) === 0 ? this.roundBits() : code;

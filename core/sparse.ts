@@ -1,4 +1,4 @@
-// 2:4 structured sparsity (SPEC section 4): B compressed to 2 value slots and their 2-bit
+// 2:4 structured sparsity (docs/arithmetic.md §4): B compressed to 2 value slots and their 2-bit
 // indices per aligned group of 4 along K and per column, as the array's selectors consume it.
 import { isZeroCode } from './arith.js';
 import { LbamacError } from './errors.js';

@@ -10,7 +10,7 @@ export function configJsonSchema(): Record<string, unknown> {
     $schema,
     $id: 'urn:lbamac:config',
     title: 'lbamac array configuration',
-    description: 'A systolic MAC array and its arithmetic: operand, product and accumulator formats, rounding, chunking, 2:4 sparsity (see SPEC.md).',
+    description: 'A systolic MAC array and its arithmetic: operand, product and accumulator formats, rounding, chunking, 2:4 sparsity (see docs/arithmetic.md).',
     ...body,
   };
 }

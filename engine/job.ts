@@ -146,7 +146,8 @@ function parseElement(el: unknown, f: Format, rounding: ReturnType<typeof roundi
   throw new LbamacError(msg.badElement(file, i, j, el));
 }
 
-/** SPEC section 4: at most 2 nonzeros in every aligned group of 4 along K, for every column. */
+/** docs/arithmetic.md §4: at most 2 nonzeros in every aligned group of 4 along K, for every
+ *  column. */
 function checkSparsity(B: number[][], raw: unknown[][], w: Format, file: string): void {
   const K = B.length;
   const N = B[0]!.length;

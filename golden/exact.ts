@@ -1,7 +1,7 @@
-// The golden reference arithmetic of SPEC sections 1-2: values are exact dyadic rationals held in
-// BigInt, and rounding follows SPEC section 2 step by step. Written apart from core/arith.ts (it
-// uses only the base fields of a Format, never the core's derived constants) so that the two can
-// catch each other's mistakes; clarity matters more here than speed.
+// The golden reference arithmetic of docs/arithmetic.md §1-§2: values are exact dyadic rationals
+// held in BigInt, and rounding follows docs/arithmetic.md §2 step by step. Written apart from
+// core/arith.ts (it uses only the base fields of a Format, never the core's derived constants) so
+// that the two can catch each other's mistakes; clarity matters more here than speed.
 import { LbamacError } from '../core/errors.js';
 import type { Format, RoundingMode } from '../core/format.js';
 
@@ -65,7 +65,7 @@ export function negate(v: Exact): Exact {
   return v.kind === 'nan' ? v : { ...v, sign: v.sign === 0 ? 1 : 0 };
 }
 
-// ---- Format geometry, from SPEC section 1 ----
+// ---- Format geometry, from docs/arithmetic.md §1 ----
 
 function allOnesField(f: Format): number {
   return 2 ** f.exp - 1;
@@ -185,7 +185,7 @@ export function compareMagnitude(a: Finite, b: Finite): number {
   return x === y ? 0 : x < y ? -1 : 1;
 }
 
-// ---- rounding (SPEC section 2) ----
+// ---- rounding (docs/arithmetic.md §2) ----
 
 /**
  * Steps 2-3 for a given step-1 exponent e: n = round(|v| / 2^(e - man)) by the mode, and when n
@@ -211,7 +211,7 @@ function roundShiftRight(sig: bigint, k: number, mode: RoundingMode): bigint {
   return q % 2n === 0n ? q : q + 1n;
 }
 
-/** Rounds an exact value into f (SPEC section 2 and its specials); flags are EV_* bits. */
+/** Rounds an exact value into f (docs/arithmetic.md §2 and its specials); flags are EV_* bits. */
 export function round(v: Exact, f: Format, mode: RoundingMode): Rounded {
   switch (v.kind) {
     case 'nan':
@@ -309,7 +309,7 @@ export function convert(fx: Format, x: number, fo: Format, mode: RoundingMode): 
   return round(decode(x, fx), fo, mode);
 }
 
-/** A float64 input into a format (SPEC section 2, last paragraph). */
+/** A float64 input into a format (docs/arithmetic.md §2, "Inputs from real numbers"). */
 export function quantize(x: number, fo: Format, mode: RoundingMode): Rounded {
   return round(fromFloat64(x), fo, mode);
 }

@@ -1,5 +1,5 @@
-// Golden D = A·B + C (SPEC sections 3-5) on the exact arithmetic of golden/exact.ts: every output
-// is computed on its own, term by term, in the contract's order.
+// Golden D = A·B + C (docs/arithmetic.md §3-§5) on the exact arithmetic of golden/exact.ts: every
+// output is computed on its own, term by term, in the contract's order.
 import { type ArrayConfig, outputFormat } from '../config/resolve.js';
 import { LbamacError } from '../core/errors.js';
 import type { Format } from '../core/format.js';
@@ -119,7 +119,7 @@ function termSource(cfg: ArrayConfig, A: number[][], B: number[][]): (i: number,
   };
 }
 
-/** SPEC section 3 for one output; c is a code in outputFormat(cfg). */
+/** docs/arithmetic.md §3 for one output; c is a code in outputFormat(cfg). */
 function dot(cfg: ArrayConfig, terms: Term[], c: number | undefined, ev: EventCounts): number {
   if (cfg.chunk === null) return terms.reduce((acc, t) => accumulate(cfg, acc, t, ev), c ?? 0);
   let total = c ?? 0;
@@ -167,7 +167,8 @@ function countAdd(ev: EventCounts, r: Rounded, accBefore: number, accFormat: For
   return r.code;
 }
 
-/** SPEC section 6: the exact C + Σ_k A·B on the decoded inputs (dense B in either mode). */
+/** docs/arithmetic.md §6: the exact C + Σ_k A·B on the decoded inputs (dense B in either
+ *  mode). */
 export function referenceGemm(cfg: ArrayConfig, A: number[][], B: number[][], C?: number[][]): Exact[][] {
   const { M, K, N } = checkShapes(A, B, C);
   const out: Exact[][] = [];

@@ -1,6 +1,6 @@
-// Error of D against the float reference (SPEC section 6). Differences are taken exactly and
-// norms are computed on power-of-two-scaled values: doubles from formats with extreme biases
-// would otherwise overflow or underflow when squared or subtracted.
+// Error of D against the float reference (docs/arithmetic.md §6). Differences are taken exactly and
+// norms are computed on power-of-two-scaled values: doubles from formats with extreme biases would
+// otherwise overflow or underflow when squared or subtracted.
 import { LbamacError } from '../core/errors.js';
 import { type Exact, type Finite, exactAdd, fromFloat64, ilog2, negate, toFloat64 } from './exact.js';
 

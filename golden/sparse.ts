@@ -1,4 +1,5 @@
-// Golden 2:4 compression of the weights (SPEC section 4), written apart from core/sparse.ts.
+// Golden 2:4 compression of the weights (docs/arithmetic.md §4), written apart from
+// core/sparse.ts.
 import { LbamacError } from '../core/errors.js';
 import type { Format } from '../core/format.js';
 import { decode } from './exact.js';

@@ -1,9 +1,9 @@
-// Reader for the Berkeley TestFloat vectors in shared/testfloat (see its README): hex operands,
-// the expected result and the IEEE exception flags, one case a line.
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Reader for the Berkeley TestFloat vectors in test/vectors/testfloat (see its README): hex
+// operands, the expected result and the IEEE exception flags, one case a line.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { packageRoot } from '../cli/package.js';
 import type { RoundingMode } from '../core/format.js';
 
 export type TestFloatType = 'f16' | 'f32';
@@ -25,21 +25,11 @@ export interface TestFloatVectors {
   count: number;
 }
 
-/** The shared/ folder beside the project checkout, or $LBAMAC_SHARED. */
+/** Where the vectors live: test/vectors/testfloat inside the repository (no outside folder). */
 export function testFloatDir(): string {
-  if (process.env.LBAMAC_SHARED) return join(process.env.LBAMAC_SHARED, 'testfloat');
-  const here = dirname(fileURLToPath(import.meta.url));
-  // Works from the source tree (golden/) and from the build (dist/golden/).
-  for (const up of ['../..', '../../..']) {
-    const dir = resolve(here, up, 'shared', 'testfloat');
-    try {
-      readFileSync(join(dir, 'README.md'));
-      return dir;
-    } catch {
-      // try the next candidate
-    }
-  }
-  throw new Error('TestFloat vectors not found: set LBAMAC_SHARED to the shared/ folder');
+  const dir = join(packageRoot(), 'test', 'vectors', 'testfloat');
+  if (!existsSync(join(dir, 'README.md'))) throw new Error(`TestFloat vectors not found: expected them in ${dir}`);
+  return dir;
 }
 
 export function loadTestFloat(type: TestFloatType, op: TestFloatOp, mode: RoundingMode, limit = Infinity): TestFloatVectors {

@@ -99,7 +99,7 @@ export function errorFigure(results: readonly PointResult[]): Figure | null {
   return {
     file: 'error-vs-acc-bits.svg',
     title: 'Error against accumulator mantissa bits',
-    caption: 'NRMSE of D against the exact result of the same quantized inputs (SPEC section 6; for the MLP its first layer), log scale. Dashed: the baseline blocks. Zero errors are not drawn.',
+    caption: 'NRMSE of D against the exact result of the same quantized inputs (docs/arithmetic.md §6; for the MLP its first layer), log scale. Dashed: the baseline blocks. Zero errors are not drawn.',
     spec: bitsChart({ title: 'NRMSE vs accumulator mantissa bits', series, value: nrmse, yTitle: 'NRMSE (log)', log: true, rules: baselineRules(results, nrmse) }),
     ids: series.flatMap((s) => s.points.map((p) => p.id)),
   };
@@ -111,7 +111,7 @@ export function swampingFigure(results: readonly PointResult[]): Figure | null {
   return {
     file: 'swamping-vs-acc-bits.svg',
     title: 'Swamping against accumulator mantissa bits',
-    caption: 'Share of the nonzero products that left the accumulator unchanged (SPEC section 5, every GEMM of the point).',
+    caption: 'Share of the nonzero products that left the accumulator unchanged (docs/arithmetic.md §5, every GEMM of the point).',
     spec: bitsChart({ title: 'swamped products vs accumulator mantissa bits', series, value: (r) => r.swampingRate, yTitle: 'swamped products', yFormat: '.0%', rules: [] }),
     ids: series.flatMap((s) => s.points.map((p) => p.id)),
   };

@@ -26,7 +26,7 @@ export interface PreparedB {
   wT: Float64Array;
   /** N × K: the term index of (k, j) in column j's dot product (the 2:4 slot); null when dense (k). */
   term: Int32Array | null;
-  /** Every term of every column, zeros included (SPEC sections 3-4): T per column. */
+  /** Every term of every column, zeros included (docs/arithmetic.md §3-§4): T per column. */
   T: number;
   /** N × T: the A column each term reads (-1: padding, reads +0) and its weight code. */
   aIndex: Int32Array;
@@ -52,7 +52,8 @@ export function prepareB(B: CodeMat, sparse: boolean): PreparedB {
   let aIndex: Int32Array;
   let weight: Float64Array;
   if (sparse) {
-    // The compressed layout of SPEC section 4 (compress24 also rejects a B that breaks 2:4).
+    // The compressed layout of docs/arithmetic.md §4 (compress24 also rejects a B that breaks
+    // 2:4).
     const s = compress24(toRows(B), B.format, N);
     T = 2 * s.groups;
     term = new Int32Array(N * K).fill(-1);

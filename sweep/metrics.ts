@@ -1,7 +1,7 @@
-// Error of D against the float reference (SPEC section 6), with golden/metrics.ts's conventions:
-// pairs where D or ref is not finite are left out and counted; relative errors are taken over the
-// pairs with ref ≠ 0. Computed in float64 on values scaled by one power of two (exact), so large
-// or tiny magnitudes neither overflow nor underflow when squared.
+// Error of D against the float reference (docs/arithmetic.md §6), with golden/metrics.ts's
+// conventions: pairs where D or ref is not finite are left out and counted; relative errors are
+// taken over the pairs with ref ≠ 0. Computed in float64 on values scaled by one power of two
+// (exact), so large or tiny magnitudes neither overflow nor underflow when squared.
 
 import type { ErrorMetrics } from '../golden/metrics.js';
 

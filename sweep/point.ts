@@ -1,6 +1,6 @@
 // One point of a sweep: its workload, prepared for its inputs (cached), run through the sweep's
 // GEMM with its accumulator configuration; error metrics against the exact reference, the event
-// counts of SPEC section 5 and, for the MLP, the classification accuracy.
+// counts of docs/arithmetic.md §5 and, for the MLP, the classification accuracy.
 import { type EventCounts, addEvents, zeroEvents } from '../core/events.js';
 import { type ArrayConfig, resolveConfig } from '../config/resolve.js';
 import { allFinite, decode, mat, nonzeroByRow, quantize } from '../workloads/matrix.js';
@@ -50,9 +50,9 @@ export interface PointResult {
   roundingInput: string;
   chunk: number | null;
   sparsity: 'dense' | '2:4';
-  /** Error of the first GEMM against its exact reference (SPEC section 6). */
+  /** Error of the first GEMM against its exact reference (docs/arithmetic.md §6). */
   metrics: ErrorMetrics;
-  /** Events of every GEMM of the point (SPEC section 5). */
+  /** Events of every GEMM of the point (docs/arithmetic.md §5). */
   events: EventCounts;
   /** Multiply-accumulate steps with nonzero operands (zeros add nothing and are skipped). */
   terms: number;

@@ -1,5 +1,5 @@
-// The float reference of SPEC section 6: the exact real value of Σ_k A[i][k]·B[k][j] on the
-// quantized inputs, rounded once to the nearest float64 (ties to even).
+// The float reference of docs/arithmetic.md §6: the exact real value of Σ_k A[i][k]·B[k][j] on
+// the quantized inputs, rounded once to the nearest float64 (ties to even).
 //
 // Two exact methods, chosen per GEMM:
 //   - plain float64 summation, when a bound proves that every product and every partial sum is an

@@ -67,7 +67,7 @@ export function addModule(fx: Format, fy: Format, fo: Format, mode: RoundingMode
     kind: 'add',
     nameParts: [fx.name, fy.name, 'to', fo.name, mode],
     summary: [
-      'x + y rounded once into the output format (SPEC section 2; core/arith.ts add).',
+      'x + y rounded once into the output format (docs/arithmetic.md section 2; core/arith.ts add).',
       'flags: bit 0 inexact, 1 overflow, 2 tiny, 3 zero, 4 invalid (core/arith.ts EV_*).',
     ],
     config: [

@@ -103,7 +103,7 @@ export function fmaModule(fa: Format, fb: Format, fc: Format, fo: Format, mode: 
     nameParts: [fa.name, fb.name, fc.name, 'to', fo.name, mode],
     summary: [
       'a * b + c with the product kept exact and one rounding into the output format',
-      '(SPEC section 2; core/arith.ts fma): the fused cell of product = "exact".',
+      '(docs/arithmetic.md section 2; core/arith.ts fma): the fused cell of product = "exact".',
       'flags: bit 0 inexact, 1 overflow, 2 tiny, 3 zero, 4 invalid (core/arith.ts EV_*).',
     ],
     config: [

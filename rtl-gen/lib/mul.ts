@@ -66,7 +66,7 @@ export function mulModule(fa: Format, fb: Format, fp: Format, mode: RoundingMode
     kind: 'mul',
     nameParts: [fa.name, fb.name, 'to', fp.name, mode],
     summary: [
-      'a * b rounded once into the product format (SPEC section 2; core/arith.ts mul).',
+      'a * b rounded once into the product format (docs/arithmetic.md section 2; core/arith.ts mul).',
       'flags: bit 0 inexact, 1 overflow, 2 tiny, 3 zero, 4 invalid (core/arith.ts EV_*).',
     ],
     config: [

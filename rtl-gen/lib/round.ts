@@ -1,4 +1,4 @@
-// The shared round-and-pack stage (SPEC section 2, steps 1-6): an exact magnitude given as a
+// The shared round-and-pack stage (docs/arithmetic.md §2, steps 1-6): an exact magnitude given as a
 // significand, a sticky bit and the exponent of the significand's top bit becomes a code of the
 // target format, with the event flags of core/arith.ts's roundPack.
 import { EV_INEXACT, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO } from '../../core/arith.js';
@@ -152,7 +152,7 @@ export function roundModule(o: Format, mode: RoundingMode, sigWidth: number, exp
     kind: 'round',
     nameParts: [`w${W}`, `x${expWidth}`, 'to', o.name, mode],
     summary: [
-      'Round-and-pack stage (SPEC section 2): rounds the magnitude sig * 2^(exp_top - bias - (W-1)),',
+      'Round-and-pack stage (docs/arithmetic.md section 2): rounds the magnitude sig * 2^(exp_top - bias - (W-1)),',
       'plus a nonzero fraction below sig[0] when sticky is set, once into the target format.',
       'sig must be nonzero; the operators mux their special results (zeros, inf, NaN) around this stage.',
       'flags: bit 0 inexact, 1 overflow, 2 tiny (subnormal or zero result), 3 zero, 4 invalid (always 0 here).',

@@ -3,7 +3,8 @@ import type { Format } from '../../core/format.js';
 import type { Body } from '../back/module.js';
 import { joinTerms, lit } from '../back/verilog.js';
 
-/** The codes special results take in f (SPEC section 2, "Specials"). */
+/** The codes special results take in f (docs/arithmetic.md §2, "Special operands and exact
+ *  results"). */
 export function specialCodes(f: Format): { nan: number; infMag: number } {
   return {
     // The canonical NaN, or the largest positive finite value where the format has no NaN.

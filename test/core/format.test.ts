@@ -3,7 +3,7 @@ import { fromFloat64, RNE, toFloat64 } from '../../core/arith.js';
 import { makeFormat, NAMED_FORMATS, parseFormatName, toFormat } from '../../core/format.js';
 
 describe('core/format', () => {
-  it('resolves the named formats of SPEC section 1', () => {
+  it('resolves the named formats of docs/arithmetic.md §1', () => {
     const e4m3 = parseFormatName('e4m3');
     expect([e4m3.specials, e4m3.overflow, e4m3.bias]).to.deep.equal(['fn', 'saturate', 7]);
     expect(toFloat64(e4m3.maxFiniteMag, e4m3)).to.equal(448);

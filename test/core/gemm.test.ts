@@ -10,7 +10,7 @@ function job(cfgRaw: object, A: number[][], B: number[][]) {
   return { cfg, qa, qb };
 }
 
-describe('core/gemm (SPEC section 3)', () => {
+describe('core/gemm (docs/arithmetic.md §3)', () => {
   const base = { a: 'fp16', w: 'fp16', product: 'fp16', acc: 'e4m3_ieee', rounding: { acc: 'rtz' } };
 
   it('accumulates in ascending k with one rounding per add, and counts swamping', () => {

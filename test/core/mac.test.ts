@@ -7,7 +7,7 @@ import { type Format, makeFormat, parseFormatName } from '../../core/format.js';
 import { MacKernel, type MacSpec } from '../../core/mac.js';
 import { arbFormatSpec } from '../support/arbitraries.js';
 
-/** SPEC section 3, one term, written out with the generic operations. */
+/** docs/arithmetic.md §3, one term, written out with the generic operations. */
 function referenceStep(s: MacSpec, acc: number, a: number, w: number, ev: number[]): number {
   let out: number;
   let nonzeroAddend: boolean;

@@ -246,7 +246,7 @@ describe('golden/exact: rounding, hand-computed', () => {
     expectRounded(quantize(1, negative, 'rne'), 0x00, EV_INEXACT | EV_TINY | EV_ZERO);
   });
 
-  it('keeps signed zeros per SPEC: sums, products, underflow', () => {
+  it('keeps signed zeros per docs/arithmetic.md §2: sums, products, underflow', () => {
     for (const mode of ROUNDING_MODES) {
       expectRounded(add(fp16, 0x0000, fp16, 0x8000, fp16, mode), 0x0000, 0);
       expectRounded(add(fp16, 0x8000, fp16, 0x8000, fp16, mode), 0x8000, 0);

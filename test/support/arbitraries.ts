@@ -1,5 +1,5 @@
-// fast-check generators shared by the tests: random formats over the whole SPEC range and codes
-// biased toward the corners where rounding goes wrong.
+// fast-check generators shared by the tests: random formats over the whole range of
+// docs/arithmetic.md §1 and codes biased toward the corners where rounding goes wrong.
 import fc from 'fast-check';
 import { type Format, type FormatSpec, makeFormat, type RoundingMode } from '../../core/format.js';
 
