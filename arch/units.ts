@@ -16,14 +16,14 @@ export interface UnitVerilog {
   /** Operand role -> module input port. */
   inputs: Record<string, string>;
   result: string;
-  /** The SPEC status flags output (core/arith.ts EV_* bits), or null. */
+  /** The status flags output (core/arith.ts EV_* bits), or null. */
   flags: string | null;
 }
 
 /**
  * How the simulator evaluates a unit: `lane` units pick lane `index` of their `group` operand (the
  * compiler reads the lane directly); `call` units are a function of their operand codes, in the
- * order of the kind's operand roles, that counts SPEC events into the kernel's counters.
+ * order of the kind's operand roles, that counts the events (docs/arithmetic.md section 5) into the kernel's counters.
  */
 export type UnitEvaluation = { kind: 'lane' } | { kind: 'call'; fn: (...codes: number[]) => number };
 

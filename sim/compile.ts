@@ -12,7 +12,7 @@
 // bottom, one that reads the PE below walks them downward; loops run in an order such that no loop
 // overwrites what a later one reads. Each PE computes all its next values before writing any.
 // Units are evaluated lazily (only where a taken mux arm or an enable needs them) and at most once
-// per PE and cycle, so that SPEC events are counted for the terms the array really adds, and each
+// per PE and cycle, so that the events of docs/arithmetic.md section 5 are counted for the terms the array really adds, and each
 // count is attributed to the PE and to the output its term belongs to (the simulator-only tags:
 // the A row travels with A values, the output column with weights).
 import type { Accumulation } from '../core/gemm.js';

@@ -1,5 +1,5 @@
 // The arithmetic behind the PE's units (arch/units.ts evaluates them with this kernel) and the
-// attribution of SPEC section 5's events to the PE and the output they belong to. Every result and
+// attribution of the events (docs/arithmetic.md section 5) to the PE and the output they belong to. Every result and
 // every event comes from the same code coreGemm runs (core/gemm.ts Accumulation): a term is its
 // MacKernel (with the table and exact-float64 fast paths), a chunk close its addChunk.
 import { Accumulation } from '../core/gemm.js';

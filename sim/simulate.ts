@@ -400,7 +400,7 @@ export class Machine {
     for (let l = 0; l < 4; l++) dst[at + l] = k0 + l < K ? A[m * K + k0 + l]! : 0;
   }
 
-  /** SPEC section 3: a chunk closes after every `chunk` terms and after the last one. */
+  /** docs/arithmetic.md section 3: a chunk closes after every `chunk` terms and after the last one. */
   private closes(t: number): boolean {
     return (t + 1) % this.arch.chunk! === 0 || t === this.T - 1;
   }

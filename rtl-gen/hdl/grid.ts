@@ -43,7 +43,8 @@ export function gridExports(arch: Arch): GridExport[] {
   for (const line of arch.edge) {
     if (line.kind !== 'deskew') continue;
     const row = line.sourceRow!;
-    for (const s of line.signals) out.push({ port: `${s.source}_r${row}`, register: s.source, row, col: null, width: arch.cols * s.width });
+    const side = row === 0 ? 'top' : row === arch.rows - 1 ? 'bottom' : `r${row}`;
+    for (const s of line.signals) out.push({ port: `${s.source}_${side}`, register: s.source, row, col: null, width: arch.cols * s.width });
   }
   const visit = (e: Arch['outputs'][number]['expr']): void => {
     if (e.op === 'pe') out.push({ port: `${e.register}_r${e.r}_c${e.j}`, register: e.register, row: e.r, col: e.j, width: width(e.register) });

@@ -72,7 +72,7 @@ export function peModule(arch: Arch, config: readonly [string, string][]): VModu
   }
 
   b.comment(
-    'The units. Each also reports SPEC status flags; the array has no flag ports, so the flags',
+    'The units. Each also reports status flags (docs/arithmetic.md section 5); the array has no flag ports, so the flags',
     'outputs are left open on purpose (lint waiver until the end of the units).',
   );
   b.line('/* verilator lint_off PINCONNECTEMPTY */');

@@ -1,0 +1,42 @@
+// `lbamac describe`: the architecture description a config builds, as the simulator and the
+// generator see it.
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildArch } from '../../arch/build.js';
+import { registerRule } from '../../arch/ir.js';
+import { resolveConfig } from '../../config/resolve.js';
+import { lbamac, ROOT } from './run.js';
+
+describe('cli: describe', function () {
+  this.timeout(60_000);
+  for (const example of ['e4m3-e4m7', 'sparse-2-4']) {
+    const file = join(ROOT, 'examples', example, 'config.json');
+    const arch = buildArch(resolveConfig(JSON.parse(readFileSync(file, 'utf8'))));
+
+    it(`examples/${example}: every PE input, unit and register rule, every edge line and output port`, () => {
+      const r = lbamac('describe', '--config', file);
+      expect(r.stderr).to.equal('');
+      expect(r.status).to.equal(0);
+      for (const i of arch.pe.inputs) expect(r.stdout).to.contain(`  ${i.name} `);
+      for (const u of arch.pe.units) expect(r.stdout).to.contain(`  ${u.name} `);
+      for (const reg of arch.pe.registers) expect(r.stdout).to.contain(registerRule(reg));
+      for (const l of arch.edge) expect(r.stdout).to.contain(`  ${l.name} `);
+      for (const o of arch.outputs) expect(r.stdout).to.contain(`  ${o.port} = `);
+    });
+
+    it(`examples/${example}: --json is the description itself, --js the simulator's step function`, () => {
+      const r = lbamac('describe', '--config', file, '--json');
+      expect(r.status).to.equal(0);
+      expect(JSON.parse(r.stdout)).to.deep.equal(JSON.parse(JSON.stringify(arch)));
+      const js = lbamac('describe', '--config', file, '--js');
+      expect(js.stdout).to.contain('return function step(x)');
+    });
+  }
+
+  it('a missing --config is a usage error', () => {
+    const r = lbamac('describe');
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/config/);
+  });
+});
