@@ -121,8 +121,9 @@ export class Machine {
   private cycles = 0;
   private readonly portView: Record<string, Uint32Array> = {};
   private readonly slotViews: Record<string, Uint32Array[]> = {};
-  private readonly deskew: { signal: string; row: number }[] = [];
-  private readonly outputs: { port: string; expr: TopExpr; depth: number[] | null; src: Uint32Array | null }[] = [];
+  /** Deskew sources: register and PE row, with its state array when it is a state register. */
+  private readonly deskew: { signal: string; row: number; state: Uint32Array | null }[] = [];
+  private readonly outputs: { port: string; depth: number[] | null; src: Uint32Array | null; value: (() => number) | null }[] = [];
 
   constructor(
     readonly arch: Arch,
@@ -150,17 +151,6 @@ export class Machine {
     }
     for (const { port, kind } of needs.taggedPorts) this.tagHist[port] = new Uint32Array(this.H * (kind === 'row' ? R : C));
     this.histList = [...Object.values(this.hist), ...Object.values(this.tagHist)].map((h) => ({ h, count: h.length / this.H }));
-    for (const line of arch.edge) {
-      if (line.kind !== 'deskew') continue;
-      for (const s of line.signals) {
-        this.srcHist[s.source] = new Uint32Array(this.H * C);
-        this.deskew.push({ signal: s.source, row: line.sourceRow! });
-      }
-    }
-    for (const o of arch.outputs) {
-      const line = o.expr.op === 'deskew' ? arch.edge.find((l) => l.name === (o.expr as { line: string }).line)! : null;
-      this.outputs.push({ port: o.port, expr: o.expr, depth: line ? line.depth : null, src: o.expr.op === 'deskew' ? this.srcHist[o.expr.signal]! : null });
-    }
     const outputs = job.M * job.N;
     this.arith = new PeArith(arch, outputs);
     this.peTerms = new Int32Array(R * C);
@@ -173,6 +163,18 @@ export class Machine {
       peTerms: this.peTerms,
       N: job.N,
     });
+    for (const line of arch.edge) {
+      if (line.kind !== 'deskew') continue;
+      for (const s of line.signals) {
+        this.srcHist[s.source] = new Uint32Array(this.H * C);
+        this.deskew.push({ signal: s.source, row: line.sourceRow!, state: this.compiled.state[s.source] ?? null });
+      }
+    }
+    for (const o of arch.outputs) {
+      const e = o.expr;
+      if (e.op === 'deskew') this.outputs.push({ port: o.port, depth: arch.edge.find((l) => l.name === e.line)!.depth, src: this.srcHist[e.signal]!, value: null });
+      else this.outputs.push({ port: o.port, depth: null, src: null, value: this.topValue(e) });
+    }
     this.D = new Uint32Array(outputs);
     this.dCycle = new Float64Array(outputs).fill(-1);
     this.bufAcc = new Uint32Array(sched.kind === 'ws' ? job.M * C : 0);
@@ -241,29 +243,35 @@ export class Machine {
   private computeOutputs(): void {
     const { C, mask, x } = this;
     const slot = x & mask;
-    for (const { signal, row } of this.deskew) {
+    for (const { signal, row, state } of this.deskew) {
       const h = this.srcHist[signal]!;
-      for (let j = 0; j < C; j++) h[slot * C + j] = this.register(signal, row * C + j, 0);
+      if (state !== null) for (let j = 0; j < C; j++) h[slot * C + j] = state[row * C + j]!;
+      else for (let j = 0; j < C; j++) h[slot * C + j] = this.register(signal, row * C + j, 0);
     }
     for (const o of this.outputs) {
       const port = this.out[o.port]!;
       if (o.src !== null) {
         const depth = o.depth!;
         for (let j = 0; j < C; j++) port[j] = x - depth[j]! < 0 ? 0 : o.src[((x - depth[j]!) & mask) * C + j]!;
-      } else port[0] = this.topValue(o.expr);
+      } else port[0] = o.value!();
     }
   }
 
-  private topValue(e: TopExpr): number {
+  /** A top output expression as a function of the current cycle, built once. */
+  private topValue(e: TopExpr): () => number {
     switch (e.op) {
       case 'tap': {
-        const line = this.arch.edge.find((l) => l.name === e.line)!;
-        return this.portAt(e.signal, 0, line.depth[e.element]!);
+        const depth = this.arch.edge.find((l) => l.name === e.line)!.depth[e.element]!;
+        return () => this.portAt(e.signal, 0, depth);
       }
-      case 'pe':
-        return this.register(e.register, e.r * this.C + e.j, 0);
-      case 'and':
-        return e.args.reduce((v, a) => v & this.topValue(a), 1);
+      case 'pe': {
+        const q = e.r * this.C + e.j;
+        return () => this.register(e.register, q, 0);
+      }
+      case 'and': {
+        const args = e.args.map((a) => this.topValue(a));
+        return () => args.reduce((v, f) => v & f(), 1);
+      }
       case 'deskew':
         return internal('a deskew output has no single value');
     }
