@@ -1,6 +1,8 @@
 // From an ArrayConfig to the architecture description (arch/types.ts). Everything the simulator
 // and the RTL generator need to agree on is decided here, once.
 import { LbamacError } from '../core/errors.js';
+import { exactProductFormat, UNIT_FORMAT } from '../core/exact-product.js';
+import { MAX_STAGES } from '../config/schema.js';
 import { type Format, formatSpecOf, makeFormat } from '../core/format.js';
 import { type ArrayConfig, outputFormat } from '../config/resolve.js';
 import type { BuildContext, DataflowBuilder } from './dataflow/context.js';
@@ -43,14 +45,28 @@ export function buildArch(cfg: ArrayConfig): Arch {
   if (cfg.chunk !== null && (!Number.isInteger(cfg.chunk) || cfg.chunk < 1)) {
     throw new LbamacError(`array: chunk = ${JSON.stringify(cfg.chunk)} is not allowed; expected a positive integer or none`);
   }
-  const P = cfg.pipeline?.multiplier ?? 0;
-  if (P !== 0 && P !== 1) throw new LbamacError(`array: pipeline.multiplier = ${JSON.stringify(P)} is not allowed; expected 0 or 1`);
+  const P = cfg.pipeline?.stages ?? 0;
+  if (!Number.isInteger(P) || P < 0 || P > MAX_STAGES) throw new LbamacError(`array: pipeline.stages = ${JSON.stringify(P)} is not allowed; expected an integer from 0 to ${MAX_STAGES}`);
   const fused = cfg.product === null;
-  if (fused && P === 1) {
+  if (fused && P > 1) {
     throw new LbamacError(
-      'array: pipeline.multiplier = 1 needs a product format, but product is "exact": a fused multiply-add has no rounded product to register; ' +
-        'set product to a format (e.g. "e5m10") or pipeline.multiplier to 0',
+      `array: pipeline.stages = ${P} needs a product format, but product is "exact": a fused multiply-add has no rounding inside the multiplier to cut at; ` +
+        'set product to a format (e.g. "e5m10") or pipeline.stages to 0 or 1',
     );
+  }
+  // Stage registers that hold an exact product (fused with 1 stage, rounded with 2).
+  const holdsExact = (fused && P === 1) || P === 2;
+  let xprod: FormatDesc | null = null;
+  if (holdsExact) {
+    try {
+      xprod = desc(exactProductFormat(cfg.a, cfg.w));
+    } catch (e) {
+      if (!(e instanceof LbamacError)) throw e;
+      throw new LbamacError(
+        `array: pipeline.stages = ${P} registers the exact product of ${cfg.a.name} and ${cfg.w.name}, which needs ${cfg.a.man + cfg.w.man + 1} mantissa bits and a wide exponent, ` +
+          `more than a format holds (${e.message}); use pipeline.stages = ${fused ? 0 : 1}`,
+      );
+    }
   }
   const chunked = cfg.chunk !== null;
   const out = outputFormat(cfg);
@@ -69,6 +85,8 @@ export function buildArch(cfg: ArrayConfig): Arch {
       acc: desc(cfg.acc),
       total: chunked ? desc(cfg.total) : null,
       out: desc(out),
+      xprod,
+      one: P === 2 ? desc(UNIT_FORMAT) : null,
     },
     rounding: { product: cfg.rounding.product, acc: cfg.rounding.acc, total: cfg.rounding.total },
   };
@@ -82,7 +100,7 @@ export function buildArch(cfg: ArrayConfig): Arch {
     lanes: ctx.lanes,
     chunk: cfg.chunk,
     fused,
-    pipeline: { multiplier: P },
+    pipeline: { stages: P },
     formats: ctx.formats,
     rounding: ctx.rounding,
     ...DATAFLOWS[cfg.dataflow](ctx),

@@ -8,6 +8,7 @@ export const input = (name: string): Expr => ({ op: 'in', name });
 export const wire = (name: string): Expr => ({ op: 'wire', name });
 export const unit = (name: string): Expr => ({ op: 'unit', name });
 export const zero = (width: number): Expr => ({ op: 'zero', width });
+export const constant = (width: number, value: number): Expr => ({ op: 'const', width, value });
 export const and = (...args: Expr[]): Expr => (args.length === 1 ? args[0]! : { op: 'and', args });
 export const or = (...args: Expr[]): Expr => (args.length === 1 ? args[0]! : { op: 'or', args });
 export const mux = (sel: Expr, then: Expr, otherwise: Expr): Expr => ({ op: 'mux', sel, then, else: otherwise });
@@ -42,6 +43,8 @@ export function exprText(e: Expr, top = true): string {
       return e.name;
     case 'zero':
       return '+0';
+    case 'const':
+      return `0x${e.value.toString(16)}`;
     case 'and':
     case 'or': {
       const s = e.args.map((a) => exprText(a, false)).join(` ${BINARY[e.op]} `);

@@ -90,7 +90,7 @@ export function schedule(arch: Arch, d: JobDims): Schedule {
   checkDims(d);
   const R = arch.rows;
   const C = arch.cols;
-  const P = arch.timing.mulToAdd;
+  const P = arch.pipeline.stages;
   const T = termsOf(arch, d.K);
   if (arch.dataflow === 'os') {
     const period = 2 * R + T - 1 + P;
@@ -130,7 +130,7 @@ export function latencyCycles(arch: Arch, d: JobDims): number {
   checkDims(d);
   const R = arch.rows;
   const C = arch.cols;
-  const P = arch.timing.mulToAdd;
+  const P = arch.pipeline.stages;
   const T = termsOf(arch, d.K);
   if (arch.dataflow === 'os') {
     const nT = Math.ceil(d.M / R) * Math.ceil(d.N / C);
@@ -150,5 +150,5 @@ export function outputCycle(arch: Arch, s: Schedule, i: number, j: number): numb
     return tile.drain + (i - tile.m0) + C;
   }
   const tile = s.tiles.find((t) => t.last && j >= t.n0 && j < t.n0 + C)!;
-  return tile.stream + i + R + C + arch.timing.mulToAdd;
+  return tile.stream + i + R + C + arch.pipeline.stages;
 }

@@ -45,6 +45,7 @@ export type Expr =
   | { op: 'wire'; name: string }
   | { op: 'unit'; name: string }
   | { op: 'zero'; width: number }
+  | { op: 'const'; width: number; value: number }
   | { op: 'and'; args: Expr[] }
   | { op: 'or'; args: Expr[] }
   | { op: 'mux'; sel: Expr; then: Expr; else: Expr };
@@ -118,6 +119,8 @@ export interface UnitDesc {
   formats: Record<string, keyof Arch['formats']>;
   rounding: RoundingMode | null;
   role: 'select' | 'product' | 'term' | 'total';
+  /** mul only: inf*0 gives core/exact-product.ts's marked NaN, for the adder of a pipelined fused cell. */
+  marksInvalid?: boolean;
   meaning: string;
 }
 
@@ -175,11 +178,9 @@ export interface LineDesc {
 export interface TimingDesc {
   /** A term presented on the ports in cycle c is multiplied by PE(r, j) in cycle c + r + j + inToMul. */
   inToMul: number;
-  /** Cycles from the multiply to the add that consumes it (the multiplier pipeline depth). */
-  mulToAdd: number;
   /** Terms per output: K (dense) or 2·ceil(K/4) (2:4). */
   termsFormula: string;
-  /** Closed-form cycle counts (R rows, C cols, T terms, P = mulToAdd). */
+  /** Closed-form cycle counts (R rows, C cols, T terms, P = pipeline.stages). */
   cyclesFormula: string;
   notes: string[];
 }
@@ -198,7 +199,7 @@ export interface Arch {
   chunk: number | null;
   /** Products exact (fused multiply-add) or rounded into formats.product. */
   fused: boolean;
-  pipeline: { multiplier: 0 | 1 };
+  pipeline: { stages: number };
   formats: {
     a: FormatDesc;
     w: FormatDesc;
@@ -208,6 +209,10 @@ export interface Arch {
     total: FormatDesc | null;
     /** The format of C and D: total when chunked, else acc. */
     out: FormatDesc;
+    /** The exact product of a and w (core/exact-product.ts), when a stage register holds one. */
+    xprod: FormatDesc | null;
+    /** The format of the constant 1.0 that rounds a registered exact product (2 stages). */
+    one: FormatDesc | null;
   };
   rounding: { product: RoundingMode; acc: RoundingMode; total: RoundingMode };
   ports: PortDesc[];

@@ -1,7 +1,10 @@
 // The unit kinds of the PE description: each is one object that knows how the simulator evaluates
 // it (with core/'s MacKernel, the same code coreGemm runs) and which Verilog module implements it
 // (rtl-gen/lib/). The simulator compiler and the PE emitter only look units up here.
+import { add, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, isFiniteCode, isFiniteNonzeroCode, isNaNCode, mul, roundingCode, status } from '../core/arith.js';
 import type { Accumulation } from '../core/gemm.js';
+import { EVI } from '../core/mac.js';
+import { invalidProductCode } from '../core/exact-product.js';
 import type { VModule } from '../rtl-gen/back/module.js';
 import { addModule } from '../rtl-gen/lib/add.js';
 import { fmaModule } from '../rtl-gen/lib/fma.js';
@@ -58,15 +61,17 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
   mul: {
     operands: ['a', 'b'],
     verilog: (u, arch) => ({
-      module: mulModule(formatOf(fmt(arch, u, 'a')), formatOf(fmt(arch, u, 'b')), formatOf(fmt(arch, u, 'out')), u.rounding!),
+      module: mulModule(formatOf(fmt(arch, u, 'a')), formatOf(fmt(arch, u, 'b')), formatOf(fmt(arch, u, 'out')), u.rounding!, u.marksInvalid ? invalidProductCode(formatOf(fmt(arch, u, 'out'))) : null),
       inputs: { a: 'a', b: 'b' },
       result: 'product',
       flags: 'flags',
     }),
     evaluate: (u, arch, k) => {
-      if (!sameRoles(u, { a: 'a', b: 'w', out: 'product' }) || u.rounding !== arch.rounding.product) noKernelPath(u);
-      const mac = k.mac;
-      return { kind: 'call', fn: (a, b) => mac.mulCode(a!, b!) };
+      if (sameRoles(u, { a: 'a', b: 'w', out: 'product' }) && u.rounding === arch.rounding.product) {
+        const mac = k.mac;
+        return { kind: 'call', fn: (a, b) => mac.mulCode(a!, b!) };
+      }
+      return { kind: 'call', fn: genericMul(u, arch, k) };
     },
   },
   add: {
@@ -83,7 +88,7 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
         return { kind: 'call', fn: (x, y) => mac.addProduct(x!, y!) };
       }
       if (sameRoles(u, { x: 'total', y: 'acc', out: 'total' }) && u.rounding === arch.rounding.total) return { kind: 'call', fn: (x, y) => k.addChunk(x!, y!) };
-      return noKernelPath(u);
+      return { kind: 'call', fn: genericAdd(u, arch, k) };
     },
   },
   fma: {
@@ -102,10 +107,85 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
   },
 };
 
+/** Operand pairs up to this many bits are looked up in a table built once. */
+const TABLE_BITS = 16;
+
+/**
+ * A multiplier of any formats with core/arith's mul, counting its flags as product events (the
+ * stages of a pipelined multiplier: the exact product, then its rounding by a multiply by 1.0).
+ */
+function genericMul(u: UnitDesc, arch: Arch, k: Accumulation): (a: number, b: number) => number {
+  const fa = formatOf(fmt(arch, u, 'a'));
+  const fb = formatOf(fmt(arch, u, 'b'));
+  const fo = formatOf(fmt(arch, u, 'out'));
+  const mode = roundingCode(u.rounding!);
+  const ev = k.mac.events;
+  const count = (flags: number): void => {
+    if (flags & EV_OVERFLOW) ev[EVI.productOverflow]!++;
+    if (flags & EV_TINY) ev[EVI.productUnderflow]!++;
+    if (flags & EV_INVALID) ev[EVI.nan]!++;
+  };
+  // A marked invalid product is counted by the adder that consumes it, not here.
+  const marked = u.marksInvalid ? invalidProductCode(fo) : -1;
+  const op = (a: number, b: number): number => {
+    const out = mul(fa, a, fb, b, fo, mode);
+    if (marked >= 0 && status.flags & EV_INVALID) {
+      status.flags = 0;
+      return marked;
+    }
+    return out;
+  };
+  if (fa.width + fb.width > TABLE_BITS) {
+    return (a, b) => {
+      const out = op(a, b);
+      if (status.flags !== 0) count(status.flags);
+      return out;
+    };
+  }
+  const table = new Float64Array(2 ** (fa.width + fb.width));
+  for (let a = 0; a < 2 ** fa.width; a++) {
+    for (let b = 0; b < 2 ** fb.width; b++) table[(a << fb.width) | b] = op(a, b) + status.flags * 2 ** 32;
+  }
+  const shift = fb.width;
+  return (a, b) => {
+    const t = table[(a << shift) | b]!;
+    if (t >= 2 ** 32) count(Math.floor(t / 2 ** 32));
+    return t % 2 ** 32;
+  };
+}
+
+/** An adder of any formats with core/arith's add, counting accumulator events and swamping
+ *  (the sum equals x although y is finite and nonzero) as the kernel's adder does. */
+function genericAdd(u: UnitDesc, arch: Arch, k: Accumulation): (x: number, y: number) => number {
+  const fx = formatOf(fmt(arch, u, 'x'));
+  const fy = formatOf(fmt(arch, u, 'y'));
+  const fo = formatOf(fmt(arch, u, 'out'));
+  const mode = roundingCode(u.rounding!);
+  const ev = k.mac.events;
+  // A marked invalid product (a pipelined fused cell's inf*0) is an invalid operation unless x is
+  // a NaN, as in the unpipelined FMA.
+  const marked = u.formats.y === 'xprod' ? invalidProductCode(fy) : -1;
+  return (x, y) => {
+    const out = add(fx, x, fy, y, fo, mode);
+    const flags = y === marked && !isNaNCode(x, fx) ? EV_INVALID : status.flags;
+    if (flags & EV_OVERFLOW) ev[EVI.accOverflow]!++;
+    if (flags & EV_ZERO) ev[EVI.accUnderflow]!++;
+    if (flags & EV_INVALID) ev[EVI.nan]!++;
+    if (out === x && isFiniteNonzeroCode(y, fy) && isFiniteCode(x, fx)) ev[EVI.swamping]!++;
+    return out;
+  };
+}
+
 /** A multiplier and the adder that alone reads its product, as one kernel call (x, a, b) ->
  *  x + round(a*b): the kernel's step, with the product table and the float64 paths. */
-export function fusedMulAdd(mul: UnitDesc, add: UnitDesc, arch: Arch, k: Accumulation): (x: number, a: number, b: number) => number {
-  const ok = sameRoles(mul, { a: 'a', b: 'w', out: 'product' }) && mul.rounding === arch.rounding.product && sameRoles(add, { x: 'acc', y: 'product', out: 'acc' }) && add.rounding === arch.rounding.acc;
-  if (!ok) noKernelPath(add);
+export function fusedMulAdd(k: Accumulation): (x: number, a: number, b: number) => number {
   return k.mac.step;
+}
+
+/** The multiplier and adder are the kernel's own (its formats and modes): fusedMulAdd applies. */
+export function isKernelTerm(mul: UnitDesc, adder: UnitDesc, arch: Arch): boolean {
+  return (
+    sameRoles(mul, { a: 'a', b: 'w', out: 'product' }) && mul.rounding === arch.rounding.product &&
+    sameRoles(adder, { x: 'acc', y: 'product', out: 'acc' }) && adder.rounding === arch.rounding.acc
+  );
 }

@@ -20,7 +20,7 @@ export interface ArrayConfig {
   chunk: number | null;
   sparsity: 'dense' | '2:4';
   /** PE pipeline registers (timing only, never the result); absent means none. */
-  pipeline?: { multiplier: 0 | 1 };
+  pipeline?: { stages: number };
 }
 
 /** The format D (and C) is stored in: the chunk-total format when chunked, else the accumulator's. */
@@ -49,7 +49,7 @@ export function resolveConfig(raw: unknown, where = 'config'): ArrayConfig {
     rounding: { input: c.rounding.input, product: c.rounding.product, acc: c.rounding.acc, total: c.rounding.total ?? c.rounding.acc },
     chunk: c.chunk ?? null,
     sparsity: c.sparsity,
-    pipeline: { multiplier: c.pipeline.multiplier },
+    pipeline: { stages: c.pipeline.stages },
   };
 }
 

@@ -20,6 +20,9 @@ export const formatInputSchema = z
   .union([z.string().describe('a named format (fp32, fp16, bf16, e5m2, e4m3) or eXmY[_bN][_ftz][_fn|_none|_ieee][_sat|_inf]'), formatSpecSchema])
   .describe('a float format (docs/arithmetic.md §1)');
 
+/** Most pipeline stages a PE takes (docs/rtl.md says where each cuts). */
+export const MAX_STAGES = 2;
+
 export const configSchema = z
   .object({
     rows: z.number().int().min(1).max(256).default(4).describe('PE rows of the array'),
@@ -44,10 +47,16 @@ export const configSchema = z
     sparsity: z.enum(['dense', '2:4']).default('dense').describe('2:4: B is 2:4 structured-sparse along K'),
     pipeline: z
       .object({
-        multiplier: z
-          .union([z.literal(0), z.literal(1)])
+        stages: z
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_STAGES)
           .default(0)
-          .describe('1: a register after the multiplier (needs a product format); each PE result comes one cycle later'),
+          .describe(
+            'pipeline registers between the operand registers and the accumulator adder (docs/rtl.md): 1 after the multiplier (the exact product when fused), ' +
+              '2 also inside the multiplier (exact product, then its rounding; needs a product format); each term is added that many cycles later',
+          ),
       })
       .strict()
       .prefault({})

@@ -74,7 +74,7 @@ function manifest(cfg: ArrayConfig, rtl: GeneratedRtl, listPath: string, corePat
         ports: arch.ports,
         timing: {
           inToMul: arch.timing.inToMul,
-          mulToAdd: arch.timing.mulToAdd,
+          stages: arch.pipeline.stages,
           terms: arch.timing.termsFormula,
           cycles: arch.timing.cyclesFormula,
           notes: arch.timing.notes,

@@ -18,7 +18,7 @@
 import type { Accumulation } from '../core/gemm.js';
 import { reads } from '../arch/ir.js';
 import type { Arch, Expr, LineDesc, Neighbour, PeInputDesc, PortDesc, RegisterDesc, TagKind, UnitDesc } from '../arch/types.js';
-import { fusedMulAdd, UNIT_KINDS } from '../arch/units.js';
+import { fusedMulAdd, isKernelTerm, UNIT_KINDS } from '../arch/units.js';
 
 /** d(r, j) = cr·r + cj·j + c0. */
 export interface Linear {
@@ -118,7 +118,7 @@ class Plan {
     for (const u of arch.pe.units) {
       const y = u.operands.y;
       const inner = y?.op === 'unit' ? this.units.get(y.name) : undefined;
-      if (u.kind === 'add' && inner?.kind === 'mul' && readers.get(inner.name) === 1 && y!.op === 'unit') this.fusable.set(u.name, inner);
+      if (u.kind === 'add' && inner?.kind === 'mul' && readers.get(inner.name) === 1 && isKernelTerm(inner, u, arch)) this.fusable.set(u.name, inner);
     }
   }
 
@@ -240,6 +240,8 @@ class Emitter {
         return this.unitJs(this.plan.units.get(e.name) ?? internal(`no unit ${e.name}`));
       case 'zero':
         return '0';
+      case 'const':
+        return String(e.value);
       case 'and':
         return `(${e.args.map((a) => this.js(a)).join(' & ')})`;
       case 'or':
@@ -513,8 +515,7 @@ export function compileArray(arch: Arch, env: CompileEnv): CompiledArray {
   for (const u of arch.pe.units) {
     const ev = UNIT_KINDS[u.kind].evaluate(u, arch, env.kernel);
     if (ev.kind === 'call') units[u.name] = ev.fn;
-    const inner = plan.fusable.get(u.name);
-    if (inner !== undefined) fused[u.name] = fusedMulAdd(inner, u, arch, env.kernel);
+    if (plan.fusable.has(u.name)) fused[u.name] = fusedMulAdd(env.kernel);
   }
   const step = make({ ...env, state, tags, units, fused });
   return {

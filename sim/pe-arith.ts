@@ -31,7 +31,7 @@ function arithmeticConfig(arch: Arch): ArrayConfig {
     rounding: { input: 'rne', ...arch.rounding },
     chunk: arch.chunk,
     sparsity: arch.sparsity,
-    pipeline: { multiplier: arch.pipeline.multiplier },
+    pipeline: { stages: arch.pipeline.stages },
   };
 }
 

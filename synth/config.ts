@@ -24,7 +24,7 @@ export function designFor(cfg: ArrayConfig, scope: Scope): SynthDesign {
   return {
     files: rtl.files,
     top: scope === 'pe' ? rtl.pe : rtl.top,
-    source: { scope, config: canonicalConfig(c), pipeline: c.pipeline ?? { multiplier: 0 } },
+    source: { scope, config: canonicalConfig(c), pipeline: c.pipeline ?? { stages: 0 } },
   };
 }
 

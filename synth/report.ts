@@ -10,7 +10,7 @@ import type { SynthResult } from './synthesize.js';
 import type { Target } from './targets.js';
 
 export interface DesignReport {
-  config: CanonicalConfig & { pipeline: { multiplier: 0 | 1 } };
+  config: CanonicalConfig & { pipeline: { stages: number } };
   pe: SynthResult;
   array: SynthResult;
   pnr: PnrResult | null;
@@ -42,7 +42,7 @@ async function designReport(cfg: ArrayConfig, label: string, target: Target, opt
     opts.onStep?.(`${label}: place and route`);
     pnr = await placeAndRoute(designFor(cfg, 'array'), opts.cache);
   }
-  return { config: { ...canonicalConfig(cfg), pipeline: cfg.pipeline ?? { multiplier: 0 } }, pe, array, pnr };
+  return { config: { ...canonicalConfig(cfg), pipeline: cfg.pipeline ?? { stages: 0 } }, pe, array, pnr };
 }
 
 export async function synthReport(cfg: ArrayConfig, target: Target, opts: SynthReportOptions): Promise<SynthReport> {

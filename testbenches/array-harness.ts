@@ -57,7 +57,7 @@ function archSummary(a: Arch): string {
   const f = a.formats;
   const parts = [`${a.rows}x${a.cols} ${a.dataflow}`, a.sparsity, `a ${f.a.name}`, `w ${f.w.name}`, f.product === null ? 'product exact' : `product ${f.product.name} ${a.rounding.product}`, `acc ${f.acc.name} ${a.rounding.acc}`];
   if (a.chunk !== null) parts.push(`chunk ${a.chunk}, total ${f.total!.name} ${a.rounding.total}`);
-  if (a.pipeline.multiplier) parts.push('multiplier pipelined');
+  if (a.pipeline.stages) parts.push('multiplier pipelined');
   return parts.join(', ');
 }
 

@@ -27,7 +27,7 @@ function checkArch(arch: Arch): void {
 
 /** Cycles from a case's weight to its result: 1 (weight to A row) + R + C + P. */
 function resultLead(arch: Arch): number {
-  return 1 + arch.rows + arch.cols + arch.timing.mulToAdd;
+  return 1 + arch.rows + arch.cols + arch.pipeline.stages;
 }
 
 /** The stimulus for `count` cases, a, b, c at cases[3i], [3i+1], [3i+2] (codes of a, w, acc). */

@@ -2,8 +2,13 @@
 // shares: the port helper and the term (selector, multiplier or fused cell, product register,
 // accumulator adder, chunk-total adder).
 import type { RoundingMode } from '../../core/format.js';
-import { and, input, mux, reg, unit, wire, zero } from '../ir.js';
+import { fromFloat64, RNE } from '../../core/arith.js';
+import { UNIT_FORMAT } from '../../core/exact-product.js';
+import { and, constant, input, mux, reg, unit, wire, zero } from '../ir.js';
 import type { Arch, Expr, PeDesc, PeInputDesc, PortDesc, RegisterDesc, UnitDesc, WireDesc } from '../types.js';
+
+/** The code of 1.0 in UNIT_FORMAT: the constant operand of the rounder. */
+const ONE_CODE = fromFloat64(1, UNIT_FORMAT, RNE);
 
 /** Width of a 2:4 slot index (0..3 within the group). */
 export const IDX_WIDTH = 2;
@@ -12,7 +17,7 @@ export interface BuildContext {
   R: number;
   C: number;
   /** Multiplier pipeline registers (0 or 1). */
-  P: 0 | 1;
+  P: number;
   sparse: boolean;
   chunked: boolean;
   fused: boolean;
@@ -105,25 +110,53 @@ export function termStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): Ter
       meaning: '2:4: the A value of the slot the weight kept (4:1 mux over the lanes of a)',
     });
   }
-  let term: Expr;
   let sum: Expr;
   let addEn = mulEn;
   let close = s.close;
-  if (ctx.fused) {
+  /** A pipeline register after a stage: the value, its valid bit and its chunk-close bit. */
+  const stage = (name: string, width: number, value: Expr, meaning: string): Expr => {
+    const en = addEn;
+    const v = pe.register(name, width, 1, 'product', meaning, en, value, 'output');
+    const cl = close;
+    addEn = pe.register(`${name}v`, 1, 1, 'product', `${name} holds a term`, null, en);
+    if (cl) close = pe.register(`${name}cl`, 1, 1, 'product', `${name}'s term closes a chunk`, null, and(en, cl));
+    return v;
+  };
+  const exact = (): Expr =>
+    pe.unit({
+      name: 'multiplier', kind: 'mul', result: 'product', operands: { a: x, b: s.w }, formats: { a: 'a', b: 'w', out: 'xprod' }, rounding: 'rtz', role: 'product',
+      ...(ctx.fused ? { marksInvalid: true } : {}),
+      meaning: 'x*w exact (the format holds every product: no rounding happens)' + (ctx.fused ? '; inf*0 gives a marked NaN the adder counts' : ''),
+    });
+  if (ctx.fused && ctx.P === 0) {
     sum = pe.unit({
       name: 'fma', kind: 'fma', result: 'sum', operands: { a: x, b: s.w, c: s.acc }, formats: { a: 'a', b: 'w', c: 'acc', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term',
       meaning: 'acc + x*w with the product exact, one rounding into the accumulator format',
     });
-  } else {
-    term = pe.unit({
-      name: 'multiplier', kind: 'mul', result: 'product', operands: { a: x, b: s.w }, formats: { a: 'a', b: 'w', out: 'product' }, rounding: ctx.rounding.product, role: 'product',
-      meaning: 'x*w rounded once into the product format',
+  } else if (ctx.fused) {
+    // Stage 1 of a fused cell: the exact product is registered; the adder rounds once.
+    const px = stage('px', f.xprod!.width, exact(), 'registered exact product (pipeline stage 1)');
+    sum = pe.unit({
+      name: 'acc_adder', kind: 'add', result: 'sum', operands: { x: s.acc, y: px }, formats: { x: 'acc', y: 'xprod', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term',
+      meaning: 'acc + the exact product, one rounding into the accumulator format (a fused multiply-add over two cycles)',
     });
-    if (ctx.P) {
-      term = pe.register('p', f.product!.width, 1, 'product', 'registered product (multiplier pipeline stage)', mulEn, term, 'output');
-      addEn = pe.register('pv', 1, 1, 'product', 'p holds a term', null, mulEn);
-      if (s.close) close = pe.register('pcl', 1, 1, 'product', 'p\'s term closes a chunk', null, and(mulEn, s.close));
+  } else {
+    let term: Expr;
+    if (ctx.P === 2) {
+      // Cut inside the multiplier: the exact product, then its rounding (a multiply by 1.0).
+      const px = stage('px', f.xprod!.width, exact(), 'registered exact product (pipeline stage 1, inside the multiplier)');
+      const one = f.one!;
+      term = pe.unit({
+        name: 'rounder', kind: 'mul', result: 'product_rounded', operands: { a: px, b: constant(one.width, ONE_CODE) }, formats: { a: 'xprod', b: 'one', out: 'product' }, rounding: ctx.rounding.product, role: 'product',
+        meaning: 'the exact product rounded once into the product format (times the constant 1.0)',
+      });
+    } else {
+      term = pe.unit({
+        name: 'multiplier', kind: 'mul', result: 'product', operands: { a: x, b: s.w }, formats: { a: 'a', b: 'w', out: 'product' }, rounding: ctx.rounding.product, role: 'product',
+        meaning: 'x*w rounded once into the product format',
+      });
     }
+    if (ctx.P >= 1) term = stage('p', f.product!.width, term, `registered product (pipeline stage ${ctx.P})`);
     sum = pe.unit({
       name: 'acc_adder', kind: 'add', result: 'sum', operands: { x: s.acc, y: term }, formats: { x: 'acc', y: 'product', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term',
       meaning: 'acc + product rounded once into the accumulator format',

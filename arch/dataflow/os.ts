@@ -6,7 +6,7 @@ import type { LineDesc, PortDesc, TopOutputDesc } from '../types.js';
 import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, termStage } from './context.js';
 
 export function buildOs(ctx: BuildContext): DataflowParts {
-  const { R, C, P, sparse, chunked, lanes, formats: f } = ctx;
+  const { R, C, sparse, chunked, lanes, formats: f } = ctx;
   const aW = f.a.width;
   const wW = f.w.width;
   const outW = f.out.width;
@@ -75,7 +75,6 @@ export function buildOs(ctx: BuildContext): DataflowParts {
     outputs,
     timing: {
       inToMul: 1,
-      mulToAdd: P,
       termsFormula: sparse ? 'T = 2·ceil(K/4)' : 'T = K',
       cyclesFormula: '(C given ? R : 0) + nT·(2R + T - 1 + P) + C,  nT = ceil(M/R)·ceil(N/C)',
       notes: [

@@ -85,7 +85,6 @@ export function buildWs(ctx: BuildContext): DataflowParts {
     outputs,
     timing: {
       inToMul: 1,
-      mulToAdd: P,
       termsFormula: sparse ? 'T = 2·ceil(K/4)' : 'T = K',
       cyclesFormula: 'R + nN·(nK-1)·(R + max(M+R-2, C+P+1)) + (nN-1)·(2R+M-2) + M + R + C + P,  nN = ceil(N/C), nK = ceil(T/R)',
       notes: [

@@ -96,7 +96,7 @@ export function archLine(arch: Arch): string {
     `acc ${f.acc.name} (${r.acc})`,
   ];
   if (f.total !== null) parts.push(`chunk ${arch.chunk} into ${f.total.name} (${r.total})`);
-  if (arch.pipeline.multiplier) parts.push('multiplier register');
+  if (arch.pipeline.stages) parts.push('multiplier register');
   return parts.join(', ');
 }
 

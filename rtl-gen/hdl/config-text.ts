@@ -20,7 +20,7 @@ export function configJson(cfg: ArrayConfig): Record<string, unknown> {
     total: cfg.chunk === null ? null : fmt(cfg.total),
     rounding: cfg.rounding,
     chunk: cfg.chunk,
-    pipeline: { multiplier: cfg.pipeline?.multiplier ?? 0 },
+    pipeline: { stages: cfg.pipeline?.stages ?? 0 },
   };
 }
 
@@ -31,7 +31,7 @@ export function configHash(cfg: ArrayConfig): string {
 
 /** The configuration as [key, value] rows for module and file headers. */
 export function configRows(cfg: ArrayConfig): [string, string][] {
-  const P = cfg.pipeline?.multiplier ?? 0;
+  const P = cfg.pipeline?.stages ?? 0;
   const rows: [string, string][] = [
     ['array', `${cfg.rows} x ${cfg.cols}, ${cfg.dataflow === 'os' ? 'output-stationary (os)' : 'weight-stationary (ws)'}, ${cfg.sparsity === '2:4' ? '2:4 sparse' : 'dense'}`],
     ['a', describeFormat(cfg.a)],
@@ -45,7 +45,7 @@ export function configRows(cfg: ArrayConfig): [string, string][] {
   } else {
     rows.push(['chunk', 'none']);
   }
-  rows.push(['pipeline', `multiplier ${P}`]);
+  rows.push(['pipeline', `${P} stage${P === 1 ? '' : 's'}`]);
   rows.push(['config hash', configHash(cfg)]);
   return rows;
 }

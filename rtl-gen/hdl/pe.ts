@@ -5,7 +5,7 @@ import type { Arch, Expr, RegisterDesc } from '../../arch/types.js';
 import { UNIT_KINDS } from '../../arch/units.js';
 import { registerRule } from '../../arch/ir.js';
 import { Body, makeModule, type Port, type VModule } from '../back/module.js';
-import { lit } from '../back/verilog.js';
+import { hex, lit } from '../back/verilog.js';
 
 /** The PE's module name parts: everything that changes its Verilog (not the array shape, not the chunk size). */
 export function peNameParts(arch: Arch): string[] {
@@ -14,7 +14,7 @@ export function peNameParts(arch: Arch): string[] {
   parts.push(...(f.product === null ? ['exact'] : [f.product.name, arch.rounding.product]));
   parts.push('acc', f.acc.name, arch.rounding.acc);
   if (f.total !== null) parts.push('total', f.total.name, arch.rounding.total);
-  if (arch.pipeline.multiplier) parts.push('p1');
+  if (arch.pipeline.stages) parts.push('p1');
   return parts;
 }
 
@@ -43,6 +43,8 @@ export function verilogExpr(arch: Arch, e: Expr, top = true): string {
       return arch.pe.units.find((u) => u.name === e.name)!.result;
     case 'zero':
       return lit(e.width, 0);
+    case 'const':
+      return hex(e.width, e.value);
     case 'and':
       return paren(e.args.map((a) => verilogExpr(arch, a, false)).join(' & '));
     case 'or':

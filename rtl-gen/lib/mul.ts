@@ -7,7 +7,7 @@ import { roundModule } from './round.js';
 import { emitFlagsMux, emitMux, specialCodes } from './specials.js';
 
 /** lbamac_mul_<a>_<b>_to_<product>_<mode>: ports a, b -> product, flags[4:0]. */
-export function mulModule(fa: Format, fb: Format, fp: Format, mode: RoundingMode): VModule {
+export function mulModule(fa: Format, fb: Format, fp: Format, mode: RoundingMode, invalidNaN: number | null = null): VModule {
   const b = new Body();
   const deps: VModule[] = [];
   const A = unpackOperand(b, 'a', fa);
@@ -56,6 +56,7 @@ export function mulModule(fa: Format, fb: Format, fp: Format, mode: RoundingMode
   b.wire(1, 'is_zero', `${A.isZero} | ${B.isZero}`);
   const W = fp.width;
   const arms: [string, string][] = [];
+  if (invalidNaN !== null && hasInvalid) arms.push(['invalid', `${hex(W, invalidNaN)}`]);
   if (hasNaN) arms.push(['is_nan', `${hex(W, S.nan)}`]);
   if (hasInf) arms.push(['is_inf', `{prod_sign, ${hex(W - 1, S.infMag)}}`]);
   arms.push(['is_zero', `{prod_sign, ${lit(W - 1, 0)}}`]);
@@ -64,10 +65,11 @@ export function mulModule(fa: Format, fb: Format, fp: Format, mode: RoundingMode
 
   return makeModule({
     kind: 'mul',
-    nameParts: [fa.name, fb.name, 'to', fp.name, mode],
+    nameParts: [fa.name, fb.name, 'to', fp.name, mode, ...(invalidNaN !== null ? ['markinv'] : [])],
     summary: [
       'a * b rounded once into the product format (docs/arithmetic.md section 2; core/arith.ts mul).',
       'flags: bit 0 inexact, 1 overflow, 2 tiny, 3 zero, 4 invalid (core/arith.ts EV_*).',
+      ...(invalidNaN !== null ? [`inf * 0 gives the marked NaN ${hex(W, invalidNaN)} (core/exact-product.ts invalidProductCode).`] : []),
     ],
     config: [
       ['a', describeFormat(fa)],

@@ -85,7 +85,7 @@ describe('cli: gen', function () {
   });
 
   it('a bad configuration writes nothing and names the problem', () => {
-    const dir = fixture({ 'bad.json': { a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'fp16', pipeline: { multiplier: 1 } } });
+    const dir = fixture({ 'bad.json': { a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'fp16', pipeline: { stages: 1 } } });
     const out = join(dir, 'out');
     const r = lbamac('gen', '--config', join(dir, 'bad.json'), '-o', out);
     expect(r.status).to.equal(1);

@@ -18,7 +18,7 @@ function example(name: string) {
   return { files, job, arch: buildArch(job.cfg) };
 }
 
-const WS_SPARSE = { rows: 3, cols: 2, dataflow: 'ws', a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'e4m7_b10', rounding: { product: 'rtz', acc: 'rtz' }, sparsity: '2:4', chunk: 2, pipeline: { multiplier: 1 } };
+const WS_SPARSE = { rows: 3, cols: 2, dataflow: 'ws', a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'e4m7_b10', rounding: { product: 'rtz', acc: 'rtz' }, sparsity: '2:4', chunk: 2, pipeline: { stages: 1 } };
 
 describe('cli: gemm --engine sim', function () {
   this.timeout(60_000); // each case spawns node

@@ -52,11 +52,11 @@ const example = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'e
 
 const FIXED: Case[] = [
   fixedCase('examples/e4m3-e4m7 (OS, dense, chunk 16), K = 20, with C', example, 4, 20, 4, true, 1),
-  fixedCase('WS, 2:4, multiplier register, chunk 3', { rows: 4, cols: 3, dataflow: 'ws', sparsity: '2:4', a: 'e5m2', w: 'e4m3', product: 'e5m10', acc: 'e4m7', total: 'fp16', chunk: 3, rounding: { product: 'rna', acc: 'rne', total: 'rtz' }, pipeline: { multiplier: 1 } }, 5, 8, 3, true, 2),
+  fixedCase('WS, 2:4, multiplier register, chunk 3', { rows: 4, cols: 3, dataflow: 'ws', sparsity: '2:4', a: 'e5m2', w: 'e4m3', product: 'e5m10', acc: 'e4m7', total: 'fp16', chunk: 3, rounding: { product: 'rna', acc: 'rne', total: 'rtz' }, pipeline: { stages: 1 } }, 5, 8, 3, true, 2),
   fixedCase('OS, 2:4, fused, 3 x 2', { rows: 3, cols: 2, dataflow: 'os', sparsity: '2:4', a: 'e4m3', w: 'e2m1', product: 'exact', acc: { exp: 4, man: 5, subnormals: false }, rounding: { acc: 'rna' } }, 3, 11, 2, false, 3),
   fixedCase('WS, dense, fused, 2 x 4', { rows: 2, cols: 4, dataflow: 'ws', a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'bf16', rounding: { acc: 'rtz' } }, 3, 2, 4, true, 4),
   // Several tiles: D tiles in both directions, K tiles with partial sums fed back (WS).
-  fixedCase('4 x 4 OS, 2:4, multiplier register, chunk 2, 9 x 13 by 13 x 6', { rows: 4, cols: 4, dataflow: 'os', sparsity: '2:4', a: 'e4m3', w: 'e5m2', product: 'e5m6', acc: 'e5m7', total: 'fp16', chunk: 2, rounding: { product: 'rne', acc: 'rna', total: 'rne' }, pipeline: { multiplier: 1 } }, 9, 13, 6, true, 5),
+  fixedCase('4 x 4 OS, 2:4, multiplier register, chunk 2, 9 x 13 by 13 x 6', { rows: 4, cols: 4, dataflow: 'os', sparsity: '2:4', a: 'e4m3', w: 'e5m2', product: 'e5m6', acc: 'e5m7', total: 'fp16', chunk: 2, rounding: { product: 'rne', acc: 'rna', total: 'rne' }, pipeline: { stages: 1 } }, 9, 13, 6, true, 5),
   fixedCase('4 x 4 WS, dense, chunk 3, 6 x 11 by 11 x 7', { rows: 4, cols: 4, dataflow: 'ws', a: 'e4m3', w: 'e4m3', product: 'fp16', acc: { exp: 4, man: 7, bias: 10, subnormals: false }, total: 'e5m7', chunk: 3, rounding: { product: 'rtz', acc: 'rne', total: 'rna' } }, 6, 11, 7, true, 6),
 ];
 

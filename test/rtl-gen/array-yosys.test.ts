@@ -17,7 +17,7 @@ function registerBits(arch: Arch): number {
 }
 
 const CONFIGS: Record<string, unknown>[] = [
-  { rows: 2, cols: 2, dataflow: 'os', a: 'e4m3', w: 'e4m3', product: 'e5m4', acc: 'e4m7', total: 'e5m7', chunk: 4, rounding: { product: 'rne', acc: 'rtz', total: 'rna' }, pipeline: { multiplier: 1 } },
+  { rows: 2, cols: 2, dataflow: 'os', a: 'e4m3', w: 'e4m3', product: 'e5m4', acc: 'e4m7', total: 'e5m7', chunk: 4, rounding: { product: 'rne', acc: 'rtz', total: 'rna' }, pipeline: { stages: 1 } },
   { rows: 2, cols: 1, dataflow: 'ws', sparsity: '2:4', a: 'e2m1', w: 'e3m2', product: 'exact', acc: { exp: 4, man: 5, subnormals: false, specials: 'fn' }, rounding: { acc: 'rne' } },
 ];
 

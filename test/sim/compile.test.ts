@@ -34,7 +34,7 @@ describe('sim/compile: the PE description as JavaScript', () => {
   });
 
   it('with the product register the multiplier is evaluated on its own, into p', () => {
-    const src = stepSource(arch({ pipeline: { multiplier: 1 } }));
+    const src = stepSource(arch({ pipeline: { stages: 1 } }));
     expect(src).to.contain('U_multiplier(').and.to.contain('U_acc_adder(').and.to.contain('S_p[q]');
   });
 

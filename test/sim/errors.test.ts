@@ -48,7 +48,7 @@ describe('sim: bad configurations and jobs fail before the first cycle', () => {
     archFails({ ...DENSE, rows: 257 }, /array: rows = 257 is not allowed; expected an integer from 1 to 256/);
     archFails({ ...DENSE, cols: 2.5 }, /array: cols = 2\.5 is not allowed/);
     archFails({ ...DENSE, chunk: 0 }, /array: chunk = 0 is not allowed; expected a positive integer or none/);
-    archFails({ ...DENSE, product: null, pipeline: { multiplier: 1 } }, /pipeline\.multiplier = 1 needs a product format, but product is "exact"/);
+    archFails({ ...DENSE, product: null, pipeline: { stages: 1 } }, /pipeline\.multiplier = 1 needs a product format, but product is "exact"/);
   });
 
   it('zero-sized, ragged and mismatched jobs, and codes outside their format', () => {

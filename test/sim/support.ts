@@ -1,6 +1,7 @@
 // Seeded random configurations and jobs for the simulator tests. Every failure names the seed, so
 // `LBAMAC_SIM_SEED=<seed> npx mocha test/sim/random.test.ts` (or randomCase(seed)) replays it.
 import type { FormatSpec, RoundingMode } from '../../core/format.js';
+import { exactProductFormat } from '../../core/exact-product.js';
 import { type ArrayConfig, outputFormat, resolveConfig } from '../../config/resolve.js';
 import { mulberry32 as prng } from '../support/rng.js';
 
@@ -78,12 +79,14 @@ export function randomCase(seed: number): RandomCase {
     acc,
     rounding: { input: 'rne', product: rng.pick(MODES), acc: rng.pick(MODES), ...(chunked && rng.bool() ? { total: rng.pick(MODES) } : {}) },
     sparsity: rng.bool(0.4) ? '2:4' : 'dense',
-    pipeline: { multiplier: !fused && rng.bool(0.4) ? 1 : 0 },
+    pipeline: { stages: rng.bool(0.5) ? 0 : rng.int(1, fused ? 1 : 2) },
   };
   if (chunked) {
     raw.chunk = rng.pick([1, 2, 3, 4, rows, rng.int(1, 9)]);
     if (rng.bool(0.6)) raw.total = randomFormat(rng, [4, 8], [3, 14]);
   }
+  // An exact-product stage needs a format that holds every product; wide operands have none.
+  if ((raw.pipeline as { stages: number }).stages > (fused ? 0 : 1) && !holdsExactProducts(raw)) raw.pipeline = { stages: fused ? 0 : 1 };
   const cfg = resolveConfig(raw);
   const M = rng.int(1, rng.bool(0.3) ? 2 * rows + 1 : rows);
   const N = rng.int(1, rng.bool(0.3) ? 2 * cols + 1 : cols);
@@ -111,4 +114,15 @@ export function randomCase(seed: number): RandomCase {
 
 export function describeCase(c: RandomCase): string {
   return `seed ${c.seed}: ${c.A.length}×${c.B.length} by ${c.B.length}×${c.B[0]!.length}${c.C ? ' with C' : ''} on ${JSON.stringify(c.raw)}`;
+}
+
+/** The exact product of the config's a and w fits a format (core/exact-product.ts). */
+function holdsExactProducts(raw: Record<string, unknown>): boolean {
+  const cfg = resolveConfig({ ...raw, pipeline: { stages: 0 } });
+  try {
+    exactProductFormat(cfg.a, cfg.w);
+    return true;
+  } catch {
+    return false;
+  }
 }

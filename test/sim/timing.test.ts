@@ -19,13 +19,14 @@ interface Shape {
 }
 
 const ceil = (a: number, b: number) => Math.ceil(a / b);
-const P_REG = (arch: Arch) => arch.pipeline.multiplier === 1;
+/** A rounded product is registered: p holds it `stages` cycles after the multiply. */
+const P_REG = (arch: Arch) => arch.pipeline.stages >= 1;
 
 /** The page's symbols for one array and job. */
 function symbols(arch: Arch, s: Shape) {
   const R = arch.rows;
   const C = arch.cols;
-  const P = arch.pipeline.multiplier;
+  const P = arch.pipeline.stages;
   const T = arch.sparsity === '2:4' ? 2 * ceil(s.K, 4) : s.K;
   return { R, C, P, T, nM: ceil(s.M, R), nN: ceil(s.N, C), nK: ceil(T, R) };
 }
@@ -91,8 +92,8 @@ describe('sim: docs/timing.md formulas against the simulator', () => {
     for (const cols of [1, 2, 4]) {
       for (const dataflow of ['os', 'ws']) {
         for (const sparsity of ['dense', '2:4']) {
-          for (const multiplier of [0, 1]) {
-            const raw = { rows, cols, dataflow, sparsity, pipeline: { multiplier }, a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'e4m7_b10', ...(rng.bool(0.3) ? { chunk: rng.int(1, 5) } : {}) };
+          for (const stages of [0, 1, 2]) {
+            const raw = { rows, cols, dataflow, sparsity, pipeline: { stages }, a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'e4m7_b10', ...(rng.bool(0.3) ? { chunk: rng.int(1, 5) } : {}) };
             for (let n = 0; n < 2; n++) cases.push({ raw, shape: { M: rng.int(1, 2 * rows + 1), K: rng.int(1, 3 * rows + 6), N: rng.int(1, 2 * cols + 1), hasC: rng.bool() } });
           }
         }
@@ -126,7 +127,7 @@ describe('sim: docs/timing.md formulas against the simulator', () => {
               seen.add(`${x}:${i}:${j}`);
               if (P_REG(arch)) {
                 const a = reg('a', i, j, arch.lanes === 4 ? reg(index, i, j) : 0);
-                products.set(`${x + 1}:${i}:${j}`, mul(fa, a, fw, reg(weight, i, j), product!.f, product!.mode));
+                products.set(`${x + arch.pipeline.stages}:${i}:${j}`, mul(fa, a, fw, reg(weight, i, j), product!.f, product!.mode));
               }
             }
           }

@@ -119,7 +119,7 @@ function packed(values: Uint32Array, width: number): string {
 }
 
 const CASES: Record<string, unknown>[] = [
-  { rows: 3, cols: 2, dataflow: 'os', a: 'e4m3', w: 'e5m2', product: 'e5m10', acc: 'e4m7_b10', chunk: 3, total: 'fp16', pipeline: { multiplier: 1 } },
+  { rows: 3, cols: 2, dataflow: 'os', a: 'e4m3', w: 'e5m2', product: 'e5m10', acc: 'e4m7_b10', chunk: 3, total: 'fp16', pipeline: { stages: 1 } },
   { rows: 2, cols: 3, dataflow: 'ws', a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'e5m7', sparsity: '2:4', chunk: 2 },
   { rows: 1, cols: 1, dataflow: 'os', a: 'e3m2', w: 'e2m1', product: 'exact', acc: 'e4m3' },
 ];

@@ -11,7 +11,7 @@ import { traceJob } from '../../testbenches/trace.js';
 import { tempDir } from '../support/tmp.js';
 
 const CONFIGS = {
-  'OS, chunked, pipelined': { rows: 3, cols: 2, dataflow: 'os', a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: { exp: 4, man: 7, bias: 10 }, chunk: 2, total: 'fp16', pipeline: { multiplier: 1 }, rounding: { product: 'rtz', acc: 'rtz', total: 'rne' } },
+  'OS, chunked, pipelined': { rows: 3, cols: 2, dataflow: 'os', a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: { exp: 4, man: 7, bias: 10 }, chunk: 2, total: 'fp16', pipeline: { stages: 1 }, rounding: { product: 'rtz', acc: 'rtz', total: 'rne' } },
   'WS, 2:4, fused': { rows: 2, cols: 3, dataflow: 'ws', a: 'e5m2', w: 'e4m3', product: 'exact', acc: 'e5m7', sparsity: '2:4', rounding: { acc: 'rna' } },
 } as const;
 

@@ -42,7 +42,7 @@ export function cosimConfig(index: number, seed: number): CosimConfig {
     acc: format(rng, [3, 8], [1, 12], specials(0), sub(1)),
     rounding: { product: MODES[i % 3], acc: MODES[(i + 1) % 3], total: MODES[(i + 2) % 3] },
     sparsity: Math.floor(i / 2) % 2 === 0 ? 'dense' : '2:4',
-    pipeline: { multiplier: !fused && rng.uniform() < 0.4 ? 1 : 0 },
+    pipeline: { stages: !fused && rng.uniform() < 0.4 ? 1 : 0 },
   };
   if (chunked) {
     raw.chunk = 1 + rng.int(5);
@@ -60,6 +60,6 @@ export function summarizeConfig(c: CosimConfig): string {
   const g = c.cfg;
   const parts = [`${g.rows}x${g.cols} ${g.dataflow}`, g.sparsity, g.product === null ? 'fused' : `product ${g.product.name} ${g.rounding.product}`, `acc ${g.acc.name} ${g.rounding.acc}`];
   if (g.chunk !== null) parts.push(`chunk ${g.chunk}, total ${g.total.name} ${g.rounding.total}`);
-  if (g.pipeline?.multiplier) parts.push('pipelined');
+  if (g.pipeline?.stages) parts.push('pipelined');
   return parts.join(', ');
 }
