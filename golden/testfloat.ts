@@ -1,10 +1,10 @@
 // Reader for the Berkeley TestFloat vectors in shared/testfloat (see its README): hex operands,
 // the expected result and the IEEE exception flags, one case a line.
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { RoundingMode } from '../core/format.js';
+import { packageRoot } from '../util/package-root.js';
 
 export type TestFloatType = 'f16' | 'f32';
 export type TestFloatOp = 'add' | 'mul' | 'mulAdd';
@@ -28,17 +28,8 @@ export interface TestFloatVectors {
 /** The shared/ folder beside the project checkout, or $LBAMAC_SHARED. */
 export function testFloatDir(): string {
   if (process.env.LBAMAC_SHARED) return join(process.env.LBAMAC_SHARED, 'testfloat');
-  const here = dirname(fileURLToPath(import.meta.url));
-  // Works from the source tree (golden/) and from the build (dist/golden/).
-  for (const up of ['../..', '../../..']) {
-    const dir = resolve(here, up, 'shared', 'testfloat');
-    try {
-      readFileSync(join(dir, 'README.md'));
-      return dir;
-    } catch {
-      // try the next candidate
-    }
-  }
+  const dir = join(dirname(packageRoot()), 'shared', 'testfloat');
+  if (existsSync(join(dir, 'README.md'))) return dir;
   throw new Error('TestFloat vectors not found: set LBAMAC_SHARED to the shared/ folder');
 }
 

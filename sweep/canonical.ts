@@ -1,12 +1,12 @@
 // Canonical forms and content hashes: a point's id is the hash of everything that decides its
 // numbers (the resolved array configuration and the workload), so a result found in a results
 // file is valid for any sweep that contains the same point, whatever its index or name.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { formatSpecOf, type FormatSpec } from '../core/format.js';
 import type { ArrayConfig } from '../config/resolve.js';
 import { DEFAULT_MODEL } from '../workloads/mnist.js';
-import { projectPath } from '../workloads/paths.js';
+import { sha256 } from '../util/hash.js';
+import { packagePath } from '../util/package-root.js';
 import type { WorkloadSpec } from '../workloads/schema.js';
 
 /** Bumped whenever the meaning of a result field changes: old results then stop matching. */
@@ -28,10 +28,6 @@ function sortKeys(v: unknown): unknown {
     return out;
   }
   return v;
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** A resolved config as a complete config input (every format field explicit): valid for resolveConfig. */
@@ -70,7 +66,7 @@ const modelHashes = new Map<string, string>();
 export function canonicalWorkload(w: WorkloadSpec): Record<string, unknown> {
   const { name: _name, ...rest } = w;
   if (w.kind !== 'mnist-mlp') return rest;
-  const path = projectPath(w.model ?? DEFAULT_MODEL);
+  const path = packagePath(w.model ?? DEFAULT_MODEL);
   let h = modelHashes.get(path);
   if (h === undefined) {
     try {

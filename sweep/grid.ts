@@ -6,7 +6,8 @@ import { type FormatInput, type FormatSpec } from '../core/format.js';
 import { presetConfig } from '../config/presets.js';
 import { type ArrayConfig, resolveConfig } from '../config/resolve.js';
 import type { WorkloadSpec } from '../workloads/schema.js';
-import { canonicalConfig, type CanonicalConfig, pointId, sha256, stableStringify } from './canonical.js';
+import { sha256 } from '../util/hash.js';
+import { canonicalConfig, type CanonicalConfig, pointId, stableStringify } from './canonical.js';
 import { type AccGrid, type BlockConfig, type SweepConfig, sweepSchema } from './schema.js';
 
 export interface PointSpec {

@@ -12,10 +12,11 @@
 // Builds land in out/verilator/<hash>/ (git-ignored), keyed by a hash of the Verilog, the harness
 // and the Verilator version and flags, so a second run with the same units does not rebuild.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { publishDirOnce, tempSibling } from '../util/atomic-write.js';
+import { sha256Fields } from '../util/hash.js';
+import { packageRoot } from '../util/package-root.js';
 import { Design, generatorInfo, type Port, type VModule } from '../rtl-gen/back/module.js';
 import { range } from '../rtl-gen/back/verilog.js';
 import { requireTool } from './tools.js';
@@ -34,16 +35,6 @@ export interface HarnessBuild extends VerilatorBuild {
   /** Operand words per case record (after the unit index) and output words per case. */
   inWords: number;
   outWords: number;
-}
-
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('package.json not found above testbenches/');
-    dir = parent;
-  }
-  return dir;
 }
 
 function checkPorts(u: VModule): { ins: Port[]; outs: Port[] } {
@@ -230,11 +221,8 @@ export interface VerilatorBuild {
 
 /** The cache key of a build: the Verilator version and everything in the spec. */
 export function buildKey(spec: VerilatorBuildSpec, version: string): string {
-  const hash = createHash('sha256');
-  hash.update(version).update('\0').update(spec.top).update('\0').update(spec.flags.join(' ')).update('\0');
-  hash.update(spec.cxxOpt ?? '').update('\0').update(spec.cpp).update('\0');
-  for (const f of spec.files) hash.update(f.path).update('\0').update(f.text).update('\0');
-  return hash.digest('hex').slice(0, 16);
+  const fields = [version, spec.top, spec.flags.join(' '), spec.cxxOpt ?? '', spec.cpp, ...spec.files.flatMap((f) => [f.path, f.text])];
+  return sha256Fields(fields).slice(0, 16);
 }
 
 /**
@@ -251,8 +239,7 @@ export function verilatorBuild(spec: VerilatorBuildSpec, opts: HarnessOptions = 
   if (existsSync(exe)) return { exe, dir, built: false, seconds: (performance.now() - t0) / 1000 };
 
   // Build in a private directory, then move it into place (concurrent runs cannot see half a build).
-  const tmp = join(root, `.tmp-${key}-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
+  const tmp = tempSibling(dir);
   mkdirSync(join(tmp, 'src'), { recursive: true });
   const paths: string[] = [];
   for (const f of spec.files) {
@@ -271,12 +258,7 @@ export function verilatorBuild(spec: VerilatorBuildSpec, opts: HarnessOptions = 
     writeFileSync(join(tmp, 'build.log'), log);
     throw new Error(`verilator build failed (log in ${join(tmp, 'build.log')}):\n${log.slice(-4000)}`);
   }
-  try {
-    renameSync(tmp, dir);
-  } catch {
-    // Another run finished the same build first; use theirs.
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  publishDirOnce(tmp, dir);
   if (!existsSync(exe)) throw new Error(`verilator build did not produce ${exe}`);
   return { exe, dir, built: true, seconds: (performance.now() - t0) / 1000 };
 }

@@ -8,7 +8,7 @@ import type { Arch, PortDesc } from '../../arch/types.js';
 import { loadConfig, loadJob } from '../../engine/job.js';
 import { simulate, type PortValues, type SimResult } from '../../sim/simulate.js';
 import { randomJob } from '../../sim/stimulus.js';
-import { writeFileAtomic } from '../io.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { messages } from '../messages.js';
 import { renderTable } from '../table.js';
 

@@ -8,7 +8,7 @@ import { synthReport, type DesignReport, type SynthReport } from '../../synth/re
 import type { SynthResult } from '../../synth/synthesize.js';
 import { CATEGORIES, parseTarget, TARGETS } from '../../synth/targets.js';
 import type { ArrayConfig } from '../../config/resolve.js';
-import { writeFileAtomic } from '../io.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { messages } from '../messages.js';
 import { renderTable } from '../table.js';
 
