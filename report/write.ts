@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { sha256 } from '../util/hash.js';
 import { packageInfo } from '../util/package-root.js';
-import { stableStringify } from '../sweep/canonical.js';
+import { stableStringify } from '../util/stable-json.js';
 import { DEFAULT_SWEEP } from '../sweep/default.js';
 import { parseSweep, type Sweep } from '../sweep/grid.js';
 import type { Selection } from '../sweep/journal.js';

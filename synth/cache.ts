@@ -2,10 +2,10 @@
 // it, written atomically (a crash leaves either the old entry or the new one, never half of one).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stableStringify } from '../sweep/canonical.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { sha256 } from '../util/hash.js';
 import { packageRoot } from '../util/package-root.js';
+import { stableStringify } from '../util/stable-json.js';
 
 /** Where results go unless the caller says otherwise: <package>/.lbamac-cache/synth (git-ignored). */
 export function defaultCacheDir(): string {
