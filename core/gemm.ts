@@ -1,5 +1,5 @@
 // D = A·B + C with the fast core, term by term exactly as SPEC section 3 orders it.
-import { add, EV_INVALID, EV_OVERFLOW, EV_ZERO, isFiniteCode, isFiniteNonzeroCode, roundingCode, status, type Rounding } from './arith.js';
+import { add, EV_INVALID, EV_OVERFLOW, EV_ZERO, isFiniteCode, isFiniteNonzeroCode, roundingCode, status, type RoundingCode } from './arith.js';
 import { type EventCounts, zeroEvents } from './events.js';
 import type { Format, RoundingMode } from './format.js';
 import { EVI, MacKernel } from './mac.js';
@@ -71,7 +71,7 @@ export function sparseTerms(B: readonly (readonly number[])[], w: Format, cols: 
 export class Accumulation {
   readonly mac: MacKernel;
   private readonly total: Format;
-  private readonly modeTotal: Rounding;
+  private readonly modeTotal: RoundingCode;
   private readonly chunk: number;
 
   constructor(private readonly cfg: GemmArithmetic) {

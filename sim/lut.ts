@@ -2,7 +2,7 @@
 // core's own multiply, so the hot loop reads a product instead of recomputing it; every entry is
 // core/arith's result. (core/mac.ts's MacKernel has the same table inside, but does not expose a
 // product on its own: its step fuses the product into the add.)
-import { mul, type Rounding } from '../core/arith.js';
+import { mul, type RoundingCode } from '../core/arith.js';
 import type { Format } from '../core/format.js';
 
 /** Largest product table: a.width + w.width bits of index (256K entries, 1 MB). */
@@ -15,7 +15,7 @@ export interface ProductLut {
 }
 
 /** The product table for small operand formats, or null when a.width + w.width is too large. */
-export function productLut(fa: Format, fw: Format, fp: Format, mode: Rounding): ProductLut | null {
+export function productLut(fa: Format, fw: Format, fp: Format, mode: RoundingCode): ProductLut | null {
   const bits = fa.width + fw.width;
   if (bits > PRODUCT_LUT_MAX_BITS) return null;
   const n = 1 << bits;

@@ -3,7 +3,7 @@
 // (core/gemm.ts Accumulation): a term (multiplier + accumulator adder, or the fused multiply-add)
 // is its MacKernel step, with the table and exact-float64 fast paths, and a chunk close is its
 // addChunk. This file only attributes the counted events to the PE and the output they belong to.
-import { mul, type Rounding, roundingCode } from '../core/arith.js';
+import { mul, type RoundingCode, roundingCode } from '../core/arith.js';
 import type { Format } from '../core/format.js';
 import { Accumulation } from '../core/gemm.js';
 import type { MacKernel } from '../core/mac.js';
@@ -21,7 +21,7 @@ interface Units {
   fa: Format;
   fw: Format;
   fp: Format | null;
-  modeP: Rounding;
+  modeP: RoundingCode;
   /** The product register's value for small operands (pipelined arrays only). */
   lut: ProductLut | null;
 }
