@@ -55,11 +55,3 @@ export function describeConfig(c: CosimConfig, seed: number): string {
   return `config ${c.index} (seed ${seed}): ${JSON.stringify(c.raw)}`;
 }
 
-/** A short title: shape, dataflow, sparsity, chunk, product and accumulator formats and modes. */
-export function summarizeConfig(c: CosimConfig): string {
-  const g = c.cfg;
-  const parts = [`${g.rows}x${g.cols} ${g.dataflow}`, g.sparsity, g.product === null ? 'fused' : `product ${g.product.name} ${g.rounding.product}`, `acc ${g.acc.name} ${g.rounding.acc}`];
-  if (g.chunk !== null) parts.push(`chunk ${g.chunk}, total ${g.total.name} ${g.rounding.total}`);
-  if (g.pipeline?.multiplier) parts.push('pipelined');
-  return parts.join(', ');
-}

@@ -4,13 +4,14 @@
 // Verilator build, each running random jobs with corner-case operands and C. Also: the build
 // cache, and that a difference is reported with its cycle, port, PE and both values.
 import { expect } from 'chai';
+import { configSummary } from '../../config/summary.js';
 import { generateRtl } from '../../rtl-gen/generate.js';
 import { buildArrayHarness, type ArrayHarnessBuild } from '../../testbenches/array-harness.js';
 import { compareTraces } from '../../testbenches/compare.js';
 import { cosimulate, type CosimResult, mismatchReport } from '../../testbenches/cosim.js';
 import { describeJob, randomJobs } from '../../testbenches/random-job.js';
 import { traceJob, unpackElement } from '../../testbenches/trace.js';
-import { cosimConfig, describeConfig, summarizeConfig } from './configs.js';
+import { cosimConfig, describeConfig } from './configs.js';
 
 const CONFIGS = Number(process.env.LBAMAC_COSIM_CONFIGS ?? 30);
 const JOBS = Number(process.env.LBAMAC_COSIM_JOBS ?? 20);
@@ -46,7 +47,7 @@ describe('testbenches: generated RTL vs the simulator, cycle by cycle (Verilator
   });
 
   for (const c of configs) {
-    it(`config ${c.index}, ${summarizeConfig(c)}: ${JOBS} jobs match in every cycle`, () => {
+    it(`config ${c.index}, ${configSummary(c.cfg)}: ${JOBS} jobs match in every cycle`, () => {
       const mine = results.filter((r) => r.top === c.index);
       expect(mine).to.have.length(JOBS);
       const bad = mine.filter((r) => r.comparison.total > 0);
