@@ -1,34 +1,21 @@
-// Cached Verilator builds (verilatorBuild, also used by the array harness in array-harness.ts),
-// and the C++ harness for combinational units: one build holds several units behind a wrapper
-// top; the harness reads cases (unit index and operand words) from a file, evaluates the unit and
-// writes its output words (result code, flags) per case.
+// The C++ harness for combinational units, built through cosim/verilator-build.ts: one build
+// holds several units behind a wrapper top; the harness reads cases (unit index and operand
+// words) from a file, evaluates the unit and writes its output words (result code, flags) per
+// case.
 //
 // Case files:
 //   binary (default): little-endian uint32 records. In: [unit, in_0 .. in_{I-1}], I = the most
 //     inputs any unit has (unused words are ignored). Out: [out_0 .. out_{O-1}] likewise.
 //   text (--hex): one case a line, hexadecimal words separated by spaces ("0 3c 38"); the output
 //     has one line per case with the output words in hex.
-//
-// Builds land in out/verilator/<hash>/ (git-ignored), keyed by a hash of the Verilog, the harness
-// and the Verilator version and flags, so a second run with the same units does not rebuild.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { publishDirOnce, tempSibling } from '../util/atomic-write.js';
-import { sha256Fields } from '../util/hash.js';
-import { packageRoot } from '../util/package-root.js';
+import { verilatorBuild, type VerilatorBuild, type VerilatorBuildOptions } from '../cosim/verilator-build.js';
 import { Design, generatorInfo, type Port, type VModule } from '../rtl-gen/back/module.js';
 import { range } from '../rtl-gen/back/verilog.js';
-import { requireTool } from './tools.js';
 
 export const TOP = 'lbamac_tb_top';
-
-export interface HarnessOptions {
-  /** Where builds are cached; default <package>/out/verilator (or $LBAMAC_BUILD_DIR). */
-  outDir?: string;
-  /** Parallel C++ compile jobs; default 2. */
-  jobs?: number;
-}
 
 export interface HarnessBuild extends VerilatorBuild {
   units: readonly VModule[];
@@ -194,85 +181,11 @@ int main(int argc, char** argv) {
 
 const UNIT_FLAGS = ['-O2', '--x-assign', 'fast', '--x-initial', 'fast'];
 
-/** One Verilated executable: sources, C++ main and options; everything here goes into the cache key. */
-export interface VerilatorBuildSpec {
-  /** Verilog sources, written into the build's src/ (one module a file). */
-  files: readonly { path: string; text: string }[];
-  /** The C++ main. */
-  cpp: string;
-  top: string;
-  /** Verilator options beyond --cc --exe --build. */
-  flags: readonly string[];
-  /** C++ optimization of the model's per-cycle code and the Verilator runtime (OPT_FAST and
-   *  OPT_GLOBAL; default Verilator's -Os). Low levels build much faster and run slower. The code
-   *  that runs once (OPT_SLOW: constructors, initial settling) stays unoptimized, as Verilator
-   *  leaves it. */
-  cxxOpt?: '-O0' | '-O1' | '-O2' | '-O3';
-}
-
-export interface VerilatorBuild {
-  exe: string;
-  dir: string;
-  /** False when the build came from the cache. */
-  built: boolean;
-  /** Wall time of this call (the Verilator build, or the cache lookup). */
-  seconds: number;
-}
-
-/** The cache key of a build: the Verilator version and everything in the spec. */
-export function buildKey(spec: VerilatorBuildSpec, version: string): string {
-  const fields = [version, spec.top, spec.flags.join(' '), spec.cxxOpt ?? '', spec.cpp, ...spec.files.flatMap((f) => [f.path, f.text])];
-  return sha256Fields(fields).slice(0, 16);
-}
-
-/**
- * Builds (or finds in the cache) a Verilated executable. Builds land in <outDir>/<key>/: a second
- * call with the same spec returns at once. build.sh in the directory records the command.
- */
-export function verilatorBuild(spec: VerilatorBuildSpec, opts: HarnessOptions = {}): VerilatorBuild {
-  const t0 = performance.now();
-  const version = requireTool('verilator');
-  const key = buildKey(spec, version);
-  const root = opts.outDir ?? defaultBuildDir();
-  const dir = join(root, key);
-  const exe = join(dir, 'obj', 'harness');
-  if (existsSync(exe)) return { exe, dir, built: false, seconds: (performance.now() - t0) / 1000 };
-
-  // Build in a private directory, then move it into place (concurrent runs cannot see half a build).
-  const tmp = tempSibling(dir);
-  mkdirSync(join(tmp, 'src'), { recursive: true });
-  const paths: string[] = [];
-  for (const f of spec.files) {
-    const p = join(tmp, 'src', f.path);
-    writeFileSync(p, f.text);
-    paths.push(p);
-  }
-  const cppPath = join(tmp, 'src', 'harness.cpp');
-  writeFileSync(cppPath, spec.cpp);
-  const opt = spec.cxxOpt ? ['OPT_FAST', 'OPT_GLOBAL'].flatMap((v) => ['-MAKEFLAGS', `${v}=${spec.cxxOpt}`]) : [];
-  const args = ['--cc', '--exe', '--build', ...spec.flags, '--top-module', spec.top, ...opt, '-j', String(opts.jobs ?? 2), '--Mdir', join(tmp, 'obj'), '-o', 'harness', ...paths, cppPath];
-  writeFileSync(join(tmp, 'build.sh'), `#!/bin/sh\n# How this harness was built.\nverilator ${args.map((a) => (a.includes(tmp) ? a.replace(tmp, '.') : a)).join(' ')}\n`);
-  const r = spawnSync('verilator', args, { encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0) {
-    const log = `${r.stdout}\n${r.stderr}`;
-    writeFileSync(join(tmp, 'build.log'), log);
-    throw new Error(`verilator build failed (log in ${join(tmp, 'build.log')}):\n${log.slice(-4000)}`);
-  }
-  publishDirOnce(tmp, dir);
-  if (!existsSync(exe)) throw new Error(`verilator build did not produce ${exe}`);
-  return { exe, dir, built: true, seconds: (performance.now() - t0) / 1000 };
-}
-
-/** <package>/out/verilator, or $LBAMAC_BUILD_DIR. */
-export function defaultBuildDir(): string {
-  return process.env.LBAMAC_BUILD_DIR ?? join(packageRoot(), 'out', 'verilator');
-}
-
 /**
  * Builds (or finds in the cache) a harness for the units. Each unit is added to a Design, so
  * shared submodules are compiled once.
  */
-export function buildHarness(units: readonly VModule[], opts: HarnessOptions = {}): HarnessBuild {
+export function buildHarness(units: readonly VModule[], opts: VerilatorBuildOptions = {}): HarnessBuild {
   if (units.length === 0) throw new Error('harness: no units');
   const design = new Design();
   for (const u of units) design.add(u);

@@ -8,7 +8,7 @@ import { latencyCycles } from '../../arch/schedule.js';
 import { resolveConfig } from '../../config/resolve.js';
 import { configHash, configJson } from '../../rtl-gen/hdl/config-text.js';
 import { generatorInfo } from '../../rtl-gen/back/module.js';
-import { requireTool } from '../../testbenches/tools.js';
+import { requireTool } from '../../cosim/tools.js';
 import { tempDir } from '../support/tmp.js';
 import { filesIn, fixture, lbamac, ROOT } from './run.js';
 

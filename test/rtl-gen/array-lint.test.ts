@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArrayConfig } from '../../config/resolve.js';
 import { generateRtl, type GeneratedRtl } from '../../rtl-gen/generate.js';
-import { requireTool } from '../../testbenches/tools.js';
+import { requireTool } from '../../cosim/tools.js';
 import { tempDir } from '../support/tmp.js';
 import { randomArrayConfig } from './array-configs.js';
 
