@@ -91,3 +91,24 @@ export function verilatorBuild(spec: VerilatorBuildSpec, opts: VerilatorBuildOpt
 function defaultBuildDir(): string {
   return process.env.LBAMAC_BUILD_DIR ?? join(packageRoot(), 'out', 'verilator');
 }
+
+/**
+ * The Verilog of a harness build's wrapper top: the header comment lines, then module `name`
+ * with the given port declarations and instances (both harnesses put their tops behind one).
+ */
+export function wrapperModule(name: string, ports: readonly string[], insts: readonly string[], header: readonly string[]): string {
+  return [...header, '`default_nettype none', '', `module ${name} (`, ports.join(',\n'), ');', ...insts, 'endmodule', '', '`default_nettype wire', ''].join('\n');
+}
+
+/** A C++ function `fn` that appends a whole file of little-endian uint32 words to `words`. */
+export function cppReadWords(fn: string): string {
+  return `static bool ${fn}(const char* path, std::vector<uint32_t>& words) {
+  FILE* f = std::fopen(path, "rb");
+  if (!f) return false;
+  uint32_t buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, sizeof(uint32_t), 4096, f)) > 0) words.insert(words.end(), buf, buf + n);
+  std::fclose(f);
+  return true;
+}`;
+}
