@@ -1,6 +1,6 @@
 // Core throughput: rounded multiply-adds per second, one thread, against a plain float64
 // multiply-add loop over the same data in the same worker (so the ratio is meaningful).
-import { add, fma, fromFloat64, mul, RNE, RTZ, type Rounding, toFloat64 } from '../core/arith.js';
+import { add, fma, fromFloat64, mul, RNE, RTZ, type RoundingCode, toFloat64 } from '../core/arith.js';
 import { type Format, parseFormatName } from '../core/format.js';
 import { MacKernel, type MacPath } from '../core/mac.js';
 import { measure, type Rate } from './measure.js';
@@ -25,7 +25,7 @@ interface Case {
   w: string;
   product: string | null;
   acc: string;
-  mode: Rounding;
+  mode: RoundingCode;
 }
 
 export const CORE_CASES: Case[] = [

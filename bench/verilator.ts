@@ -8,9 +8,9 @@
 import { resolveConfig } from '../config/resolve.js';
 import { generateRtl } from '../rtl-gen/generate.js';
 import { randomJob } from '../sim/stimulus.js';
-import { buildArrayHarness, runArrayHarness } from '../testbenches/array-harness.js';
-import { compareTraces } from '../testbenches/compare.js';
-import { traceJob } from '../testbenches/trace.js';
+import { buildArrayHarness, runArrayHarness } from '../cosim/array-harness.js';
+import { compareTraces } from '../cosim/compare.js';
+import { traceJob } from '../cosim/trace.js';
 import { SIM_BENCH_K, SIM_CASES, type SimRate, simRate } from './sim.js';
 
 /** Harness runs of the job: at least this many, and enough for this much loop time in all. */

@@ -14,7 +14,7 @@ import { simCommand } from './commands/sim.js';
 import { synthCommand } from './commands/synth.js';
 import { verifyCommand } from './commands/verify.js';
 import { messages, PROGRAM } from './messages.js';
-import { packageVersion } from './package.js';
+import { packageInfo } from '../util/package-root.js';
 
 /** Bad options or arguments, with the usage text of the command concerned. */
 class UsageError extends Error {
@@ -45,7 +45,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .demandCommand(1, messages.needCommand)
     .strict()
     .recommendCommands()
-    .version(packageVersion())
+    .version(packageInfo().version)
     .alias('help', 'h')
     .epilogue(messages.epilogue)
     .wrap(Math.min(110, process.stdout.columns || 110))

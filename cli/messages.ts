@@ -63,7 +63,6 @@ export const messages = {
     ] as [string, string][],
     /** Labels of the summary. */
     labels: { array: 'array', job: 'job', cycles: 'cycles', utilization: 'utilization', events: 'event', total: 'total', pes: 'PEs counting it', max: 'most in one PE' },
-    dataflow: { os: 'output-stationary', ws: 'weight-stationary' } as Record<string, string>,
     randomJob: (seed: number) => `random (seed ${seed})`,
     givenJob: (a: string, b: string, c: string | undefined) => `${a} · ${b}${c === undefined ? '' : ` + ${c}`}`,
     cyclesNote: (formula: string) => `(docs/timing.md: ${formula})`,

@@ -1,24 +1,16 @@
 // From a parsed config to the resolved ArrayConfig every engine uses.
 import { LbamacError } from '../core/errors.js';
 import { type Format, type FormatInput, type RoundingMode, toFormat } from '../core/format.js';
+import type { GemmArithmetic } from '../core/gemm.js';
 import { configSchema, type ConfigInput } from './schema.js';
 import { describeZodError } from './zod-errors.js';
 
-export interface ArrayConfig {
+export interface ArrayConfig extends GemmArithmetic {
   rows: number;
   cols: number;
   dataflow: 'os' | 'ws';
-  a: Format;
-  w: Format;
-  /** null: products are exact (a fused multiply-add). */
-  product: Format | null;
-  acc: Format;
-  /** Chunk-total format; equals acc when the config gives none. Used only with chunk. */
-  total: Format;
-  rounding: { input: RoundingMode; product: RoundingMode; acc: RoundingMode; total: RoundingMode };
-  /** Chunk size in terms, or null for plain accumulation. */
-  chunk: number | null;
-  sparsity: 'dense' | '2:4';
+  /** input: how real numbers (job files, workloads) round into a and w before the array sees them. */
+  rounding: GemmArithmetic['rounding'] & { input: RoundingMode };
   /** PE pipeline registers (timing only, never the result); absent means none. */
   pipeline?: { stages: number };
 }

@@ -7,13 +7,13 @@
 // significands has at most 48 bits, so nothing here needs BigInt, and nothing allocates.
 import type { Format, RoundingMode } from './format.js';
 
-/** Rounding modes as small integers for the hot path. */
-export type Rounding = 0 | 1 | 2;
-export const RNE: Rounding = 0;
-export const RNA: Rounding = 1;
-export const RTZ: Rounding = 2;
+/** A RoundingMode (core/format.ts) as a small integer for the hot path; roundingCode converts. */
+export type RoundingCode = 0 | 1 | 2;
+export const RNE: RoundingCode = 0;
+export const RNA: RoundingCode = 1;
+export const RTZ: RoundingCode = 2;
 
-export function roundingCode(mode: RoundingMode): Rounding {
+export function roundingCode(mode: RoundingMode): RoundingCode {
   return mode === 'rne' ? RNE : mode === 'rna' ? RNA : RTZ;
 }
 
@@ -94,7 +94,7 @@ function infResult(f: Format, sign: number): number {
  * Callers guarantee that with sticky set, sig has at least man + 2 bits, so the rounding
  * position lies inside sig and the half bit is explicit.
  */
-function roundPack(f: Format, mode: Rounding, sign: number, sig: number, q: number, sticky: boolean): number {
+function roundPack(f: Format, mode: RoundingCode, sign: number, sig: number, q: number, sticky: boolean): number {
   const M = f.man;
   let e = bitLength(sig) - 1 + q;
   if (f.subnormals && e < f.emin) e = f.emin;
@@ -157,7 +157,7 @@ function roundPack(f: Format, mode: Rounding, sign: number, sig: number, q: numb
  * whole (significands have at most 48 bits), the smaller one's bits below W fold into sticky.
  * In that case the leading bits are at least 2 apart, so even a subtraction keeps 50 bits above W.
  */
-function addFinite(f: Format, mode: Rounding, sx: number, sigx: number, qx: number, sy: number, sigy: number, qy: number): number {
+function addFinite(f: Format, mode: RoundingCode, sx: number, sigx: number, qx: number, sy: number, sigy: number, qy: number): number {
   let lx = bitLength(sigx) - 1 + qx;
   const ly = bitLength(sigy) - 1 + qy;
   if (ly > lx) {
@@ -202,7 +202,7 @@ function addFinite(f: Format, mode: Rounding, sx: number, sigx: number, qx: numb
 }
 
 function addUnpacked(
-  f: Format, mode: Rounding,
+  f: Format, mode: RoundingCode,
   cx: number, sx: number, sigx: number, qx: number,
   cy: number, sy: number, sigy: number, qy: number,
 ): number {
@@ -228,7 +228,7 @@ function addUnpacked(
 }
 
 /** x + y rounded once into fo. */
-export function add(fx: Format, x: number, fy: Format, y: number, fo: Format, mode: Rounding): number {
+export function add(fx: Format, x: number, fy: Format, y: number, fo: Format, mode: RoundingCode): number {
   unpack(fx, x);
   const cx = uCls, sx = uSign, sigx = uSig, qx = uQ;
   unpack(fy, y);
@@ -236,7 +236,7 @@ export function add(fx: Format, x: number, fy: Format, y: number, fo: Format, mo
 }
 
 /** a * b rounded once into fo. */
-export function mul(fa: Format, a: number, fb: Format, b: number, fo: Format, mode: Rounding): number {
+export function mul(fa: Format, a: number, fb: Format, b: number, fo: Format, mode: RoundingCode): number {
   unpack(fa, a);
   const ca = uCls, sa = uSign, siga = uSig, qa = uQ;
   unpack(fb, b);
@@ -261,7 +261,7 @@ export function mul(fa: Format, a: number, fb: Format, b: number, fo: Format, mo
 }
 
 /** a * b + c with the product kept exact and one rounding into fo (a fused multiply-add). */
-export function fma(fa: Format, a: number, fb: Format, b: number, fc: Format, c: number, fo: Format, mode: Rounding): number {
+export function fma(fa: Format, a: number, fb: Format, b: number, fc: Format, c: number, fo: Format, mode: RoundingCode): number {
   unpack(fa, a);
   const ca = uCls, sa = uSign, siga = uSig, qa = uQ;
   unpack(fb, b);
@@ -288,7 +288,7 @@ export function fma(fa: Format, a: number, fb: Format, b: number, fc: Format, c:
 }
 
 /** A code of fx rounded into fo. */
-export function convert(fx: Format, x: number, fo: Format, mode: Rounding): number {
+export function convert(fx: Format, x: number, fo: Format, mode: RoundingCode): number {
   unpack(fx, x);
   status.flags = 0;
   if (uCls === NAN) return nanResult(fo);
@@ -302,7 +302,7 @@ const U32 = new Uint32Array(F64.buffer);
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('lbamac core assumes a little-endian host');
 
 /** A float64 rounded into fo (docs/arithmetic.md §2, "Inputs from real numbers"). */
-export function fromFloat64(x: number, fo: Format, mode: Rounding): number {
+export function fromFloat64(x: number, fo: Format, mode: RoundingCode): number {
   F64[0] = x;
   const hi = U32[1]!;
   const lo = U32[0]!;

@@ -1,10 +1,28 @@
 // D = A·B + C with the fast core, term by term exactly as docs/arithmetic.md §3 orders it.
-import { add, EV_INVALID, EV_OVERFLOW, EV_ZERO, isFiniteCode, isFiniteNonzeroCode, roundingCode, status, type Rounding } from './arith.js';
+import { add, EV_INVALID, EV_OVERFLOW, EV_ZERO, isFiniteCode, isFiniteNonzeroCode, roundingCode, status, type RoundingCode } from './arith.js';
 import { type EventCounts, zeroEvents } from './events.js';
-import type { Format } from './format.js';
+import type { Format, RoundingMode } from './format.js';
 import { EVI, MacKernel } from './mac.js';
 import { compress24 } from './sparse.js';
-import type { ArrayConfig } from '../config/resolve.js';
+
+/**
+ * What decides a GEMM's numbers: the formats of each step, their rounding, chunking and
+ * sparsity. The array configuration (config/resolve.ts ArrayConfig) extends it with the array's
+ * shape, which changes the cycles but not the result.
+ */
+export interface GemmArithmetic {
+  a: Format;
+  w: Format;
+  /** null: products are exact (a fused multiply-add). */
+  product: Format | null;
+  acc: Format;
+  /** Chunk-total format; equals acc when the config gives none. Used only with chunk. */
+  total: Format;
+  rounding: { product: RoundingMode; acc: RoundingMode; total: RoundingMode };
+  /** Chunk size in terms, or null for plain accumulation. */
+  chunk: number | null;
+  sparsity: 'dense' | '2:4';
+}
 
 export interface GemmResult {
   /** Codes in outputFormat(cfg), M×N. */
@@ -53,10 +71,10 @@ export function sparseTerms(B: readonly (readonly number[])[], w: Format, cols: 
 export class Accumulation {
   readonly mac: MacKernel;
   private readonly total: Format;
-  private readonly modeTotal: Rounding;
+  private readonly modeTotal: RoundingCode;
   private readonly chunk: number;
 
-  constructor(private readonly cfg: ArrayConfig) {
+  constructor(private readonly cfg: GemmArithmetic) {
     this.mac = new MacKernel({
       a: cfg.a,
       w: cfg.w,
@@ -121,7 +139,7 @@ function takeEvents(ev: Float64Array): EventCounts {
   return out;
 }
 
-export function coreGemm(cfg: ArrayConfig, A: readonly (readonly number[])[], B: readonly (readonly number[])[], C?: readonly (readonly number[])[]): GemmResult {
+export function coreGemm(cfg: GemmArithmetic, A: readonly (readonly number[])[], B: readonly (readonly number[])[], C?: readonly (readonly number[])[]): GemmResult {
   const M = A.length;
   const N = B.length > 0 ? B[0]!.length : (C?.[0]?.length ?? 0);
   const columns = cfg.sparsity === '2:4' ? sparseTerms(B, cfg.w, N) : Array.from({ length: N }, (_, j) => denseTerms(B, j));

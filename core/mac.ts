@@ -17,7 +17,7 @@
 // Everything else (zeros, subnormals, overflow, inf, NaN, formats beyond float64's normal range)
 // takes the generic core, so the result and events are the core's, bit for bit;
 // test/core/mac.test.ts checks that.
-import { add, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, mul, RNE, RTZ, type Rounding, status, toFloat64 } from './arith.js';
+import { add, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, mul, RNE, RTZ, type RoundingCode, status, toFloat64 } from './arith.js';
 import type { Format } from './format.js';
 
 /** Indices of the event counters in MacKernel.events (the order of core/events.ts). */
@@ -29,8 +29,8 @@ export interface MacSpec {
   /** null: the product is exact (fused multiply-add). */
   product: Format | null;
   acc: Format;
-  modeProduct: Rounding;
-  modeAcc: Rounding;
+  modeProduct: RoundingCode;
+  modeAcc: RoundingCode;
 }
 
 const TABLE_WIDTH = 16; // decode tables up to 64K entries

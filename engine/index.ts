@@ -43,7 +43,7 @@ export const ENGINES: Readonly<Record<string, Engine>> = {
   },
   verilator: {
     description: 'the generated Verilog, built with Verilator (cached) and driven by the simulator\'s schedule; events as the simulator counts them',
-    run: async (j) => (await import('../testbenches/gemm.js')).verilatorGemm(j.cfg, j.A, j.B, j.C),
+    run: async (j) => (await import('../cosim/gemm.js')).verilatorGemm(j.cfg, j.A, j.B, j.C),
   },
 };
 

@@ -3,8 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { packageRoot } from '../cli/package.js';
 import type { RoundingMode } from '../core/format.js';
+import { packageRoot } from '../util/package-root.js';
 
 export type TestFloatType = 'f16' | 'f32';
 export type TestFloatOp = 'add' | 'mul' | 'mulAdd';

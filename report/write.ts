@@ -2,9 +2,10 @@
 // config, so the report's commands can name it), results.json, results.csv, plots/*.svg and
 // report.html.
 import { join } from 'node:path';
-import { packageVersion } from '../cli/package.js';
-import { writeFileAtomic } from '../cli/io.js';
-import { sha256, stableStringify } from '../sweep/canonical.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { sha256 } from '../util/hash.js';
+import { packageInfo } from '../util/package-root.js';
+import { stableStringify } from '../util/stable-json.js';
 import { DEFAULT_SWEEP } from '../sweep/default.js';
 import { parseSweep, type Sweep } from '../sweep/grid.js';
 import type { Selection } from '../sweep/journal.js';
@@ -37,7 +38,7 @@ export async function writeSweepOutputs(outDir: string, sweep: Sweep, results: r
   const commands = sweepCommands(sweep, outDir);
   const figures = await Promise.all(figuresOf(results, sweep.config.area).map(async (f) => ({ ...f, svg: await renderSvg(f.spec) })));
   const generated = new Date().toISOString();
-  const version = packageVersion();
+  const version = packageInfo().version;
   const files: Array<[string, string]> = [
     ['sweep.json', JSON.stringify(sweep.config, null, 2) + '\n'],
     ['results.json', JSON.stringify({ lbamac: version, generated, sweep: sweep.config, hash: sweep.hash, selection, command: commands.all, findings: findings(results), results }, null, 1) + '\n'],

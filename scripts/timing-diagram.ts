@@ -2,14 +2,15 @@
 // small WS job are simulated and their ports and PE registers, cycle by cycle, become SVG
 // waveforms (docs/timing-os.svg, docs/timing-ws.svg). Run: node --import tsx scripts/timing-diagram.ts
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { fromFloat64, RNE, toFloat64 } from '../core/arith.js';
 import type { Format } from '../core/format.js';
 import { resolveConfig } from '../config/resolve.js';
 import { buildArch, formatOf } from '../arch/build.js';
 import type { Arch } from '../arch/types.js';
 import { simulate, type PortValues, type RegisterReader } from '../sim/simulate.js';
+import { packageRoot } from '../util/package-root.js';
 
 /** One waveform row: a bit (drawn high/low) or a bus (a value per cycle, 0 drawn as idle). */
 interface Row {
@@ -164,7 +165,7 @@ export function wsDiagram(): string {
   return draw(arch, '2×2 weight-stationary array: D = A·B + C, A 3×2, B 2×2', rows, job);
 }
 
-export const DOCS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs');
+export const DOCS_DIR = join(packageRoot(), 'docs');
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   writeFileSync(join(DOCS_DIR, 'timing-os.svg'), osDiagram());

@@ -8,7 +8,7 @@
 // seeded: the same command writes the same file on every machine.
 import { writeFileSync } from 'node:fs';
 import { CLASSES, accuracy64, digitsOf, forward64, loadModel, makeSplit, type MlpModel, PIXELS } from '../workloads/mnist.js';
-import { projectPath } from '../workloads/paths.js';
+import { packagePath } from '../util/package-root.js';
 import { Rng } from '../workloads/rng.js';
 
 const SEED = 20230516;
@@ -179,6 +179,6 @@ else {
   const inline = (key: string, value: unknown): unknown =>
     key === 'W' ? (value as unknown[]).map((r) => JSON.stringify(r)) : key === 'test' || key === 'b' || key === 'inputAbsMax' ? JSON.stringify(value) : value;
   const text = JSON.stringify(model, inline, 1).replace(/"(\[[^"]*\])"/g, '$1');
-  writeFileSync(projectPath(OUT), text + '\n');
+  writeFileSync(packagePath(OUT), text + '\n');
   console.log(`wrote ${OUT}: float64 accuracy train ${(100 * model.float64.trainAccuracy).toFixed(2)}%, test ${(100 * model.float64.testAccuracy).toFixed(2)}% (${model.float64.testCorrect}/${TEST}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }

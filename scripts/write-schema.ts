@@ -2,8 +2,8 @@
 // test/config/schema.test.ts fails when the committed file is stale.
 import { join } from 'node:path';
 import { configJsonSchemaText } from '../engine/config-schema.js';
-import { writeFileAtomic } from '../cli/io.js';
-import { packageRoot } from '../cli/package.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { packageRoot } from '../util/package-root.js';
 
 const target = join(packageRoot(), 'schema', 'config.schema.json');
 await writeFileAtomic(target, configJsonSchemaText());

@@ -7,7 +7,7 @@ import type { ArrayConfig } from '../config/resolve.js';
 import { defaultCacheDir } from '../synth/cache.js';
 import type { Target } from '../synth/targets.js';
 import type { AreaProvider, AreaResult } from './area.js';
-import { canonicalConfig } from './canonical.js';
+import { canonicalConfig } from '../config/canonical.js';
 import { SynthThreads } from './synth-threads.js';
 
 export class YosysAreaProvider implements AreaProvider {

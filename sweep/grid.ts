@@ -3,10 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { LbamacError } from '../core/errors.js';
 import { type FormatInput, type FormatSpec } from '../core/format.js';
+import { canonicalConfig, type CanonicalConfig } from '../config/canonical.js';
 import { presetConfig } from '../config/presets.js';
 import { type ArrayConfig, resolveConfig } from '../config/resolve.js';
 import type { WorkloadSpec } from '../workloads/schema.js';
-import { canonicalConfig, type CanonicalConfig, pointId, sha256, stableStringify } from './canonical.js';
+import { sha256 } from '../util/hash.js';
+import { stableStringify } from '../util/stable-json.js';
+import { pointId } from './canonical.js';
 import { type AccGrid, type BlockConfig, type SweepConfig, sweepSchema } from './schema.js';
 
 export interface PointSpec {

@@ -9,7 +9,7 @@
 import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { LbamacError } from '../core/errors.js';
-import { writeFileAtomic } from '../cli/io.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { RESULTS_VERSION } from './canonical.js';
 import type { PointResult } from './point.js';
 import type { SweepConfig } from './schema.js';

@@ -7,7 +7,7 @@
 // progress together and the sweep ends when the total work is done.
 import type { Worker } from 'node:worker_threads';
 import { LbamacError } from '../core/errors.js';
-import type { CanonicalConfig } from './canonical.js';
+import type { CanonicalConfig } from '../config/canonical.js';
 import { startWorker } from './pool.js';
 import type { SynthResult } from '../synth/synthesize.js';
 import type { Target } from '../synth/targets.js';

@@ -2,13 +2,14 @@
 // it, written atomically (a crash leaves either the old entry or the new one, never half of one).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../cli/io.js';
-import { sha256, stableStringify } from '../sweep/canonical.js';
-import { projectRoot } from '../workloads/paths.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { sha256 } from '../util/hash.js';
+import { packageRoot } from '../util/package-root.js';
+import { stableStringify } from '../util/stable-json.js';
 
 /** Where results go unless the caller says otherwise: <package>/.lbamac-cache/synth (git-ignored). */
 export function defaultCacheDir(): string {
-  return process.env.LBAMAC_SYNTH_CACHE ?? join(projectRoot(), '.lbamac-cache', 'synth');
+  return process.env.LBAMAC_SYNTH_CACHE ?? join(packageRoot(), '.lbamac-cache', 'synth');
 }
 
 /** The cache key of a set of inputs: SHA-256 of their canonical JSON. */

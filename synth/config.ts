@@ -1,9 +1,9 @@
 // Synthesis of an array configuration: its PE alone (the area a sweep point needs) or the whole
 // array, and the fp32-accumulation baseline the CLI compares against.
 import { parseFormatName } from '../core/format.js';
+import { canonicalConfig } from '../config/canonical.js';
 import type { ArrayConfig } from '../config/resolve.js';
 import { generateRtl } from '../rtl-gen/generate.js';
-import { canonicalConfig } from '../sweep/canonical.js';
 import type { SynthCache } from './cache.js';
 import { synthesize, type SynthDesign, type SynthResult } from './synthesize.js';
 import type { Target } from './targets.js';

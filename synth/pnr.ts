@@ -3,7 +3,7 @@
 // package, with its pins placed by nextpnr, and a design that cannot fit is a clear error.
 import { LbamacError } from '../core/errors.js';
 import { generatorInfo } from '../rtl-gen/back/module.js';
-import { sha256 } from '../sweep/canonical.js';
+import { sha256 } from '../util/hash.js';
 import { cacheKey, type SynthCache } from './cache.js';
 import { parseStat } from './parse.js';
 import { SYNTH_VERSION, type SynthDesign } from './synthesize.js';

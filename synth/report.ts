@@ -1,8 +1,8 @@
 // What `lbamac synth` reports: the PE and the whole array of a configuration for one target,
 // optionally placed and routed, beside the same array accumulating in fp32, with the ratios.
 import { LbamacError } from '../core/errors.js';
+import { canonicalConfig, type CanonicalConfig } from '../config/canonical.js';
 import type { ArrayConfig } from '../config/resolve.js';
-import { canonicalConfig, type CanonicalConfig } from '../sweep/canonical.js';
 import type { SynthCache } from './cache.js';
 import { designFor, fp32Baseline, isFp32Accumulation, synthesizeConfig } from './config.js';
 import { placeAndRoute, type PnrResult } from './pnr.js';

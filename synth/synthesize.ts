@@ -1,7 +1,7 @@
 // One synthesis: a Verilog design and its top module, mapped for a target; resources and logic
 // depth parsed from Yosys, cached by everything that decides them.
 import { generatorInfo } from '../rtl-gen/back/module.js';
-import { sha256 } from '../sweep/canonical.js';
+import { sha256 } from '../util/hash.js';
 import { cacheKey, type SynthCache } from './cache.js';
 import { headlineArea, parseLtp, parseStat, type Resources } from './parse.js';
 import { type Target, targetSpec } from './targets.js';

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { packageRoot } from '../cli/package.js';
+import { packageRoot } from '../util/package-root.js';
 import { ROUNDING_MODES } from '../core/format.js';
 import { loadTestFloat, TESTFLOAT_MODES, testFloatDir, type TestFloatOp, type TestFloatType } from '../golden/testfloat.js';
 

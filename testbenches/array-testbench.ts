@@ -1,6 +1,6 @@
 // Self-checking Verilog testbench for a generated array top, for Icarus Verilog (or any
 // Verilog-2005 simulator): $readmemh reads the stimulus and the expected outputs (the simulator's
-// trace of a job, testbenches/trace.ts traceHex), the testbench resets the top, drives every
+// trace of a job, cosim/trace.ts traceHex), the testbench resets the top, drives every
 // input port each cycle, compares every output port with what the simulator saw in that cycle and
 // clocks one rising edge.
 import { spawnSync } from 'node:child_process';
@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import type { PortDesc } from '../arch/types.js';
 import { generatorInfo } from '../rtl-gen/back/module.js';
 import { range } from '../rtl-gen/back/verilog.js';
-import type { RtlDesign } from './array-harness.js';
-import { mismatchText, type Mismatch } from './compare.js';
-import { type JobTrace, signalPorts, traceHex, unpackElement, wordsOf } from './trace.js';
-import { requireTool } from './tools.js';
+import type { RtlDesign } from '../cosim/array-harness.js';
+import { mismatchText, type Mismatch } from '../cosim/compare.js';
+import { type JobTrace, signalPorts, traceHex, unpackElement, wordsOf } from '../cosim/trace.js';
+import { requireTool } from '../cosim/tools.js';
 
 export const STIMULUS_HEX = 'stimulus.hex';
 export const EXPECTED_HEX = 'expected.hex';

@@ -10,7 +10,7 @@
 // fma(a, w, c) rounded once into the accumulator format.
 import { LbamacError } from '../core/errors.js';
 import type { Arch } from '../arch/types.js';
-import { signalPorts, TraceBuffer, traceLayout, type TraceLayout, unpackElement } from './trace.js';
+import { signalPorts, TraceBuffer, traceLayout, type TraceLayout, unpackElement } from '../cosim/trace.js';
 
 export interface FmaStream {
   inputs: TraceLayout;

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Design, generatorInfo, type VModule } from '../rtl-gen/back/module.js';
 import { range } from '../rtl-gen/back/verilog.js';
-import { requireTool } from './tools.js';
+import { requireTool } from '../cosim/tools.js';
 
 export const VECTORS_FILE = 'vectors.hex';
 

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { LbamacError } from '../core/errors.js';
-import { projectPath } from './paths.js';
+import { packagePath } from '../util/package-root.js';
 import { Rng } from './rng.js';
 
 export const PIXELS = 784;
@@ -88,7 +88,7 @@ const models = new Map<string, MlpModel>();
 
 /** Loads and checks a model file; `path` relative to the project root unless absolute (default: the shipped model). */
 export function loadModel(path = DEFAULT_MODEL): MlpModel {
-  const full = projectPath(path);
+  const full = packagePath(path);
   const cached = models.get(full);
   if (cached) return cached;
   let m: MlpModel;

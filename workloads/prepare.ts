@@ -9,7 +9,7 @@
 import type { Format, RoundingMode } from '../core/format.js';
 import { exactGemm } from '../sweep/reference.js';
 import { prepareB, type PreparedB } from '../sweep/gemm.js';
-import { stableStringify } from '../sweep/canonical.js';
+import { stableStringify } from '../util/stable-json.js';
 import { formatSpecOf } from '../core/format.js';
 import { absMax, type CodeMat, decode, mat, nonzeroByRow, prune24, quantize, type RowIndex, scaleLog2 } from './matrix.js';
 import { accuracy64, argmax, CLASSES, digitsOf, loadModel, type MlpModel, PIXELS } from './mnist.js';

@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs';
 import { DEFAULT_ENGINE, ENGINES, runEngine } from '../../engine/index.js';
 import { loadJob } from '../../engine/job.js';
 import { toJsonText } from '../../engine/json.js';
-import { writeFileAtomic } from '../io.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { messages } from '../messages.js';
 
 interface Args {

@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs';
 import { loadConfig } from '../../engine/job.js';
 import { MANIFEST_FILE, rtlPackage } from '../../rtl-gen/package.js';
 import { messages } from '../messages.js';
-import { writeDirAtomic } from '../write-dir.js';
+import { writeDirAtomic } from '../../util/atomic-write.js';
 
 interface Args {
   config: string;

@@ -5,10 +5,12 @@ import { EVENT_NAMES, type EventCounts } from '../../core/events.js';
 import { LbamacError } from '../../core/errors.js';
 import { buildArch } from '../../arch/build.js';
 import type { Arch, PortDesc } from '../../arch/types.js';
+import type { ArrayConfig } from '../../config/resolve.js';
+import { configSummary } from '../../config/summary.js';
 import { loadConfig, loadJob } from '../../engine/job.js';
 import { simulate, type PortValues, type SimResult } from '../../sim/simulate.js';
 import { randomJob } from '../../sim/stimulus.js';
-import { writeFileAtomic } from '../io.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { messages } from '../messages.js';
 import { renderTable } from '../table.js';
 
@@ -55,15 +57,18 @@ export const simCommand: CommandModule<object, Args> = {
       .example(M.examples),
   handler: async (args) => {
     let jobText: string;
+    let cfg: ArrayConfig;
     let arch: Arch;
     let job: { A: number[][]; B: number[][]; C?: number[][] };
     if (args.a !== undefined && args.b !== undefined) {
       const loaded = await loadJob({ configPath: args.config, aPath: args.a, bPath: args.b, ...(args.c === undefined ? {} : { cPath: args.c }) });
-      arch = buildArch(loaded.cfg);
+      cfg = loaded.cfg;
+      arch = buildArch(cfg);
       job = loaded;
       jobText = M.givenJob(args.a, args.b, args.c);
     } else {
-      arch = buildArch(await loadConfig(args.config));
+      cfg = await loadConfig(args.config);
+      arch = buildArch(cfg);
       const seed = args.seed ?? 1;
       if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new LbamacError(`--seed ${seed} is not allowed; expected an integer from 0 to ${2 ** 32 - 1}`);
       job = randomJob(arch, { M: args.m ?? arch.rows, K: args.k ?? 2 * arch.rows, N: args.n ?? arch.cols }, seed);
@@ -76,7 +81,7 @@ export const simCommand: CommandModule<object, Args> = {
       ...(args.vcd === undefined ? {} : { vcd: { write: (text: string) => vcdChunks.push(text) } }),
     });
     let text = trace === null ? '' : trace.text() + '\n';
-    text += summary(arch, result, `${job.A.length}×${job.B.length} · ${job.B.length}×${job.B[0]!.length}, ${jobText}`);
+    text += summary(arch, cfg, result, `${job.A.length}×${job.B.length} · ${job.B.length}×${job.B[0]!.length}, ${jobText}`);
     if (args.vcd !== undefined) {
       await writeFileAtomic(args.vcd, vcdChunks.join(''));
       text += M.wroteVcd(args.vcd) + '\n';
@@ -85,26 +90,11 @@ export const simCommand: CommandModule<object, Args> = {
   },
 };
 
-/** The array in one line: size, dataflow, sparsity, formats and rounding of each step. */
-export function archLine(arch: Arch): string {
-  const f = arch.formats;
-  const r = arch.rounding;
-  const parts = [
-    `${arch.rows}×${arch.cols} ${M.dataflow[arch.dataflow]}, ${arch.sparsity}`,
-    `a ${f.a.name} · w ${f.w.name}`,
-    f.product === null ? 'exact product' : `product ${f.product.name} (${r.product})`,
-    `acc ${f.acc.name} (${r.acc})`,
-  ];
-  if (f.total !== null) parts.push(`chunk ${arch.chunk} into ${f.total.name} (${r.total})`);
-  if (arch.pipeline.stages) parts.push('multiplier register');
-  return parts.join(', ');
-}
-
-function summary(arch: Arch, r: SimResult, job: string): string {
+function summary(arch: Arch, cfg: ArrayConfig, r: SimResult, job: string): string {
   const L = M.labels;
   const pes = arch.rows * arch.cols;
   let out = renderTable([
-    [L.array, archLine(arch)],
+    [L.array, configSummary(cfg)],
     [L.job, job],
     [L.cycles, `${r.cycles}  ${M.cyclesNote(arch.timing.cyclesFormula)}`],
     [L.utilization, `${(100 * r.utilization).toFixed(1)}%  ${M.utilizationNote(r.usefulTerms, pes, r.cycles)}`],

@@ -1,14 +1,14 @@
 // `lbamac synth`: the configuration's PE and array through Yosys for one target (and nextpnr with
 // --pnr), beside the same array with fp32 accumulation; a table, and the whole report as JSON.
 import type { CommandModule } from 'yargs';
-import type { Format } from '../../core/format.js';
 import { loadConfig } from '../../engine/job.js';
 import { defaultCacheDir, SynthCache } from '../../synth/cache.js';
 import { synthReport, type DesignReport, type SynthReport } from '../../synth/report.js';
 import type { SynthResult } from '../../synth/synthesize.js';
 import { CATEGORIES, parseTarget, TARGETS } from '../../synth/targets.js';
 import type { ArrayConfig } from '../../config/resolve.js';
-import { writeFileAtomic } from '../io.js';
+import { configSummary } from '../../config/summary.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { messages } from '../messages.js';
 import { renderTable } from '../table.js';
 
@@ -51,15 +51,6 @@ export const synthCommand: CommandModule<object, Args> = {
   },
 };
 
-const fmt = (f: Format) => f.name;
-
-/** One line naming the array and its arithmetic. */
-function describeConfig(cfg: ArrayConfig): string {
-  const product = cfg.product === null ? 'exact' : `${fmt(cfg.product)} ${cfg.rounding.product}`;
-  const chunk = cfg.chunk === null ? '' : `, chunk ${cfg.chunk} (total ${fmt(cfg.total)} ${cfg.rounding.total})`;
-  return `${cfg.rows}x${cfg.cols} ${cfg.dataflow} ${cfg.sparsity}; a ${fmt(cfg.a)}, w ${fmt(cfg.w)}, product ${product}, acc ${fmt(cfg.acc)} ${cfg.rounding.acc}${chunk}`;
-}
-
 const num = (x: number | null | undefined) => (x === null || x === undefined ? '' : String(Math.round(x * 100) / 100));
 const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? (a / b).toFixed(2) : '');
 const seconds = (r: SynthResult) => `${r.seconds.toFixed(1)}${r.cached ? M.cachedMark : ''}`;
@@ -89,7 +80,7 @@ export function renderSynthReport(cfg: ArrayConfig, report: SynthReport): string
   }
   rows.push([M.synthTime, seconds(d.pe), seconds(d.array), ...(b ? [seconds(b.pe), seconds(b.array), '', ''] : [])]);
 
-  const out = [M.heading(describeConfig(cfg)), M.tool(report.target, d.pe.yosys, d.pe.generator, d.pnr?.device ?? null), '', renderTable(rows).trimEnd(), ''];
+  const out = [M.heading(configSummary(cfg)), M.tool(report.target, d.pe.yosys, d.pe.generator, d.pnr?.device ?? null), '', renderTable(rows).trimEnd(), ''];
   if (report.ratio) out.push(M.summary(report.ratio.pe, report.ratio.array, d.pe.unit, cfg.acc.width));
   else out.push(M.alreadyFp32);
   const warnings = all.flatMap((x) => [...x.pe.warnings, ...x.array.warnings]);

@@ -3,7 +3,7 @@
 import type { CommandModule } from 'yargs';
 import { LbamacError } from '../../core/errors.js';
 import { loadConfig } from '../../engine/job.js';
-import { mismatchReport } from '../../testbenches/cosim.js';
+import { mismatchReport } from '../../cosim/cosimulate.js';
 import { messages } from '../messages.js';
 
 interface Args {
@@ -33,7 +33,7 @@ export const verifyCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const cfg = await loadConfig(args.config);
     // Loaded on use: the other commands do not pay for the generator and the harness.
-    const { verifyConfig } = await import('../../testbenches/verify.js');
+    const { verifyConfig } = await import('../../cosim/verify.js');
     const out = verifyConfig(cfg, {
       vectors: args.vectors,
       seed: args.seed,

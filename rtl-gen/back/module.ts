@@ -1,11 +1,12 @@
 // Verilog modules as the generators build them: a name that encodes the parameters, a header
 // naming the generator and the full configuration, the port list, the body, and the modules it
 // instantiates. A Design collects modules and emits each distinct one once.
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { shortHash } from '../../util/hash.js';
+import { packageInfo, type PackageInfo } from '../../util/package-root.js';
 import { range } from './verilog.js';
+
+// Re-exported: the array generators (hdl/) and the package index name it from here.
+export { shortHash };
 
 export interface Port {
   dir: 'input' | 'output';
@@ -42,30 +43,9 @@ export function unitName(kind: string, parts: readonly string[]): { name: string
   return { name: `lbamac_${kind}_${shortHash(longName)}`, longName };
 }
 
-/** Eight hex digits of the SHA-256 of a text: stable across runs and machines. */
-export function shortHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 8);
-}
-
-let generator: { name: string; version: string } | undefined;
-
-/** Package name and version from lbamac's package.json (found above this file, in src or dist). */
-export function generatorInfo(): { name: string; version: string } {
-  if (generator) return generator;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'lbamac') {
-        generator = { name: pkg.name, version: pkg.version ?? '0.0.0' };
-        return generator;
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('lbamac package.json not found above rtl-gen/back');
-    dir = parent;
-  }
+/** The generator every file header names: lbamac's package name and version. */
+export function generatorInfo(): PackageInfo {
+  return packageInfo();
 }
 
 /** Builds module bodies line by line; consecutive declarations are aligned in columns. */

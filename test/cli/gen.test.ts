@@ -8,7 +8,7 @@ import { latencyCycles } from '../../arch/schedule.js';
 import { resolveConfig } from '../../config/resolve.js';
 import { configHash, configJson } from '../../rtl-gen/hdl/config-text.js';
 import { generatorInfo } from '../../rtl-gen/back/module.js';
-import { requireTool } from '../../testbenches/tools.js';
+import { requireTool } from '../../cosim/tools.js';
 import { tempDir } from '../support/tmp.js';
 import { filesIn, fixture, lbamac, ROOT } from './run.js';
 
@@ -85,11 +85,11 @@ describe('cli: gen', function () {
   });
 
   it('a bad configuration writes nothing and names the problem', () => {
-    const dir = fixture({ 'bad.json': { a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'fp16', pipeline: { stages: 1 } } });
+    const dir = fixture({ 'bad.json': { a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'fp16', pipeline: { stages: 2 } } });
     const out = join(dir, 'out');
     const r = lbamac('gen', '--config', join(dir, 'bad.json'), '-o', out);
     expect(r.status).to.equal(1);
-    expect(r.stderr).to.match(/^lbamac: .*pipeline\.multiplier = 1 needs a product format/m);
+    expect(r.stderr).to.match(/^lbamac: .*pipeline\.stages = 2 needs a product format/m);
     expect(existsSync(out)).to.equal(false);
     expect(filesIn(dir)).to.deep.equal(['bad.json']); // no temporary directory either
   });

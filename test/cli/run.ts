@@ -1,11 +1,11 @@
 // Runs the CLI from its sources in a child process, as a user would, and captures the outcome.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../../util/package-root.js';
 import { tempDir } from '../support/tmp.js';
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ROOT = packageRoot();
 
 export interface Run {
   status: number | null;

@@ -92,7 +92,7 @@ describe('cli: sim', function () {
         expect(parseInt(row[col(arch.chunk === null ? 'd_acc' : 'd_total')]!.split(',')[j % arch.cols]!, 16), `D[${i}][${j}]`).to.equal(ref.D[i]![j]);
       }
     }
-    expect(summaryText).to.match(/^array +3×2 weight-stationary, 2:4, a e4m3 · w e4m3, product fp16 \(rtz\), acc e4m7_b10 \(rtz\), chunk 2 into e4m7_b10 \(rtz\), multiplier register$/m);
+    expect(summaryText).to.match(/^array +3x2 weight-stationary, 2:4, a e4m3, w e4m3, product fp16 \(rtz\), acc e4m7_b10 \(rtz\), chunk 2 into e4m7_b10 \(rtz\), 1 pipeline stage$/m);
     expect(summaryText).to.match(/^job +5×11 · 11×3, random \(seed 7\)$/m);
     expect(summaryText).to.match(new RegExp(`^cycles +${cycles} `, 'm'));
     const T = termsOf(arch, 11);

@@ -41,7 +41,7 @@ describe('cli: synth', function () {
     const out = join(dir, 'report.json');
     const r = synth(cache, '--config', join(dir, 'cfg.json'), '--json', out);
     expect(r.status, r.stderr).to.equal(0);
-    expect(r.stdout).to.match(/^lbamac synth: 1x2 os dense; a e2m1, w e2m1, product exact, acc e3m4 rtz\n/);
+    expect(r.stdout).to.match(/^lbamac synth: 1x2 output-stationary, dense, a e2m1, w e2m1, exact product, acc e3m4 \(rtz\)\n/);
     for (const label of ['flip-flops', 'gates', 'area (gates+FFs)', 'logic depth (cells)', 'PE ratio', 'array ratio']) expect(r.stdout).to.include(label);
     expect(r.stdout).to.match(/With its 8-bit accumulator the PE needs \d+% fewer gates\+FFs than with fp32 accumulation/);
     expect(r.stdout).to.not.include('cached');

@@ -2,7 +2,7 @@
 // same accumulator code, same events.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { add, fromFloat64, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, mul, RNA, RNE, RTZ, type Rounding, status } from '../../core/arith.js';
+import { add, fromFloat64, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, mul, RNA, RNE, RTZ, type RoundingCode, status } from '../../core/arith.js';
 import { type Format, makeFormat, parseFormatName } from '../../core/format.js';
 import { MacKernel, type MacSpec } from '../../core/mac.js';
 import { arbFormatSpec } from '../support/arbitraries.js';
@@ -52,7 +52,7 @@ function randomPairs(fa: Format, fw: Format, n: number, seed: number): [number, 
 describe('core/mac MacKernel vs the generic core', () => {
   const e4m3 = parseFormatName('e4m3');
   for (const [label, product] of [['e5m10 product', parseFormatName('fp16')], ['exact product', null]] as const) {
-    for (const mode of [RNE, RNA, RTZ] as Rounding[]) {
+    for (const mode of [RNE, RNA, RTZ] as RoundingCode[]) {
       it(`e4m3 x e4m3, ${label}, e4m7 bias 10 acc, mode ${mode}: every acc code x 1500 pairs`, () => {
         const acc = parseFormatName('e4m7_b10');
         const accs = Array.from({ length: 2 * acc.signBit }, (_, i) => i);
@@ -71,7 +71,7 @@ describe('core/mac MacKernel vs the generic core', () => {
     ['fp32 x fp32 -> fp32 into fp32', fp32, fp32, fp32],
   ];
   for (const [label, product, input, acc] of wide) {
-    for (const mode of [RNE, RNA, RTZ] as Rounding[]) {
+    for (const mode of [RNE, RNA, RTZ] as RoundingCode[]) {
       it(`${label}, mode ${mode}: TwoSum path, random accumulators and binade edges`, () => {
         const spec: MacSpec = { a: input, w: input, product, acc, modeProduct: mode, modeAcc: mode };
         expect(new MacKernel(spec).path).to.equal('two-sum');
@@ -101,7 +101,7 @@ describe('core/mac MacKernel vs the generic core', () => {
     // sum lies just below it, so rne and rna keep acc; ties-to-even or away on the float64 would not.
     const x = fromFloat64(1 + 2 ** -23, fp32, RNE);
     const y = fromFloat64(2 ** -24 * (1 - 2 ** -23), fp32, RNE);
-    for (const mode of [RNE, RNA, RTZ] as Rounding[]) {
+    for (const mode of [RNE, RNA, RTZ] as RoundingCode[]) {
       const spec: MacSpec = { a: fp32, w: fp32, product: null, acc: fp32, modeProduct: mode, modeAcc: mode };
       compare(spec, [x, x + fp32.signBit], [[x, y], [x + fp32.signBit, y], [x, y + fp32.signBit]]);
       expect(new MacKernel(spec).step(x, x, y), `mode ${mode}`).to.equal(x);
@@ -112,7 +112,7 @@ describe('core/mac MacKernel vs the generic core', () => {
     const small = arbFormatSpec.filter((f) => f.exp + f.man <= 7).map((f) => makeFormat(f));
     const accFmt = arbFormatSpec.filter((f) => f.exp + f.man <= 15).map((f) => makeFormat(f));
     const anyFmt = arbFormatSpec.map((f) => makeFormat(f));
-    const mode = fc.constantFrom(RNE, RNA, RTZ) as fc.Arbitrary<Rounding>;
+    const mode = fc.constantFrom(RNE, RNA, RTZ) as fc.Arbitrary<RoundingCode>;
     fc.assert(
       fc.property(fc.oneof(small, anyFmt), fc.oneof(small, anyFmt), fc.option(fc.oneof(accFmt, anyFmt)), fc.oneof(accFmt, anyFmt), mode, mode, fc.integer(), (a, w, product, acc, mp, ma, seed) => {
         const accs = randomPairs(acc, acc, 40, seed).map(([x]) => x);

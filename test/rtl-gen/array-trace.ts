@@ -1,7 +1,7 @@
 // Runs a generated array top under Icarus on the simulator's own port trace: every input port of
 // every cycle is read from a $readmemh file, every output port of every cycle is written out, and
 // the outputs are compared with the simulator's, cycle by cycle (a smoke test of rtl-gen; the
-// co-simulation proper is testbenches/ under Verilator).
+// co-simulation proper is cosim/ under Verilator).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import type { Arch, PortDesc } from '../../arch/types.js';
 import type { GeneratedRtl } from '../../rtl-gen/generate.js';
 import { range } from '../../rtl-gen/back/verilog.js';
 import { simulate, type SimJob, type SimResult } from '../../sim/simulate.js';
-import { requireTool } from '../../testbenches/tools.js';
+import { requireTool } from '../../cosim/tools.js';
 
 export interface PortTrace {
   /** Per cycle, per signal port (arch order): the packed port value. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFormatName as F } from '../../core/format.js';
 import { Design, moduleFileText, type VModule } from '../../rtl-gen/back/module.js';
-import { requireTool } from '../../testbenches/tools.js';
+import { requireTool } from '../../cosim/tools.js';
 import { COSIM_COMBOS, comboUnits, describeUnit, fixedUnits, LINT_COMBOS, moduleFor, randomCombos, type UnitSpec } from './units.js';
 
 /** Edge shapes: no mantissa, the widest format, extreme biases, every specials mode. */

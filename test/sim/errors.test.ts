@@ -48,7 +48,10 @@ describe('sim: bad configurations and jobs fail before the first cycle', () => {
     archFails({ ...DENSE, rows: 257 }, /array: rows = 257 is not allowed; expected an integer from 1 to 256/);
     archFails({ ...DENSE, cols: 2.5 }, /array: cols = 2\.5 is not allowed/);
     archFails({ ...DENSE, chunk: 0 }, /array: chunk = 0 is not allowed; expected a positive integer or none/);
-    archFails({ ...DENSE, product: null, pipeline: { stages: 1 } }, /pipeline\.multiplier = 1 needs a product format, but product is "exact"/);
+    archFails({ ...DENSE, product: null, pipeline: { stages: 2 } }, /pipeline\.stages = 2 needs a product format, but product is "exact"/);
+    // A stage register that holds the exact product needs a format for it: fp32 products have none.
+    archFails(resolveConfig({ rows: 2, cols: 2, a: 'fp32', w: 'fp32', product: 'fp32', acc: 'fp32', pipeline: { stages: 2 } }), /pipeline\.stages = 2 registers the exact product of fp32 and fp32, which needs 47 mantissa bits.*use pipeline\.stages = 1/);
+    archFails({ ...DENSE, pipeline: { stages: 3 } }, /pipeline\.stages = 3 is not allowed; expected an integer from 0 to 2/);
   });
 
   it('zero-sized, ragged and mismatched jobs, and codes outside their format', () => {

@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { LbamacError } from '../../core/errors.js';
 import { registerAreaProvider } from '../../sweep/area.js';
-import { canonicalConfig } from '../../sweep/canonical.js';
+import { canonicalConfig } from '../../config/canonical.js';
 import { expandSweep, parseSweep } from '../../sweep/grid.js';
 import { journalPath, readJournal } from '../../sweep/journal.js';
 import { runPoint, type PointResult } from '../../sweep/point.js';

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { resolveConfig } from '../../config/resolve.js';
 import { generateRtl } from '../../rtl-gen/generate.js';
 import { arrayTestbench, runArrayIcarus } from '../../testbenches/array-testbench.js';
-import { randomJobs } from '../../testbenches/random-job.js';
-import { traceJob } from '../../testbenches/trace.js';
+import { randomJobs } from '../../cosim/random-job.js';
+import { traceJob } from '../../cosim/trace.js';
 import { tempDir } from '../support/tmp.js';
 
 const CONFIGS = {

@@ -8,7 +8,7 @@ import { type RoundingMode, ROUNDING_MODES } from '../../core/format.js';
 import { resolveConfig } from '../../config/resolve.js';
 import { loadTestFloat } from '../../golden/testfloat.js';
 import { generateRtl } from '../../rtl-gen/generate.js';
-import { buildArrayHarness, runArrayHarness } from '../../testbenches/array-harness.js';
+import { buildArrayHarness, runArrayHarness } from '../../cosim/array-harness.js';
 import { fmaStream, fmaStreamResults } from '../../testbenches/fma-stream.js';
 
 /** Vectors per mode; every one of the file's (153k) unless LBAMAC_TESTFLOAT_LIMIT says fewer. */

@@ -42,7 +42,8 @@ export function cosimConfig(index: number, seed: number): CosimConfig {
     acc: format(rng, [3, 8], [1, 12], specials(0), sub(1)),
     rounding: { product: MODES[i % 3], acc: MODES[(i + 1) % 3], total: MODES[(i + 2) % 3] },
     sparsity: Math.floor(i / 2) % 2 === 0 ? 'dense' : '2:4',
-    pipeline: { stages: !fused && rng.uniform() < 0.4 ? 1 : 0 },
+    // Every stage count of each cell kind comes round: fused 0-1, rounded 0-2.
+    pipeline: { stages: fused ? Math.floor(i / 4) % 2 : Math.floor(i / 2) % 3 },
   };
   if (chunked) {
     raw.chunk = 1 + rng.int(5);
@@ -55,11 +56,3 @@ export function describeConfig(c: CosimConfig, seed: number): string {
   return `config ${c.index} (seed ${seed}): ${JSON.stringify(c.raw)}`;
 }
 
-/** A short title: shape, dataflow, sparsity, chunk, product and accumulator formats and modes. */
-export function summarizeConfig(c: CosimConfig): string {
-  const g = c.cfg;
-  const parts = [`${g.rows}x${g.cols} ${g.dataflow}`, g.sparsity, g.product === null ? 'fused' : `product ${g.product.name} ${g.rounding.product}`, `acc ${g.acc.name} ${g.rounding.acc}`];
-  if (g.chunk !== null) parts.push(`chunk ${g.chunk}, total ${g.total.name} ${g.rounding.total}`);
-  if (g.pipeline?.stages) parts.push('pipelined');
-  return parts.join(', ');
-}

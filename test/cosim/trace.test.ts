@@ -4,14 +4,14 @@ import { expect } from 'chai';
 import type { PortDesc } from '../../arch/types.js';
 import { buildArch } from '../../arch/build.js';
 import { resolveConfig } from '../../config/resolve.js';
-import { packPort, signalPorts, traceHex, traceJob, traceLayout, unpackElement, wordsOf } from '../../testbenches/trace.js';
+import { packPort, signalPorts, traceHex, traceJob, traceLayout, unpackElement, wordsOf } from '../../cosim/trace.js';
 import { Rng } from '../../workloads/rng.js';
 
 function port(name: string, count: number, elemWidth: number): PortDesc {
   return { name, dir: 'in', kind: 'signal', count, elemWidth, width: count * elemWidth, index: 'col', meaning: '' };
 }
 
-describe('testbenches: port traces', () => {
+describe('cosim: port traces', () => {
   it('packs elements little-end first across word boundaries and reads them back', () => {
     const rng = new Rng(9);
     for (const [count, w] of [[1, 1], [3, 12], [5, 13], [4, 32], [7, 31], [16, 8], [3, 17]] as const) {

@@ -7,8 +7,8 @@ import type { Arch } from '../arch/types.js';
 import type { ArrayConfig } from '../config/resolve.js';
 import { generateRtl } from '../rtl-gen/generate.js';
 import { type ArrayHarnessBuild, buildArrayHarness, type RtlDesign } from './array-harness.js';
-import { type IcarusArrayResult, runArrayIcarus } from './array-testbench.js';
-import { cosimulate, type CosimResult } from './cosim.js';
+import { type IcarusArrayResult, runArrayIcarus } from '../testbenches/array-testbench.js';
+import { cosimulate, type CosimResult } from './cosimulate.js';
 import { describeJob, randomJobs } from './random-job.js';
 import { traceJob } from './trace.js';
 

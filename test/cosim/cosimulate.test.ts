@@ -1,22 +1,23 @@
 // The generated RTL against the cycle simulator, every output port in every cycle: random
-// configurations (test/testbenches/configs.ts: both dataflows, dense and 2:4, chunked, every
+// configurations (test/cosim/configs.ts: both dataflows, dense and 2:4, chunked, every
 // rounding mode, subnormals on and off, every kind of specials, shapes up to 4×4) batched into one
 // Verilator build, each running random jobs with corner-case operands and C. Also: the build
 // cache, and that a difference is reported with its cycle, port, PE and both values.
 import { expect } from 'chai';
+import { configSummary } from '../../config/summary.js';
 import { generateRtl } from '../../rtl-gen/generate.js';
-import { buildArrayHarness, type ArrayHarnessBuild } from '../../testbenches/array-harness.js';
-import { compareTraces } from '../../testbenches/compare.js';
-import { cosimulate, type CosimResult, mismatchReport } from '../../testbenches/cosim.js';
-import { describeJob, randomJobs } from '../../testbenches/random-job.js';
-import { traceJob, unpackElement } from '../../testbenches/trace.js';
-import { cosimConfig, describeConfig, summarizeConfig } from './configs.js';
+import { buildArrayHarness, type ArrayHarnessBuild } from '../../cosim/array-harness.js';
+import { compareTraces } from '../../cosim/compare.js';
+import { cosimulate, type CosimResult, mismatchReport } from '../../cosim/cosimulate.js';
+import { describeJob, randomJobs } from '../../cosim/random-job.js';
+import { traceJob, unpackElement } from '../../cosim/trace.js';
+import { cosimConfig, describeConfig } from './configs.js';
 
 const CONFIGS = Number(process.env.LBAMAC_COSIM_CONFIGS ?? 30);
 const JOBS = Number(process.env.LBAMAC_COSIM_JOBS ?? 20);
 const SEED = Number(process.env.LBAMAC_COSIM_SEED ?? 1);
 
-describe('testbenches: generated RTL vs the simulator, cycle by cycle (Verilator)', function () {
+describe('cosim: generated RTL vs the simulator, cycle by cycle (Verilator)', function () {
   this.timeout(900_000);
   const configs = Array.from({ length: CONFIGS }, (_, i) => cosimConfig(i, SEED));
   const rtls = configs.map((c) => generateRtl(c.cfg));
@@ -46,7 +47,7 @@ describe('testbenches: generated RTL vs the simulator, cycle by cycle (Verilator
   });
 
   for (const c of configs) {
-    it(`config ${c.index}, ${summarizeConfig(c)}: ${JOBS} jobs match in every cycle`, () => {
+    it(`config ${c.index}, ${configSummary(c.cfg)}: ${JOBS} jobs match in every cycle`, () => {
       const mine = results.filter((r) => r.top === c.index);
       expect(mine).to.have.length(JOBS);
       const bad = mine.filter((r) => r.comparison.total > 0);

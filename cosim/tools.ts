@@ -1,5 +1,5 @@
-// The external simulators the testbenches run, with a clear error naming the install command
-// when one is missing.
+// The external simulators that co-simulation and the testbenches run, with a clear error naming
+// the install command when one is missing.
 import { spawnSync } from 'node:child_process';
 import { LbamacError } from '../core/errors.js';
 

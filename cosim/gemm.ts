@@ -12,7 +12,7 @@ import { generateRtl } from '../rtl-gen/generate.js';
 import type { Schedule } from '../arch/schedule.js';
 import { buildArrayHarness, runArrayHarness } from './array-harness.js';
 import { compareTraces } from './compare.js';
-import { mismatchReport } from './cosim.js';
+import { mismatchReport } from './cosimulate.js';
 import { traceJob, type TraceLayout, unpackElement } from './trace.js';
 
 export interface VerilatorGemmResult {

@@ -3,12 +3,12 @@
 import { expect } from 'chai';
 import { resolveConfig } from '../../config/resolve.js';
 import { generateRtl } from '../../rtl-gen/generate.js';
-import { arrayHarnessCpp, arrayWrapper, harnessSources, harnessSpec, topNames } from '../../testbenches/array-harness.js';
+import { arrayHarnessCpp, arrayWrapper, harnessSources, harnessSpec, topNames } from '../../cosim/array-harness.js';
 
 const SPARSE = { rows: 4, cols: 2, dataflow: 'os', a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'fp16', sparsity: '2:4' } as const;
 const DENSE = { rows: 2, cols: 3, dataflow: 'ws', a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'fp16', chunk: 2 } as const;
 
-describe('testbenches: array harness generator', () => {
+describe('cosim: array harness generator', () => {
   const sparse = generateRtl(resolveConfig(SPARSE));
   const dense = generateRtl(resolveConfig(DENSE));
 

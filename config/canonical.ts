@@ -1,0 +1,35 @@
+// A resolved configuration written back as a complete config input: every format field explicit,
+// so two inputs that resolve alike give the same object (and the same hash, wherever it keys a
+// cache or a sweep point).
+import { formatSpecOf, type FormatSpec } from '../core/format.js';
+import type { ArrayConfig } from './resolve.js';
+
+/** A resolved config as a complete config input (every format field explicit): valid for resolveConfig. */
+export interface CanonicalConfig {
+  rows: number;
+  cols: number;
+  dataflow: 'os' | 'ws';
+  a: Required<FormatSpec>;
+  w: Required<FormatSpec>;
+  product: Required<FormatSpec> | 'exact';
+  acc: Required<FormatSpec>;
+  total?: Required<FormatSpec>;
+  rounding: { input: string; product: string; acc: string; total: string };
+  chunk?: number;
+  sparsity: 'dense' | '2:4';
+}
+
+export function canonicalConfig(c: ArrayConfig): CanonicalConfig {
+  return {
+    rows: c.rows,
+    cols: c.cols,
+    dataflow: c.dataflow,
+    a: formatSpecOf(c.a),
+    w: formatSpecOf(c.w),
+    product: c.product === null ? 'exact' : formatSpecOf(c.product),
+    acc: formatSpecOf(c.acc),
+    ...(c.chunk === null ? {} : { total: formatSpecOf(c.total), chunk: c.chunk }),
+    rounding: { ...c.rounding },
+    sparsity: c.sparsity,
+  };
+}
