@@ -321,39 +321,12 @@ function shifted(d: DelaySource, from: Neighbour): DelaySource {
   return { ...d, delay: { ...d.delay, c0: d.delay.c0 + d.delay.cr * dr + d.delay.cj * dj } };
 }
 
-/** The neighbour directions a register's rule reads state registers through (wires and units included). */
-function directions(plan: Plan, r: RegisterDesc): Set<Neighbour> {
-  const out = new Set<Neighbour>();
+/** Every expression a set of registers' rules evaluate: the rules, then through wires and units. */
+function ruleExprs(plan: Plan, regs: readonly RegisterDesc[]): Expr[] {
+  const out: Expr[] = [];
   const seen = new Set<string>();
   const visit = (e: Expr): void => {
-    for (const name of reads(e, 'in')) {
-      const i = plan.inputs.get(name)!;
-      if (i.from !== null && i.register !== null && plan.delays[i.register] === undefined) out.add(i.from);
-    }
-    for (const name of reads(e, 'wire')) if (!seen.has(`w:${name}`)) {
-      seen.add(`w:${name}`);
-      visit(plan.arch.pe.wires.find((w) => w.name === name)!.expr);
-    }
-    for (const name of reads(e, 'unit')) if (!seen.has(`u:${name}`)) {
-      seen.add(`u:${name}`);
-      for (const o of Object.values(plan.units.get(name)!.operands)) visit(o);
-    }
-  };
-  visit(r.next);
-  if (r.enable) visit(r.enable);
-  return out;
-}
-
-/** State registers a set of registers reads in its own or neighbouring PEs. */
-function stateReads(plan: Plan, regs: RegisterDesc[]): Set<string> {
-  const out = new Set<string>();
-  const seen = new Set<string>();
-  const visit = (e: Expr): void => {
-    for (const name of reads(e, 'reg')) out.add(name);
-    for (const name of reads(e, 'in')) {
-      const i = plan.inputs.get(name)!;
-      if (i.register !== null) out.add(i.register);
-    }
+    out.push(e);
     for (const name of reads(e, 'wire')) if (!seen.has(`w:${name}`)) {
       seen.add(`w:${name}`);
       visit(plan.arch.pe.wires.find((w) => w.name === name)!.expr);
@@ -366,6 +339,31 @@ function stateReads(plan: Plan, regs: RegisterDesc[]): Set<string> {
   for (const r of regs) {
     visit(r.next);
     if (r.enable) visit(r.enable);
+  }
+  return out;
+}
+
+/** The neighbour directions a register's rule reads state registers through (wires and units included). */
+function directions(plan: Plan, r: RegisterDesc): Set<Neighbour> {
+  const out = new Set<Neighbour>();
+  for (const e of ruleExprs(plan, [r])) {
+    for (const name of reads(e, 'in')) {
+      const i = plan.inputs.get(name)!;
+      if (i.from !== null && i.register !== null && plan.delays[i.register] === undefined) out.add(i.from);
+    }
+  }
+  return out;
+}
+
+/** State registers a set of registers reads in its own or neighbouring PEs. */
+function stateReads(plan: Plan, regs: RegisterDesc[]): Set<string> {
+  const out = new Set<string>();
+  for (const e of ruleExprs(plan, regs)) {
+    for (const name of reads(e, 'reg')) out.add(name);
+    for (const name of reads(e, 'in')) {
+      const i = plan.inputs.get(name)!;
+      if (i.register !== null) out.add(i.register);
+    }
   }
   for (const name of [...out]) if (plan.delays[name] !== undefined) out.delete(name);
   return out;

@@ -195,3 +195,8 @@ export function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
 
+
+/** The timing constants of a dataflow: its closed-form cycle count and notes (docs/timing.md). */
+export function timingOf(ctx: BuildContext, cyclesFormula: string, notes: string[]): Arch['timing'] {
+  return { inToMul: 1, termsFormula: ctx.sparse ? 'T = 2·ceil(K/4)' : 'T = K', cyclesFormula, notes };
+}

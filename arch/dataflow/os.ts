@@ -3,7 +3,7 @@
 // top) while the column shifts. docs/timing.md draws the schedule.
 import { and, mux, or, reg } from '../ir.js';
 import type { LineDesc, PortDesc, TopOutputDesc } from '../types.js';
-import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, termStage } from './context.js';
+import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, termStage, timingOf } from './context.js';
 
 export function buildOs(ctx: BuildContext): DataflowParts {
   const { R, C, sparse, chunked, lanes, formats: f } = ctx;
@@ -73,14 +73,13 @@ export function buildOs(ctx: BuildContext): DataflowParts {
     pe: pe.done(),
     edge,
     outputs,
-    timing: {
-      inToMul: 1,
-      termsFormula: sparse ? 'T = 2·ceil(K/4)' : 'T = K',
-      cyclesFormula: '(C given ? R : 0) + nT·(2R + T - 1 + P) + C,  nT = ceil(M/R)·ceil(N/C)',
-      notes: [
+    timing: timingOf(
+      ctx,
+      '(C given ? R : 0) + nT·(2R + T - 1 + P) + C,  nT = ceil(M/R)·ceil(N/C)',
+      [
         'term presented in cycle c: PE(r, j) multiplies it in cycle c + r + j + 1 and adds it in c + r + j + 1 + P',
         'shift presented in cycle c: column j shifts in cycle c + j + 1; the row shifted out is on d_data in cycle c + C',
       ],
-    },
+    ),
   };
 }

@@ -3,7 +3,7 @@
 // docs/timing.md draws the schedule.
 import { and, mux } from '../ir.js';
 import type { LineDesc, PortDesc, TopOutputDesc } from '../types.js';
-import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, termStage } from './context.js';
+import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, termStage, timingOf } from './context.js';
 
 export function buildWs(ctx: BuildContext): DataflowParts {
   const { R, C, P, sparse, chunked, lanes, formats: f } = ctx;
@@ -83,14 +83,13 @@ export function buildWs(ctx: BuildContext): DataflowParts {
     pe: pe.done(),
     edge,
     outputs,
-    timing: {
-      inToMul: 1,
-      termsFormula: sparse ? 'T = 2·ceil(K/4)' : 'T = K',
-      cyclesFormula: 'R + nN·(nK-1)·(R + max(M+R-2, C+P+1)) + (nN-1)·(2R+M-2) + M + R + C + P,  nN = ceil(N/C), nK = ceil(T/R)',
-      notes: [
+    timing: timingOf(
+      ctx,
+      'R + nN·(nK-1)·(R + max(M+R-2, C+P+1)) + (nN-1)·(2R+M-2) + M + R + C + P,  nN = ceil(N/C), nK = ceil(T/R)',
+      [
         'A row m presented in cycle c: PE(r, j) multiplies it in cycle c + r + j + 1, adds in c + r + j + 1 + P; its partial-sum row is on d_* in cycle c + R + C + P',
         'weights: R shift cycles per tile; the next tile\'s shift may start in the cycle of the current tile\'s last multiply in each column',
       ],
-    },
+    ),
   };
 }
