@@ -43,8 +43,12 @@ export function gridExports(arch: Arch): GridExport[] {
   for (const line of arch.edge) {
     if (line.kind !== 'deskew') continue;
     const row = line.sourceRow!;
-    const side = row === 0 ? 'top' : row === arch.rows - 1 ? 'bottom' : `r${row}`;
-    for (const s of line.signals) out.push({ port: `${s.source}_${side}`, register: s.source, row, col: null, width: arch.cols * s.width });
+    for (const s of line.signals) {
+      // Named for the edge the register leaves the grid at: the opposite of where its readers take it from.
+      const from = arch.pe.inputs.find((i) => i.register === s.source)?.from;
+      const side = from === 'above' ? 'bottom' : from === 'below' ? 'top' : `r${row}`;
+      out.push({ port: `${s.source}_${side}`, register: s.source, row, col: null, width: arch.cols * s.width });
+    }
   }
   const visit = (e: Arch['outputs'][number]['expr']): void => {
     if (e.op === 'pe') out.push({ port: `${e.register}_r${e.r}_c${e.j}`, register: e.register, row: e.r, col: e.j, width: width(e.register) });
