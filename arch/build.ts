@@ -77,6 +77,7 @@ export function buildArch(cfg: ArrayConfig): Arch {
     sparse: cfg.sparsity === '2:4',
     chunked,
     fused,
+    flags: cfg.flags ?? false,
     lanes: cfg.sparsity === '2:4' ? 4 : 1,
     formats: {
       a: desc(cfg.a),
@@ -100,6 +101,7 @@ export function buildArch(cfg: ArrayConfig): Arch {
     lanes: ctx.lanes,
     chunk: cfg.chunk,
     fused,
+    flags: ctx.flags,
     pipeline: { stages: P },
     formats: ctx.formats,
     rounding: ctx.rounding,

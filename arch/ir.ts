@@ -9,6 +9,7 @@ export const wire = (name: string): Expr => ({ op: 'wire', name });
 export const unit = (name: string): Expr => ({ op: 'unit', name });
 export const zero = (width: number): Expr => ({ op: 'zero', width });
 export const constant = (width: number, value: number): Expr => ({ op: 'const', width, value });
+export const status = (unitName: string): Expr => ({ op: 'status', unit: unitName });
 export const and = (...args: Expr[]): Expr => (args.length === 1 ? args[0]! : { op: 'and', args });
 export const or = (...args: Expr[]): Expr => (args.length === 1 ? args[0]! : { op: 'or', args });
 export const mux = (sel: Expr, then: Expr, otherwise: Expr): Expr => ({ op: 'mux', sel, then, else: otherwise });
@@ -24,10 +25,13 @@ export function* walk(e: Expr): Generator<Expr> {
   }
 }
 
-/** The names an expression reads directly, by kind. */
+/** The names an expression reads directly, by kind (a unit's status reads the unit). */
 export function reads(e: Expr, op: 'reg' | 'in' | 'wire' | 'unit'): string[] {
   const out: string[] = [];
-  for (const x of walk(e)) if (x.op === op && !out.includes(x.name)) out.push(x.name);
+  for (const x of walk(e)) {
+    const name = x.op === op ? x.name : op === 'unit' && x.op === 'status' ? x.unit : null;
+    if (name !== null && !out.includes(name)) out.push(name);
+  }
   return out;
 }
 
@@ -45,6 +49,8 @@ export function exprText(e: Expr, top = true): string {
       return '+0';
     case 'const':
       return `0x${e.value.toString(16)}`;
+    case 'status':
+      return `status(${e.unit})`;
     case 'and':
     case 'or': {
       const s = e.args.map((a) => exprText(a, false)).join(` ${BINARY[e.op]} `);
@@ -78,6 +84,8 @@ export function topExprText(e: TopExpr): string {
       return `${e.line}.${e.signal}[${e.element}]`;
     case 'pe':
       return `${e.register}@(${e.r}, ${e.j})`;
+    case 'all':
+      return `${e.register}@(r, j) at element r*C+j`;
     case 'and':
       return e.args.map(topExprText).join(' & ');
   }

@@ -27,8 +27,8 @@ export interface PortDesc {
   elemWidth: number;
   width: number;
   /** scalar: count 1; row: element r is array row r; col: element j is array column j;
-   *  rowLane: element r*4+q is lane q (A[·][4g+q]) of row r. */
-  index: 'scalar' | 'row' | 'col' | 'rowLane';
+   *  rowLane: element r*4+q is lane q (A[·][4g+q]) of row r; pe: element r*C+j is PE(r, j). */
+  index: 'scalar' | 'row' | 'col' | 'rowLane' | 'pe';
   meaning: string;
 }
 
@@ -46,9 +46,17 @@ export type Expr =
   | { op: 'unit'; name: string }
   | { op: 'zero'; width: number }
   | { op: 'const'; width: number; value: number }
+  /** The unit's status in the sticky-flag layout (FLAG_NAMES): 5 bits. */
+  | { op: 'status'; unit: string }
   | { op: 'and'; args: Expr[] }
   | { op: 'or'; args: Expr[] }
   | { op: 'mux'; sel: Expr; then: Expr; else: Expr };
+
+/** The sticky flags of a PE, bit i = FLAG_NAMES[i]: a unit's result was inexact, overflowed,
+ *  underflowed (tiny and inexact), was an invalid operation, or an adder's sum equalled its
+ *  accumulator input although the term was finite and nonzero (swamping). */
+export const FLAG_NAMES = ['inexact', 'overflow', 'underflow', 'invalid', 'swamping'] as const;
+export const FLAG_WIDTH = FLAG_NAMES.length;
 
 /** What output a value belongs to, for attributing events (the simulator's tags, not hardware):
  *  an A row, an output column, or one output (row and column). */
@@ -121,6 +129,8 @@ export interface UnitDesc {
   role: 'select' | 'product' | 'term' | 'total';
   /** mul only: inf*0 gives core/exact-product.ts's marked NaN, for the adder of a pipelined fused cell. */
   marksInvalid?: boolean;
+  /** 1 in the cycles the unit's result is used: its status counts toward the sticky flags then. */
+  when: Expr | null;
   meaning: string;
 }
 
@@ -139,6 +149,8 @@ export type TopExpr =
   | { op: 'tap'; line: string; signal: string; element: number }
   /** register of one PE */
   | { op: 'pe'; register: string; r: number; j: number }
+  /** element r*C+j: the register of PE(r, j) */
+  | { op: 'all'; register: string }
   | { op: 'and'; args: TopExpr[] };
 
 export interface TopOutputDesc {
@@ -199,6 +211,8 @@ export interface Arch {
   chunk: number | null;
   /** Products exact (fused multiply-add) or rounded into formats.product. */
   fused: boolean;
+  /** Sticky status flags per PE (FLAG_NAMES), on the pe_flags port, cleared by flags_clear. */
+  flags: boolean;
   pipeline: { stages: number };
   formats: {
     a: FormatDesc;

@@ -1,7 +1,7 @@
 // The unit kinds of the PE description: each is one object that knows how the simulator evaluates
 // it (with core/'s MacKernel, the same code coreGemm runs) and which Verilog module implements it
 // (rtl-gen/lib/). The simulator compiler and the PE emitter only look units up here.
-import { add, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, isFiniteCode, isFiniteNonzeroCode, isNaNCode, mul, roundingCode, status } from '../core/arith.js';
+import { add, EV_INEXACT, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, isNaNCode, mul, roundingCode, status } from '../core/arith.js';
 import type { Accumulation } from '../core/gemm.js';
 import { EVI } from '../core/mac.js';
 import { invalidProductCode } from '../core/exact-product.js';
@@ -10,6 +10,7 @@ import { addModule } from '../rtl-gen/lib/add.js';
 import { fmaModule } from '../rtl-gen/lib/fma.js';
 import { mulModule } from '../rtl-gen/lib/mul.js';
 import { selectorModule } from '../rtl-gen/lib/selector.js';
+import { slice } from '../rtl-gen/back/verilog.js';
 import { formatOf } from './build.js';
 import type { Arch, FormatDesc, UnitDesc, UnitKind } from './types.js';
 
@@ -33,8 +34,24 @@ export type UnitEvaluation = { kind: 'lane' } | { kind: 'call'; fn: (...codes: n
 export interface UnitKindImpl {
   /** Operand roles, in the order `call` functions take them. */
   operands: readonly string[];
+  /** Verilog of the swamping condition (the sum equals the accumulator input although the term is
+   *  finite and nonzero), given the result wire and the operand signals; null: never. */
+  swampVerilog: ((u: UnitDesc, arch: Arch, result: string, operand: (role: string) => string) => string) | null;
   verilog(u: UnitDesc, arch: Arch): UnitVerilog;
-  evaluate(u: UnitDesc, arch: Arch, kernel: Accumulation): UnitEvaluation;
+  /** With `st`, every call also writes the unit's status (FLAG_NAMES layout) into st[0]. */
+  evaluate(u: UnitDesc, arch: Arch, kernel: Accumulation, st: Int32Array | null): UnitEvaluation;
+}
+
+/** Verilog: the code `n` of format f is finite (not inf, not NaN). */
+function finite(f: FormatDesc, n: string): string {
+  const W = f.width;
+  if (f.specials === 'none') return "1'b1";
+  return f.specials === 'ieee' ? `~&${slice(n, W, W - 2, f.man)}` : `~&${slice(n, W, W - 2, 0)}`;
+}
+
+/** Verilog: the code `n` of format f is finite and nonzero. */
+function finiteNonzero(f: FormatDesc, n: string): string {
+  return `(${finite(f, n)} & |${slice(n, f.width, f.width - 2, 0)})`;
 }
 
 function fmt(arch: Arch, u: UnitDesc, role: string): FormatDesc {
@@ -55,51 +72,57 @@ function noKernelPath(u: UnitDesc): never {
 export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
   selector: {
     operands: ['group', 'index'],
+    swampVerilog: null,
     verilog: (u, arch) => ({ module: selectorModule(fmt(arch, u, 'out').width), inputs: { group: 'group', index: 'index' }, result: 'value', flags: null }),
     evaluate: () => ({ kind: 'lane' }),
   },
   mul: {
     operands: ['a', 'b'],
+    swampVerilog: null,
     verilog: (u, arch) => ({
       module: mulModule(formatOf(fmt(arch, u, 'a')), formatOf(fmt(arch, u, 'b')), formatOf(fmt(arch, u, 'out')), u.rounding!, u.marksInvalid ? invalidProductCode(formatOf(fmt(arch, u, 'out'))) : null),
       inputs: { a: 'a', b: 'b' },
       result: 'product',
       flags: 'flags',
     }),
-    evaluate: (u, arch, k) => {
-      if (sameRoles(u, { a: 'a', b: 'w', out: 'product' }) && u.rounding === arch.rounding.product) {
+    evaluate: (u, arch, k, st) => {
+      if (st === null && sameRoles(u, { a: 'a', b: 'w', out: 'product' }) && u.rounding === arch.rounding.product) {
         const mac = k.mac;
         return { kind: 'call', fn: (a, b) => mac.mulCode(a!, b!) };
       }
-      return { kind: 'call', fn: genericMul(u, arch, k) };
+      return { kind: 'call', fn: genericMul(u, arch, k, st) };
     },
   },
   add: {
     operands: ['x', 'y'],
+    swampVerilog: (u, arch, sum, op) => `(${sum} == ${op('x')}) & ${finiteNonzero(fmt(arch, u, 'y'), op('y'))} & ${finite(fmt(arch, u, 'x'), op('x'))}`,
     verilog: (u, arch) => ({
       module: addModule(formatOf(fmt(arch, u, 'x')), formatOf(fmt(arch, u, 'y')), formatOf(fmt(arch, u, 'out')), u.rounding!),
       inputs: { x: 'x', y: 'y' },
       result: 'sum',
       flags: 'flags',
     }),
-    evaluate: (u, arch, k) => {
-      if (sameRoles(u, { x: 'acc', y: 'product', out: 'acc' }) && u.rounding === arch.rounding.acc) {
+    evaluate: (u, arch, k, st) => {
+      if (st === null && sameRoles(u, { x: 'acc', y: 'product', out: 'acc' }) && u.rounding === arch.rounding.acc) {
         const mac = k.mac;
         return { kind: 'call', fn: (x, y) => mac.addProduct(x!, y!) };
       }
-      if (sameRoles(u, { x: 'total', y: 'acc', out: 'total' }) && u.rounding === arch.rounding.total) return { kind: 'call', fn: (x, y) => k.addChunk(x!, y!) };
-      return { kind: 'call', fn: genericAdd(u, arch, k) };
+      if (st === null && sameRoles(u, { x: 'total', y: 'acc', out: 'total' }) && u.rounding === arch.rounding.total) return { kind: 'call', fn: (x, y) => k.addChunk(x!, y!) };
+      return { kind: 'call', fn: genericAdd(u, arch, k, st) };
     },
   },
   fma: {
     operands: ['a', 'b', 'c'],
+    swampVerilog: (u, arch, result, op) =>
+      `(${result} == ${op('c')}) & ${finiteNonzero(fmt(arch, u, 'a'), op('a'))} & ${finiteNonzero(fmt(arch, u, 'b'), op('b'))} & ${finite(fmt(arch, u, 'c'), op('c'))}`,
     verilog: (u, arch) => ({
       module: fmaModule(formatOf(fmt(arch, u, 'a')), formatOf(fmt(arch, u, 'b')), formatOf(fmt(arch, u, 'c')), formatOf(fmt(arch, u, 'out')), u.rounding!),
       inputs: { a: 'a', b: 'b', c: 'c' },
       result: 'result',
       flags: 'flags',
     }),
-    evaluate: (u, arch, k) => {
+    evaluate: (u, arch, k, st) => {
+      if (st !== null) return { kind: 'call', fn: genericFma(u, arch, k, st) };
       if (!sameRoles(u, { a: 'a', b: 'w', c: 'acc', out: 'acc' }) || u.rounding !== arch.rounding.acc) noKernelPath(u);
       const step = k.mac.step;
       return { kind: 'call', fn: (a, b, c) => step(c!, a!, b!) };
@@ -110,68 +133,88 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
 /** Operand pairs up to this many bits are looked up in a table built once. */
 const TABLE_BITS = 16;
 
+/** core/arith.ts status flags and a swamping bit in the sticky-flag layout (FLAG_NAMES). */
+function statusBits(flags: number, swamp: boolean): number {
+  return (flags & EV_INEXACT ? 1 : 0) | (flags & EV_OVERFLOW ? 2 : 0) | (flags & EV_TINY && flags & EV_INEXACT ? 4 : 0) | (flags & EV_INVALID ? 8 : 0) | (swamp ? 16 : 0);
+}
+
+/** The accumulator events of an adder (or FMA) result, as the kernel counts them. */
+function countAcc(ev: Float64Array, flags: number, swamp: boolean): void {
+  if (flags & EV_OVERFLOW) ev[EVI.accOverflow]!++;
+  if (flags & EV_ZERO) ev[EVI.accUnderflow]!++;
+  if (flags & EV_INVALID) ev[EVI.nan]!++;
+  if (swamp) ev[EVI.swamping]!++;
+}
+
 /**
  * A multiplier of any formats with core/arith's mul, counting its flags as product events (the
  * stages of a pipelined multiplier: the exact product, then its rounding by a multiply by 1.0).
+ * Small operand pairs are looked up in a table of code and flags built once.
  */
-function genericMul(u: UnitDesc, arch: Arch, k: Accumulation): (a: number, b: number) => number {
+function genericMul(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | null): (a: number, b: number) => number {
   const fa = formatOf(fmt(arch, u, 'a'));
   const fb = formatOf(fmt(arch, u, 'b'));
   const fo = formatOf(fmt(arch, u, 'out'));
   const mode = roundingCode(u.rounding!);
   const ev = k.mac.events;
-  const count = (flags: number): void => {
+  // A marked invalid product is counted by the adder that consumes it, not here; the unit's
+  // status still says invalid, as the RTL's flags output does.
+  const marked = u.marksInvalid ? invalidProductCode(fo) : -1;
+  const finish = (out: number, flags: number): number => {
+    if (st !== null) st[0] = statusBits(flags, false);
     if (flags & EV_OVERFLOW) ev[EVI.productOverflow]!++;
     if (flags & EV_TINY) ev[EVI.productUnderflow]!++;
-    if (flags & EV_INVALID) ev[EVI.nan]!++;
+    if (flags & EV_INVALID && marked < 0) ev[EVI.nan]!++;
+    return flags & EV_INVALID && marked >= 0 ? marked : out;
   };
-  // A marked invalid product is counted by the adder that consumes it, not here.
-  const marked = u.marksInvalid ? invalidProductCode(fo) : -1;
-  const op = (a: number, b: number): number => {
-    const out = mul(fa, a, fb, b, fo, mode);
-    if (marked >= 0 && status.flags & EV_INVALID) {
-      status.flags = 0;
-      return marked;
-    }
-    return out;
-  };
-  if (fa.width + fb.width > TABLE_BITS) {
-    return (a, b) => {
-      const out = op(a, b);
-      if (status.flags !== 0) count(status.flags);
-      return out;
-    };
-  }
+  if (fa.width + fb.width > TABLE_BITS) return (a, b) => finish(mul(fa, a, fb, b, fo, mode), status.flags);
   const table = new Float64Array(2 ** (fa.width + fb.width));
   for (let a = 0; a < 2 ** fa.width; a++) {
-    for (let b = 0; b < 2 ** fb.width; b++) table[(a << fb.width) | b] = op(a, b) + status.flags * 2 ** 32;
+    for (let b = 0; b < 2 ** fb.width; b++) table[(a << fb.width) | b] = mul(fa, a, fb, b, fo, mode) + status.flags * 2 ** 32;
   }
   const shift = fb.width;
   return (a, b) => {
     const t = table[(a << shift) | b]!;
-    if (t >= 2 ** 32) count(Math.floor(t / 2 ** 32));
-    return t % 2 ** 32;
+    return finish(t % 2 ** 32, Math.floor(t / 2 ** 32));
   };
 }
 
 /** An adder of any formats with core/arith's add, counting accumulator events and swamping
  *  (the sum equals x although y is finite and nonzero) as the kernel's adder does. */
-function genericAdd(u: UnitDesc, arch: Arch, k: Accumulation): (x: number, y: number) => number {
+function genericAdd(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | null): (x: number, y: number) => number {
   const fx = formatOf(fmt(arch, u, 'x'));
   const fy = formatOf(fmt(arch, u, 'y'));
   const fo = formatOf(fmt(arch, u, 'out'));
   const mode = roundingCode(u.rounding!);
   const ev = k.mac.events;
   // A marked invalid product (a pipelined fused cell's inf*0) is an invalid operation unless x is
-  // a NaN, as in the unpipelined FMA.
+  // a NaN, as in the unpipelined FMA; the adder's own status knows nothing of it.
   const marked = u.formats.y === 'xprod' ? invalidProductCode(fy) : -1;
   return (x, y) => {
     const out = add(fx, x, fy, y, fo, mode);
-    const flags = y === marked && !isNaNCode(x, fx) ? EV_INVALID : status.flags;
-    if (flags & EV_OVERFLOW) ev[EVI.accOverflow]!++;
-    if (flags & EV_ZERO) ev[EVI.accUnderflow]!++;
-    if (flags & EV_INVALID) ev[EVI.nan]!++;
-    if (out === x && isFiniteNonzeroCode(y, fy) && isFiniteCode(x, fx)) ev[EVI.swamping]!++;
+    const flags = status.flags;
+    const swamp = out === x && isFiniteNonzeroCode(y, fy) && isFiniteCode(x, fx);
+    if (st !== null) st[0] = statusBits(flags, swamp);
+    countAcc(ev, y === marked && !isNaNCode(x, fx) ? EV_INVALID : flags, swamp);
+    return out;
+  };
+}
+
+/** The fused multiply-add with core/arith's fma, for the status flags (the kernel has no flags). */
+function genericFma(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array): (a: number, b: number, c: number) => number {
+  const fa = formatOf(fmt(arch, u, 'a'));
+  const fb = formatOf(fmt(arch, u, 'b'));
+  const fc = formatOf(fmt(arch, u, 'c'));
+  const fo = formatOf(fmt(arch, u, 'out'));
+  const mode = roundingCode(u.rounding!);
+  const ev = k.mac.events;
+  return (a, b, c) => {
+    const out = fma(fa, a, fb, b, fc, c, fo, mode);
+    const flags = status.flags;
+    // A fused term is nonzero exactly when both factors are finite and nonzero.
+    const swamp = out === c && isFiniteNonzeroCode(a, fa) && isFiniteNonzeroCode(b, fb) && isFiniteCode(c, fc);
+    st[0] = statusBits(flags, swamp);
+    countAcc(ev, flags, swamp);
     return out;
   };
 }

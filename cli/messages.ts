@@ -69,6 +69,7 @@ export const messages = {
     utilizationNote: (terms: number, pes: number, cycles: number) => `(${terms} useful multiply-adds / (${pes} PEs × ${cycles} cycles))`,
     peTermsTitle: 'multiply-adds per PE (row r, column c)',
     peEventTitle: (name: string) => `${name} per PE`,
+    peFlagsTitle: 'sticky flags per PE at the end (i inexact, o overflow, u underflow, v invalid, s swamping; . clear)',
     peTablesOmitted: (pes: number, limit: number) => `per-PE tables omitted: ${pes} PEs (more than ${limit}); \`lbamac gemm --engine sim\` writes them as JSON`,
     wroteVcd: (path: string) => `wrote ${path}`,
   },

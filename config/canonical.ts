@@ -17,6 +17,9 @@ export interface CanonicalConfig {
   rounding: { input: string; product: string; acc: string; total: string };
   chunk?: number;
   sparsity: 'dense' | '2:4';
+  /** Only when not the default, so that a configuration keeps the hash it always had. */
+  pipeline?: { stages: number };
+  flags?: true;
 }
 
 export function canonicalConfig(c: ArrayConfig): CanonicalConfig {
@@ -31,5 +34,7 @@ export function canonicalConfig(c: ArrayConfig): CanonicalConfig {
     ...(c.chunk === null ? {} : { total: formatSpecOf(c.total), chunk: c.chunk }),
     rounding: { ...c.rounding },
     sparsity: c.sparsity,
+    ...((c.pipeline?.stages ?? 0) > 0 ? { pipeline: { stages: c.pipeline!.stages } } : {}),
+    ...(c.flags ? { flags: true as const } : {}),
   };
 }

@@ -13,6 +13,8 @@ export interface ArrayConfig extends GemmArithmetic {
   rounding: GemmArithmetic['rounding'] & { input: RoundingMode };
   /** PE pipeline registers (timing only, never the result); absent means none. */
   pipeline?: { stages: number };
+  /** Sticky status flags per PE (absent means none). */
+  flags?: boolean;
 }
 
 /** The format D (and C) is stored in: the chunk-total format when chunked, else the accumulator's. */
@@ -42,6 +44,7 @@ export function resolveConfig(raw: unknown, where = 'config'): ArrayConfig {
     chunk: c.chunk ?? null,
     sparsity: c.sparsity,
     pipeline: { stages: c.pipeline.stages },
+    flags: c.flags,
   };
 }
 

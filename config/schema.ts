@@ -61,6 +61,10 @@ export const configSchema = z
       .strict()
       .prefault({})
       .describe('optional pipeline registers of the PE (the cycle simulator and the generated RTL; results do not change)'),
+    flags: z
+      .boolean()
+      .default(false)
+      .describe('sticky status flags per PE (inexact, overflow, underflow, invalid, swamping) on the pe_flags port, cleared by flags_clear (docs/rtl.md)'),
   })
   .strict();
 

@@ -58,6 +58,7 @@ export function elementPlace(arch: Arch, p: PortDesc, e: number): string {
     // OS: D leaves each column's output chain at the top row; WS: partial sums leave at the
     // bottom row. Both pass the deskew line; d_valid follows the last column.
     if (p.index === 'col') return arch.dataflow === 'os' ? `column ${e}, from PE(0, ${e})` : `column ${e}, from PE(${R - 1}, ${e})`;
+    if (p.index === 'pe') return `PE(${Math.floor(e / C)}, ${e % C})`;
     return arch.dataflow === 'os' ? `the shift/drain chain of column ${C - 1}` : `sv of PE(${R - 1}, ${C - 1})`;
   }
   switch (p.index) {

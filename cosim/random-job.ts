@@ -10,6 +10,8 @@ export interface RandomJob {
   A: number[][];
   B: number[][];
   C?: number[][];
+  /** Cycles that pulse flags_clear (arrays with sticky flags). */
+  flagsClear?: number[];
 }
 
 /** A code of f drawn from the corners or uniformly. */
@@ -61,7 +63,10 @@ export function randomJobs(cfg: ArrayConfig, count: number, seed: number): Rando
         }
       }
     }
-    jobs.push(i % 2 === 0 ? { A, B, C: matrix(M, N, outputFormat(cfg), rng) } : { A, B });
+    const job: RandomJob = i % 2 === 0 ? { A, B, C: matrix(M, N, outputFormat(cfg), rng) } : { A, B };
+    // Arrays with sticky flags get a few clears at random cycles (within the first job's reach).
+    if (cfg.flags) job.flagsClear = Array.from({ length: 1 + rng.int(3) }, () => rng.int(4 * (M + N + K + R + C)));
+    jobs.push(job);
   }
   return jobs;
 }

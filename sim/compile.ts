@@ -118,7 +118,8 @@ class Plan {
     for (const u of arch.pe.units) {
       const y = u.operands.y;
       const inner = y?.op === 'unit' ? this.units.get(y.name) : undefined;
-      if (u.kind === 'add' && inner?.kind === 'mul' && readers.get(inner.name) === 1 && isKernelTerm(inner, u, arch)) this.fusable.set(u.name, inner);
+      // With status flags every unit runs on its own: the kernel's fused step has no flags.
+      if (!arch.flags && u.kind === 'add' && inner?.kind === 'mul' && readers.get(inner.name) === 1 && isKernelTerm(inner, u, arch)) this.fusable.set(u.name, inner);
     }
   }
 
@@ -242,6 +243,9 @@ class Emitter {
         return '0';
       case 'const':
         return String(e.value);
+      case 'status':
+        // The unit runs (once per PE and cycle), then its status is read.
+        return `(${this.unitJs(this.plan.units.get(e.unit) ?? internal(`no unit ${e.unit}`))}, f_${e.unit})`;
       case 'and':
         return `(${e.args.map((a) => this.js(a)).join(' & ')})`;
       case 'or':
@@ -273,7 +277,8 @@ class Emitter {
       const innerOps = UNIT_KINDS[inner.kind].operands.map((role) => this.js(inner.operands[role]!));
       call = `F_${u.name}(${this.js(u.operands.x!)}, ${innerOps.join(', ')})`;
     } else call = `U_${u.name}(${ops.map((o) => this.js(o)).join(', ')})`;
-    return `(u_${u.name} >= 0 ? u_${u.name} : (u_${u.name} = ${call}, ${count}(EV[0] + EV[1] + EV[2] + EV[3] + EV[4] + EV[5] !== 0 && ATTR(q, ${tag.js})), u_${u.name}))`;
+    const keep = this.plan.arch.flags ? `f_${u.name} = ST[0], ` : '';
+    return `(u_${u.name} >= 0 ? u_${u.name} : (u_${u.name} = ${call}, ${keep}${count}(EV[0] + EV[1] + EV[2] + EV[3] + EV[4] + EV[5] !== 0 && ATTR(q, ${tag.js})), u_${u.name}))`;
   }
 
   /** The output identity a value carries (JS), or null. */
@@ -461,14 +466,17 @@ function factoryOf(arch: Arch): { plan: Plan; make: (env: unknown) => (x: number
       const next = em.js(r.next);
       const tag = r.tag !== null ? em.tag(r.next) : null;
       if (r.tag !== null && (tag === null || tag.kind !== r.tag)) internal(`register ${r.name} carries a ${r.tag} tag its rule does not give`);
+      // Tags, like values, are computed before any register of the PE is written.
       if (r.enable === null) {
         compute.push(`const n${n} = ${next};`);
+        if (tag) compute.push(`const t${n} = ${tag.js};`);
         write.push(`S_${r.name}[q] = n${n};`);
-        if (tag) write.push(`T_${r.name}[q] = ${tag.js};`);
+        if (tag) write.push(`T_${r.name}[q] = t${n};`);
       } else {
         compute.push(`const e${n} = ${em.js(r.enable)};`, `let n${n} = 0;`, `if (e${n}) n${n} = ${next};`);
+        if (tag) compute.push(`const t${n} = e${n} ? ${tag.js} : 0;`);
         write.push(`if (e${n}) S_${r.name}[q] = n${n};`);
-        if (tag) write.push(`if (e${n}) T_${r.name}[q] = ${tag.js};`);
+        if (tag) write.push(`if (e${n}) T_${r.name}[q] = t${n};`);
       }
     });
     // The wires this loop reads (eager: they hold no units), each compiled once, in declaration order.
@@ -478,7 +486,7 @@ function factoryOf(arch: Arch): { plan: Plan; make: (env: unknown) => (x: number
     }
     for (const [js, name] of em.groupSlots) body.push(`const ${name} = ${js};`);
     for (const w of arch.pe.wires) if (wireJs.has(w.name)) body.push(`const w_${w.name} = ${wireJs.get(w.name)};`);
-    if (em.groupUnits.size > 0) body.push(`let ${[...em.groupUnits].map((u) => `u_${u} = -1`).join(', ')};`);
+    if (em.groupUnits.size > 0) body.push(`let ${[...em.groupUnits].map((u) => (arch.flags ? `u_${u} = -1, f_${u} = 0` : `u_${u} = -1`)).join(', ')};`);
     loops.push(`for (${rl}) {\n  for (${jl}) {\n    const q = r * ${plan.C} + j;\n${[...body, ...compute, ...write].map((l) => `    ${l}`).join('\n')}\n  }\n}`);
   }
   const bind = [
@@ -487,7 +495,7 @@ function factoryOf(arch: Arch): { plan: Plan; make: (env: unknown) => (x: number
     ...plan.state.map((r) => `const S_${r.name} = env.state[${JSON.stringify(r.name)}];`),
     ...plan.state.filter((r) => r.tag !== null).map((r) => `const T_${r.name} = env.tags[${JSON.stringify(r.name)}];`),
     ...[...em.unitsUsed].map((u) => (em.fused.has(u) ? `const F_${u} = env.fused[${JSON.stringify(u)}];` : `const U_${u} = env.units[${JSON.stringify(u)}];`)),
-    'const EV = env.kernel.mac.events;',
+    'const EV = env.kernel.mac.events, ST = env.status;',
     'const ATTR = env.attribute, PT = env.peTerms, MASK = env.mask, N = env.N, C = ' + plan.C + ';',
   ];
   const source = `${bind.join('\n')}\nreturn function step(x) {\n${loops.join('\n')}\n};`;
@@ -509,13 +517,15 @@ export function compileArray(arch: Arch, env: CompileEnv): CompiledArray {
     if (r.tag !== null) tags[r.name] = new Uint32Array(n);
   }
   const units: Record<string, (...codes: number[]) => number> = {};
+  /** The status of the unit evaluated last (sticky flags only). */
+  const status = new Int32Array(1);
   const fused: Record<string, (...codes: number[]) => number> = {};
   for (const u of arch.pe.units) {
-    const ev = UNIT_KINDS[u.kind].evaluate(u, arch, env.kernel);
+    const ev = UNIT_KINDS[u.kind].evaluate(u, arch, env.kernel, arch.flags ? status : null);
     if (ev.kind === 'call') units[u.name] = ev.fn;
     if (plan.fusable.has(u.name)) fused[u.name] = fusedMulAdd(env.kernel);
   }
-  const step = make({ ...env, state, tags, units, fused });
+  const step = make({ ...env, state, tags, units, fused, status });
   return {
     state,
     delays: plan.delays,

@@ -14,6 +14,8 @@ export interface SimJob {
   C?: readonly (readonly number[])[];
   /** What the job needs of the array; when given it must match the array's sparsity. */
   sparsity?: 'dense' | '2:4';
+  /** Cycles in which flags_clear is 1 (arrays with sticky flags; the schedule never needs it). */
+  flagsClear?: readonly number[];
 }
 
 export interface PreparedJob {
@@ -29,6 +31,8 @@ export interface PreparedJob {
   slotIndex: Uint8Array | null;
   /** C[m][n] at m*N + n, or null. */
   C: Uint32Array | null;
+  /** Cycles that pulse flags_clear. */
+  flagsClear: ReadonlySet<number>;
 }
 
 function shapeOf(name: string, m: unknown): [number, number] {
@@ -81,7 +85,11 @@ export function prepareJob(arch: Arch, job: SimJob): PreparedJob {
     if (Mc !== M || Nc !== N) throw new LbamacError(`job: C is ${Mc}×${Nc} but D is ${M}×${N}`);
     C = flatten('C', job.C, arch.formats.out);
   }
-  if (arch.sparsity === 'dense') return { M, K, N, A, B: Bflat, slotValue: null, slotIndex: null, C };
+  const clears = job.flagsClear ?? [];
+  if (clears.length > 0 && !arch.flags) throw new LbamacError('job: flagsClear pulses flags_clear, but this array has no sticky flags (config "flags": true)');
+  for (const c of clears) if (!Number.isInteger(c) || c < 0) throw new LbamacError(`job: flagsClear cycle ${JSON.stringify(c)} is not allowed; expected non-negative integers`);
+  const flagsClear = new Set(clears);
+  if (arch.sparsity === 'dense') return { M, K, N, A, B: Bflat, slotValue: null, slotIndex: null, C, flagsClear };
   let s;
   try {
     s = compress24(job.B, formatOf(arch.formats.w), N);
@@ -89,5 +97,5 @@ export function prepareJob(arch: Arch, job: SimJob): PreparedJob {
     if (e instanceof LbamacError) throw new LbamacError(`job: ${e.message}`);
     throw e;
   }
-  return { M, K, N, A, B: null, slotValue: Uint32Array.from(s.values), slotIndex: s.index, C };
+  return { M, K, N, A, B: null, slotValue: Uint32Array.from(s.values), slotIndex: s.index, C, flagsClear };
 }

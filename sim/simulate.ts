@@ -50,6 +50,8 @@ export interface SimResult {
   utilization: number;
   /** The cycle each D[i][j] was seen on the output port. */
   outputCycles: number[][];
+  /** The sticky flags of each PE after the last cycle (FLAG_NAMES bits), or null without flags. */
+  flags: number[][] | null;
   schedule: Schedule;
 }
 
@@ -123,7 +125,7 @@ export class Machine {
   private readonly slotViews: Record<string, Uint32Array[]> = {};
   /** Deskew sources: register and PE row, with its state array when it is a state register. */
   private readonly deskew: { signal: string; row: number; state: Uint32Array | null }[] = [];
-  private readonly outputs: { port: string; depth: number[] | null; src: Uint32Array | null; value: (() => number) | null }[] = [];
+  private readonly outputs: { port: string; depth: number[] | null; src: Uint32Array | null; every: string | null; value: (() => number) | null }[] = [];
 
   constructor(
     readonly arch: Arch,
@@ -172,8 +174,9 @@ export class Machine {
     }
     for (const o of arch.outputs) {
       const e = o.expr;
-      if (e.op === 'deskew') this.outputs.push({ port: o.port, depth: arch.edge.find((l) => l.name === e.line)!.depth, src: this.srcHist[e.signal]!, value: null });
-      else this.outputs.push({ port: o.port, depth: null, src: null, value: this.topValue(e) });
+      if (e.op === 'deskew') this.outputs.push({ port: o.port, depth: arch.edge.find((l) => l.name === e.line)!.depth, src: this.srcHist[e.signal]!, every: null, value: null });
+      else if (e.op === 'all') this.outputs.push({ port: o.port, depth: null, src: null, every: e.register, value: null });
+      else this.outputs.push({ port: o.port, depth: null, src: null, every: null, value: this.topValue(e) });
     }
     this.D = new Uint32Array(outputs);
     this.dCycle = new Float64Array(outputs).fill(-1);
@@ -222,6 +225,7 @@ export class Machine {
       if (this.out.d_valid![0]) this.collect();
       if (os) this.feedOS();
       else this.feedWS();
+      if (this.job.flagsClear.has(this.x)) this.hist.flags_clear![this.x & this.mask] = 1;
       if (onCycle !== undefined || vcd !== null) {
         const slot = this.x & this.mask;
         for (const name in this.slotViews) this.portView[name] = this.slotViews[name]![slot]!;
@@ -253,6 +257,8 @@ export class Machine {
       if (o.src !== null) {
         const depth = o.depth!;
         for (let j = 0; j < C; j++) port[j] = x - depth[j]! < 0 ? 0 : o.src[((x - depth[j]!) & mask) * C + j]!;
+      } else if (o.every !== null) {
+        for (let q = 0; q < port.length; q++) port[q] = this.register(o.every, q, 0);
       } else port[0] = o.value!();
     }
   }
@@ -273,7 +279,8 @@ export class Machine {
         return () => args.reduce((v, f) => v & f(), 1);
       }
       case 'deskew':
-        return internal('a deskew output has no single value');
+      case 'all':
+        return internal(`a ${e.op} output has no single value`);
     }
   }
 
@@ -490,6 +497,7 @@ export class Machine {
       usefulTerms: useful,
       utilization: useful / (R * C * this.cycles),
       outputCycles,
+      flags: this.arch.flags ? Array.from({ length: R }, (_, r) => Array.from({ length: C }, (_, j) => this.register('flags', r * C + j, 0))) : null,
       schedule: this.sched,
     };
   }

@@ -4,8 +4,8 @@
 import type { RoundingMode } from '../../core/format.js';
 import { fromFloat64, RNE } from '../../core/arith.js';
 import { UNIT_FORMAT } from '../../core/exact-product.js';
-import { and, constant, input, mux, reg, unit, wire, zero } from '../ir.js';
-import type { Arch, Expr, PeDesc, PeInputDesc, PortDesc, RegisterDesc, UnitDesc, WireDesc } from '../types.js';
+import { and, constant, input, mux, or, reg, status, unit, wire, zero } from '../ir.js';
+import { type Arch, type Expr, FLAG_NAMES, FLAG_WIDTH, type LineDesc, type PeDesc, type PeInputDesc, type PortDesc, type RegisterDesc, type TopOutputDesc, type UnitDesc, type WireDesc } from '../types.js';
 
 /** The code of 1.0 in UNIT_FORMAT: the constant operand of the rounder. */
 const ONE_CODE = fromFloat64(1, UNIT_FORMAT, RNE);
@@ -21,6 +21,8 @@ export interface BuildContext {
   sparse: boolean;
   chunked: boolean;
   fused: boolean;
+  /** Sticky status flags per PE. */
+  flags: boolean;
   lanes: 1 | 4;
   formats: Arch['formats'];
   rounding: { product: RoundingMode; acc: RoundingMode; total: RoundingMode };
@@ -106,11 +108,12 @@ export function termStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): Ter
   let x = s.a;
   if (ctx.sparse) {
     x = pe.unit({
-      name: 'selector', kind: 'selector', result: 'a_kept', operands: { group: s.a, index: s.wi! }, formats: { out: 'a' }, rounding: null, role: 'select',
+      name: 'selector', kind: 'selector', result: 'a_kept', operands: { group: s.a, index: s.wi! }, formats: { out: 'a' }, rounding: null, role: 'select', when: null,
       meaning: '2:4: the A value of the slot the weight kept (4:1 mux over the lanes of a)',
     });
   }
   let sum: Expr;
+  // The enable of the stage being built: a unit's results count (its `when`) under it.
   let addEn = mulEn;
   let close = s.close;
   /** A pipeline register after a stage: the value, its valid bit and its chunk-close bit. */
@@ -124,20 +127,20 @@ export function termStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): Ter
   };
   const exact = (): Expr =>
     pe.unit({
-      name: 'multiplier', kind: 'mul', result: 'product', operands: { a: x, b: s.w }, formats: { a: 'a', b: 'w', out: 'xprod' }, rounding: 'rtz', role: 'product',
+      name: 'multiplier', kind: 'mul', result: 'product', operands: { a: x, b: s.w }, formats: { a: 'a', b: 'w', out: 'xprod' }, rounding: 'rtz', role: 'product', when: addEn,
       ...(ctx.fused ? { marksInvalid: true } : {}),
       meaning: 'x*w exact (the format holds every product: no rounding happens)' + (ctx.fused ? '; inf*0 gives a marked NaN the adder counts' : ''),
     });
   if (ctx.fused && ctx.P === 0) {
     sum = pe.unit({
-      name: 'fma', kind: 'fma', result: 'sum', operands: { a: x, b: s.w, c: s.acc }, formats: { a: 'a', b: 'w', c: 'acc', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term',
+      name: 'fma', kind: 'fma', result: 'sum', operands: { a: x, b: s.w, c: s.acc }, formats: { a: 'a', b: 'w', c: 'acc', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term', when: addEn,
       meaning: 'acc + x*w with the product exact, one rounding into the accumulator format',
     });
   } else if (ctx.fused) {
     // Stage 1 of a fused cell: the exact product is registered; the adder rounds once.
     const px = stage('px', f.xprod!.width, exact(), 'registered exact product (pipeline stage 1)');
     sum = pe.unit({
-      name: 'acc_adder', kind: 'add', result: 'sum', operands: { x: s.acc, y: px }, formats: { x: 'acc', y: 'xprod', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term',
+      name: 'acc_adder', kind: 'add', result: 'sum', operands: { x: s.acc, y: px }, formats: { x: 'acc', y: 'xprod', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term', when: addEn,
       meaning: 'acc + the exact product, one rounding into the accumulator format (a fused multiply-add over two cycles)',
     });
   } else {
@@ -147,25 +150,25 @@ export function termStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): Ter
       const px = stage('px', f.xprod!.width, exact(), 'registered exact product (pipeline stage 1, inside the multiplier)');
       const one = f.one!;
       term = pe.unit({
-        name: 'rounder', kind: 'mul', result: 'product_rounded', operands: { a: px, b: constant(one.width, ONE_CODE) }, formats: { a: 'xprod', b: 'one', out: 'product' }, rounding: ctx.rounding.product, role: 'product',
+        name: 'rounder', kind: 'mul', result: 'product_rounded', operands: { a: px, b: constant(one.width, ONE_CODE) }, formats: { a: 'xprod', b: 'one', out: 'product' }, rounding: ctx.rounding.product, role: 'product', when: addEn,
         meaning: 'the exact product rounded once into the product format (times the constant 1.0)',
       });
     } else {
       term = pe.unit({
-        name: 'multiplier', kind: 'mul', result: 'product', operands: { a: x, b: s.w }, formats: { a: 'a', b: 'w', out: 'product' }, rounding: ctx.rounding.product, role: 'product',
+        name: 'multiplier', kind: 'mul', result: 'product', operands: { a: x, b: s.w }, formats: { a: 'a', b: 'w', out: 'product' }, rounding: ctx.rounding.product, role: 'product', when: addEn,
         meaning: 'x*w rounded once into the product format',
       });
     }
     if (ctx.P >= 1) term = stage('p', f.product!.width, term, `registered product (pipeline stage ${ctx.P})`);
     sum = pe.unit({
-      name: 'acc_adder', kind: 'add', result: 'sum', operands: { x: s.acc, y: term }, formats: { x: 'acc', y: 'product', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term',
+      name: 'acc_adder', kind: 'add', result: 'sum', operands: { x: s.acc, y: term }, formats: { x: 'acc', y: 'product', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term', when: addEn,
       meaning: 'acc + product rounded once into the accumulator format',
     });
   }
   let totalSum: Expr | null = null;
   if (ctx.chunked) {
     totalSum = pe.unit({
-      name: 'total_adder', kind: 'add', result: 'total_sum', operands: { x: s.total!, y: sum }, formats: { x: 'total', y: 'acc', out: 'total' }, rounding: ctx.rounding.total, role: 'total',
+      name: 'total_adder', kind: 'add', result: 'total_sum', operands: { x: s.total!, y: sum }, formats: { x: 'total', y: 'acc', out: 'total' }, rounding: ctx.rounding.total, role: 'total', when: and(addEn, close!),
       meaning: 'at a chunk close: total + sum (the chunk with its last term) rounded into the chunk-total format; in series after the accumulator adder',
     });
   }
@@ -180,7 +183,7 @@ export function chunkNext(ctx: BuildContext, t: TermStage): Expr {
 /** Port list builder: element counts follow the index kind. */
 export function portAdder(ctx: BuildContext, ports: PortDesc[]) {
   return (name: string, dir: 'in' | 'out', index: PortDesc['index'], elemWidth: number, meaning: string, kind: PortDesc['kind'] = 'signal'): void => {
-    const count = index === 'scalar' ? 1 : index === 'row' ? ctx.R : index === 'col' ? ctx.C : ctx.R * 4;
+    const count = index === 'scalar' ? 1 : index === 'row' ? ctx.R : index === 'col' ? ctx.C : index === 'pe' ? ctx.R * ctx.C : ctx.R * 4;
     ports.push({ name, dir, kind, count, elemWidth, width: count * elemWidth, index, meaning });
   };
 }
@@ -199,4 +202,25 @@ export function range(n: number): number[] {
 /** The timing constants of a dataflow: its closed-form cycle count and notes (docs/timing.md). */
 export function timingOf(ctx: BuildContext, cyclesFormula: string, notes: string[]): Arch['timing'] {
   return { inToMul: 1, termsFormula: ctx.sparse ? 'T = 2·ceil(K/4)' : 'T = K', cyclesFormula, notes };
+}
+
+/**
+ * The sticky status flags of a PE: every unit's status in the cycles its result is used, ORed into
+ * `flags` until the column's clear (flags_clear through the fclr chain) sets it back to 0.
+ */
+export function stickyFlags(pe: PeBuilder): void {
+  const clear = pe.input('clear', 1, null, null, { line: 'fclr', signal: 'flags_clear' }, 'the column\'s flags clear this cycle');
+  const seen = pe.units.filter((u) => u.when !== null && u.kind !== 'selector').map((u) => mux(u.when!, status(u.name), zero(FLAG_WIDTH)));
+  pe.register('flags', FLAG_WIDTH, 1, 'acc', `sticky status flags (bit i: ${FLAG_NAMES.join(', ')})`, null, mux(clear, zero(FLAG_WIDTH), or(reg('flags'), ...seen)));
+}
+
+/** The ports, edge line and output of the sticky flags (both dataflows). */
+export function flagsPorts(ctx: BuildContext, ports: PortDesc[]): { line: LineDesc; output: TopOutputDesc } {
+  const port = portAdder(ctx, ports);
+  port('flags_clear', 'in', 'scalar', 1, 'clear the sticky flags of every PE (column j j+1 cycles later, like a shift)');
+  port('pe_flags', 'out', 'pe', FLAG_WIDTH, `the sticky flags of PE(r, j) at element r*C+j (bit i: ${FLAG_NAMES.join(', ')})`);
+  return {
+    line: { name: 'fclr', kind: 'skew', index: 'col', shared: true, sourceRow: null, signals: [{ source: 'flags_clear', width: 1 }], depth: range(ctx.C).map((j) => j + 1), feeds: 'flags clear of column j (tap j)', meaning: 'column j clears its flags j+1 cycles after flags_clear' },
+    output: { port: 'pe_flags', expr: { op: 'all', register: 'flags' } },
+  };
 }

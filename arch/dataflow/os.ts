@@ -3,7 +3,7 @@
 // top) while the column shifts. docs/timing.md draws the schedule.
 import { and, mux, or, reg } from '../ir.js';
 import type { LineDesc, PortDesc, TopOutputDesc } from '../types.js';
-import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, termStage, timingOf } from './context.js';
+import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, stickyFlags, flagsPorts, termStage, timingOf } from './context.js';
 
 export function buildOs(ctx: BuildContext): DataflowParts {
   const { R, C, sparse, chunked, lanes, formats: f } = ctx;
@@ -47,6 +47,7 @@ export function buildOs(ctx: BuildContext): DataflowParts {
     pe.register('total', f.total!.width, 1, 'acc', 'chunk total; also the output chain (C in at the bottom, D out at the top)', or(shift, and(t.addEn, t.close!)), mux(shift, chainIn, t.totalSum!));
   }
 
+  if (ctx.flags) stickyFlags(pe);
   const rows = range(R);
   const cols = range(C);
   const edge: LineDesc[] = [
@@ -68,6 +69,11 @@ export function buildOs(ctx: BuildContext): DataflowParts {
     { port: 'd_data', expr: { op: 'deskew', line: 'd_deskew', signal: chain } },
     { port: 'd_valid', expr: { op: 'and', args: [{ op: 'tap', line: 'sh', signal: 'c_shift', element: C - 1 }, { op: 'tap', line: 'sh', signal: 'c_drain', element: C - 1 }] } },
   ];
+  if (ctx.flags) {
+    const fl = flagsPorts(ctx, ports);
+    edge.push(fl.line);
+    outputs.push(fl.output);
+  }
   return {
     ports,
     pe: pe.done(),

@@ -3,7 +3,7 @@
 // docs/timing.md draws the schedule.
 import { and, mux } from '../ir.js';
 import type { LineDesc, PortDesc, TopOutputDesc } from '../types.js';
-import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, termStage, timingOf } from './context.js';
+import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, stickyFlags, flagsPorts, termStage, timingOf } from './context.js';
 
 export function buildWs(ctx: BuildContext): DataflowParts {
   const { R, C, P, sparse, chunked, lanes, formats: f } = ctx;
@@ -49,6 +49,7 @@ export function buildWs(ctx: BuildContext): DataflowParts {
   if (chunked) pe.register('st', totW, 1, 'psum', 'chunk total of the partial sum, moving down', null, mux(and(t.addEn, t.close!), t.totalSum!, stIn!));
   pe.moving('sv', 1, 1, 'psum', 'above', { line: 's_skew', signal: 's_valid' }, 'the partial sum is valid, moving down');
 
+  if (ctx.flags) stickyFlags(pe);
   const cols = range(C);
   const edge: LineDesc[] = [
     {
@@ -78,6 +79,11 @@ export function buildWs(ctx: BuildContext): DataflowParts {
     { port: 'd_acc', expr: { op: 'deskew', line: 'd_deskew', signal: 's' } },
     ...(chunked ? [{ port: 'd_total', expr: { op: 'deskew' as const, line: 'd_deskew', signal: 'st' } }] : []),
   ];
+  if (ctx.flags) {
+    const fl = flagsPorts(ctx, ports);
+    edge.push(fl.line);
+    outputs.push(fl.output);
+  }
   return {
     ports,
     pe: pe.done(),

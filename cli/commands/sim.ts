@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs';
 import { EVENT_NAMES, type EventCounts } from '../../core/events.js';
 import { LbamacError } from '../../core/errors.js';
 import { buildArch } from '../../arch/build.js';
-import type { Arch, PortDesc } from '../../arch/types.js';
+import { type Arch, FLAG_NAMES, type PortDesc } from '../../arch/types.js';
 import type { ArrayConfig } from '../../config/resolve.js';
 import { configSummary } from '../../config/summary.js';
 import { loadConfig, loadJob } from '../../engine/job.js';
@@ -113,6 +113,7 @@ function summary(arch: Arch, cfg: ArrayConfig, r: SimResult, job: string): strin
   out += '\n' + renderTable([[L.events, L.total, L.pes, L.max], ...rows]);
   if (pes > PE_TABLE_LIMIT) return out + '\n' + M.peTablesOmitted(pes, PE_TABLE_LIMIT) + '\n';
   out += '\n' + M.peTermsTitle + '\n' + peTable(r.peTerms);
+  if (r.flags !== null) out += '\n' + M.peFlagsTitle + '\n' + peTable(r.flags.map((row) => row.map(flagLetters)));
   for (const name of EVENT_NAMES) {
     if (r.events[name] === 0) continue;
     out += '\n' + M.peEventTitle(name) + '\n' + peTable(r.perPE.map((row) => row.map((e: EventCounts) => e[name])));
@@ -120,7 +121,14 @@ function summary(arch: Arch, cfg: ArrayConfig, r: SimResult, job: string): strin
   return out;
 }
 
-function peTable(m: number[][]): string {
+/** The sticky flags as letters in FLAG_NAMES order, a dot for each one clear. */
+function flagLetters(bits: number): string {
+  return FLAG_NAMES.map((name, i) => (bits & (1 << i) ? FLAG_LETTER[name] : '.')).join('');
+}
+
+const FLAG_LETTER: Record<(typeof FLAG_NAMES)[number], string> = { inexact: 'i', overflow: 'o', underflow: 'u', invalid: 'v', swamping: 's' };
+
+function peTable(m: (number | string)[][]): string {
   const header = ['', ...m[0]!.map((_, j) => `c${j}`)];
   return renderTable([header, ...m.map((row, i) => [`r${i}`, ...row.map(String)])]);
 }

@@ -27,12 +27,12 @@ export function gridInputElements(arch: Arch, i: PeInputDesc): number {
   return i.from === 'left' ? arch.rows : arch.cols;
 }
 
-/** A register of PE(r, j) the top reads. */
+/** A register the top reads: of one PE, of a row of PEs (element j: column j), or of every PE (element r*C+j). */
 export interface GridExport {
   port: string;
   register: string;
-  /** One PE (`pe` outputs) or a whole row of PEs, one element per column (deskew sources). */
-  row: number;
+  /** The row (null: every PE) and the column (null: every column). */
+  row: number | null;
   col: number | null;
   width: number;
 }
@@ -54,7 +54,10 @@ export function gridExports(arch: Arch): GridExport[] {
     if (e.op === 'pe') out.push({ port: `${e.register}_r${e.r}_c${e.j}`, register: e.register, row: e.r, col: e.j, width: width(e.register) });
     else if (e.op === 'and') e.args.forEach(visit);
   };
-  for (const o of arch.outputs) visit(o.expr);
+  for (const o of arch.outputs) {
+    visit(o.expr);
+    if (o.expr.op === 'all') out.push({ port: `${o.expr.register}_all`, register: o.expr.register, row: null, col: null, width: arch.rows * arch.cols * width(o.expr.register) });
+  }
   return out;
 }
 
@@ -63,7 +66,12 @@ export function gridPorts(arch: Arch): { inputs: Port[]; outputs: Port[] } {
     const n = gridInputElements(arch, i);
     return { dir: 'input', name: gridInputName(i), width: n * i.width, comment: `${i.name} of the PEs on the edge (element: ${i.from === 'left' ? 'row' : 'column'}), from ${i.edge.line}.${i.edge.signal}` };
   });
-  const outputs: Port[] = gridExports(arch).map((x) => ({ dir: 'output', name: x.port, width: x.width, comment: x.col === null ? `${x.register} of row ${x.row}, element j: column j` : `${x.register} of PE(${x.row}, ${x.col})` }));
+  const outputs: Port[] = gridExports(arch).map((x) => ({
+    dir: 'output',
+    name: x.port,
+    width: x.width,
+    comment: x.row === null ? `${x.register} of every PE, element r*C+j: PE(r, j)` : x.col === null ? `${x.register} of row ${x.row}, element j: column j` : `${x.register} of PE(${x.row}, ${x.col})`,
+  }));
   return { inputs, outputs };
 }
 
@@ -109,8 +117,12 @@ export function gridModule(arch: Arch, config: readonly [string, string][]): VMo
   b.comment('Registers that leave the array at its far edges are read by nobody: those outputs are left open on purpose.');
   b.line('/* verilator lint_off PINCONNECTEMPTY */');
   const exportedBy = (reg: string, r: number, j: number): string | null => {
-    const x = exports.find((e) => e.register === reg && e.row === r && (e.col === null || e.col === j));
+    const x = exports.find((e) => e.register === reg && (e.row === null || e.row === r) && (e.col === null || e.col === j));
     if (!x) return null;
+    if (x.row === null) {
+      const w = x.width / (R * C);
+      return slice(x.port, x.width, (r * C + j + 1) * w - 1, (r * C + j) * w);
+    }
     return x.col === null ? slice(x.port, x.width, (j + 1) * (x.width / C) - 1, j * (x.width / C)) : x.port;
   };
   const tail: string[] = [];

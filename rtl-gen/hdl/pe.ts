@@ -1,9 +1,9 @@
 // The processing element, emitted by walking arch.pe: its inputs, named signals, unit instances
 // (arch/units.ts gives each its module) and registers with their enables and next-state rules.
 // Nothing here knows a dataflow: the simulator compiles the same description (sim/compile.ts).
-import type { Arch, Expr, RegisterDesc } from '../../arch/types.js';
+import { type Arch, type Expr, FLAG_NAMES, FLAG_WIDTH, type RegisterDesc } from '../../arch/types.js';
 import { UNIT_KINDS } from '../../arch/units.js';
-import { registerRule } from '../../arch/ir.js';
+import { registerRule, walk } from '../../arch/ir.js';
 import { Body, makeModule, type Port, type VModule } from '../back/module.js';
 import { hex, lit } from '../back/verilog.js';
 
@@ -14,7 +14,8 @@ export function peNameParts(arch: Arch): string[] {
   parts.push(...(f.product === null ? ['exact'] : [f.product.name, arch.rounding.product]));
   parts.push('acc', f.acc.name, arch.rounding.acc);
   if (f.total !== null) parts.push('total', f.total.name, arch.rounding.total);
-  if (arch.pipeline.stages) parts.push('p1');
+  if (arch.pipeline.stages) parts.push(`p${arch.pipeline.stages}`);
+  if (arch.flags) parts.push('flags');
   return parts;
 }
 
@@ -27,7 +28,10 @@ export function peOutputs(arch: Arch): RegisterDesc[] {
     if (e.op === 'pe') read.add(e.register);
     else if (e.op === 'and') e.args.forEach(visit);
   };
-  for (const o of arch.outputs) visit(o.expr);
+  for (const o of arch.outputs) {
+    visit(o.expr);
+    if (o.expr.op === 'all') read.add(o.expr.register);
+  }
   return arch.pe.registers.filter((r) => read.has(r.name));
 }
 
@@ -45,6 +49,8 @@ export function verilogExpr(arch: Arch, e: Expr, top = true): string {
       return lit(e.width, 0);
     case 'const':
       return hex(e.width, e.value);
+    case 'status':
+      return `${e.unit}_status`;
     case 'and':
       return paren(e.args.map((a) => verilogExpr(arch, a, false)).join(' & '));
     case 'or':
@@ -78,15 +84,32 @@ export function peModule(arch: Arch, config: readonly [string, string][]): VModu
     'outputs are left open on purpose (lint waiver until the end of the units).',
   );
   b.line('/* verilator lint_off PINCONNECTEMPTY */');
+  // Units whose status a register reads (the sticky flags) get their flags output wired.
+  const statusRead = new Set<string>();
+  for (const r of pe.registers) for (const x of [r.next, ...(r.enable ? [r.enable] : [])]) for (const y of walk(x)) if (y.op === 'status') statusRead.add(y.unit);
   for (const u of pe.units) {
-    const v = UNIT_KINDS[u.kind].verilog(u, arch);
+    const kind = UNIT_KINDS[u.kind];
+    const v = kind.verilog(u, arch);
     deps.push(v.module);
     b.blank().comment(`${u.name}: ${u.meaning}${u.rounding ? ` (${u.rounding})` : ''}.`);
     b.wire(v.module.ports.find((p) => p.name === v.result)!.width, u.result);
     const conns: [string, string][] = Object.entries(v.inputs).map(([role, port]) => [port, verilogExpr(arch, u.operands[role]!)]);
     conns.push([v.result, u.result]);
-    if (v.flags !== null) conns.push([v.flags, '']);
+    const wired = statusRead.has(u.name) && v.flags !== null;
+    if (wired) {
+      // Bit 3 (the result is a zero) adds nothing to the status: a zero from a nonzero is tiny.
+      b.line('/* verilator lint_off UNUSEDSIGNAL */');
+      b.wire(FLAG_WIDTH, `${u.name}_flags`);
+      b.line('/* verilator lint_on UNUSEDSIGNAL */');
+    }
+    if (v.flags !== null) conns.push([v.flags, wired ? `${u.name}_flags` : '']);
     b.instance(v.module.name, u.name, conns);
+    if (wired) {
+      const f = `${u.name}_flags`;
+      const swamp = kind.swampVerilog === null ? "1'b0" : kind.swampVerilog(u, arch, u.result, (role) => verilogExpr(arch, u.operands[role]!, false));
+      // The flags port is core/arith.ts's EV_* bits; the status is FLAG_NAMES' order.
+      b.wire(FLAG_WIDTH, `${u.name}_status`, `{${swamp}, ${f}[4], ${f}[2] & ${f}[0], ${f}[1], ${f}[0]}`, FLAG_NAMES.join(', ') + ', bit 0 first');
+    }
   }
   b.line('/* verilator lint_on PINCONNECTEMPTY */');
 

@@ -27,7 +27,7 @@ function wrap(text: string, width: number, indent = ''): string[] {
 
 function portComment(p: PortDesc): string {
   if (p.kind !== 'signal') return p.kind;
-  const what = p.index === 'scalar' ? '' : p.index === 'row' ? `element r: row r` : p.index === 'col' ? 'element j: column j' : 'element 4r+q: row r, lane q';
+  const what = p.index === 'scalar' ? '' : p.index === 'row' ? `element r: row r` : p.index === 'col' ? 'element j: column j' : p.index === 'pe' ? 'element r*C+j: PE(r, j)' : 'element 4r+q: row r, lane q';
   return p.count === 1 ? `${p.elemWidth} bit${p.elemWidth === 1 ? '' : 's'}` : `${p.count} x ${p.elemWidth} bits, ${what}`;
 }
 
@@ -58,6 +58,8 @@ function topVerilog(arch: Arch, e: TopExpr): string {
     }
     case 'pe':
       return gridExports(arch).find((x) => x.register === e.register && x.row === e.r && x.col === e.j)!.port;
+    case 'all':
+      return gridExports(arch).find((x) => x.register === e.register && x.row === null)!.port;
     case 'and':
       return e.args.map((a) => topVerilog(arch, a)).join(' & ');
     case 'deskew':

@@ -44,6 +44,7 @@ export function cosimConfig(index: number, seed: number): CosimConfig {
     sparsity: Math.floor(i / 2) % 2 === 0 ? 'dense' : '2:4',
     // Every stage count of each cell kind comes round: fused 0-1, rounded 0-2.
     pipeline: { stages: fused ? Math.floor(i / 4) % 2 : Math.floor(i / 2) % 3 },
+    flags: i % 5 < 2,
   };
   if (chunked) {
     raw.chunk = 1 + rng.int(5);

@@ -25,6 +25,7 @@ export function randomArrayConfig(seed: number): { cfg: ArrayConfig; raw: Record
     acc: fmt([3, 8], [1, 12]),
     rounding: { product: pick(MODES), acc: pick(MODES), total: pick(MODES) },
     pipeline: { stages: randInt(r, 0, fused ? 1 : 2) },
+    flags: r() < 0.4,
   };
   if (chunked) {
     raw.chunk = randInt(r, 1, 8);

@@ -80,6 +80,7 @@ export function randomCase(seed: number): RandomCase {
     rounding: { input: 'rne', product: rng.pick(MODES), acc: rng.pick(MODES), ...(chunked && rng.bool() ? { total: rng.pick(MODES) } : {}) },
     sparsity: rng.bool(0.4) ? '2:4' : 'dense',
     pipeline: { stages: rng.bool(0.5) ? 0 : rng.int(1, fused ? 1 : 2) },
+    flags: rng.bool(0.3),
   };
   if (chunked) {
     raw.chunk = rng.pick([1, 2, 3, 4, rows, rng.int(1, 9)]);
