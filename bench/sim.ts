@@ -36,11 +36,16 @@ export function simRate(arch: Arch, job: SimJob, minSeconds = 2, minRuns = 5): S
   return { peCyclesPerSecond: (arch.rows * arch.cols * warm.cycles) / median, cyclesPerSecond: warm.cycles / median, cycles: warm.cycles, runs: seconds.length };
 }
 
-/** The issue's benchmark arrays: e4m3 inputs, e5m10 products, e4m7 accumulator with bias 10, rtz, OS. */
-export const SIM_CASES = [8, 16].map((n) => ({
-  label: `${n}×${n} OS, e4m3 × e4m3 -> e5m10 product, e4m7 b10 accumulator, rtz`,
-  config: { rows: n, cols: n, dataflow: 'os', a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'e4m7_b10', rounding: { product: 'rtz', acc: 'rtz' } },
-}));
+/** The benchmark arrays: e4m3 inputs, e5m10 products, e4m7 accumulator with bias 10, rtz, OS,
+ *  8×8 and 16×16, unpipelined and with 2 pipeline stages; and the target each must meet against
+ *  Verilator on the same array (simulator cycles per second over Verilator's). */
+export const SIM_CASES = [0, 2].flatMap((stages) =>
+  [8, 16].map((n) => ({
+    label: `${n}×${n} OS, e4m3 × e4m3 -> e5m10 product, e4m7 b10 accumulator, rtz, ${stages} stage${stages === 1 ? '' : 's'}`,
+    config: { rows: n, cols: n, dataflow: 'os', a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'e4m7_b10', rounding: { product: 'rtz', acc: 'rtz' }, pipeline: { stages } },
+    targetOverVerilator: n === 16 ? 3 : 2,
+  })),
+);
 
 /** The job: 2 × 2 tiles with K = 256 (long dot products, as in a layer), random N(0, 1) inputs. */
 export const SIM_BENCH_K = 256;

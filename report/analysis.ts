@@ -62,6 +62,7 @@ const FIELDS: Field[] = [
   { name: 'rounding', get: (r) => r.rounding, show: (v) => v },
   { name: 'chunk', get: (r) => String(r.chunk), show: (v) => (v === 'null' ? 'no chunk' : `chunk ${v}`) },
   { name: 'sparsity', get: (r) => r.sparsity, show: (v) => v },
+  { name: 'stages', get: (r) => String(r.config.pipeline?.stages ?? 0), show: (v) => `${v} stage${v === '1' ? '' : 's'}` },
 ];
 
 /** The curves of the grid points: everything but the mantissa (and the workload) fixed. */

@@ -27,6 +27,7 @@ const COLUMNS: Array<[string, (r: PointResult) => unknown]> = [
   ['roundingInput', (r) => r.roundingInput],
   ['chunk', (r) => r.chunk],
   ['sparsity', (r) => r.sparsity],
+  ['stages', (r) => r.config.pipeline?.stages ?? 0],
   ['nrmse', (r) => r.metrics.nrmse],
   ['meanRelError', (r) => r.metrics.meanRelError],
   ['maxRelError', (r) => r.metrics.maxRelError],
@@ -45,6 +46,8 @@ const COLUMNS: Array<[string, (r: PointResult) => unknown]> = [
   ['areaPerPE', (r) => r.area?.perPE],
   ['areaUnit', (r) => r.area?.unit],
   ['areaSource', (r) => r.area?.source],
+  ['ffPerPE', (r) => r.area?.detail?.ff],
+  ['logicDepthPerPE', (r) => r.area?.detail?.depth],
   ['refMethod', (r) => r.refMethod],
   ['seconds', (r) => r.seconds],
 ];

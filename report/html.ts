@@ -69,11 +69,11 @@ function tables(ctx: ReportContext): string {
 }
 
 function pointTable(results: readonly PointResult[], ctx: ReportContext): string {
-  const head = '<tr><th>id</th><th>block</th><th>workload</th><th>inputs</th><th>product</th><th>accumulator</th><th>rounding</th><th>chunk</th><th>sparsity</th><th>NRMSE</th><th>accuracy</th><th>swamped</th><th>area/PE</th><th>recompute</th></tr>';
+  const head = '<tr><th>id</th><th>block</th><th>workload</th><th>inputs</th><th>product</th><th>accumulator</th><th>rounding</th><th>chunk</th><th>sparsity</th><th>stages</th><th>NRMSE</th><th>accuracy</th><th>swamped</th><th>area/PE</th><th>recompute</th></tr>';
   const rows = results.map(
     (r) =>
-      `<tr><td>${r.id}</td><td>${escapeHtml(r.block)}</td><td>${escapeHtml(r.workload)}</td><td>${escapeHtml(`${r.a}×${r.w}`)}</td><td>${escapeHtml(r.product)}</td><td>${escapeHtml(r.acc)}</td><td>${r.rounding}</td><td>${r.chunk ?? ''}</td><td>${r.sparsity}</td>` +
-      `<td>${sci(r.metrics.nrmse)}</td><td>${pct(r.accuracy)}</td><td>${pct(r.swampingRate)}</td><td>${r.area ? `${r.area.perPE} ${escapeHtml(r.area.unit)}` : ''}</td><td class="cmdcell">${escapeHtml(ctx.pointsCommand([r.id]))}</td></tr>`,
+      `<tr><td>${r.id}</td><td>${escapeHtml(r.block)}</td><td>${escapeHtml(r.workload)}</td><td>${escapeHtml(`${r.a}×${r.w}`)}</td><td>${escapeHtml(r.product)}</td><td>${escapeHtml(r.acc)}</td><td>${r.rounding}</td><td>${r.chunk ?? ''}</td><td>${r.sparsity}</td><td>${r.config.pipeline?.stages ?? 0}</td>` +
+      `<td>${sci(r.metrics.nrmse)}</td><td>${pct(r.accuracy)}</td><td>${pct(r.swampingRate)}</td><td>${r.area ? `${r.area.perPE} ${escapeHtml(r.area.unit)}${r.area.detail?.ff !== undefined ? ` (${r.area.detail.ff} FF, depth ${r.area.detail.depth ?? '?'})` : ''}` : ''}</td><td class="cmdcell">${escapeHtml(ctx.pointsCommand([r.id]))}</td></tr>`,
   );
   return `<table>${head}${rows.join('')}</table>`;
 }

@@ -135,6 +135,35 @@ export function osDiagram(): string {
   return draw(arch, '2×2 output-stationary array: D = A·B + C, A 2×3, B 3×2', rows, job);
 }
 
+/** The OS array with 2 pipeline stages (docs/timing-os-stages2.svg): the exact product px, the
+ *  rounded product p and the add, a cycle apart each, in PE(0, 0) and PE(1, 1). */
+export function osStagesDiagram(): string {
+  const arch = buildArch(resolveConfig({ rows: 2, cols: 2, dataflow: 'os', ...FORMATS, product: 'e5m10', pipeline: { stages: 2 } }));
+  const fa = formatOf(arch.formats.a);
+  const fw = formatOf(arch.formats.w);
+  const fp = formatOf(arch.formats.product!);
+  const fo = formatOf(arch.formats.out);
+  const fx = formatOf(arch.formats.xprod!);
+  const rows: Row[] = [
+    CLK,
+    port('a_valid', 0, null),
+    port('a_data', 0, fa),
+    port('b_data', 0, fw),
+    pe('av', 0, 0, null),
+    pe('px', 0, 0, fx),
+    pe('p', 0, 0, fp),
+    pe('acc', 0, 0, fo),
+    pe('px', 1, 1, fx),
+    pe('p', 1, 1, fp),
+    pe('acc', 1, 1, fo),
+    port('d_valid', 0, null, 'd_valid'),
+    port('d_data', 0, fo),
+    port('d_data', 1, fo),
+  ];
+  const job = { A: codes([[1, 2, 3], [4, 5, 6]], fa), B: codes([[1, 2], [0.5, 1], [2, 0.25]], fw), C: codes([[10, 20], [30, 40]], fo) };
+  return draw(arch, '2×2 output-stationary array, 2 pipeline stages (px: exact product, p: rounded product)', rows, job);
+}
+
 /** The WS diagram's SVG text (docs/timing-ws.svg). */
 export function wsDiagram(): string {
   const arch = buildArch(resolveConfig({ rows: 2, cols: 2, dataflow: 'ws', ...FORMATS }));
@@ -170,5 +199,6 @@ export const DOCS_DIR = join(packageRoot(), 'docs');
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   writeFileSync(join(DOCS_DIR, 'timing-os.svg'), osDiagram());
   writeFileSync(join(DOCS_DIR, 'timing-ws.svg'), wsDiagram());
-  console.log(`wrote ${join(DOCS_DIR, 'timing-os.svg')} and ${join(DOCS_DIR, 'timing-ws.svg')}`);
+  writeFileSync(join(DOCS_DIR, 'timing-os-stages2.svg'), osStagesDiagram());
+  console.log(`wrote timing-os.svg, timing-ws.svg and timing-os-stages2.svg in ${DOCS_DIR}`);
 }

@@ -135,34 +135,36 @@ export function expandSweep(config: SweepConfig): Sweep {
             for (const sparsity of list(b.sparsity))
               for (const chunk of list(b.chunk))
                 for (const rounding of list(b.rounding))
-                  for (const acc of accs) {
-                    const raw: RawConfig = { ...base, acc, rounding: { ...base.rounding } };
-                    if (inputs) Object.assign(raw, inputs);
-                    if (product !== undefined) raw.product = product;
-                    if (productRounding !== undefined) raw.rounding!.product = productRounding;
-                    if (sparsity !== undefined) raw.sparsity = sparsity;
-                    if (chunk !== undefined) {
-                      if (chunk === null) delete raw.chunk;
-                      else raw.chunk = chunk;
+                  for (const stages of list(b.stages))
+                    for (const acc of accs) {
+                      const raw: RawConfig = { ...base, acc, rounding: { ...base.rounding } };
+                      if (stages !== undefined) raw.pipeline = { stages };
+                      if (inputs) Object.assign(raw, inputs);
+                      if (product !== undefined) raw.product = product;
+                      if (productRounding !== undefined) raw.rounding!.product = productRounding;
+                      if (sparsity !== undefined) raw.sparsity = sparsity;
+                      if (chunk !== undefined) {
+                        if (chunk === null) delete raw.chunk;
+                        else raw.chunk = chunk;
+                      }
+                      if (raw.chunk === undefined) delete raw.total;
+                      if (rounding !== undefined) {
+                        raw.rounding!.acc = rounding;
+                        raw.rounding!.total = rounding;
+                      }
+                      let resolved: ArrayConfig;
+                      try {
+                        resolved = resolveConfig(raw, `blocks[${bi}] (${b.name})`);
+                      } catch (err) {
+                        throw new LbamacError(`${(err as Error).message}\nin the point ${describePoint(raw)}`);
+                      }
+                      const canonical = canonicalConfig(resolved);
+                      const id = pointId(canonical, workload);
+                      if (blockWantsArea(b.area, resolved)) areaConfigs.add(stableStringify(canonical));
+                      if (seen.has(id)) continue;
+                      seen.add(id);
+                      points.push({ id, index: points.length, block: b.name, role: b.role, config: canonical, workload, wantsArea: false });
                     }
-                    if (raw.chunk === undefined) delete raw.total;
-                    if (rounding !== undefined) {
-                      raw.rounding!.acc = rounding;
-                      raw.rounding!.total = rounding;
-                    }
-                    let resolved: ArrayConfig;
-                    try {
-                      resolved = resolveConfig(raw, `blocks[${bi}] (${b.name})`);
-                    } catch (err) {
-                      throw new LbamacError(`${(err as Error).message}\nin the point ${describePoint(raw)}`);
-                    }
-                    const canonical = canonicalConfig(resolved);
-                    const id = pointId(canonical, workload);
-                    if (blockWantsArea(b.area, resolved)) areaConfigs.add(stableStringify(canonical));
-                    if (seen.has(id)) continue;
-                    seen.add(id);
-                    points.push({ id, index: points.length, block: b.name, role: b.role, config: canonical, workload, wantsArea: false });
-                  }
   });
   // Area belongs to a configuration, not to a block: once one block has it synthesized, every
   // point of that configuration gets it at no further cost.

@@ -2,7 +2,7 @@
 // formats (exp × man × bias × subnormals × specials × overflow), product formats, rounding modes,
 // chunk sizes, sparsity and input formats. The points of a sweep are the union of its blocks'.
 import { z } from 'zod';
-import { formatInputSchema, roundingModeSchema } from '../config/schema.js';
+import { formatInputSchema, MAX_STAGES, roundingModeSchema } from '../config/schema.js';
 import { LIMITS } from '../core/format.js';
 import { PRESET_NAMES } from '../config/presets.js';
 import { workloadSchema } from '../workloads/schema.js';
@@ -47,6 +47,11 @@ export const blockSchema = z
     productRounding: z.array(roundingModeSchema).min(1).optional().describe('rounding of the products'),
     chunk: z.array(z.union([z.number().int().min(1).max(1 << 20), z.null()])).min(1).optional().describe('chunk sizes; null: no chunking'),
     sparsity: z.array(z.enum(['dense', '2:4'])).min(1).optional().describe('2:4 prunes B by magnitude in every group of 4 along K'),
+    stages: z
+      .array(z.number().int().min(0).max(MAX_STAGES))
+      .min(1)
+      .optional()
+      .describe('PE pipeline stages (docs/rtl.md): the results are the same bits, the area, registers and logic depth per PE differ'),
     inputs: z.array(z.object({ a: formatInputSchema, w: formatInputSchema }).strict()).min(1).optional().describe('input format pairs'),
     workloads: z.array(z.string()).min(1).optional().describe('names of the workloads this block runs on; default: all'),
     area: z

@@ -3,10 +3,10 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DOCS_DIR, osDiagram, wsDiagram } from '../../scripts/timing-diagram.js';
+import { DOCS_DIR, osDiagram, osStagesDiagram, wsDiagram } from '../../scripts/timing-diagram.js';
 
 describe('scripts/timing-diagram', () => {
-  for (const [file, draw] of [['timing-os.svg', osDiagram], ['timing-ws.svg', wsDiagram]] as const) {
+  for (const [file, draw] of [['timing-os.svg', osDiagram], ['timing-ws.svg', wsDiagram], ['timing-os-stages2.svg', osStagesDiagram]] as const) {
     it(`docs/${file} is up to date`, () => {
       const svg = draw();
       expect(svg).to.match(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);

@@ -1,0 +1,25 @@
+// sweep/grid.ts: the pipeline-stage axis of a block.
+import { expect } from 'chai';
+import { expandSweep, parseSweep } from '../../sweep/grid.js';
+import { runPoint } from '../../sweep/point.js';
+
+const workloads = [{ name: 'g', kind: 'synthetic', dist: 'gaussian', M: 4, K: 32, N: 4, seed: 1 }];
+
+describe('sweep/grid: stages', () => {
+  it('a stages axis multiplies the points; stage 0 keeps the id it has without the axis; results are the same bits at every stage', () => {
+    const plain = expandSweep(parseSweep({ name: 's', workloads, blocks: [{ name: 'b', preset: 'lba', acc: ['e4m7_b10', 'e4m5_b10'] }] }));
+    const staged = expandSweep(parseSweep({ name: 's', workloads, blocks: [{ name: 'b', preset: 'lba', acc: ['e4m7_b10', 'e4m5_b10'], stages: [0, 1, 2] }] }));
+    expect(staged.points).to.have.length(3 * plain.points.length);
+    expect(new Set(staged.points.map((p) => p.id)).size).to.equal(staged.points.length);
+    for (const p of plain.points) expect(staged.points.map((q) => q.id)).to.include(p.id);
+    const stagesOf = staged.points.map((p) => p.config.pipeline?.stages ?? 0);
+    expect([...new Set(stagesOf)].sort()).to.deep.equal([0, 1, 2]);
+    const [r0, , r2] = staged.points.filter((p) => p.config.acc.man === 7).map(runPoint);
+    expect(r2!.metrics).to.deep.equal(r0!.metrics);
+    expect(r2!.events).to.deep.equal(r0!.events);
+  });
+
+  it('a stage count out of range names the value and the allowed range', () => {
+    expect(() => parseSweep({ name: 's', workloads, blocks: [{ name: 'b', preset: 'lba', stages: [3] }] })).to.throw(/stages\[0\].*2/);
+  });
+});
