@@ -171,6 +171,11 @@ class Emitter {
   groupWires = new Set<string>();
   /** Ring slots the current loop reads, by expression: each is computed once per PE. */
   groupSlots = new Map<string, string>();
+  /** With the columns in the outer loop: slots and history reads that depend on the column only,
+   *  computed once per column (history reads have no side effects, so reading them early is safe). */
+  columnOuter = false;
+  colSlots = new Map<string, string>();
+  colReads = new Map<string, string>();
   /** Units evaluated inside another (a multiplier fused into its adder). */
   readonly fused = new Map<string, string>();
 
@@ -178,10 +183,12 @@ class Emitter {
 
   private slot(d: Linear): string {
     const js = slotJs(d);
-    let name = this.groupSlots.get(js);
+    const perColumn = this.columnOuter && d.cr === 0;
+    const map = perColumn ? this.colSlots : this.groupSlots;
+    let name = map.get(js);
     if (name === undefined) {
-      name = `s${this.groupSlots.size}`;
-      this.groupSlots.set(js, name);
+      name = `${perColumn ? 'cs' : 's'}${map.size}`;
+      map.set(js, name);
     }
     return name;
   }
@@ -192,7 +199,14 @@ class Emitter {
     const { count } = src.port;
     const e = src.by === 'scalar' ? '0' : src.by === 'row' ? 'r' : 'j';
     const elem = src.lanes === 1 ? e : `${e} * ${src.lanes} + (${lane})`;
-    return `H_${src.port.name}[${this.slot(src.delay)} * ${count} + ${elem}]`;
+    const read = `H_${src.port.name}[${this.slot(src.delay)} * ${count} + ${elem}]`;
+    if (!this.columnOuter || src.delay.cr !== 0 || src.by === 'row' || src.lanes !== 1) return read;
+    let name = this.colReads.get(read);
+    if (name === undefined) {
+      name = `cv${this.colReads.size}`;
+      this.colReads.set(read, name);
+    }
+    return name;
   }
 
   private tagRead(src: DelaySource, kind: TagKind): string {
@@ -436,7 +450,7 @@ function groups(plan: Plan): Group[] {
   return order;
 }
 
-const factories = new Map<string, { plan: Plan; make: (env: unknown) => (x: number) => void; source: string }>();
+const factories = new Map<string, Factory>();
 const FACTORIES_KEPT = 16;
 
 /** The generated source of an architecture's step function (for `lbamac describe --js` and tests). */
@@ -444,10 +458,20 @@ export function stepSource(arch: Arch): string {
   return factoryOf(arch).source;
 }
 
-function factoryOf(arch: Arch): { plan: Plan; make: (env: unknown) => (x: number) => void; source: string } {
+/** The same Arch object is simulated many times (sweeps, benchmarks): look it up by identity first. */
+const byObject = new WeakMap<Arch, Factory>();
+
+type Factory = { plan: Plan; make: (env: unknown) => (x: number) => void; source: string };
+
+function factoryOf(arch: Arch): Factory {
+  const known = byObject.get(arch);
+  if (known !== undefined) return known;
   const key = JSON.stringify(arch);
   const hit = factories.get(key);
-  if (hit !== undefined) return hit;
+  if (hit !== undefined) {
+    byObject.set(arch, hit);
+    return hit;
+  }
   const plan = new Plan(arch);
   const em = new Emitter(plan);
   const loops: string[] = [];
@@ -456,6 +480,11 @@ function factoryOf(arch: Arch): { plan: Plan; make: (env: unknown) => (x: number
     const up = g.dirs.includes('above');
     const rl = up ? `let r = ${plan.R - 1}; r >= 0; r--` : `let r = 0; r < ${plan.R}; r++`;
     const jl = g.dirs.includes('left') ? `let j = ${plan.C - 1}; j >= 0; j--` : `let j = 0; j < ${plan.C}; j++`;
+    // A loop whose registers read no PE to the left may walk each column top to bottom (or bottom
+    // to top) in turn, computing what depends on the column alone once per column.
+    em.columnOuter = !g.dirs.includes('left');
+    em.colSlots = new Map();
+    em.colReads = new Map();
     const body: string[] = [];
     const compute: string[] = [];
     const write: string[] = [];
@@ -487,7 +516,11 @@ function factoryOf(arch: Arch): { plan: Plan; make: (env: unknown) => (x: number
     for (const [js, name] of em.groupSlots) body.push(`const ${name} = ${js};`);
     for (const w of arch.pe.wires) if (wireJs.has(w.name)) body.push(`const w_${w.name} = ${wireJs.get(w.name)};`);
     if (em.groupUnits.size > 0) body.push(`let ${[...em.groupUnits].map((u) => (arch.flags ? `u_${u} = -1, f_${u} = 0` : `u_${u} = -1`)).join(', ')};`);
-    loops.push(`for (${rl}) {\n  for (${jl}) {\n    const q = r * ${plan.C} + j;\n${[...body, ...compute, ...write].map((l) => `    ${l}`).join('\n')}\n  }\n}`);
+    const inner = [...body, ...compute, ...write].map((l) => `    ${l}`).join('\n');
+    if (em.columnOuter) {
+      const colLines = [...[...em.colSlots].map(([js, name]) => `const ${name} = ${js};`), ...[...em.colReads].map(([js, name]) => `const ${name} = ${js};`)].map((l) => `  ${l}`);
+      loops.push(`for (${jl}) {\n${colLines.join('\n')}${colLines.length ? '\n' : ''}  for (${rl}) {\n    const q = r * ${plan.C} + j;\n${inner}\n  }\n}`);
+    } else loops.push(`for (${rl}) {\n  for (${jl}) {\n    const q = r * ${plan.C} + j;\n${inner}\n  }\n}`);
   }
   const bind = [
     ...[...em.hists].map((p) => `const H_${p} = env.hist[${JSON.stringify(p)}];`),
@@ -503,6 +536,7 @@ function factoryOf(arch: Arch): { plan: Plan; make: (env: unknown) => (x: number
   const f = { plan, make, source };
   if (factories.size >= FACTORIES_KEPT) factories.delete(factories.keys().next().value!);
   factories.set(key, f);
+  byObject.set(arch, f);
   return f;
 }
 

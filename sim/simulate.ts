@@ -122,7 +122,9 @@ export class Machine {
   private readonly expectedRows: number;
   private cycles = 0;
   private readonly portView: Record<string, Uint32Array> = {};
-  private readonly slotViews: Record<string, Uint32Array[]> = {};
+  /** Per input port, views of its history slots: built on the first traced cycle (a run without
+   *  a trace or VCD needs none). */
+  private slotViews: Record<string, Uint32Array[]> | null = null;
   /** Deskew sources: register and PE row, with its state array when it is a state register. */
   private readonly deskew: { signal: string; row: number; state: Uint32Array | null }[] = [];
   private readonly outputs: { port: string; depth: number[] | null; src: Uint32Array | null; every: string | null; value: (() => number) | null }[] = [];
@@ -145,8 +147,7 @@ export class Machine {
     for (const p of arch.ports) {
       if (p.kind !== 'signal') continue;
       if (p.dir === 'in') {
-        const h = (this.hist[p.name] = new Uint32Array(this.H * p.count));
-        this.slotViews[p.name] = Array.from({ length: this.H }, (_, s) => h.subarray(s * p.count, (s + 1) * p.count));
+        this.hist[p.name] = new Uint32Array(this.H * p.count);
       } else {
         this.out[p.name] = this.portView[p.name] = new Uint32Array(p.count);
       }
@@ -184,6 +185,16 @@ export class Machine {
     this.bufTot = new Uint32Array(sched.kind === 'ws' ? job.M * C : 0);
     this.bufTile = new Int32Array(sched.kind === 'ws' ? job.M : 0).fill(-1);
     this.expectedRows = sched.kind === 'os' ? sched.tiles.length * R : sched.tiles.length * job.M;
+  }
+
+  private makeSlotViews(): Record<string, Uint32Array[]> {
+    const views: Record<string, Uint32Array[]> = {};
+    for (const p of this.arch.ports) {
+      if (p.kind !== 'signal' || p.dir !== 'in') continue;
+      const h = this.hist[p.name]!;
+      views[p.name] = Array.from({ length: this.H }, (_, s) => h.subarray(s * p.count, (s + 1) * p.count));
+    }
+    return views;
   }
 
   /** Value of input port `name`, element e, in cycle x - k (0 before cycle 0: reset). */
@@ -228,7 +239,8 @@ export class Machine {
       if (this.job.flagsClear.has(this.x)) this.hist.flags_clear![this.x & this.mask] = 1;
       if (onCycle !== undefined || vcd !== null) {
         const slot = this.x & this.mask;
-        for (const name in this.slotViews) this.portView[name] = this.slotViews[name]![slot]!;
+        const views = (this.slotViews ??= this.makeSlotViews());
+        for (const name in views) this.portView[name] = views[name]![slot]!;
         if (onCycle !== undefined) onCycle(this.x, this.portView, this.readRegister);
         if (vcd !== null) vcd.sample();
       }

@@ -20,6 +20,8 @@ describe('sim/compile: the PE description as JavaScript', () => {
     // acc reads the PE below (the output chain): rows in ascending order, one loop.
     expect(src.match(/for \(let r = /g)).to.have.length(1);
     expect(src).to.contain('for (let r = 0; r < 3; r++)');
+    // Columns outermost: the shift enable and the chain input are read once per column.
+    expect(src).to.match(/for \(let j = 0; j < 4; j\+\+\) {\n  const cs0 = /);
     // The multiplier only feeds the adder: one kernel call.
     expect(src).to.contain('F_acc_adder(').and.not.to.contain('U_multiplier(');
   });
