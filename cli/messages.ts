@@ -78,19 +78,23 @@ export const messages = {
     command: 'synth',
     describe: 'synthesize the PE and the array with Yosys: resources, logic depth, fmax, against fp32 accumulation',
     usage:
-      `${PROGRAM} synth --config CFG.json [--target gates|ice40|ecp5|xilinx] [--pnr] [--json OUT.json]\n\n` +
-      'Runs Yosys (WebAssembly) on the generated Verilog of the PE alone and of the whole array, and again with the accumulator (and chunk total) in fp32, and prints both with their ratio. Results are cached in .lbamac-cache/synth. docs/synthesis.md says what is counted.',
+      `${PROGRAM} synth --config CFG.json [--target gates|ice40|ecp5|xilinx] [--pnr] [--flat] [--json OUT.json]\n\n` +
+      'Runs Yosys (WebAssembly) on the generated Verilog of the PE and of the array\'s edge (skew and deskew lines), and again with the accumulator (and chunk total) in fp32, and prints both with their ratio: ' +
+      'the array is its edge plus rows × cols PEs (every PE is the same module, synthesized once). --flat synthesizes the whole array in one flattened run instead (minutes for a 4×4 array, about R·C times the PE\'s time). ' +
+      'Results are cached in .lbamac-cache/synth. docs/synthesis.md says what is counted.',
     config: 'array configuration (schema/config.schema.json)',
     target: (targets: readonly string[]) => `${targets.join(', ')}: FPGA families (LUTs, flip-flops, carry cells, DSPs, block RAMs) or a technology-independent gate count`,
-    pnr: 'also place and route the array on an iCE40 HX8K with nextpnr and report the achieved fmax (needs --target ice40; small arrays)',
+    pnr: 'also place and route the array on an iCE40 HX8K with nextpnr and report the achieved fmax (needs --target ice40; small arrays: one that cannot fit is refused before any flat synthesis)',
+    flat: 'synthesize the whole array flattened in one Yosys run (slow: about rows × cols times the PE) instead of from its parts',
     json: 'write the whole report as JSON to this file (atomically)',
     cache: 'use the synthesis cache (--no-cache: synthesize again)',
     examples: [
       [`${PROGRAM} synth --config examples/e4m3-e4m7/config.json`, 'gate counts of the example array and of its fp32-accumulation twin'],
       [`${PROGRAM} synth --config cfg.json --target ice40 --pnr`, 'iCE40 LUTs and the fmax after place and route'],
     ] as [string, string][],
-    progress: (what: string) => `synthesizing ${what}\n`,
+    progress: (what: string, seconds: number) => `lbamac synth: ${what} (${seconds.toFixed(0)} s so far)\n`,
     columns: ['PE', 'array', 'PE, fp32 acc', 'array, fp32 acc', 'PE ratio', 'array ratio'],
+    fromParts: 'array = edge + rows × cols PEs (--flat: one flattened run)',
     category: { lut: 'LUTs', ff: 'flip-flops', carry: 'carry cells', dsp: 'DSPs', bram: 'block RAMs', lutram: 'LUT RAMs', mux: 'wide muxes', gate: 'gates' },
     otherCell: (type: string) => `other: ${type}`,
     area: (unit: string) => `area (${unit})`,

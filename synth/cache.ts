@@ -40,8 +40,16 @@ export class SynthCache {
     }
   }
 
-  /** Stores value with the inputs that produced it (for a human reading the cache). */
+  private warned = false;
+
+  /** Stores value with the inputs that produced it (for a human reading the cache). A cache that
+   *  cannot be written costs only the reuse: one warning, and the result is still returned. */
   async put(key: string, inputs: unknown, value: unknown): Promise<void> {
-    await writeFileAtomic(this.path(key), JSON.stringify({ key, inputs, value }, null, 1) + '\n');
+    try {
+      await writeFileAtomic(this.path(key), JSON.stringify({ key, inputs, value }, null, 1) + '\n');
+    } catch (e) {
+      if (!this.warned) process.stderr.write(`lbamac: warning: the synthesis cache ${this.dir} cannot be written (${(e as Error).message}); results are not kept\n`);
+      this.warned = true;
+    }
   }
 }

@@ -5,7 +5,7 @@ import { LbamacError } from '../core/errors.js';
 import { generatorInfo } from '../rtl-gen/back/module.js';
 import { sha256 } from '../util/hash.js';
 import { cacheKey, type SynthCache } from './cache.js';
-import { parseStat } from './parse.js';
+import { parseStat, type Resources } from './parse.js';
 import { SYNTH_VERSION, type SynthDesign } from './synthesize.js';
 import { targetSpec } from './targets.js';
 import { runYosysScript, yosysVersion } from './yosys.js';
@@ -54,8 +54,14 @@ export function parsePnrReport(json: string): { fmaxMHz: number | null; utilizat
   return { fmaxMHz: clocks.length > 0 ? Math.min(...clocks) : null, utilization: r.utilization ?? {} };
 }
 
-export async function placeAndRoute(design: SynthDesign, cache: SynthCache | null): Promise<PnrResult> {
-  const { runNextpnrIce40, version: nextpnr } = await nextpnrModule();
+/**
+ * Places and routes the design. `estimate`, the iCE40 resources of the same design from its
+ * parts, refuses an array that cannot fit before the (slow) flat synthesis; a design that does
+ * not fit is remembered in the cache like a result, so that asking again fails at once.
+ */
+export async function placeAndRoute(design: SynthDesign, cache: SynthCache | null, estimate: Resources | null = null): Promise<PnrResult> {
+  if (estimate !== null) checkFit(design.top, estimate);
+  const { version: nextpnr } = await nextpnrModule();
   const inputs = {
     v: SYNTH_VERSION,
     step: 'pnr',
@@ -70,9 +76,33 @@ export async function placeAndRoute(design: SynthDesign, cache: SynthCache | nul
   };
   const key = cacheKey(inputs);
   if (cache) {
-    const hit = await cache.get<PnrResult>(key);
+    const hit = await cache.get<PnrResult | { failure: string }>(key);
+    if (hit && 'failure' in hit) throw new LbamacError(`${hit.failure} (remembered from an earlier run; --no-cache tries again)`);
     if (hit) return { ...hit, cached: true };
   }
+  try {
+    const result = await run(design, inputs.nextpnr);
+    if (cache) await cache.put(key, inputs, result);
+    return result;
+  } catch (e) {
+    if (cache && e instanceof LbamacError) await cache.put(key, inputs, { failure: e.message });
+    throw e;
+  }
+}
+
+/** A logic cell holds one LUT4 and one flip-flop: more of either than there are cells cannot fit. */
+function checkFit(top: string, res: Resources): void {
+  const cells = Math.max(res.counts.lut, res.counts.ff);
+  if (cells > PNR_DEVICE.logicCells) {
+    throw new LbamacError(
+      `${top} needs at least ${cells} iCE40 logic cells (${res.counts.lut} LUT4s, ${res.counts.ff} flip-flops); ` +
+        `the largest iCE40 (${PNR_DEVICE.device}) has ${PNR_DEVICE.logicCells}. --pnr is for small arrays: use fewer rows and columns.`,
+    );
+  }
+}
+
+async function run(design: SynthDesign, nextpnr: string): Promise<PnrResult> {
+  const { runNextpnrIce40 } = await nextpnrModule();
   const start = performance.now();
   const synth = await runYosysScript(
     design.files,
@@ -80,14 +110,7 @@ export async function placeAndRoute(design: SynthDesign, cache: SynthCache | nul
     ['stat.json', 'netlist.json'],
   );
   const res = parseStat(synth.outputs['stat.json']!, design.top, targetSpec('ice40'));
-  // A logic cell holds one LUT4 and one flip-flop: more of either than there are cells cannot fit.
-  const cells = Math.max(res.counts.lut, res.counts.ff);
-  if (cells > PNR_DEVICE.logicCells) {
-    throw new LbamacError(
-      `${design.top} needs at least ${cells} iCE40 logic cells (${res.counts.lut} LUT4s, ${res.counts.ff} flip-flops); ` +
-        `the largest iCE40 (${PNR_DEVICE.device}) has ${PNR_DEVICE.logicCells}. --pnr is for small arrays: use fewer rows and columns.`,
-    );
-  }
+  checkFit(design.top, res);
   if (res.portBits > PNR_DEVICE.ioPins) {
     throw new LbamacError(
       `${design.top} has ${res.portBits} port bits, one I/O pin each; the ${PNR_DEVICE.device} ${PNR_DEVICE.package} has ${PNR_DEVICE.ioPins}. ` +
@@ -124,6 +147,5 @@ export async function placeAndRoute(design: SynthDesign, cache: SynthCache | nul
     seconds: (performance.now() - start) / 1000,
     cached: false,
   };
-  if (cache) await cache.put(key, inputs, result);
   return result;
 }

@@ -6,13 +6,15 @@ import type { ArrayConfig } from '../config/resolve.js';
 import type { SynthCache } from './cache.js';
 import { designFor, fp32Baseline, isFp32Accumulation, synthesizeConfig } from './config.js';
 import { placeAndRoute, type PnrResult } from './pnr.js';
-import type { SynthResult } from './synthesize.js';
-import type { Target } from './targets.js';
+import { hierarchicalArray, type SynthResult } from './synthesize.js';
+import { type Target, targetSpec } from './targets.js';
 
 export interface DesignReport {
   config: CanonicalConfig & { pipeline: { stages: number } };
   pe: SynthResult;
+  /** The array: from its parts (edge + PE × rows × cols), or flattened (`flat`). */
   array: SynthResult;
+  flat: boolean;
   pnr: PnrResult | null;
 }
 
@@ -27,6 +29,8 @@ export interface SynthReport {
 
 export interface SynthReportOptions {
   pnr: boolean;
+  /** Synthesize the whole array flattened in one Yosys run (slow) instead of from its parts. */
+  flat?: boolean;
   cache: SynthCache | null;
   /** Called before each step, for progress messages. */
   onStep?: (what: string) => void;
@@ -35,14 +39,22 @@ export interface SynthReportOptions {
 async function designReport(cfg: ArrayConfig, label: string, target: Target, opts: SynthReportOptions): Promise<DesignReport> {
   opts.onStep?.(`${label}: PE`);
   const pe = await synthesizeConfig(cfg, target, 'pe', opts.cache);
-  opts.onStep?.(`${label}: ${cfg.rows}x${cfg.cols} array`);
-  const array = await synthesizeConfig(cfg, target, 'array', opts.cache);
+  let array: SynthResult;
+  if (opts.flat) {
+    opts.onStep?.(`${label}: ${cfg.rows}x${cfg.cols} array, flattened`);
+    array = await synthesizeConfig(cfg, target, 'array', opts.cache);
+  } else {
+    opts.onStep?.(`${label}: ${cfg.rows}x${cfg.cols} array edge (skew and deskew lines)`);
+    const edge = await synthesizeConfig(cfg, target, 'edge', opts.cache);
+    array = hierarchicalArray(edge, pe, cfg.rows * cfg.cols, targetSpec(target));
+  }
   let pnr: PnrResult | null = null;
   if (opts.pnr) {
     opts.onStep?.(`${label}: place and route`);
-    pnr = await placeAndRoute(designFor(cfg, 'array'), opts.cache);
+    // The iCE40 figures of the parts say before any flat synthesis whether the array can fit.
+    pnr = await placeAndRoute(designFor(cfg, 'array'), opts.cache, target === 'ice40' ? array.resources : null);
   }
-  return { config: { ...canonicalConfig(cfg), pipeline: cfg.pipeline ?? { stages: 0 } }, pe, array, pnr };
+  return { config: { ...canonicalConfig(cfg), pipeline: cfg.pipeline ?? { stages: 0 } }, pe, array, flat: opts.flat ?? false, pnr };
 }
 
 export async function synthReport(cfg: ArrayConfig, target: Target, opts: SynthReportOptions): Promise<SynthReport> {

@@ -4,7 +4,7 @@ import { generatorInfo } from '../rtl-gen/back/module.js';
 import { sha256 } from '../util/hash.js';
 import { cacheKey, type SynthCache } from './cache.js';
 import { headlineArea, parseLtp, parseStat, type Resources } from './parse.js';
-import { type Target, targetSpec } from './targets.js';
+import { type Target, targetSpec, type TargetSpec } from './targets.js';
 import { runYosysScript, yosysVersion, type VerilogFile } from './yosys.js';
 
 /** Bumped whenever a script or the parsing changes: older cache entries then stop matching. */
@@ -15,6 +15,8 @@ export interface SynthDesign {
   top: string;
   /** What the files were generated from (a canonical config), for the cache key and the report. */
   source: unknown;
+  /** A module kept as a black box (counted as nothing). */
+  blackBox?: string;
 }
 
 export interface SynthResult {
@@ -76,6 +78,10 @@ export async function synthesize(design: SynthDesign, target: Target, cache: Syn
   const { outputs, log } = await runYosysScript(design.files, synthScript(design.top, target), ['stat.json', 'ltp.txt']);
   const seconds = (performance.now() - start) / 1000;
   const resources = parseStat(outputs['stat.json']!, design.top, spec);
+  if (design.blackBox !== undefined) {
+    delete resources.other[design.blackBox];
+    delete resources.byType[design.blackBox];
+  }
   const result: SynthResult = {
     target,
     top: design.top,
@@ -91,4 +97,34 @@ export async function synthesize(design: SynthDesign, target: Target, cache: Syn
   };
   if (cache) await cache.put(key, inputs, result);
   return result;
+}
+
+/**
+ * The array from its parts: the edge (top with the grid a black box) plus `pes` copies of the PE.
+ * Every PE is the same module, so this is what the flattened array holds, less what flattening
+ * lets Yosys share or remove across PE boundaries (a few percent; `lbamac synth --flat` measures it).
+ */
+export function hierarchicalArray(edge: SynthResult, pe: SynthResult, pes: number, spec: TargetSpec): SynthResult {
+  const sum = (a: Record<string, number>, b: Record<string, number>) => {
+    const out = { ...a };
+    for (const [k, n] of Object.entries(b)) out[k] = (out[k] ?? 0) + pes * n;
+    return out;
+  };
+  const resources: Resources = {
+    counts: sum(edge.resources.counts, pe.resources.counts) as Resources['counts'],
+    other: sum(edge.resources.other, pe.resources.other),
+    byType: sum(edge.resources.byType, pe.resources.byType),
+    portBits: edge.resources.portBits,
+  };
+  // Every path inside the array starts and ends at a register of one PE or of the edge lines.
+  const depth = edge.depth === null || pe.depth === null ? null : Math.max(edge.depth, pe.depth);
+  return {
+    ...edge,
+    resources,
+    area: headlineArea(resources, spec),
+    depth,
+    seconds: edge.seconds + pe.seconds,
+    warnings: [...edge.warnings, ...pe.warnings],
+    cached: edge.cached && pe.cached,
+  };
 }

@@ -16,6 +16,7 @@ interface Args {
   config: string;
   target: string;
   pnr: boolean;
+  flat: boolean;
   json?: string;
   cache: boolean;
 }
@@ -33,6 +34,7 @@ export const synthCommand: CommandModule<object, Args> = {
         // Checked by parseTarget (an error naming the allowed values), not by yargs choices.
         target: { type: 'string', default: 'gates', requiresArg: true, describe: M.target(TARGETS) },
         pnr: { type: 'boolean', default: false, describe: M.pnr },
+        flat: { type: 'boolean', default: false, describe: M.flat },
         json: { type: 'string', requiresArg: true, describe: M.json },
         cache: { type: 'boolean', default: true, describe: M.cache },
       })
@@ -40,11 +42,13 @@ export const synthCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const target = parseTarget(args.target);
     const cfg = await loadConfig(args.config);
-    const progress = process.stderr.isTTY ? (what: string) => process.stderr.write(M.progress(what)) : undefined;
+    // Progress goes to stderr whether or not it is a terminal: a long run in CI or behind a pipe still says what it does.
+    const start = performance.now();
     const report = await synthReport(cfg, target, {
       pnr: args.pnr,
+      flat: args.flat,
       cache: args.cache ? new SynthCache(defaultCacheDir()) : null,
-      ...(progress ? { onStep: progress } : {}),
+      onStep: (what) => process.stderr.write(M.progress(what, (performance.now() - start) / 1000)),
     });
     process.stdout.write(renderSynthReport(cfg, report));
     if (args.json !== undefined) await writeFileAtomic(args.json, JSON.stringify(report, null, 2) + '\n');
@@ -80,10 +84,11 @@ export function renderSynthReport(cfg: ArrayConfig, report: SynthReport): string
   }
   rows.push([M.synthTime, seconds(d.pe), seconds(d.array), ...(b ? [seconds(b.pe), seconds(b.array), '', ''] : [])]);
 
-  const out = [M.heading(configSummary(cfg)), M.tool(report.target, d.pe.yosys, d.pe.generator, d.pnr?.device ?? null), '', renderTable(rows).trimEnd(), ''];
+  const out = [M.heading(configSummary(cfg)), M.tool(report.target, d.pe.yosys, d.pe.generator, d.pnr?.device ?? null), ...(d.flat ? [] : [M.fromParts]), '', renderTable(rows).trimEnd(), ''];
   if (report.ratio) out.push(M.summary(report.ratio.pe, report.ratio.array, d.pe.unit, cfg.acc.width));
   else out.push(M.alreadyFp32);
-  const warnings = all.flatMap((x) => [...x.pe.warnings, ...x.array.warnings]);
+  // A hierarchical array repeats its PE's warnings: count each once.
+  const warnings = [...new Set(all.flatMap((x) => [...x.pe.warnings, ...x.array.warnings]))];
   if (warnings.length > 0) out.push(M.warnings(warnings.length));
   return out.join('\n') + '\n';
 }

@@ -45,6 +45,9 @@ describe('cli: synth', function () {
     for (const label of ['flip-flops', 'gates', 'area (gates+FFs)', 'logic depth (cells)', 'PE ratio', 'array ratio']) expect(r.stdout).to.include(label);
     expect(r.stdout).to.match(/With its 8-bit accumulator the PE needs \d+% fewer gates\+FFs than with fp32 accumulation/);
     expect(r.stdout).to.not.include('cached');
+    // Progress on stderr although it is no terminal here: every step with the time so far.
+    for (const step of ['this config: PE', 'this config: 1x2 array edge', 'fp32 accumulation: PE']) expect(r.stderr).to.match(new RegExp(`^lbamac synth: ${step}.* \\(\\d+ s so far\\)$`, 'm'));
+    expect(r.stdout).to.include('array = edge + rows × cols PEs');
 
     const report = JSON.parse(readFileSync(out, 'utf8')) as {
       design: { pe: { area: number }; array: { area: number } };
@@ -63,5 +66,14 @@ describe('cli: synth', function () {
     expect(again.status, again.stderr).to.equal(0);
     expect(again.stdout.match(/ cached/g)).to.have.length(4);
     expect(existsSync(out)).to.equal(true);
+  });
+
+  it('a synthesis cache that cannot be written is a warning, not a failure', () => {
+    const dir = fixture({ 'cfg.json': CONFIG, 'file': 'not a directory' });
+    const r = synth(join(dir, 'file', 'cache'), '--config', join(dir, 'cfg.json'));
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stderr).to.match(/^lbamac: warning: the synthesis cache .*file\/cache cannot be written .*; results are not kept$/m);
+    expect(r.stderr.match(/warning/g)).to.have.length(1);
+    expect(r.stdout).to.include('PE ratio');
   });
 });
