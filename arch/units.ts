@@ -3,7 +3,7 @@
 // (rtl-gen/lib/). The simulator compiler and the PE emitter only look units up here.
 import { add, EV_INEXACT, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, isNaNCode, mul, roundingCode, status } from '../core/arith.js';
 import type { Accumulation } from '../core/gemm.js';
-import { EVI } from '../core/mac.js';
+import { EVI, MacKernel } from '../core/mac.js';
 import { invalidProductCode } from '../core/exact-product.js';
 import type { VModule } from '../rtl-gen/back/module.js';
 import { addModule } from '../rtl-gen/lib/add.js';
@@ -167,6 +167,16 @@ function genericMul(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | n
     if (flags & EV_INVALID && marked < 0) ev[EVI.nan]!++;
     return flags & EV_INVALID && marked >= 0 ? marked : out;
   };
+  const b = u.operands.b;
+  if (b?.op === 'const' && fa.width <= TABLE_BITS) {
+    // A constant operand (the 2-stage rounder's 1.0): a table over the other one.
+    const table = new Float64Array(2 ** fa.width);
+    for (let a = 0; a < table.length; a++) table[a] = mul(fa, a, fb, b.value, fo, mode) + status.flags * 2 ** 32;
+    return (a) => {
+      const t = table[a]!;
+      return finish(t % 2 ** 32, Math.floor(t / 2 ** 32));
+    };
+  }
   if (fa.width + fb.width > TABLE_BITS) return (a, b) => finish(mul(fa, a, fb, b, fo, mode), status.flags);
   const table = new Float64Array(2 ** (fa.width + fb.width));
   for (let a = 0; a < 2 ** fa.width; a++) {
@@ -190,6 +200,17 @@ function genericAdd(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | n
   // A marked invalid product (a pipelined fused cell's inf*0) is an invalid operation unless x is
   // a NaN, as in the unpipelined FMA; the adder's own status knows nothing of it.
   const marked = u.formats.y === 'xprod' ? invalidProductCode(fy) : -1;
+  if (st === null && sameRoles(u, { x: 'acc', y: 'xprod', out: 'acc' }) && u.rounding === arch.rounding.acc) {
+    // The accumulator plus an exact product: a kernel whose "product" is the exact-product format
+    // adds it with the float64 fast paths, counting into the PE kernel's events.
+    const exact = new MacKernel({ a: fx, w: fx, product: fy, acc: fx, modeProduct: mode, modeAcc: mode, events: ev });
+    return (x, y) => {
+      if (y !== marked) return exact.addProduct(x, y);
+      const out = add(fx, x, fy, y, fo, mode);
+      countAcc(ev, isNaNCode(x, fx) ? 0 : EV_INVALID, false);
+      return out;
+    };
+  }
   return (x, y) => {
     const out = add(fx, x, fy, y, fo, mode);
     const flags = status.flags;

@@ -31,6 +31,9 @@ export interface MacSpec {
   acc: Format;
   modeProduct: RoundingCode;
   modeAcc: RoundingCode;
+  /** Count events into this array (EVI order) instead of a fresh one: kernels that share it
+   *  count into one place (a pipelined PE's exact-product adder beside the PE's kernel). */
+  events?: Float64Array;
 }
 
 const TABLE_WIDTH = 16; // decode tables up to 64K entries
@@ -89,7 +92,7 @@ const F64_MSB = 1023;
 
 export class MacKernel {
   /** Event counters, indexed by EVI; the caller reads and resets them. */
-  readonly events = new Float64Array(6);
+  readonly events: Float64Array;
   private readonly aVal: Float64Array | null;
   private readonly wVal: Float64Array | null;
   private readonly accVal: Float64Array | null;
@@ -123,6 +126,7 @@ export class MacKernel {
 
   constructor(readonly spec: MacSpec) {
     const { a, w, product, acc } = spec;
+    this.events = spec.events ?? new Float64Array(6);
     this.aVal = valueTable(a);
     this.wVal = valueTable(w);
     this.accVal = valueTable(acc);

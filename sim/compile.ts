@@ -18,7 +18,7 @@
 import type { Accumulation } from '../core/gemm.js';
 import { reads } from '../arch/ir.js';
 import type { Arch, Expr, LineDesc, Neighbour, PeInputDesc, PortDesc, RegisterDesc, TagKind, UnitDesc } from '../arch/types.js';
-import { fusedMulAdd, isKernelTerm, UNIT_KINDS } from '../arch/units.js';
+import { fusedMulAdd, isKernelTerm, UNIT_KINDS, type UnitEvaluation } from '../arch/units.js';
 
 /** d(r, j) = cr·r + cj·j + c0. */
 export interface Linear {
@@ -540,6 +540,19 @@ function factoryOf(arch: Arch): Factory {
   return f;
 }
 
+/** Per kernel (kernels are shared by every run of the same formats): the status of the unit
+ *  evaluated last (sticky flags only) and the unit evaluators built for it. */
+const perKernel = new WeakMap<Accumulation, { status: Int32Array; evaluations: Map<string, UnitEvaluation> }>();
+
+function kernelState(kernel: Accumulation): { status: Int32Array; evaluations: Map<string, UnitEvaluation> } {
+  let s = perKernel.get(kernel);
+  if (s === undefined) {
+    s = { status: new Int32Array(1), evaluations: new Map() };
+    perKernel.set(kernel, s);
+  }
+  return s;
+}
+
 /** The compiled array for one job: state arrays allocated, units bound to the kernel. */
 export function compileArray(arch: Arch, env: CompileEnv): CompiledArray {
   const { plan, make } = factoryOf(arch);
@@ -551,11 +564,16 @@ export function compileArray(arch: Arch, env: CompileEnv): CompiledArray {
     if (r.tag !== null) tags[r.name] = new Uint32Array(n);
   }
   const units: Record<string, (...codes: number[]) => number> = {};
-  /** The status of the unit evaluated last (sticky flags only). */
-  const status = new Int32Array(1);
+  const { status, evaluations } = kernelState(env.kernel);
   const fused: Record<string, (...codes: number[]) => number> = {};
   for (const u of arch.pe.units) {
-    const ev = UNIT_KINDS[u.kind].evaluate(u, arch, env.kernel, arch.flags ? status : null);
+    // Evaluators may build tables (tens of milliseconds): each is built once per kernel.
+    const key = JSON.stringify([u, arch.formats, arch.rounding, arch.flags]);
+    let ev = evaluations.get(key);
+    if (ev === undefined) {
+      ev = UNIT_KINDS[u.kind].evaluate(u, arch, env.kernel, arch.flags ? status : null);
+      evaluations.set(key, ev);
+    }
     if (ev.kind === 'call') units[u.name] = ev.fn;
     if (plan.fusable.has(u.name)) fused[u.name] = fusedMulAdd(env.kernel);
   }
