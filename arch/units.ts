@@ -168,24 +168,22 @@ function genericMul(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | n
     return flags & EV_INVALID && marked >= 0 ? marked : out;
   };
   const b = u.operands.b;
-  if (b?.op === 'const' && fa.width <= TABLE_BITS) {
-    // A constant operand (the 2-stage rounder's 1.0): a table over the other one.
-    const table = new Float64Array(2 ** fa.width);
-    for (let a = 0; a < table.length; a++) table[a] = mul(fa, a, fb, b.value, fo, mode) + status.flags * 2 ** 32;
-    return (a) => {
-      const t = table[a]!;
-      return finish(t % 2 ** 32, Math.floor(t / 2 ** 32));
-    };
+  const constant = b?.op === 'const' ? b.value : null;
+  // Codes and flags in tables built once: over a alone when b is a constant (the 2-stage
+  // rounder's 1.0), else over the pair when both are small.
+  const rows = constant !== null ? 2 ** fa.width : 2 ** (fa.width + fb.width);
+  if ((constant !== null ? fa.width : fa.width + fb.width) > TABLE_BITS) return (x, y) => finish(mul(fa, x, fb, y, fo, mode), status.flags);
+  const codes = new Uint32Array(rows);
+  const flags = new Uint8Array(rows);
+  for (let i = 0; i < rows; i++) {
+    codes[i] = constant !== null ? mul(fa, i, fb, constant, fo, mode) : mul(fa, i >>> fb.width, fb, i & (2 ** fb.width - 1), fo, mode);
+    flags[i] = status.flags;
   }
-  if (fa.width + fb.width > TABLE_BITS) return (a, b) => finish(mul(fa, a, fb, b, fo, mode), status.flags);
-  const table = new Float64Array(2 ** (fa.width + fb.width));
-  for (let a = 0; a < 2 ** fa.width; a++) {
-    for (let b = 0; b < 2 ** fb.width; b++) table[(a << fb.width) | b] = mul(fa, a, fb, b, fo, mode) + status.flags * 2 ** 32;
-  }
-  const shift = fb.width;
-  return (a, b) => {
-    const t = table[(a << shift) | b]!;
-    return finish(t % 2 ** 32, Math.floor(t / 2 ** 32));
+  const shift = constant !== null ? 0 : fb.width;
+  return (x, y) => {
+    const i = constant !== null ? x : (x << shift) | y;
+    const f = flags[i]!;
+    return f === 0 && st === null ? codes[i]! : finish(codes[i]!, f);
   };
 }
 
