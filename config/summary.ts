@@ -8,7 +8,7 @@ const DATAFLOW: Record<ArrayConfig['dataflow'], string> = { os: 'output-stationa
 type Named = { name: string };
 
 /** What the line names: an ArrayConfig, or an arch's shape with its formats (any object with format names). */
-export type SummaryInput = Pick<ArrayConfig, 'rows' | 'cols' | 'dataflow' | 'sparsity' | 'chunk' | 'pipeline'> & {
+export type SummaryInput = Pick<ArrayConfig, 'rows' | 'cols' | 'dataflow' | 'sparsity' | 'chunk' | 'pipeline' | 'flags'> & {
   a: Named;
   w: Named;
   product: Named | null;
@@ -31,5 +31,6 @@ export function configSummary(c: SummaryInput): string {
   if (c.chunk !== null) parts.push(`chunk ${c.chunk} into ${c.total.name} (${r.total})`);
   const stages = c.pipeline?.stages ?? 0;
   if (stages > 0) parts.push(`${stages} pipeline stage${stages === 1 ? '' : 's'}`);
+  if (c.flags) parts.push('sticky flags');
   return parts.join(', ');
 }
