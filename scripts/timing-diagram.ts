@@ -104,6 +104,11 @@ function codes(m: number[][], f: Format): number[][] {
 const CLK: Row = { label: 'clk', format: null, sample: () => 0 };
 const FORMATS = { a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'fp16' };
 
+/** The job both OS diagrams run: A 2×3, B 3×2, C given. */
+function osJob(fa: Format, fw: Format, fo: Format): { A: number[][]; B: number[][]; C: number[][] } {
+  return { A: codes([[1, 2, 3], [4, 5, 6]], fa), B: codes([[1, 2], [0.5, 1], [2, 0.25]], fw), C: codes([[10, 20], [30, 40]], fo) };
+}
+
 /** The OS diagram's SVG text (docs/timing-os.svg). */
 export function osDiagram(): string {
   const arch = buildArch(resolveConfig({ rows: 2, cols: 2, dataflow: 'os', ...FORMATS }));
@@ -131,8 +136,7 @@ export function osDiagram(): string {
     port('d_data', 0, fo),
     port('d_data', 1, fo),
   ];
-  const job = { A: codes([[1, 2, 3], [4, 5, 6]], fa), B: codes([[1, 2], [0.5, 1], [2, 0.25]], fw), C: codes([[10, 20], [30, 40]], fo) };
-  return draw(arch, '2×2 output-stationary array: D = A·B + C, A 2×3, B 3×2', rows, job);
+  return draw(arch, '2×2 output-stationary array: D = A·B + C, A 2×3, B 3×2', rows, osJob(fa, fw, fo));
 }
 
 /** The OS array with 2 pipeline stages (docs/timing-os-stages2.svg): the exact product px, the
@@ -160,8 +164,7 @@ export function osStagesDiagram(): string {
     port('d_data', 0, fo),
     port('d_data', 1, fo),
   ];
-  const job = { A: codes([[1, 2, 3], [4, 5, 6]], fa), B: codes([[1, 2], [0.5, 1], [2, 0.25]], fw), C: codes([[10, 20], [30, 40]], fo) };
-  return draw(arch, '2×2 output-stationary array, 2 pipeline stages (px: exact product, p: rounded product)', rows, job);
+  return draw(arch, '2×2 output-stationary array, 2 pipeline stages (px: exact product, p: rounded product)', rows, osJob(fa, fw, fo));
 }
 
 /** The WS diagram's SVG text (docs/timing-ws.svg). */

@@ -224,3 +224,13 @@ export function flagsPorts(ctx: BuildContext, ports: PortDesc[]): { line: LineDe
     output: { port: 'pe_flags', expr: { op: 'all', register: 'flags' } },
   };
 }
+
+/** The parts of a dataflow, with the sticky flags' port, line and output when the array has them. */
+export function dataflowParts(ctx: BuildContext, pe: PeBuilder, ports: PortDesc[], edge: LineDesc[], outputs: TopOutputDesc[], cyclesFormula: string, notes: string[]): DataflowParts {
+  if (ctx.flags) {
+    const fl = flagsPorts(ctx, ports);
+    edge.push(fl.line);
+    outputs.push(fl.output);
+  }
+  return { ports, pe: pe.done(), edge, outputs, timing: timingOf(ctx, cyclesFormula, notes) };
+}

@@ -3,7 +3,7 @@
 // top) while the column shifts. docs/timing.md draws the schedule.
 import { and, mux, or, reg } from '../ir.js';
 import type { LineDesc, PortDesc, TopOutputDesc } from '../types.js';
-import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, stickyFlags, flagsPorts, termStage, timingOf } from './context.js';
+import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, stickyFlags, termStage, dataflowParts } from './context.js';
 
 export function buildOs(ctx: BuildContext): DataflowParts {
   const { R, C, sparse, chunked, lanes, formats: f } = ctx;
@@ -69,23 +69,16 @@ export function buildOs(ctx: BuildContext): DataflowParts {
     { port: 'd_data', expr: { op: 'deskew', line: 'd_deskew', signal: chain } },
     { port: 'd_valid', expr: { op: 'and', args: [{ op: 'tap', line: 'sh', signal: 'c_shift', element: C - 1 }, { op: 'tap', line: 'sh', signal: 'c_drain', element: C - 1 }] } },
   ];
-  if (ctx.flags) {
-    const fl = flagsPorts(ctx, ports);
-    edge.push(fl.line);
-    outputs.push(fl.output);
-  }
-  return {
+  return dataflowParts(
+    ctx,
+    pe,
     ports,
-    pe: pe.done(),
     edge,
     outputs,
-    timing: timingOf(
-      ctx,
-      '(C given ? R : 0) + nT·(2R + T - 1 + P) + C,  nT = ceil(M/R)·ceil(N/C)',
-      [
+    '(C given ? R : 0) + nT·(2R + T - 1 + P) + C,  nT = ceil(M/R)·ceil(N/C)',
+    [
         'term presented in cycle c: PE(r, j) multiplies it in cycle c + r + j + 1 and adds it in c + r + j + 1 + P',
         'shift presented in cycle c: column j shifts in cycle c + j + 1; the row shifted out is on d_data in cycle c + C',
       ],
-    ),
-  };
+  );
 }

@@ -3,7 +3,7 @@
 // docs/timing.md draws the schedule.
 import { and, mux } from '../ir.js';
 import type { LineDesc, PortDesc, TopOutputDesc } from '../types.js';
-import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, stickyFlags, flagsPorts, termStage, timingOf } from './context.js';
+import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, stickyFlags, termStage, dataflowParts } from './context.js';
 
 export function buildWs(ctx: BuildContext): DataflowParts {
   const { R, C, P, sparse, chunked, lanes, formats: f } = ctx;
@@ -79,23 +79,16 @@ export function buildWs(ctx: BuildContext): DataflowParts {
     { port: 'd_acc', expr: { op: 'deskew', line: 'd_deskew', signal: 's' } },
     ...(chunked ? [{ port: 'd_total', expr: { op: 'deskew' as const, line: 'd_deskew', signal: 'st' } }] : []),
   ];
-  if (ctx.flags) {
-    const fl = flagsPorts(ctx, ports);
-    edge.push(fl.line);
-    outputs.push(fl.output);
-  }
-  return {
+  return dataflowParts(
+    ctx,
+    pe,
     ports,
-    pe: pe.done(),
     edge,
     outputs,
-    timing: timingOf(
-      ctx,
-      'R + nN·(nK-1)·(R + max(M+R-2, C+P+1)) + (nN-1)·(2R+M-2) + M + R + C + P,  nN = ceil(N/C), nK = ceil(T/R)',
-      [
+    'R + nN·(nK-1)·(R + max(M+R-2, C+P+1)) + (nN-1)·(2R+M-2) + M + R + C + P,  nN = ceil(N/C), nK = ceil(T/R)',
+    [
         'A row m presented in cycle c: PE(r, j) multiplies it in cycle c + r + j + 1, adds in c + r + j + 1 + P; its partial-sum row is on d_* in cycle c + R + C + P',
         'weights: R shift cycles per tile; the next tile\'s shift may start in the cycle of the current tile\'s last multiply in each column',
       ],
-    ),
-  };
+  );
 }
