@@ -1,5 +1,6 @@
 // Every text the CLI shows a user, in one place: command and option descriptions, table labels,
 // and how errors are reported. Job-loading errors live in engine/messages.ts (the library's).
+import type { MatrixConversions } from '../engine/job.js';
 
 export const PROGRAM = 'lbamac';
 
@@ -237,6 +238,20 @@ export const messages = {
   },
   /** Columns of the `formats` overview table. */
   formatColumns: ['format', 'name', 'bits', 'bias', 'specials', 'overflow', 'largest finite', 'smallest normal', 'smallest subnormal', 'epsilon'],
+
+  /** One matrix whose real values did not all fit its format exactly (core/conversions.ts says what counts). */
+  inputWarning: (matrix: string, c: MatrixConversions) => {
+    const show = (x: number) => (Math.abs(x) === Infinity ? (x > 0 ? 'inf' : '-inf') : String(x));
+    const o = c.largestOverflow;
+    const became = o === null ? '' : Number.isFinite(o.became) ? `${show(o.became)} = ${c.format}'s largest finite` : show(o.became);
+    const parts: [number, string][] = [
+      [c.overflow, `overflowed${o === null ? '' : ` (largest ${show(o.value)} became ${became})`}`],
+      [c.underflow, 'underflowed (became zero or subnormal)'],
+      [c.inexact, 'rounded'],
+    ];
+    const said = parts.filter(([n]) => n > 0).map(([n, what], i) => (i === 0 ? `${n} of ${c.values} values ${what}` : `${n} ${what}`));
+    return `${PROGRAM}: warning: ${matrix} (${c.format}): ${said.join(', ')}`;
+  },
 
   /** An LbamacError: the message alone, each line prefixed so that it greps as ours. */
   userError: (message: string) => message.split('\n').map((line) => `${PROGRAM}: ${line}`).join('\n'),

@@ -52,7 +52,7 @@ export const DEFAULT_ENGINE = 'core';
 export async function runEngine(name: string, job: Job): Promise<GemmOutput> {
   const engine = ENGINES[name];
   if (!engine) throw new LbamacError(jobMessages.unknownEngine(name, Object.keys(ENGINES)));
-  return toGemmOutput(name, job.cfg, await engine.run(job));
+  return toGemmOutput(name, job.cfg, await engine.run(job), job.conversions);
 }
 
 export type { GemmOutput };

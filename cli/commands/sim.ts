@@ -11,6 +11,7 @@ import { loadConfig, loadJob } from '../../engine/job.js';
 import { simulate, type PortValues, type SimResult } from '../../sim/simulate.js';
 import { randomJob } from '../../sim/stimulus.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { warnAboutInputs } from '../input-warnings.js';
 import { messages } from '../messages.js';
 import { renderTable } from '../table.js';
 
@@ -62,6 +63,7 @@ export const simCommand: CommandModule<object, Args> = {
     let job: { A: number[][]; B: number[][]; C?: number[][] };
     if (args.a !== undefined && args.b !== undefined) {
       const loaded = await loadJob({ configPath: args.config, aPath: args.a, bPath: args.b, ...(args.c === undefined ? {} : { cPath: args.c }) });
+      warnAboutInputs(loaded.conversions);
       cfg = loaded.cfg;
       arch = buildArch(cfg);
       job = loaded;
