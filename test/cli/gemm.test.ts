@@ -130,7 +130,7 @@ describe('cli: gemm input errors', function () {
     {
       name: 'a config value out of range',
       files: { 'cfg.json': { ...CONFIG, rows: 0 } },
-      expected: [/cfg\.json: config\.rows: must be >= 1 \(got 0\)/],
+      expected: [/cfg\.json: config\.rows: must be from 1 to 256 \(got 0\)/],
     },
     {
       name: 'a 2:4 violation',

@@ -140,7 +140,7 @@ describe('cli: sim', function () {
     }
     const zero = lbamac('sim', '--config', join(dir, 'cfg.json'), '--vcd', vcd);
     expect(zero.status).to.equal(1);
-    expect(zero.stderr).to.match(/cfg\.json: config\.rows: must be >= 1 \(got 0\)/);
+    expect(zero.stderr).to.match(/cfg\.json: config\.rows: must be from 1 to 256 \(got 0\)/);
     expect(existsSync(vcd)).to.equal(false);
   });
 });
