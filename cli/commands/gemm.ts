@@ -7,6 +7,7 @@ import { toJsonText } from '../../engine/json.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { warnAboutInputs } from '../input-warnings.js';
 import { messages } from '../messages.js';
+import { oneOf } from '../options.js';
 
 interface Args {
   config: string;
@@ -25,10 +26,10 @@ export const gemmCommand: CommandModule<object, Args> = {
       .usage(messages.gemm.usage)
       .options({
         config: { type: 'string', demandOption: true, requiresArg: true, describe: messages.gemm.config },
-        a: { type: 'string', demandOption: true, requiresArg: true, describe: messages.gemm.a },
-        b: { type: 'string', demandOption: true, requiresArg: true, describe: messages.gemm.b },
+        a: { type: 'string', demandOption: messages.gemm.needA, requiresArg: true, describe: messages.gemm.a },
+        b: { type: 'string', demandOption: messages.gemm.needB, requiresArg: true, describe: messages.gemm.b },
         c: { type: 'string', requiresArg: true, describe: messages.gemm.c },
-        engine: { type: 'string', choices: Object.keys(ENGINES), default: DEFAULT_ENGINE, describe: messages.gemm.engine },
+        engine: { type: 'string', choices: Object.keys(ENGINES), coerce: oneOf('engine', Object.keys(ENGINES)), default: DEFAULT_ENGINE, describe: messages.gemm.engine },
         out: { type: 'string', alias: 'o', requiresArg: true, describe: messages.gemm.out },
       })
       .example(messages.gemm.examples),
@@ -37,6 +38,9 @@ export const gemmCommand: CommandModule<object, Args> = {
     warnAboutInputs(job.conversions);
     const text = toJsonText(await runEngine(args.engine, job));
     if (args.out === undefined) process.stdout.write(text);
-    else await writeFileAtomic(args.out, text);
+    else {
+      await writeFileAtomic(args.out, text);
+      process.stdout.write(messages.gemm.wrote(args.out) + '\n');
+    }
   },
 };

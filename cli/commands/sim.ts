@@ -13,6 +13,7 @@ import { randomJob } from '../../sim/stimulus.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { warnAboutInputs } from '../input-warnings.js';
 import { messages } from '../messages.js';
+import { SEED_RANGE, wholeNumber } from '../options.js';
 import { renderTable } from '../table.js';
 
 interface Args {
@@ -44,16 +45,14 @@ export const simCommand: CommandModule<object, Args> = {
         a: { type: 'string', requiresArg: true, describe: M.a },
         b: { type: 'string', requiresArg: true, describe: M.b },
         c: { type: 'string', requiresArg: true, describe: M.c },
-        m: { type: 'number', requiresArg: true, describe: M.m },
-        k: { type: 'number', requiresArg: true, describe: M.k },
-        n: { type: 'number', requiresArg: true, describe: M.n },
-        seed: { type: 'number', requiresArg: true, describe: M.seed },
+        m: { requiresArg: true, coerce: wholeNumber('m', 1), describe: M.m },
+        k: { requiresArg: true, coerce: wholeNumber('k', 1), describe: M.k },
+        n: { requiresArg: true, coerce: wholeNumber('n', 1), describe: M.n },
+        seed: { requiresArg: true, coerce: wholeNumber('seed', SEED_RANGE.min, SEED_RANGE.max), describe: M.seed },
         vcd: { type: 'string', requiresArg: true, describe: M.vcd },
         trace: { type: 'boolean', default: false, describe: M.trace },
       })
-      .implies('a', 'b')
-      .implies('b', 'a')
-      .implies('c', 'a')
+      .check(checkGivenJob)
       .conflicts('a', ['m', 'k', 'n', 'seed'])
       .example(M.examples),
   handler: async (args) => {
@@ -72,7 +71,6 @@ export const simCommand: CommandModule<object, Args> = {
       cfg = await loadConfig(args.config);
       arch = buildArch(cfg);
       const seed = args.seed ?? 1;
-      if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new LbamacError(`--seed ${seed} is not allowed; expected an integer from 0 to ${2 ** 32 - 1}`);
       job = randomJob(arch, { M: args.m ?? arch.rows, K: args.k ?? 2 * arch.rows, N: args.n ?? arch.cols }, seed);
       jobText = M.randomJob(seed);
     }
@@ -91,6 +89,14 @@ export const simCommand: CommandModule<object, Args> = {
     process.stdout.write(text);
   },
 };
+
+/** A given job is A and B (C optional); yargs' `implies` would only say "Implications failed: a -> b". */
+function checkGivenJob(args: { a?: string; b?: string; c?: string }): true {
+  if (args.a !== undefined && args.b === undefined) throw new LbamacError(M.incompleteJob('--a', '--b'));
+  if (args.b !== undefined && args.a === undefined) throw new LbamacError(M.incompleteJob('--b', '--a'));
+  if (args.c !== undefined && args.a === undefined) throw new LbamacError(M.incompleteJob('--c', '--a and --b'));
+  return true;
+}
 
 function summary(arch: Arch, cfg: ArrayConfig, r: SimResult, job: string): string {
   const L = M.labels;

@@ -59,7 +59,7 @@ describe('cli: gemm', function () {
     const out = join(dir, 'deep', 'er', 'd.json');
     const r = lbamac('gemm', '--config', join(dir, 'cfg.json'), '--a', join(dir, 'a.json'), '--b', join(dir, 'b.json'), '--c', join(dir, 'c.json'), '--out', out);
     expect(r.status, r.stderr).to.equal(0);
-    expect(r.stdout).to.equal('');
+    expect(r.stdout).to.equal(`wrote ${out}\n`);
     expect(filesIn(join(dir, 'deep', 'er'))).to.deep.equal(['d.json']); // no temp file left over
     const d = JSON.parse(readFileSync(out, 'utf8'));
     expect(d.engine).to.equal('core');
