@@ -254,6 +254,12 @@ export const messages = {
   /** Columns of the `formats` overview table. */
   formatColumns: ['format', 'name', 'bits', 'bias', 'specials', 'overflow', 'largest finite', 'smallest normal', 'smallest subnormal', 'epsilon'],
 
+  /** What a progress line names (cli/progress.ts): the run and the steps it counts. */
+  progress: {
+    sweep: { label: 'sweep', unit: 'points' },
+    engine: (engine: string, unit: string) => ({ label: engine, unit }),
+  },
+
   /** Option values the parser rejects (cli/options.ts). */
   options: {
     notWholeNumber: (option: string, value: unknown, min: number, max: number) =>

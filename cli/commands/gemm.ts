@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../../util/atomic-write.js';
 import { warnAboutInputs } from '../input-warnings.js';
 import { messages } from '../messages.js';
 import { oneOf } from '../options.js';
+import { runProgress } from '../progress.js';
 
 interface Args {
   config: string;
@@ -36,7 +37,10 @@ export const gemmCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const job = await loadJob({ configPath: args.config, aPath: args.a, bPath: args.b, ...(args.c === undefined ? {} : { cPath: args.c }) });
     warnAboutInputs(job.conversions);
-    const text = toJsonText(await runEngine(args.engine, job));
+    const engine = ENGINES[args.engine]!;
+    const progress = engine.steps === null ? null : runProgress(messages.progress.engine(args.engine, engine.steps));
+    const output = await runEngine(args.engine, job, progress?.step).finally(() => progress?.stop());
+    const text = toJsonText(output);
     if (args.out === undefined) process.stdout.write(text);
     else {
       await writeFileAtomic(args.out, text);

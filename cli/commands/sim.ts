@@ -4,9 +4,11 @@ import type { CommandModule } from 'yargs';
 import { EVENT_NAMES, type EventCounts } from '../../core/events.js';
 import { LbamacError } from '../../core/errors.js';
 import { buildArch } from '../../arch/build.js';
+import { latencyCycles } from '../../arch/schedule.js';
 import { type Arch, FLAG_NAMES, type PortDesc } from '../../arch/types.js';
 import type { ArrayConfig } from '../../config/resolve.js';
 import { configSummary } from '../../config/summary.js';
+import { ENGINES } from '../../engine/index.js';
 import { loadConfig, loadJob } from '../../engine/job.js';
 import { simulate, type PortValues, type SimResult } from '../../sim/simulate.js';
 import { randomJob } from '../../sim/stimulus.js';
@@ -14,6 +16,7 @@ import { writeFileAtomic } from '../../util/atomic-write.js';
 import { warnAboutInputs } from '../input-warnings.js';
 import { messages } from '../messages.js';
 import { SEED_RANGE, wholeNumber } from '../options.js';
+import { runProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 
 interface Args {
@@ -76,10 +79,16 @@ export const simCommand: CommandModule<object, Args> = {
     }
     const vcdChunks: string[] = [];
     const trace = args.trace ? new PortTrace(arch) : null;
+    const total = latencyCycles(arch, { M: job.A.length, K: job.B.length, N: job.B[0]!.length, hasC: job.C !== undefined });
+    const progress = runProgress(messages.progress.engine('sim', ENGINES.sim!.steps!));
     const result = simulate(arch, job, {
-      ...(trace === null ? {} : { onCycle: (x: number, ports: PortValues) => trace.line(x, ports) }),
+      onCycle: (x: number, ports: PortValues) => {
+        trace?.line(x, ports);
+        progress.step(Math.min(x + 1, total), total);
+      },
       ...(args.vcd === undefined ? {} : { vcd: { write: (text: string) => vcdChunks.push(text) } }),
     });
+    progress.stop();
     let text = trace === null ? '' : trace.text() + '\n';
     text += summary(arch, cfg, result, `${job.A.length}×${job.B.length} · ${job.B.length}×${job.B[0]!.length}, ${jobText}`);
     if (args.vcd !== undefined) {
