@@ -52,6 +52,9 @@ export async function runCli(argv: string[]): Promise<number> {
     // Exit codes are ours to set: yargs must neither exit nor print errors itself.
     .exitProcess(false)
     .fail((message, err, y) => {
+      // An option value rejected by cli/options.ts comes back wrapped in a YError; its message
+      // already names the option, the value and what is allowed, so the help text would only bury it.
+      if (err?.name === 'YError') throw new LbamacError(err.message);
       if (err) throw err;
       let usage = '';
       y.showHelp((text) => (usage = text));

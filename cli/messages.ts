@@ -1,5 +1,6 @@
 // Every text the CLI shows a user, in one place: command and option descriptions, table labels,
 // and how errors are reported. Job-loading errors live in engine/messages.ts (the library's).
+import type { MatrixConversions } from '../engine/job.js';
 
 export const PROGRAM = 'lbamac';
 
@@ -37,6 +38,9 @@ export const messages = {
     c: 'C: M×N addend, in the output format (the chunk-total format when chunked, else the accumulator format)',
     engine: 'which engine computes D',
     out: 'write the result JSON to this file (atomically) instead of stdout',
+    needA: '--a A.json is needed: gemm computes D = A·B + C, and A (M×K) holds its activations',
+    needB: '--b B.json is needed: gemm computes D = A·B + C, and B (K×N) holds its weights',
+    wrote: (path: string) => `wrote ${path}`,
     examples: [[`${PROGRAM} gemm --config examples/e4m3-e4m7/config.json --a examples/e4m3-e4m7/a.json --b examples/e4m3-e4m7/b.json`, 'run the example job on the core engine']] as [string, string][],
   },
 
@@ -63,6 +67,8 @@ export const messages = {
     ] as [string, string][],
     /** Labels of the summary. */
     labels: { array: 'array', job: 'job', cycles: 'cycles', utilization: 'utilization', events: 'event', total: 'total', pes: 'PEs counting it', max: 'most in one PE' },
+    incompleteJob: (given: string, missing: string) =>
+      `${given} needs ${missing}: a given job is the matrices A and B (C is optional); without --a and --b, sim makes a random job`,
     randomJob: (seed: number) => `random (seed ${seed})`,
     givenJob: (a: string, b: string, c: string | undefined) => `${a} · ${b}${c === undefined ? '' : ` + ${c}`}`,
     cyclesNote: (formula: string) => `(docs/timing.md: ${formula})`,
@@ -129,10 +135,15 @@ export const messages = {
   gen: {
     command: 'gen',
     describe: 'write the Verilog of the array a config describes',
-    usage: `${PROGRAM} gen --config CFG.json -o DIR\n\nWrites one .v file per module, a filelist (.f), a FuseSoC core file (.core) and manifest.json into DIR,\nwhole or not at all (docs/rtl.md).`,
+    usage: `${PROGRAM} gen --config CFG.json -o DIR [--top NAME] [--prefix P]\n\nWrites one .v file per module, a filelist (.f), a FuseSoC core file (.core) and manifest.json into DIR,\nwhole or not at all (docs/rtl.md).`,
     config: 'array configuration (schema/config.schema.json)',
     out: 'output directory (new, empty, or a previous gen output, which is replaced)',
-    examples: [[`${PROGRAM} gen --config examples/e4m3-e4m7/config.json -o out/e4m3-e4m7`, 'the 4×4 example array']] as [string, string][],
+    top: 'name of the top module (default: the prefix and lbamac_array)',
+    prefix: 'put this before every module name, so that arrays of two configurations can be in one design',
+    examples: [
+      [`${PROGRAM} gen --config examples/e4m3-e4m7/config.json -o out/e4m3-e4m7`, 'the 4×4 example array'],
+      [`${PROGRAM} gen --config CFG.json -o out/fast --prefix fast_ --top fast_array`, 'modules fast_lbamac_…, top fast_array'],
+    ] as [string, string][],
     done: (dir: string, files: number, top: string) => `wrote ${files} Verilog files (top ${top}), filelist, core file and manifest to ${dir}`,
   },
 
@@ -164,6 +175,7 @@ export const messages = {
     command: 'schema',
     describe: 'print the JSON Schema of the config file',
     usage: `${PROGRAM} schema\n\nThe same text as schema/config.schema.json.`,
+    examples: [[`${PROGRAM} schema > config.schema.json`, 'save it for an editor that validates JSON against a schema']] as [string, string][],
   },
 
   sweep: {
@@ -176,7 +188,6 @@ export const messages = {
     shard: 'run only shard i of N (points whose index is i-1 modulo N); join the shards with `lbamac merge`',
     only: 'run only these point ids (comma-separated; the report prints them next to every number)',
     workers: 'worker threads (default: one per core)',
-    badWorkers: (v: unknown) => `--workers ${String(v)}: expected a whole number from 1 to 256`,
     presetsTitle: 'Presets (a block\'s "preset"; details: lbamac presets NAME):',
     examples: [
       [`${PROGRAM} sweep`, 'the default sweep: out/sweep-default/report.html'],
@@ -207,6 +218,11 @@ export const messages = {
     usage: `${PROGRAM} presets [name] [--json]\n\nA sweep block (or a config) starts from a preset with "preset": NAME and overrides any field.`,
     name: 'one preset in detail',
     json: 'print JSON (the preset\'s config fields) instead of text',
+    examples: [
+      [`${PROGRAM} presets`, 'every preset, one line each'],
+      [`${PROGRAM} presets ocp-fp8`, 'one preset: its source, assumptions and config'],
+      [`${PROGRAM} presets lba --json`, 'its config fields as JSON, keyed by the preset name'],
+    ] as [string, string][],
   },
 
   /** Labels of `formats FORMAT`, in display order. */
@@ -242,8 +258,39 @@ export const messages = {
   /** Columns of the `formats` overview table. */
   formatColumns: ['format', 'name', 'bits', 'bias', 'specials', 'overflow', 'largest finite', 'smallest normal', 'smallest subnormal', 'epsilon'],
 
+  /** What a progress line names (cli/progress.ts): the run and the steps it counts. */
+  progress: {
+    sweep: { label: 'sweep', unit: 'points' },
+    engine: (engine: string, unit: string) => ({ label: engine, unit }),
+  },
+
+  /** Option values the parser rejects (cli/options.ts). */
+  options: {
+    notWholeNumber: (option: string, value: unknown, min: number, max: number) =>
+      `--${option} ${String(value)}: expected a whole number ${max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`}`,
+    notOneOf: (option: string, value: unknown, allowed: readonly string[]) => `--${option} ${String(value)}: expected one of ${allowed.join(', ')}`,
+    notVerilogName: (option: string, value: string, problem: 'syntax' | 'keyword') =>
+      problem === 'keyword'
+        ? `--${option} ${value}: a Verilog keyword cannot name a module`
+        : `--${option} ${JSON.stringify(value)}: expected a Verilog identifier (letters, digits and _, not starting with a digit)`,
+  },
+
+  /** One matrix whose real values did not all fit its format exactly (core/conversions.ts says what counts). */
+  inputWarning: (matrix: string, c: MatrixConversions) => {
+    const show = (x: number) => (Math.abs(x) === Infinity ? (x > 0 ? 'inf' : '-inf') : String(x));
+    const o = c.largestOverflow;
+    const became = o === null ? '' : Number.isFinite(o.became) ? `${show(o.became)} = ${c.format}'s largest finite` : show(o.became);
+    const parts: [number, string][] = [
+      [c.overflow, `overflowed${o === null ? '' : ` (largest ${show(o.value)} became ${became})`}`],
+      [c.underflow, 'underflowed (became zero or subnormal)'],
+      [c.inexact, 'rounded'],
+    ];
+    const said = parts.filter(([n]) => n > 0).map(([n, what], i) => (i === 0 ? `${n} of ${c.values} values ${what}` : `${n} ${what}`));
+    return `${PROGRAM}: warning: ${matrix} (${c.format}): ${said.join(', ')}`;
+  },
+
   /** An LbamacError: the message alone, each line prefixed so that it greps as ours. */
   userError: (message: string) => message.split('\n').map((line) => `${PROGRAM}: ${line}`).join('\n'),
-  usageError: (usage: string, message: string) => `${usage}\n\n${PROGRAM}: ${message}`,
+  usageError: (usage: string, message: string) => `${usage}\n\n${messages.userError(message)}`,
   internalError: (stack: string) => `${PROGRAM}: internal error; please report it with the command line and input files\n${stack}`,
 };

@@ -23,21 +23,42 @@ function unwrap(schema: z.ZodType): z.ZodType {
   return s;
 }
 
-/** The schema that validates the value at `path`; through a union it follows the object branch. */
+/** The schema that validates the value at `path`; through a union it follows the object branch
+ *  for a key and the array branch for an index. */
 function schemaAt(schema: z.ZodType, path: Path): z.ZodType | undefined {
   let s: z.ZodType | undefined = unwrap(schema);
   for (const key of path) {
-    const object = objectBranch(s);
-    if (object === undefined || typeof key !== 'string') return undefined;
-    const next: z.ZodType | undefined = (object.shape as Record<string, z.ZodType>)[key];
+    let next: z.ZodType | undefined;
+    if (typeof key === 'number') next = branch(s, z.ZodArray)?.element as z.ZodType | undefined;
+    else if (typeof key === 'string') next = (branch(s, z.ZodObject)?.shape as Record<string, z.ZodType> | undefined)?.[key];
     s = next === undefined ? undefined : unwrap(next);
   }
   return s;
 }
 
+/** The schema itself or the first member of the given class of its union (unions nest). */
+function branch<T extends z.ZodType>(s: z.ZodType | undefined, kind: abstract new (...args: never[]) => T): T | undefined {
+  if (s instanceof z.ZodUnion) {
+    for (const o of s.options as z.ZodType[]) {
+      const found = branch(unwrap(o), kind);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  return s instanceof kind ? s : undefined;
+}
+
 function objectBranch(s: z.ZodType | undefined): z.ZodObject | undefined {
-  if (s instanceof z.ZodUnion) return (s.options as z.ZodType[]).map(unwrap).find((o) => o instanceof z.ZodObject);
-  return s instanceof z.ZodObject ? s : undefined;
+  return branch(s, z.ZodObject);
+}
+
+/** "from 1 to 23" when the number schema at the path has both bounds, else the one bound the issue names. */
+function allowedRange(schema: z.ZodType, path: Path, bound: string): string {
+  const n = branch(schemaAt(schema, path), z.ZodNumber);
+  const min = n?.minValue;
+  const max = n?.maxValue;
+  const finite = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < Number.MAX_SAFE_INTEGER;
+  return finite(min) && finite(max) ? `from ${min} to ${max}` : bound;
 }
 
 /** What a schema accepts, in words. */
@@ -47,6 +68,7 @@ function expectation(schema: z.ZodType): string {
   if (s instanceof z.ZodLiteral) return [...s.values].map((v) => JSON.stringify(v)).join(' or ');
   if (s instanceof z.ZodEnum) return `one of ${s.options.map((v) => JSON.stringify(v)).join(', ')}`;
   if (s instanceof z.ZodObject) return `an object with keys ${Object.keys(s.shape).join(', ')}`;
+  if (s instanceof z.ZodArray) return `a list of ${expectation(s.element as z.ZodType)}`;
   if (s instanceof z.ZodString) return s.description ?? 'a string';
   if (s instanceof z.ZodNumber) return s.format === 'safeint' ? 'an integer' : 'a number';
   if (s instanceof z.ZodBoolean) return 'true or false';
@@ -65,7 +87,7 @@ function fittingBranch(issue: Extract<Issue, { code: 'invalid_union' }>): Issue[
 }
 
 function describeIssue(issue: Issue, path: Path, raw: unknown, where: string, schema: z.ZodType): string[] {
-  const field = [where, ...path.map(String)].join('.');
+  const field = where + path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('');
   const value = valueAt(raw, path);
   const expected = (): string => {
     const s = schemaAt(schema, path);
@@ -86,9 +108,10 @@ function describeIssue(issue: Issue, path: Path, raw: unknown, where: string, sc
     case 'invalid_value':
       return [`${field}: ${expected()} (${got(value)})`];
     case 'too_small':
-      return [`${field}: must be ${issue.inclusive ? '>=' : '>'} ${issue.minimum} (${got(value)})`];
+      if (issue.origin === 'array') return [`${field}: must have at least ${issue.minimum} ${issue.minimum === 1 ? 'entry' : 'entries'} (${got(value)})`];
+      return [`${field}: must be ${allowedRange(schema, path, `${issue.inclusive ? '>=' : '>'} ${issue.minimum}`)} (${got(value)})`];
     case 'too_big':
-      return [`${field}: must be ${issue.inclusive ? '<=' : '<'} ${issue.maximum} (${got(value)})`];
+      return [`${field}: must be ${allowedRange(schema, path, `${issue.inclusive ? '<=' : '<'} ${issue.maximum}`)} (${got(value)})`];
     default:
       return [`${field}: ${issue.message} (${got(value)})`];
   }

@@ -139,7 +139,14 @@ function takeEvents(ev: Float64Array): EventCounts {
   return out;
 }
 
-export function coreGemm(cfg: GemmArithmetic, A: readonly (readonly number[])[], B: readonly (readonly number[])[], C?: readonly (readonly number[])[]): GemmResult {
+/** onRow, if given, hears after each row of D how many of the M rows are done. */
+export function coreGemm(
+  cfg: GemmArithmetic,
+  A: readonly (readonly number[])[],
+  B: readonly (readonly number[])[],
+  C?: readonly (readonly number[])[],
+  onRow?: (done: number, total: number) => void,
+): GemmResult {
   const M = A.length;
   const N = B.length > 0 ? B[0]!.length : (C?.[0]?.length ?? 0);
   const columns = cfg.sparsity === '2:4' ? sparseTerms(B, cfg.w, N) : Array.from({ length: N }, (_, j) => denseTerms(B, j));
@@ -158,6 +165,7 @@ export function coreGemm(cfg: GemmArithmetic, A: readonly (readonly number[])[],
     }
     D.push(dRow);
     perOutput.push(eRow);
+    onRow?.(i + 1, M);
   }
   return { D, events, perOutput };
 }

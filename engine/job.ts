@@ -2,9 +2,10 @@
 // codes. Everything a user can get wrong in these files is an LbamacError naming the file, the
 // position and the value, so the engines only ever see well-formed input.
 import { readFile } from 'node:fs/promises';
-import { fromFloat64, isZeroCode, roundingCode } from '../core/arith.js';
+import { isZeroCode, roundingCode, toFloat64 } from '../core/arith.js';
+import { ConversionTally, type ConversionCounts } from '../core/conversions.js';
 import { LbamacError } from '../core/errors.js';
-import type { Format, RoundingMode } from '../core/format.js';
+import type { Format } from '../core/format.js';
 import { type ArrayConfig, outputFormat, resolveConfig } from '../config/resolve.js';
 import { jobMessages as msg } from './messages.js';
 
@@ -16,6 +17,20 @@ export interface Job {
   B: number[][];
   /** M×N codes in outputFormat(cfg). */
   C?: number[][];
+  /** What converting each matrix's real values into its format did. */
+  conversions: { A: MatrixConversions; B: MatrixConversions; C?: MatrixConversions };
+}
+
+export interface MatrixConversions extends ConversionCounts {
+  /** The format the values went into. */
+  format: string;
+  /** The overflowed input of largest magnitude and the value it became (either may be ±Infinity). */
+  largestOverflow: { value: number; became: number } | null;
+}
+
+function matrixConversions(t: ConversionTally): MatrixConversions {
+  const o = t.largestOverflow;
+  return { format: t.format.name, ...t.counts, largestOverflow: o === null ? null : { value: o.value, became: toFloat64(o.code, t.format) } };
 }
 
 export interface JobPaths {
@@ -80,20 +95,24 @@ export function parseJob(cfgRaw: unknown, aRaw: unknown, bRaw: unknown, cRaw: un
     if (err instanceof LbamacError) throw new LbamacError(msg.badConfig(names.config, err.message));
     throw err;
   }
-  const mode = cfg.rounding.input;
-  const A = parseMatrix(aRaw, names.a, cfg.a, mode);
-  const B = parseMatrix(bRaw, names.b, cfg.w, mode);
+  const rounding = roundingCode(cfg.rounding.input);
+  const aTally = new ConversionTally(cfg.a, rounding);
+  const bTally = new ConversionTally(cfg.w, rounding);
+  const A = parseMatrix(aRaw, names.a, aTally);
+  const B = parseMatrix(bRaw, names.b, bTally);
   const [M, K] = shape(A);
   const [Kb, N] = shape(B);
   if (Kb !== K) throw new LbamacError(msg.innerMismatch(names.a, dims(M, K), names.b, dims(Kb, N)));
   if (cfg.sparsity === '2:4') checkSparsity(B, bRaw as unknown[][], cfg.w, names.b);
-  const job: Job = { cfg, A, B };
+  const job: Job = { cfg, A, B, conversions: { A: matrixConversions(aTally), B: matrixConversions(bTally) } };
   if (cRaw !== undefined) {
     const cName = names.c ?? 'C';
-    const C = parseMatrix(cRaw, cName, outputFormat(cfg), mode);
+    const cTally = new ConversionTally(outputFormat(cfg), rounding);
+    const C = parseMatrix(cRaw, cName, cTally);
     const [Mc, Nc] = shape(C);
     if (Mc !== M || Nc !== N) throw new LbamacError(msg.cMismatch(cName, dims(Mc, Nc), dims(M, N)));
     job.C = C;
+    job.conversions.C = matrixConversions(cTally);
   }
   return job;
 }
@@ -106,11 +125,10 @@ function dims(rows: number, cols: number): string {
   return `${rows}×${cols}`;
 }
 
-/** A rectangular, non-empty JSON matrix converted element by element into codes of f. */
-export function parseMatrix(raw: unknown, file: string, f: Format, mode: RoundingMode): number[][] {
+/** A rectangular, non-empty JSON matrix converted element by element into codes of the tally's format. */
+export function parseMatrix(raw: unknown, file: string, tally: ConversionTally): number[][] {
   if (!Array.isArray(raw)) throw new LbamacError(msg.notMatrix(file, raw));
   if (raw.length === 0) throw new LbamacError(msg.noRows(file));
-  const rounding = roundingCode(mode);
   let cols = -1;
   return raw.map((row: unknown, i) => {
     if (!Array.isArray(row)) throw new LbamacError(msg.rowNotArray(file, i, row));
@@ -120,22 +138,23 @@ export function parseMatrix(raw: unknown, file: string, f: Format, mode: Roundin
     } else if (row.length !== cols) {
       throw new LbamacError(msg.ragged(file, i, row.length, cols));
     }
-    return row.map((el: unknown, j) => parseElement(el, f, rounding, file, i, j));
+    return row.map((el: unknown, j) => parseElement(el, tally, file, i, j));
   });
 }
 
 const SPECIAL_VALUES: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity };
 const HEX_RE = /^0x[0-9a-f]+$/i;
 
-function parseElement(el: unknown, f: Format, rounding: ReturnType<typeof roundingCode>, file: string, i: number, j: number): number {
+function parseElement(el: unknown, tally: ConversionTally, file: string, i: number, j: number): number {
+  const f = tally.format;
   if (typeof el === 'number') {
     // JSON.parse turns a literal such as 1e999 into Infinity; that is a typo, not an infinity.
     if (!Number.isFinite(el)) throw new LbamacError(msg.nonFinite(file, i, j, el));
-    return fromFloat64(el, f, rounding);
+    return tally.convert(el);
   }
   if (typeof el === 'string') {
     const special = SPECIAL_VALUES[el];
-    if (special !== undefined) return fromFloat64(special, f, rounding);
+    if (special !== undefined) return tally.convert(special);
     if (HEX_RE.test(el)) {
       // BigInt so that a long pattern is reported as too large instead of losing digits.
       const code = BigInt(el);

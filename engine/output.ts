@@ -6,6 +6,7 @@ import { EVENT_NAMES, type EventCounts } from '../core/events.js';
 import { type FormatSpec, formatSpecOf } from '../core/format.js';
 import { type ArrayConfig, outputFormat } from '../config/resolve.js';
 import type { ArrayActivity, EngineResult } from './index.js';
+import type { Job, MatrixConversions } from './job.js';
 
 export type OutputValue = number | 'nan' | 'inf' | '-inf';
 
@@ -25,6 +26,12 @@ export interface GemmOutput {
   utilization?: number;
   /** Cycle-level engines only: per-PE counts, each a rows × cols matrix (PE(r, j) at [r][j]). */
   pe?: PeCounts;
+  /** What converting the job's real values into their formats did, per matrix (engine/job.ts). */
+  inputs?: Record<string, InputConversions>;
+}
+
+export interface InputConversions extends Omit<MatrixConversions, 'largestOverflow'> {
+  largestOverflow: { value: OutputValue; became: OutputValue } | null;
 }
 
 export interface PeCounts {
@@ -41,7 +48,7 @@ export function peCounts(a: ArrayActivity): PeCounts {
   return { terms: a.peTerms, events };
 }
 
-export function toGemmOutput(engine: string, cfg: ArrayConfig, result: EngineResult): GemmOutput {
+export function toGemmOutput(engine: string, cfg: ArrayConfig, result: EngineResult, conversions?: Job['conversions']): GemmOutput {
   const f = outputFormat(cfg);
   return {
     engine,
@@ -51,7 +58,17 @@ export function toGemmOutput(engine: string, cfg: ArrayConfig, result: EngineRes
     D: result.D.map((row) => row.map((code) => hexCode(code, f))),
     values: result.D.map((row) => row.map((code) => valueOf(toFloat64(code, f)))),
     ...(result.array === undefined ? {} : { utilization: result.array.utilization, pe: peCounts(result.array) }),
+    ...(conversions === undefined ? {} : { inputs: inputConversions(conversions) }),
   };
+}
+
+function inputConversions(conversions: Job['conversions']): Record<string, InputConversions> {
+  const out: Record<string, InputConversions> = {};
+  for (const [matrix, c] of Object.entries(conversions)) {
+    const o = c.largestOverflow;
+    out[matrix] = { ...c, largestOverflow: o === null ? null : { value: valueOf(o.value), became: valueOf(o.became) } };
+  }
+  return out;
 }
 
 function valueOf(x: number): OutputValue {

@@ -68,7 +68,8 @@ interface Term {
  * A: M×K codes in cfg.a; B: K×N codes in cfg.w (the dense layout, also in 2:4 mode);
  * C: optional M×N codes in outputFormat(cfg).
  */
-export function goldenGemm(cfg: ArrayConfig, A: number[][], B: number[][], C?: number[][]): GoldenGemm {
+/** onRow, if given, hears after each row of D how many of the M rows are done. */
+export function goldenGemm(cfg: ArrayConfig, A: number[][], B: number[][], C?: number[][], onRow?: (done: number, total: number) => void): GoldenGemm {
   const { M, N } = checkShapes(A, B, C);
   const termsOf = termSource(cfg, A, B);
   const D: number[][] = [];
@@ -83,6 +84,7 @@ export function goldenGemm(cfg: ArrayConfig, A: number[][], B: number[][], C?: n
       perOutput[i]!.push(ev);
       events = addEvents(events, ev);
     }
+    onRow?.(i + 1, M);
   }
   return { D, events, perOutput };
 }

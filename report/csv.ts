@@ -43,6 +43,13 @@ const COLUMNS: Array<[string, (r: PointResult) => unknown]> = [
   ['accOverflow', (r) => r.events.accOverflow],
   ['accUnderflow', (r) => r.events.accUnderflow],
   ['nan', (r) => r.events.nan],
+  // Empty for points from journals written before input conversions were counted.
+  ['aOverflow', (r) => r.inputs?.a.overflow],
+  ['aUnderflow', (r) => r.inputs?.a.underflow],
+  ['aInexact', (r) => r.inputs?.a.inexact],
+  ['wOverflow', (r) => r.inputs?.w.overflow],
+  ['wUnderflow', (r) => r.inputs?.w.underflow],
+  ['wInexact', (r) => r.inputs?.w.inexact],
   ['areaPerPE', (r) => r.area?.perPE],
   ['areaUnit', (r) => r.area?.unit],
   ['areaSource', (r) => r.area?.source],

@@ -9,10 +9,11 @@ import { configHash, configRows } from './hdl/config-text.js';
 import { peNameParts } from './hdl/pe.js';
 import { topModule } from './hdl/top.js';
 import { unitName } from './back/module.js';
+import { DEFAULT_NAMING, type ModuleNaming, renamedTop, renameModules } from './names.js';
 
 export interface GeneratedRtl {
   arch: Arch;
-  /** The top module's name (= arch.top). */
+  /** The top module's name (= arch.top, renamed as the naming says). */
   top: string;
   /** The PE module's name. */
   pe: string;
@@ -34,14 +35,15 @@ export function fileHeader(cfg: ArrayConfig, commentPrefix = '//'): string[] {
   ];
 }
 
-export function generateRtl(cfg: ArrayConfig): GeneratedRtl {
-  const arch = buildArch(cfg);
+export function generateRtl(cfg: ArrayConfig, naming: ModuleNaming = DEFAULT_NAMING): GeneratedRtl {
+  const built = buildArch(cfg);
   const config: [string, string][] = [['config hash', `${configHash(cfg)} (the full configuration heads this file)`]];
-  const top = topModule(arch, config);
   const design = new Design();
-  design.add(top);
+  design.add(topModule(built, config));
+  const renamed = renameModules(design.modules, built.top, naming);
+  const top = renamedTop(built.top, naming);
   const header = fileHeader(cfg).join('\n');
-  const files = design.modules.map((m) => ({ path: `${m.name}.v`, text: `${header}\n\n${moduleFileText(m)}` }));
-  const modules = design.modules.map((m) => ({ name: m.name, longName: m.longName, path: `${m.name}.v` }));
-  return { arch, top: top.name, pe: unitName('pe', peNameParts(arch)).name, files, modules };
+  const files = renamed.map((m) => ({ path: `${m.name}.v`, text: `${header}\n\n${moduleFileText(m)}` }));
+  const modules = renamed.map((m) => ({ name: m.name, longName: m.longName, path: `${m.name}.v` }));
+  return { arch: { ...built, top }, top, pe: naming.prefix + unitName('pe', peNameParts(built)).name, files, modules };
 }

@@ -5,6 +5,7 @@ import { latencyCycles } from '../arch/schedule.js';
 import type { ArrayConfig } from '../config/resolve.js';
 import { generatorInfo } from './back/module.js';
 import { fileHeader, generateRtl, type GeneratedRtl } from './generate.js';
+import { DEFAULT_NAMING, type ModuleNaming } from './names.js';
 import { configHash, configJson } from './hdl/config-text.js';
 
 export interface RtlPackage {
@@ -90,8 +91,8 @@ function manifest(cfg: ArrayConfig, rtl: GeneratedRtl, listPath: string, corePat
   );
 }
 
-export function rtlPackage(cfg: ArrayConfig): RtlPackage {
-  const rtl = generateRtl(cfg);
+export function rtlPackage(cfg: ArrayConfig, naming: ModuleNaming = DEFAULT_NAMING): RtlPackage {
+  const rtl = generateRtl(cfg, naming);
   const listPath = `${rtl.top}.f`;
   const corePath = `${rtl.top}.core`;
   return {

@@ -2,6 +2,7 @@
 import type { EventCounts } from '../core/events.js';
 import type { ArrayConfig } from '../config/resolve.js';
 import { buildArch } from '../arch/build.js';
+import { latencyCycles } from '../arch/schedule.js';
 import { simulate, type SimOptions } from './simulate.js';
 
 export interface SimGemmResult {
@@ -18,6 +19,11 @@ export interface SimGemmResult {
 }
 
 /** D = A·B + C on the cycle simulator of the array cfg describes (synchronous). */
+/** How many cycles simGemm will take for these matrices (docs/timing.md). */
+export function simCycles(cfg: ArrayConfig, job: { A: readonly (readonly number[])[]; B: readonly (readonly number[])[]; C?: unknown }): number {
+  return latencyCycles(buildArch(cfg), { M: job.A.length, K: job.B.length, N: job.B[0]!.length, hasC: job.C !== undefined });
+}
+
 export function simGemm(
   cfg: ArrayConfig,
   A: readonly (readonly number[])[],

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { LbamacError } from '../core/errors.js';
 import { type FormatInput, type FormatSpec } from '../core/format.js';
 import { canonicalConfig, type CanonicalConfig } from '../config/canonical.js';
+import { describeZodError } from '../config/zod-errors.js';
 import { presetConfig } from '../config/presets.js';
 import { type ArrayConfig, resolveConfig } from '../config/resolve.js';
 import type { WorkloadSpec } from '../workloads/schema.js';
@@ -35,10 +36,7 @@ export interface Sweep {
 /** Validates raw JSON into a SweepConfig; errors name the field. */
 export function parseSweep(raw: unknown, where = 'sweep'): SweepConfig {
   const r = sweepSchema.safeParse(raw);
-  if (!r.success) {
-    const lines = r.error.issues.map((i) => `${where}${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${i.message}`);
-    throw new LbamacError(lines.join('\n'));
-  }
+  if (!r.success) throw new LbamacError(describeZodError(r.error, raw, where, sweepSchema));
   const names = new Set<string>();
   for (const w of r.data.workloads) {
     if (names.has(w.name)) throw new LbamacError(`${where}.workloads: the name "${w.name}" is used twice`);

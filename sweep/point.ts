@@ -1,6 +1,7 @@
 // One point of a sweep: its workload, prepared for its inputs (cached), run through the sweep's
 // GEMM with its accumulator configuration; error metrics against the exact reference, the event
 // counts of docs/arithmetic.md §5 and, for the MLP, the classification accuracy.
+import { addConversions, type ConversionCounts, zeroConversions } from '../core/conversions.js';
 import { type EventCounts, addEvents, zeroEvents } from '../core/events.js';
 import { type ArrayConfig, resolveConfig } from '../config/resolve.js';
 import { allFinite, decode, mat, nonzeroByRow, quantize } from '../workloads/matrix.js';
@@ -54,6 +55,9 @@ export interface PointResult {
   metrics: ErrorMetrics;
   /** Events of every GEMM of the point (docs/arithmetic.md §5). */
   events: EventCounts;
+  /** What quantizing the inputs of every GEMM of the point did (a: activations, w: weights);
+   *  absent from journals written before it was recorded. */
+  inputs?: { a: ConversionCounts; w: ConversionCounts };
   /** Multiply-accumulate steps with nonzero operands (zeros add nothing and are skipped). */
   terms: number;
   /** swamping / terms. */
@@ -75,7 +79,7 @@ function formatLabel(f: ArrayConfig['acc'] | null): string {
   return f === null ? 'exact' : f.name;
 }
 
-function baseRecord(p: PointSpec, cfg: ArrayConfig): Omit<PointResult, 'metrics' | 'events' | 'terms' | 'swampingRate' | 'accuracy' | 'accuracyFloat64' | 'accuracyExactAcc' | 'layers' | 'refMethod' | 'seconds' | 'M' | 'K' | 'N'> {
+function baseRecord(p: PointSpec, cfg: ArrayConfig): Omit<PointResult, 'metrics' | 'events' | 'inputs' | 'terms' | 'swampingRate' | 'accuracy' | 'accuracyFloat64' | 'accuracyExactAcc' | 'layers' | 'refMethod' | 'seconds' | 'M' | 'K' | 'N'> {
   return {
     id: p.id,
     index: p.index,
@@ -119,6 +123,7 @@ export function runPoint(p: PointSpec): PointResult {
     N: first.N,
     metrics: first.metrics!,
     events,
+    inputs: body.inputs,
     terms,
     swampingRate: terms > 0 ? events.swamping / terms : 0,
     accuracy: body.accuracy,
@@ -132,6 +137,7 @@ export function runPoint(p: PointSpec): PointResult {
 
 interface Body {
   layers: LayerResult[];
+  inputs: { a: ConversionCounts; w: ConversionCounts };
   accuracy: number | null;
   accuracyFloat64: number | null;
   accuracyExactAcc: number | null;
@@ -142,6 +148,7 @@ function runSynthetic(cfg: ArrayConfig, p: PreparedSynthetic): Body {
   const { M, K, N } = p.spec;
   return {
     layers: [{ name: 'A·B', M, K, N, terms: r.terms, events: r.events, metrics: errorMetrics(r.D, p.ref) }],
+    inputs: { a: p.A.conversions, w: p.wConversions },
     accuracy: null,
     accuracyFloat64: null,
     accuracyExactAcc: null,
@@ -154,11 +161,14 @@ function runMnist(cfg: ArrayConfig, p: PreparedMnist): Body {
   let rows = p.rows;
   let h: Float64Array = new Float64Array(0);
   const layers: LayerResult[] = [];
+  const inputs = { a: zeroConversions(), w: zeroConversions() };
   p.layers.forEach((l, i) => {
     const r = sweepGemm(cfg, X, l.B, rows);
     let ref: Float64Array | null = p.ref;
     if (i > 0) ref = allFinite(X) ? exactGemm(decode(X), l.Bvalues, M, l.K, l.N, rows).values : null;
     layers.push({ name: `layer ${i + 1}`, M, K: l.K, N: l.N, terms: r.terms, events: r.events, metrics: ref ? errorMetrics(r.D, ref) : null });
+    addConversions(inputs.a, X.conversions);
+    addConversions(inputs.w, l.wConversions);
     h = layerOutput(l, r.D, M);
     const next = p.layers[i + 1];
     if (next) {
@@ -166,5 +176,5 @@ function runMnist(cfg: ArrayConfig, p: PreparedMnist): Body {
       rows = nonzeroByRow(X);
     }
   });
-  return { layers, accuracy: countCorrect(h, p.labels) / M, accuracyFloat64: p.accuracyFloat64, accuracyExactAcc: p.accuracyExactAcc };
+  return { layers, inputs, accuracy: countCorrect(h, p.labels) / M, accuracyFloat64: p.accuracyFloat64, accuracyExactAcc: p.accuracyExactAcc };
 }

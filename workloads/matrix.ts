@@ -1,6 +1,7 @@
 // Dense row-major matrices of float64 values or of format codes, per-tensor power-of-two scaling,
 // quantization into a float format, and 2:4 magnitude pruning.
-import { fromFloat64, isFiniteCode, isZeroCode, roundingCode, toFloat64 } from '../core/arith.js';
+import { isFiniteCode, isZeroCode, roundingCode, toFloat64 } from '../core/arith.js';
+import { type ConversionCounts, ConversionTally } from '../core/conversions.js';
 import type { Format, RoundingMode } from '../core/format.js';
 
 /** rows × cols values, row-major. */
@@ -43,13 +44,18 @@ export function scaleLog2(max: number): number {
   return s;
 }
 
+/** A code matrix made from real values, with what the conversion did to them. */
+export interface QuantizedMat extends CodeMat {
+  conversions: ConversionCounts;
+}
+
 /** x · 2^s rounded into `format` with `mode`, element by element. */
-export function quantize(x: Mat, s: number, format: Format, mode: RoundingMode): CodeMat {
-  const r = roundingCode(mode);
+export function quantize(x: Mat, s: number, format: Format, mode: RoundingMode): QuantizedMat {
+  const tally = new ConversionTally(format, roundingCode(mode));
   const f = 2 ** s;
   const data = new Uint32Array(x.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = fromFloat64(x.data[i]! * f, format, r);
-  return { rows: x.rows, cols: x.cols, data, format };
+  for (let i = 0; i < data.length; i++) data[i] = tally.convert(x.data[i]! * f);
+  return { rows: x.rows, cols: x.cols, data, format, conversions: tally.counts };
 }
 
 /** Values of a code matrix: a table lookup for formats up to 16 bits. */

@@ -6,12 +6,13 @@
 // magnitude lands in [1, 2)). Synthetic tensors are scaled by their own maximum; the MLP's weights
 // likewise, its activations by the static maxima calibrated on the training split in float64
 // (stored in the model file). Scales are exact and undone in float64 after each GEMM.
+import type { ConversionCounts } from '../core/conversions.js';
 import type { Format, RoundingMode } from '../core/format.js';
 import { exactGemm } from '../sweep/reference.js';
 import { prepareB, type PreparedB } from '../sweep/gemm.js';
 import { stableStringify } from '../util/stable-json.js';
 import { formatSpecOf } from '../core/format.js';
-import { absMax, type CodeMat, decode, mat, nonzeroByRow, prune24, quantize, type RowIndex, scaleLog2 } from './matrix.js';
+import { absMax, decode, mat, nonzeroByRow, prune24, quantize, type QuantizedMat, type RowIndex, scaleLog2 } from './matrix.js';
 import { accuracy64, argmax, CLASSES, digitsOf, loadModel, type MlpModel, PIXELS } from './mnist.js';
 import type { MnistSpec, SyntheticSpec, WorkloadSpec } from './schema.js';
 import { syntheticMatrices } from './synthetic.js';
@@ -26,9 +27,11 @@ export interface InputSetup {
 export interface PreparedSynthetic {
   kind: 'synthetic';
   spec: SyntheticSpec;
-  A: CodeMat;
+  A: QuantizedMat;
   rows: RowIndex;
   B: PreparedB;
+  /** What quantizing B did to its values. */
+  wConversions: ConversionCounts;
   /** Exact Σ A·B of the quantized inputs, rounded once to float64. */
   ref: Float64Array;
   refMethod: string;
@@ -39,6 +42,8 @@ export interface MlpLayerPrep {
   K: number;
   N: number;
   B: PreparedB;
+  /** What quantizing the weights did to their values. */
+  wConversions: ConversionCounts;
   /** Values of B's codes (K × N), for the per-point exact reference of later layers. */
   Bvalues: Float64Array;
   bias: Float64Array;
@@ -54,7 +59,7 @@ export interface PreparedMnist {
   model: MlpModel;
   labels: Int32Array;
   /** The test digits quantized: the first layer's A. */
-  X: CodeMat;
+  X: QuantizedMat;
   rows: RowIndex;
   layers: MlpLayerPrep[];
   /** Exact reference of the first layer's GEMM (its inputs do not depend on the accumulator). */
@@ -97,7 +102,7 @@ function prepareSynthetic(spec: SyntheticSpec, s: InputSetup): PreparedSynthetic
   const Bq = quantize(B64, sw, s.w, s.inputRounding);
   const rows = nonzeroByRow(A);
   const ref = exactGemm(decode(A), decode(Bq), spec.M, spec.K, spec.N, rows);
-  return { kind: 'synthetic', spec, A, rows, B: prepareB(Bq, s.sparsity === '2:4'), ref: ref.values, refMethod: ref.method, scaleLog2: { a: sa, w: sw } };
+  return { kind: 'synthetic', spec, A, rows, B: prepareB(Bq, s.sparsity === '2:4'), wConversions: Bq.conversions, ref: ref.values, refMethod: ref.method, scaleLog2: { a: sa, w: sw } };
 }
 
 function prepareMnist(spec: MnistSpec, s: InputSetup): PreparedMnist {
@@ -115,6 +120,7 @@ function prepareMnist(spec: MnistSpec, s: InputSetup): PreparedMnist {
       K: l.inputs,
       N: l.outputs,
       B: prepareB(Bq, s.sparsity === '2:4'),
+      wConversions: Bq.conversions,
       Bvalues: decode(Bq),
       bias: Float64Array.from(l.b),
       relu: l.activation === 'relu',

@@ -5,7 +5,10 @@ import { DEFAULT_ENGINE, ENGINES, runEngine } from '../../engine/index.js';
 import { loadJob } from '../../engine/job.js';
 import { toJsonText } from '../../engine/json.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { warnAboutInputs } from '../input-warnings.js';
 import { messages } from '../messages.js';
+import { oneOf } from '../options.js';
+import { runProgress } from '../progress.js';
 
 interface Args {
   config: string;
@@ -24,17 +27,24 @@ export const gemmCommand: CommandModule<object, Args> = {
       .usage(messages.gemm.usage)
       .options({
         config: { type: 'string', demandOption: true, requiresArg: true, describe: messages.gemm.config },
-        a: { type: 'string', demandOption: true, requiresArg: true, describe: messages.gemm.a },
-        b: { type: 'string', demandOption: true, requiresArg: true, describe: messages.gemm.b },
+        a: { type: 'string', demandOption: messages.gemm.needA, requiresArg: true, describe: messages.gemm.a },
+        b: { type: 'string', demandOption: messages.gemm.needB, requiresArg: true, describe: messages.gemm.b },
         c: { type: 'string', requiresArg: true, describe: messages.gemm.c },
-        engine: { type: 'string', choices: Object.keys(ENGINES), default: DEFAULT_ENGINE, describe: messages.gemm.engine },
+        engine: { type: 'string', choices: Object.keys(ENGINES), coerce: oneOf('engine', Object.keys(ENGINES)), default: DEFAULT_ENGINE, describe: messages.gemm.engine },
         out: { type: 'string', alias: 'o', requiresArg: true, describe: messages.gemm.out },
       })
       .example(messages.gemm.examples),
   handler: async (args) => {
     const job = await loadJob({ configPath: args.config, aPath: args.a, bPath: args.b, ...(args.c === undefined ? {} : { cPath: args.c }) });
-    const text = toJsonText(await runEngine(args.engine, job));
+    warnAboutInputs(job.conversions);
+    const engine = ENGINES[args.engine]!;
+    const progress = engine.steps === null ? null : runProgress(messages.progress.engine(args.engine, engine.steps));
+    const output = await runEngine(args.engine, job, progress?.step).finally(() => progress?.stop());
+    const text = toJsonText(output);
     if (args.out === undefined) process.stdout.write(text);
-    else await writeFileAtomic(args.out, text);
+    else {
+      await writeFileAtomic(args.out, text);
+      process.stdout.write(messages.gemm.wrote(args.out) + '\n');
+    }
   },
 };

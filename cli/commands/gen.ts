@@ -4,11 +4,14 @@ import type { CommandModule } from 'yargs';
 import { loadConfig } from '../../engine/job.js';
 import { MANIFEST_FILE, rtlPackage } from '../../rtl-gen/package.js';
 import { messages } from '../messages.js';
+import { verilogName } from '../options.js';
 import { writeDirAtomic } from '../../util/atomic-write.js';
 
 interface Args {
   config: string;
   out: string;
+  top?: string;
+  prefix: string;
 }
 
 export const genCommand: CommandModule<object, Args> = {
@@ -20,11 +23,13 @@ export const genCommand: CommandModule<object, Args> = {
       .options({
         config: { type: 'string', demandOption: true, requiresArg: true, describe: messages.gen.config },
         out: { type: 'string', alias: 'o', demandOption: true, requiresArg: true, describe: messages.gen.out },
+        top: { type: 'string', requiresArg: true, coerce: verilogName('top', false), describe: messages.gen.top },
+        prefix: { type: 'string', default: '', requiresArg: true, coerce: verilogName('prefix', true), describe: messages.gen.prefix },
       })
       .example(messages.gen.examples),
   handler: async (args) => {
     const cfg = await loadConfig(args.config);
-    const pkg = rtlPackage(cfg);
+    const pkg = rtlPackage(cfg, { prefix: args.prefix, ...(args.top === undefined ? {} : { top: args.top }) });
     await writeDirAtomic(args.out, pkg.files, MANIFEST_FILE);
     process.stdout.write(messages.gen.done(args.out, pkg.rtl.files.length, pkg.rtl.top) + '\n');
   },

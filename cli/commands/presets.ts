@@ -16,7 +16,8 @@ export const presetsCommand: CommandModule<object, Args> = {
     y
       .usage(messages.presets.usage)
       .positional('name', { type: 'string', describe: messages.presets.name })
-      .options({ json: { type: 'boolean', default: false, describe: messages.presets.json } }) as never,
+      .options({ json: { type: 'boolean', default: false, describe: messages.presets.json } })
+      .example(messages.presets.examples) as never,
   handler: (args) => {
     if (args.name !== undefined && !PRESETS[args.name]) throw new LbamacError(`unknown preset "${args.name}"; expected one of ${PRESET_NAMES.join(', ')}`);
     const names = args.name === undefined ? PRESET_NAMES : [args.name];

@@ -6,7 +6,7 @@ import { messages } from '../messages.js';
 export const schemaCommand: CommandModule = {
   command: messages.schema.command,
   describe: messages.schema.describe,
-  builder: (y) => y.usage(messages.schema.usage),
+  builder: (y) => y.usage(messages.schema.usage).example(messages.schema.examples),
   handler: () => {
     process.stdout.write(configJsonSchemaText());
   },

@@ -4,14 +4,19 @@ import type { CommandModule } from 'yargs';
 import { EVENT_NAMES, type EventCounts } from '../../core/events.js';
 import { LbamacError } from '../../core/errors.js';
 import { buildArch } from '../../arch/build.js';
+import { latencyCycles } from '../../arch/schedule.js';
 import { type Arch, FLAG_NAMES, type PortDesc } from '../../arch/types.js';
 import type { ArrayConfig } from '../../config/resolve.js';
 import { configSummary } from '../../config/summary.js';
+import { ENGINES } from '../../engine/index.js';
 import { loadConfig, loadJob } from '../../engine/job.js';
 import { simulate, type PortValues, type SimResult } from '../../sim/simulate.js';
 import { randomJob } from '../../sim/stimulus.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { warnAboutInputs } from '../input-warnings.js';
 import { messages } from '../messages.js';
+import { SEED_RANGE, wholeNumber } from '../options.js';
+import { runProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 
 interface Args {
@@ -43,16 +48,14 @@ export const simCommand: CommandModule<object, Args> = {
         a: { type: 'string', requiresArg: true, describe: M.a },
         b: { type: 'string', requiresArg: true, describe: M.b },
         c: { type: 'string', requiresArg: true, describe: M.c },
-        m: { type: 'number', requiresArg: true, describe: M.m },
-        k: { type: 'number', requiresArg: true, describe: M.k },
-        n: { type: 'number', requiresArg: true, describe: M.n },
-        seed: { type: 'number', requiresArg: true, describe: M.seed },
+        m: { requiresArg: true, coerce: wholeNumber('m', 1), describe: M.m },
+        k: { requiresArg: true, coerce: wholeNumber('k', 1), describe: M.k },
+        n: { requiresArg: true, coerce: wholeNumber('n', 1), describe: M.n },
+        seed: { requiresArg: true, coerce: wholeNumber('seed', SEED_RANGE.min, SEED_RANGE.max), describe: M.seed },
         vcd: { type: 'string', requiresArg: true, describe: M.vcd },
         trace: { type: 'boolean', default: false, describe: M.trace },
       })
-      .implies('a', 'b')
-      .implies('b', 'a')
-      .implies('c', 'a')
+      .check(checkGivenJob)
       .conflicts('a', ['m', 'k', 'n', 'seed'])
       .example(M.examples),
   handler: async (args) => {
@@ -62,6 +65,7 @@ export const simCommand: CommandModule<object, Args> = {
     let job: { A: number[][]; B: number[][]; C?: number[][] };
     if (args.a !== undefined && args.b !== undefined) {
       const loaded = await loadJob({ configPath: args.config, aPath: args.a, bPath: args.b, ...(args.c === undefined ? {} : { cPath: args.c }) });
+      warnAboutInputs(loaded.conversions);
       cfg = loaded.cfg;
       arch = buildArch(cfg);
       job = loaded;
@@ -70,16 +74,21 @@ export const simCommand: CommandModule<object, Args> = {
       cfg = await loadConfig(args.config);
       arch = buildArch(cfg);
       const seed = args.seed ?? 1;
-      if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new LbamacError(`--seed ${seed} is not allowed; expected an integer from 0 to ${2 ** 32 - 1}`);
       job = randomJob(arch, { M: args.m ?? arch.rows, K: args.k ?? 2 * arch.rows, N: args.n ?? arch.cols }, seed);
       jobText = M.randomJob(seed);
     }
     const vcdChunks: string[] = [];
     const trace = args.trace ? new PortTrace(arch) : null;
+    const total = latencyCycles(arch, { M: job.A.length, K: job.B.length, N: job.B[0]!.length, hasC: job.C !== undefined });
+    const progress = runProgress(messages.progress.engine('sim', ENGINES.sim!.steps!));
     const result = simulate(arch, job, {
-      ...(trace === null ? {} : { onCycle: (x: number, ports: PortValues) => trace.line(x, ports) }),
+      onCycle: (x: number, ports: PortValues) => {
+        trace?.line(x, ports);
+        progress.step(Math.min(x + 1, total), total);
+      },
       ...(args.vcd === undefined ? {} : { vcd: { write: (text: string) => vcdChunks.push(text) } }),
     });
+    progress.stop();
     let text = trace === null ? '' : trace.text() + '\n';
     text += summary(arch, cfg, result, `${job.A.length}×${job.B.length} · ${job.B.length}×${job.B[0]!.length}, ${jobText}`);
     if (args.vcd !== undefined) {
@@ -89,6 +98,14 @@ export const simCommand: CommandModule<object, Args> = {
     process.stdout.write(text);
   },
 };
+
+/** A given job is A and B (C optional); yargs' `implies` would only say "Implications failed: a -> b". */
+function checkGivenJob(args: { a?: string; b?: string; c?: string }): true {
+  if (args.a !== undefined && args.b === undefined) throw new LbamacError(M.incompleteJob('--a', '--b'));
+  if (args.b !== undefined && args.a === undefined) throw new LbamacError(M.incompleteJob('--b', '--a'));
+  if (args.c !== undefined && args.a === undefined) throw new LbamacError(M.incompleteJob('--c', '--a and --b'));
+  return true;
+}
 
 function summary(arch: Arch, cfg: ArrayConfig, r: SimResult, job: string): string {
   const L = M.labels;

@@ -2,7 +2,6 @@
 // stderr, the files written on stdout. An interrupted run (Ctrl-C, SIGTERM from a cluster
 // scheduler) leaves its journal whole, and the same command with --resume continues it.
 import type { CommandModule } from 'yargs';
-import { LbamacError } from '../../core/errors.js';
 import { PRESET_NAMES, PRESETS } from '../../config/presets.js';
 import { DEFAULT_SWEEP } from '../../sweep/default.js';
 import { loadSweepFile, parseShard, parseSweep } from '../../sweep/grid.js';
@@ -11,6 +10,7 @@ import { defaultOutDir } from '../../sweep/outdir.js';
 import { defaultWorkers } from '../../sweep/pool.js';
 import { runSweep } from '../../sweep/run.js';
 import { messages } from '../messages.js';
+import { wholeNumber } from '../options.js';
 import { formatDuration, progressView } from '../progress.js';
 
 interface Args {
@@ -40,7 +40,7 @@ export const sweepCommand: CommandModule<object, Args> = {
         resume: { type: 'boolean', default: false, describe: messages.sweep.resume },
         shard: { type: 'string', requiresArg: true, describe: messages.sweep.shard },
         only: { type: 'string', requiresArg: true, describe: messages.sweep.only },
-        workers: { type: 'number', requiresArg: true, describe: messages.sweep.workers },
+        workers: { requiresArg: true, coerce: wholeNumber('workers', 1, MAX_WORKERS), describe: messages.sweep.workers },
       })
       .example(messages.sweep.examples)
       .epilogue(presetList()),
@@ -49,7 +49,6 @@ export const sweepCommand: CommandModule<object, Args> = {
     const only = args.only === undefined ? null : args.only.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
     const selection: Selection = { shard: args.shard === undefined ? null : parseShard(args.shard), only };
     const workers = args.workers ?? defaultWorkers();
-    if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) throw new LbamacError(messages.sweep.badWorkers(args.workers));
     const outDir = args.out ?? defaultOutDir(config, selection);
     const view = progressView();
     const onSignal = (signal: NodeJS.Signals) => {

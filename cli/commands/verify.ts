@@ -5,6 +5,7 @@ import { LbamacError } from '../../core/errors.js';
 import { loadConfig } from '../../engine/job.js';
 import { mismatchReport } from '../../cosim/cosimulate.js';
 import { messages } from '../messages.js';
+import { SEED_RANGE, wholeNumber } from '../options.js';
 
 interface Args {
   config: string;
@@ -24,8 +25,8 @@ export const verifyCommand: CommandModule<object, Args> = {
       .usage(M.usage)
       .options({
         config: { type: 'string', demandOption: true, requiresArg: true, describe: M.config },
-        vectors: { type: 'number', default: 20, requiresArg: true, describe: M.vectors },
-        seed: { type: 'number', default: 1, requiresArg: true, describe: M.seed },
+        vectors: { default: 20, requiresArg: true, coerce: wholeNumber('vectors', 1), describe: M.vectors },
+        seed: { default: 1, requiresArg: true, coerce: wholeNumber('seed', SEED_RANGE.min, SEED_RANGE.max), describe: M.seed },
         rtl: { type: 'string', requiresArg: true, describe: M.rtl },
         icarus: { type: 'string', requiresArg: true, describe: M.icarus },
       })

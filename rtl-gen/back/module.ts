@@ -160,7 +160,7 @@ export function makeModule(spec: ModuleSpec): VModule {
 }
 
 /** One Verilog file of a module, with the nettype guard around it. */
-export function moduleFileText(m: VModule): string {
+export function moduleFileText(m: Pick<VModule, 'text'>): string {
   return ['`default_nettype none', '', m.text, '`default_nettype wire', ''].join('\n');
 }
 

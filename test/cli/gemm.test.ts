@@ -38,12 +38,28 @@ describe('cli: gemm', function () {
     });
   }
 
+  it('warns on stderr, one line per matrix, when real inputs overflow, underflow or round, and records the counts in the JSON', () => {
+    const a = [
+      [1e6, 'inf', 1.1, 2 ** -11],
+      [1, 2, 3, 4],
+      [1, 2, 3, '-inf'],
+    ];
+    const dir = fixture({ 'cfg.json': CONFIG, 'a.json': a, 'b.json': [[1], [1], [1], [1]] });
+    const out = join(dir, 'd.json');
+    const r = lbamac('gemm', '--config', join(dir, 'cfg.json'), '--a', join(dir, 'a.json'), '--b', join(dir, 'b.json'), '--out', out);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stderr).to.equal("lbamac: warning: A (e4m3): 3 of 12 values overflowed (largest inf became 448 = e4m3's largest finite), 1 underflowed (became zero or subnormal), 1 rounded\n");
+    const d = JSON.parse(readFileSync(out, 'utf8'));
+    expect(d.inputs.A).to.deep.include({ values: 12, overflow: 3, underflow: 1, inexact: 1, largestOverflow: { value: 'inf', became: 448 } });
+    expect(d.inputs.B).to.deep.include({ values: 4, overflow: 0, underflow: 0, inexact: 0 });
+  });
+
   it('writes --out whole, creating parent directories, with the result of the default engine (core)', () => {
     const dir = fixture({ 'cfg.json': CONFIG, 'a.json': A, 'b.json': B, 'c.json': [['0x3c00', 'nan'], [-1, '-inf']] });
     const out = join(dir, 'deep', 'er', 'd.json');
     const r = lbamac('gemm', '--config', join(dir, 'cfg.json'), '--a', join(dir, 'a.json'), '--b', join(dir, 'b.json'), '--c', join(dir, 'c.json'), '--out', out);
     expect(r.status, r.stderr).to.equal(0);
-    expect(r.stdout).to.equal('');
+    expect(r.stdout).to.equal(`wrote ${out}\n`);
     expect(filesIn(join(dir, 'deep', 'er'))).to.deep.equal(['d.json']); // no temp file left over
     const d = JSON.parse(readFileSync(out, 'utf8'));
     expect(d.engine).to.equal('core');
@@ -114,7 +130,7 @@ describe('cli: gemm input errors', function () {
     {
       name: 'a config value out of range',
       files: { 'cfg.json': { ...CONFIG, rows: 0 } },
-      expected: [/cfg\.json: config\.rows: must be >= 1 \(got 0\)/],
+      expected: [/cfg\.json: config\.rows: must be from 1 to 256 \(got 0\)/],
     },
     {
       name: 'a 2:4 violation',

@@ -62,6 +62,20 @@ describe('cli: gen', function () {
     expect(r.status).to.equal(0);
   });
 
+  it('--prefix and --top name the modules, the files and the manifest\'s top; the filelist still lints', () => {
+    requireTool('verilator');
+    const out = join(tempDir('gen'), 'named');
+    const r = lbamac('gen', '--config', EXAMPLE, '-o', out, '--prefix', 'cfg1_', '--top', 'cfg1_top');
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.include('(top cfg1_top)');
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.top).to.equal('cfg1_top');
+    expect(manifest.pe.startsWith('cfg1_lbamac_pe_')).to.equal(true);
+    expect(filesIn(out).filter((f) => !f.startsWith('cfg1_'))).to.deep.equal(['manifest.json']);
+    const lint = spawnSync('verilator', ['--lint-only', '-Wall', '--top-module', 'cfg1_top', '-F', 'cfg1_top.f'], { cwd: out, encoding: 'utf8' });
+    expect(`${lint.stdout}${lint.stderr}`.trim()).to.equal('');
+  });
+
   it('replaces a previous output whole: no file of the old configuration is left', () => {
     const out = join(tempDir('gen'), 'again');
     const other = fixture({ 'c.json': { rows: 2, cols: 2, dataflow: 'ws', a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'fp16' } });

@@ -16,7 +16,8 @@ describe('cli: help, version, usage errors', function () {
     ['gemm', ['--config', '--engine', '--out', 'golden', 'core', 'sim']],
     ['sim', ['--config', '--a', '--m', '--seed', '--vcd', '--trace']],
     ['verify', ['--config', '--vectors', '--seed', '--rtl']],
-    ['schema', ['schema/config.schema.json']],
+    ['schema', ['schema/config.schema.json', 'Examples:', 'lbamac schema >']],
+    ['presets', ['--json', 'Examples:', 'lbamac presets ocp-fp8']],
   ] as const) {
     it(`${cmd} --help describes its options`, () => {
       const r = lbamac(cmd, '--help');
@@ -34,7 +35,7 @@ describe('cli: help, version, usage errors', function () {
   });
 
   it('a missing command, an unknown option or a missing required option exits 1 with the usage', () => {
-    for (const args of [[], ['formats', '--bogus'], ['gemm', '--config', 'x.json'], ['gemm', '--config', 'c', '--a', 'a', '--b', 'b', '--engine', 'nope']]) {
+    for (const args of [[], ['formats', '--bogus'], ['gemm', '--config', 'x.json']]) {
       const r = lbamac(...args);
       expect(r.status, args.join(' ')).to.equal(1);
       expect(r.stdout).to.equal('');
@@ -42,4 +43,29 @@ describe('cli: help, version, usage errors', function () {
       expect(r.stderr).to.match(/\nlbamac: \S/);
     }
   });
+
+  it('a missing --a or --b of gemm says which and why (every line of the message marked as ours)', () => {
+    const r = lbamac('gemm', '--config', 'c.json', '--a', 'a.json');
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/\nlbamac: Missing required argument: b\nlbamac: --b B\.json is needed: gemm computes D = A·B \+ C, and B \(K×N\) holds its weights\n$/);
+  });
+
+  // One line each, no help text: the line names the option, the value given and what is allowed.
+  for (const [args, line] of [
+    [['gemm', '--config', 'c', '--a', 'a', '--b', 'b', '--engine', 'bogus'], '--engine bogus: expected one of golden, core, sim, verilator'],
+    [['sweep', '--workers', 'abc'], '--workers abc: expected a whole number from 1 to 256'],
+    [['sweep', '--workers', '0'], '--workers 0: expected a whole number from 1 to 256'],
+    [['sim', '--config', 'c', '--m', 'x'], '--m x: expected a whole number of at least 1'],
+    [['sim', '--config', 'c', '--seed', '-1'], '--seed -1: expected a whole number from 0 to 4294967295'],
+    [['verify', '--config', 'c', '--vectors', '2.5'], '--vectors 2.5: expected a whole number of at least 1'],
+    [['gen', '--config', 'c', '-o', 'out', '--top', 'module'], '--top module: a Verilog keyword cannot name a module'],
+    [['gen', '--config', 'c', '-o', 'out', '--prefix', '2x'], '--prefix "2x": expected a Verilog identifier (letters, digits and _, not starting with a digit)'],
+  ] as const) {
+    it(`${args.join(' ')}: one line`, () => {
+      const r = lbamac(...args);
+      expect(r.status).to.equal(1);
+      expect(r.stdout).to.equal('');
+      expect(r.stderr).to.equal(`lbamac: ${line}\n`);
+    });
+  }
 });

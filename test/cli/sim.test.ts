@@ -126,11 +126,13 @@ describe('cli: sim', function () {
     const dir = fixture({ 'cfg.json': { ...WS_SPARSE, rows: 0 } });
     const vcd = join(dir, 'x.vcd');
     const cases: [string[], RegExp][] = [
-      [['--a', files.a], /Implications failed:\s+a -> b/],
+      [['--a', files.a], /^lbamac: --a needs --b: a given job is the matrices A and B \(C is optional\); without --a and --b, sim makes a random job\n$/],
+      [['--b', files.b], /^lbamac: --b needs --a:/],
+      [['--c', files.a], /^lbamac: --c needs --a and --b:/],
       [['--a', files.a, '--b', files.b, '--m', '3'], /Arguments a and m are mutually exclusive/],
-      [['--m', '0'], /random job: M = 0 is not allowed; expected a positive integer/],
-      [['--k', '2.5'], /random job: K = 2.5 is not allowed/],
-      [['--seed', '-1'], /--seed -1 is not allowed; expected an integer from 0 to 4294967295/],
+      [['--m', '0'], /--m 0: expected a whole number of at least 1/],
+      [['--k', '2.5'], /--k 2.5: expected a whole number of at least 1/],
+      [['--seed', '-1'], /--seed -1: expected a whole number from 0 to 4294967295/],
     ];
     for (const [extra, re] of cases) {
       const r = lbamac('sim', '--config', files.config, '--vcd', vcd, ...extra);
@@ -140,7 +142,7 @@ describe('cli: sim', function () {
     }
     const zero = lbamac('sim', '--config', join(dir, 'cfg.json'), '--vcd', vcd);
     expect(zero.status).to.equal(1);
-    expect(zero.stderr).to.match(/cfg\.json: config\.rows: must be >= 1 \(got 0\)/);
+    expect(zero.stderr).to.match(/cfg\.json: config\.rows: must be from 1 to 256 \(got 0\)/);
     expect(existsSync(vcd)).to.equal(false);
   });
 });

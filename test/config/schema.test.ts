@@ -22,7 +22,7 @@ describe('config: JSON Schema and error messages', () => {
   const cases: [string, unknown, RegExp][] = [
     ['an unknown key', { ...BASE, colums: 4 }, /^config: unknown key "colums"; allowed keys: rows, cols, dataflow/],
     ['an unknown key in a format', { ...BASE, acc: { exp: 4, man: 7, bais: 10 } }, /^config\.acc: unknown key "bais"; allowed keys: exp, man, bias/],
-    ['rows: 0', { ...BASE, rows: 0 }, /^config\.rows: must be >= 1 \(got 0\)$/],
+    ['rows: 0', { ...BASE, rows: 0 }, /^config\.rows: must be from 1 to 256 \(got 0\)$/],
     ['a fractional chunk', { ...BASE, chunk: 2.5 }, /^config\.chunk: expected an integer \(got 2\.5\)$/],
     ['a bad format name', { ...BASE, a: 'fp8' }, /^config\.a: "fp8" is not a format; expected one of fp32, fp16, bf16, e5m2, e4m3 or eXmY/],
     ['a format of the wrong type', { ...BASE, w: 8 }, /^config\.w: expected a named format .*, or an object with keys exp, man, bias, subnormals, specials, overflow \(got 8\)$/],

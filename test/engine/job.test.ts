@@ -18,6 +18,14 @@ describe('engine/job parseJob', () => {
     expect(parse([[1]], [[1]]).B).to.deep.equal([[0x3c]]);
   });
 
+  it('counts per matrix what the conversion did: overflow (with the largest), underflow, rounding; bit patterns are not conversions', () => {
+    const job = parse([[1e6, 'inf', 1.1, 2 ** -11, '0x7f', 1]], [[1], [1], [1], [1], [1], [1]], [[70000]]);
+    expect(job.conversions.A).to.deep.equal({ format: 'e4m3', values: 5, overflow: 2, underflow: 1, inexact: 1, largestOverflow: { value: Infinity, became: 448 } });
+    expect(job.conversions.B).to.include({ format: 'e5m2', values: 6, overflow: 0, underflow: 0, inexact: 0 });
+    expect(job.conversions.C).to.deep.equal({ format: 'fp16', values: 1, overflow: 1, underflow: 0, inexact: 0, largestOverflow: { value: 70000, became: Infinity } });
+    expect(parse([[1]], [[1]]).conversions).not.to.have.property('C');
+  });
+
   it('reads bit patterns as given, and nan / inf / -inf by the format rules', () => {
     const job = parse([['0x7F', 'nan', 'inf']], [['0x7c'], ['nan'], ['-inf']]);
     expect(job.A).to.deep.equal([[0x7f, 0x7f, 0x7e]]); // e4m3 has no inf: saturates

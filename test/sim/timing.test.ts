@@ -3,12 +3,15 @@
 // element is on the output port, and the cycle every PE multiplies (its operand registers valid);
 // with the multiplier register, also that p holds the selected operands' product one cycle later.
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { mul, roundingCode } from '../../core/arith.js';
 import { resolveConfig } from '../../config/resolve.js';
 import { buildArch, formatOf } from '../../arch/build.js';
 import type { Arch } from '../../arch/types.js';
 import { simulate } from '../../sim/simulate.js';
 import { randomJob } from '../../sim/stimulus.js';
+import { packageRoot } from '../../util/package-root.js';
 import { Rng } from './support.js';
 
 interface Shape {
@@ -38,7 +41,7 @@ function totalCycles(arch: Arch, s: Shape): number {
   return R + nN * (nK - 1) * (R + Math.max(s.M + R - 2, C + P + 1)) + (nN - 1) * (2 * R + s.M - 2) + s.M + R + C + P;
 }
 
-/** OS: load_n = n·p − (C given ? 0 : R); WS: the stream cycle of tile (nt, kt). */
+/** OS: load_n = n·p − (addend given ? 0 : R); WS: the stream cycle of tile (nt, kt). */
 function osLoad(arch: Arch, s: Shape, n: number): number {
   const { R, P, T } = symbols(arch, s);
   return n * (2 * R + T - 1 + P) - (s.hasC ? 0 : R);
@@ -138,5 +141,15 @@ describe('sim: docs/timing.md formulas against the simulator', () => {
       for (let i = 0; i < shape.M; i++) for (let j = 0; j < shape.N; j++) expect(r.outputCycles[i]![j], `cycle of D[${i}][${j}]; ${where}`).to.equal(outputCycle(arch, shape, i, j));
       expect([...seen].sort(), `multiply cycles; ${where}`).to.deep.equal([...multiplies(arch, shape)].sort());
     }
+  });
+});
+
+describe('docs/timing.md: symbols', () => {
+  it('C is only the column count: the matrix added to A·B is "the addend"', () => {
+    const page = readFileSync(join(packageRoot(), 'docs', 'timing.md'), 'utf8');
+    // A bare C (not the italic symbol *C*, not a subscript) would be the matrix again.
+    const bare = page.split('\n').filter((line) => /(?<![*>_])\bC\b(?![*<])/.test(line));
+    expect(bare).to.deep.equal([]);
+    expect(page).to.include('is called **the addend** here');
   });
 });
