@@ -42,7 +42,7 @@ describe('sim: bad configurations and jobs fail before the first cycle', () => {
   });
 
   it('zero-sized and oversized arrays (the schema says so for files; buildArch for configs made in code)', () => {
-    expect(() => resolveConfig({ ...{ a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'fp16' }, cols: 0 })).to.throw(LbamacError, /config\.cols: must be >= 1 \(got 0\)/);
+    expect(() => resolveConfig({ ...{ a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'fp16' }, cols: 0 })).to.throw(LbamacError, /config\.cols: must be from 1 to 256 \(got 0\)/);
     archFails({ ...DENSE, rows: 0 }, /array: rows = 0 is not allowed; expected an integer from 1 to 256/);
     archFails({ ...DENSE, cols: 0 }, /array: cols = 0 is not allowed; expected an integer from 1 to 256/);
     archFails({ ...DENSE, rows: 257 }, /array: rows = 257 is not allowed; expected an integer from 1 to 256/);
