@@ -125,9 +125,10 @@ export const messages = {
   gen: {
     command: 'gen',
     describe: 'write the Verilog of the array a config describes',
-    usage: `${PROGRAM} gen --config CFG.json -o DIR\n\nWrites one .v file per module, a filelist (.f), a FuseSoC core file (.core) and manifest.json into DIR,\nwhole or not at all (docs/rtl.md).`,
+    usage: `${PROGRAM} gen --config CFG.json -o DIR [--force]\n\nWrites one .v file per module, a filelist (.f), a FuseSoC core file (.core) and manifest.json into DIR,\nwhole or not at all (docs/rtl.md).`,
     config: 'array configuration (schema/config.schema.json)',
     out: 'output directory (new, empty, or a previous gen output, which is replaced)',
+    force: 'write into a directory that holds other files too (they stay; of an earlier gen output only what its manifest lists is removed)',
     examples: [[`${PROGRAM} gen --config examples/e4m3-e4m7/config.json -o out/e4m3-e4m7`, 'the 4×4 example array']] as [string, string][],
     done: (dir: string, files: number, top: string) => `wrote ${files} Verilog files (top ${top}), filelist, core file and manifest to ${dir}`,
   },

@@ -5,6 +5,7 @@ import { DEFAULT_ENGINE, ENGINES, runEngine } from '../../engine/index.js';
 import { loadJob } from '../../engine/job.js';
 import { toJsonText } from '../../engine/json.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { checkOutputFile } from '../../util/output-path.js';
 import { messages } from '../messages.js';
 
 interface Args {
@@ -32,6 +33,7 @@ export const gemmCommand: CommandModule<object, Args> = {
       })
       .example(messages.gemm.examples),
   handler: async (args) => {
+    if (args.out !== undefined) checkOutputFile(args.out);
     const job = await loadJob({ configPath: args.config, aPath: args.a, bPath: args.b, ...(args.c === undefined ? {} : { cPath: args.c }) });
     const text = toJsonText(await runEngine(args.engine, job));
     if (args.out === undefined) process.stdout.write(text);

@@ -2,13 +2,15 @@
 // manifest, written into one directory whole or not at all.
 import type { CommandModule } from 'yargs';
 import { loadConfig } from '../../engine/job.js';
-import { MANIFEST_FILE, rtlPackage } from '../../rtl-gen/package.js';
+import { filesOfEarlierOutput, MANIFEST_FILE, rtlPackage } from '../../rtl-gen/package.js';
 import { messages } from '../messages.js';
 import { writeDirAtomic } from '../../util/atomic-write.js';
+import { checkOutputDir } from '../../util/output-path.js';
 
 interface Args {
   config: string;
   out: string;
+  force: boolean;
 }
 
 export const genCommand: CommandModule<object, Args> = {
@@ -20,12 +22,14 @@ export const genCommand: CommandModule<object, Args> = {
       .options({
         config: { type: 'string', demandOption: true, requiresArg: true, describe: messages.gen.config },
         out: { type: 'string', alias: 'o', demandOption: true, requiresArg: true, describe: messages.gen.out },
+        force: { type: 'boolean', default: false, describe: messages.gen.force },
       })
       .example(messages.gen.examples),
   handler: async (args) => {
+    checkOutputDir(args.out);
     const cfg = await loadConfig(args.config);
     const pkg = rtlPackage(cfg);
-    await writeDirAtomic(args.out, pkg.files, MANIFEST_FILE);
+    await writeDirAtomic(args.out, pkg.files, { marker: MANIFEST_FILE, previous: filesOfEarlierOutput(args.out), force: args.force });
     process.stdout.write(messages.gen.done(args.out, pkg.rtl.files.length, pkg.rtl.top) + '\n');
   },
 };

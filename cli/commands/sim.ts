@@ -11,6 +11,7 @@ import { loadConfig, loadJob } from '../../engine/job.js';
 import { simulate, type PortValues, type SimResult } from '../../sim/simulate.js';
 import { randomJob } from '../../sim/stimulus.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { checkOutputFile } from '../../util/output-path.js';
 import { messages } from '../messages.js';
 import { renderTable } from '../table.js';
 
@@ -56,6 +57,7 @@ export const simCommand: CommandModule<object, Args> = {
       .conflicts('a', ['m', 'k', 'n', 'seed'])
       .example(M.examples),
   handler: async (args) => {
+    if (args.vcd !== undefined) checkOutputFile(args.vcd);
     let jobText: string;
     let cfg: ArrayConfig;
     let arch: Arch;

@@ -9,6 +9,7 @@ import { CATEGORIES, parseTarget, TARGETS } from '../../synth/targets.js';
 import type { ArrayConfig } from '../../config/resolve.js';
 import { configSummary } from '../../config/summary.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { checkOutputFile } from '../../util/output-path.js';
 import { messages } from '../messages.js';
 import { renderTable } from '../table.js';
 
@@ -40,6 +41,7 @@ export const synthCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const target = parseTarget(args.target);
     const cfg = await loadConfig(args.config);
+    if (args.json !== undefined) checkOutputFile(args.json); // before minutes of synthesis
     const progress = process.stderr.isTTY ? (what: string) => process.stderr.write(M.progress(what)) : undefined;
     const report = await synthReport(cfg, target, {
       pnr: args.pnr,
