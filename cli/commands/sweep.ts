@@ -10,6 +10,7 @@ import { journalPath, type Selection } from '../../sweep/journal.js';
 import { defaultOutDir } from '../../sweep/outdir.js';
 import { defaultWorkers } from '../../sweep/pool.js';
 import { runSweep } from '../../sweep/run.js';
+import type { LockOwner } from '../../util/dir-lock.js';
 import { messages } from '../messages.js';
 import { formatDuration, progressView } from '../progress.js';
 
@@ -17,12 +18,18 @@ interface Args {
   config?: string;
   out?: string;
   resume: boolean;
+  force: boolean;
   shard?: string;
   only?: string;
   workers?: number;
 }
 
 const MAX_WORKERS = 256;
+
+/** The note when a lock left by a dead process is taken over (the run goes on). */
+export function reportStaleLock(dir: string, owner: LockOwner): void {
+  process.stderr.write(messages.sweep.staleLock(dir, owner.pid, owner.host, owner.since) + '\n');
+}
 
 function presetList(): string {
   return [messages.sweep.presetsTitle, ...PRESET_NAMES.map((n) => `  ${n}: ${PRESETS[n]!.summary}`)].join('\n');
@@ -38,6 +45,7 @@ export const sweepCommand: CommandModule<object, Args> = {
         config: { type: 'string', requiresArg: true, describe: messages.sweep.config },
         out: { type: 'string', alias: 'o', requiresArg: true, describe: messages.sweep.out },
         resume: { type: 'boolean', default: false, describe: messages.sweep.resume },
+        force: { type: 'boolean', default: false, describe: messages.sweep.force },
         shard: { type: 'string', requiresArg: true, describe: messages.sweep.shard },
         only: { type: 'string', requiresArg: true, describe: messages.sweep.only },
         workers: { type: 'number', requiresArg: true, describe: messages.sweep.workers },
@@ -48,6 +56,8 @@ export const sweepCommand: CommandModule<object, Args> = {
     const config = args.config === undefined ? parseSweep(DEFAULT_SWEEP, 'the default sweep') : loadSweepFile(args.config);
     const only = args.only === undefined ? null : args.only.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
     const selection: Selection = { shard: args.shard === undefined ? null : parseShard(args.shard), only };
+    // Not yargs' conflicts(): it counts the options' default values as given.
+    if (args.resume && args.force) throw new LbamacError(messages.sweep.resumeOrForce);
     const workers = args.workers ?? defaultWorkers();
     if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) throw new LbamacError(messages.sweep.badWorkers(args.workers));
     const outDir = args.out ?? defaultOutDir(config, selection);
@@ -66,6 +76,8 @@ export const sweepCommand: CommandModule<object, Args> = {
         outDir,
         selection,
         resume: args.resume,
+        force: args.force,
+        onStaleLock: reportStaleLock,
         workers,
         onProgress: (p) => {
           if (!announced) {
