@@ -24,9 +24,10 @@ tools:
 test: build tools
 	npm test
 
-# The main job on its built-in default: the accumulator-width sweep, report in out/sweep-default/.
+# The main job on its built-in default: the accumulator-width sweep, report in out/sweep-default/
+# (--force: a rerun starts over instead of refusing the directory of the earlier run).
 run: build
-	./bin/lbamac sweep
+	./bin/lbamac sweep --force
 
 bench: build
 	npm run bench

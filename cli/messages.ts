@@ -135,11 +135,12 @@ export const messages = {
   gen: {
     command: 'gen',
     describe: 'write the Verilog of the array a config describes',
-    usage: `${PROGRAM} gen --config CFG.json -o DIR [--top NAME] [--prefix P]\n\nWrites one .v file per module, a filelist (.f), a FuseSoC core file (.core) and manifest.json into DIR,\nwhole or not at all (docs/rtl.md).`,
+    usage: `${PROGRAM} gen --config CFG.json -o DIR [--top NAME] [--prefix P] [--force]\n\nWrites one .v file per module, a filelist (.f), a FuseSoC core file (.core) and manifest.json into DIR,\nwhole or not at all (docs/rtl.md).`,
     config: 'array configuration (schema/config.schema.json)',
     out: 'output directory (new, empty, or a previous gen output, which is replaced)',
     top: 'name of the top module (default: the prefix and lbamac_array)',
     prefix: 'put this before every module name, so that arrays of two configurations can be in one design',
+    force: 'write into a directory that holds other files too (they stay; of an earlier gen output only what its manifest lists is removed)',
     examples: [
       [`${PROGRAM} gen --config examples/e4m3-e4m7/config.json -o out/e4m3-e4m7`, 'the 4×4 example array'],
       [`${PROGRAM} gen --config CFG.json -o out/fast --prefix fast_ --top fast_array`, 'modules fast_lbamac_…, top fast_array'],
@@ -181,13 +182,15 @@ export const messages = {
   sweep: {
     command: 'sweep',
     describe: 'run an accumulator sweep and write its report (no options: the built-in default sweep)',
-    usage: `${PROGRAM} sweep [--config SWEEP.json] [--out DIR] [--resume] [--shard i/N] [--only IDS] [--workers N]\n\nRuns every point of the sweep on worker threads and writes, in out/sweep-NAME/: journal.jsonl (each point as it finishes), results.csv, results.json, plots/*.svg and report.html. Without --config: the default sweep (accumulator mantissa 1..10 bits on synthetic matrices and the MNIST classifier, area per PE from Yosys for 12 of its configurations; about 100 s on 2 cores with an empty synthesis cache).`,
+    usage: `${PROGRAM} sweep [--config SWEEP.json] [--out DIR] [--resume | --force] [--shard i/N] [--only IDS] [--workers N]\n\nRuns every point of the sweep on worker threads and writes, in out/sweep-NAME/: journal.jsonl (each point as it finishes), results.csv, results.json, plots/*.svg and report.html. Without --config: the default sweep (accumulator mantissa 1..10 bits on synthetic matrices and the MNIST classifier, area per PE from Yosys for 12 of its configurations; about 100 s on 2 cores with an empty synthesis cache).`,
     config: 'sweep configuration (sweep/schema.ts; docs/sweeps.md); default: the built-in default sweep',
     out: 'output directory; default out/sweep-NAME (a shard: out/sweep-NAME/shard-i-of-N, --only: out/sweep-NAME/only)',
     resume: 'continue the run whose journal is in the output directory: finished points are kept, the rest computed',
+    force: 'start over in an output directory that holds results (of this sweep or another) or other files: the earlier results are deleted, other files kept',
     shard: 'run only shard i of N (points whose index is i-1 modulo N); join the shards with `lbamac merge`',
     only: 'run only these point ids (comma-separated; the report prints them next to every number)',
     workers: 'worker threads (default: one per core)',
+    resumeOrForce: '--resume continues the results in the output directory, --force deletes them: choose one',
     presetsTitle: 'Presets (a block\'s "preset"; details: lbamac presets NAME):',
     examples: [
       [`${PROGRAM} sweep`, 'the default sweep: out/sweep-default/report.html'],
@@ -200,15 +203,17 @@ export const messages = {
     finished: (done: number, computed: number, resumed: number, seconds: string) => `${done} points (${computed} computed, ${resumed} from the journal) in ${seconds}`,
     wrote: (path: string) => `wrote ${path}`,
     shardDone: (journal: string, mergeDirs: string) => `wrote ${journal}; when every shard is done: ${PROGRAM} merge ${mergeDirs}`,
+    staleLock: (dir: string, pid: number, host: string, since: string) => `${dir} was locked by pid ${pid} on ${host} (since ${since}), which no longer runs: taking the lock over`,
     interrupted: (journal: string) => `interrupted; every finished point is in ${journal}: run the same command with --resume to continue`,
   },
 
   merge: {
     command: 'merge <dirs..>',
     describe: 'join the journals of sweep shards into one set of outputs',
-    usage: `${PROGRAM} merge DIR... [--out DIR]\n\nEach DIR holds the journal.jsonl of one shard (lbamac sweep --shard i/N) of the same sweep. Writes the full outputs (results, plots, report.html) once every point is present.`,
+    usage: `${PROGRAM} merge DIR... [--out DIR] [--force]\n\nEach DIR holds the journal.jsonl of one shard (lbamac sweep --shard i/N) of the same sweep. Writes the full outputs (results, plots, report.html) once every point is present.`,
     dirs: 'shard output directories',
     out: 'output directory; default out/sweep-NAME',
+    force: 'replace the results an output directory already holds',
     examples: [[`${PROGRAM} merge out/sweep-default/shard-*`, 'join the shards of the default sweep into out/sweep-default']] as [string, string][],
   },
 

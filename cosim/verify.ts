@@ -1,13 +1,15 @@
 // `lbamac verify`: random jobs with corner-case operands through the simulator and the Verilated
 // RTL of one configuration, every output port compared in every cycle.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LbamacError } from '../core/errors.js';
 import type { Arch } from '../arch/types.js';
 import type { ArrayConfig } from '../config/resolve.js';
 import { generateRtl } from '../rtl-gen/generate.js';
 import { type ArrayHarnessBuild, buildArrayHarness, type RtlDesign } from './array-harness.js';
-import { type IcarusArrayResult, runArrayIcarus } from '../testbenches/array-testbench.js';
+import { checkTestbenchDir, type IcarusArrayResult, runArrayIcarus } from '../testbenches/array-testbench.js';
+import { configHash } from '../rtl-gen/hdl/config-text.js';
+import { MANIFEST_FILE } from '../rtl-gen/package.js';
 import { cosimulate, type CosimResult } from './cosimulate.js';
 import { describeJob, randomJobs } from './random-job.js';
 import { traceJob } from './trace.js';
@@ -34,8 +36,31 @@ export interface VerifyOutcome {
   icarus?: IcarusArrayResult;
 }
 
-/** The design in a directory: every .v file in it; the top is arch.top. */
-export function loadRtlDir(arch: Arch, dir: string): RtlDesign {
+/**
+ * The configuration hash in the directory's manifest.json, when it has one (`lbamac gen` writes
+ * it; a directory of hand-written Verilog may not).
+ */
+function manifestHash(dir: string): string | null {
+  const path = join(dir, MANIFEST_FILE);
+  if (!existsSync(path)) return null;
+  try {
+    const hash = (JSON.parse(readFileSync(path, 'utf8')) as { configHash?: unknown } | null)?.configHash;
+    if (typeof hash === 'string') return hash;
+  } catch {
+    // reported below
+  }
+  throw new LbamacError(`--rtl ${dir}: ${path} has no configHash; regenerate the directory with \`lbamac gen\``);
+}
+
+/**
+ * The design in a directory: every .v file in it; the top is arch.top. The manifest's hash is
+ * compared first: another configuration's RTL would otherwise fail in Verilator with pin errors.
+ */
+export function loadRtlDir(arch: Arch, dir: string, hash: string): RtlDesign {
+  const theirs = manifestHash(dir);
+  if (theirs !== null && theirs !== hash) {
+    throw new LbamacError(`--rtl ${dir}: its manifest.json is for the configuration with hash ${theirs}, --config has hash ${hash}; regenerate it with \`lbamac gen --config … -o ${dir}\` or pass that configuration`);
+  }
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.v'));
@@ -53,8 +78,9 @@ function checkCount(name: string, v: number, min: number, max: number): void {
 export function verifyConfig(cfg: ArrayConfig, opts: VerifyOptions): VerifyOutcome {
   checkCount('vectors', opts.vectors, 1, MAX_VECTORS);
   checkCount('seed', opts.seed, 0, 2 ** 32 - 1);
+  if (opts.icarusDir !== undefined) checkTestbenchDir(opts.icarusDir);
   const generated = generateRtl(cfg);
-  const design = opts.rtlDir === undefined ? generated : loadRtlDir(generated.arch, opts.rtlDir);
+  const design = opts.rtlDir === undefined ? generated : loadRtlDir(generated.arch, opts.rtlDir, configHash(cfg));
   const build = buildArrayHarness([design], opts.buildDir === undefined ? {} : { outDir: opts.buildDir });
   const jobs = randomJobs(cfg, opts.vectors, opts.seed);
   const results = cosimulate(

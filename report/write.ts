@@ -9,7 +9,7 @@ import { stableStringify } from '../util/stable-json.js';
 import { DEFAULT_SWEEP } from '../sweep/default.js';
 import { parseSweep, type Sweep } from '../sweep/grid.js';
 import type { Selection } from '../sweep/journal.js';
-import { defaultOutDir } from '../sweep/outdir.js';
+import { defaultOutDir, OUTPUT_FILES, PLOTS_DIR } from '../sweep/outdir.js';
 import type { PointResult } from '../sweep/point.js';
 import { resultsCsv } from './csv.js';
 import { findings } from './analysis.js';
@@ -25,7 +25,7 @@ export function isDefaultSweep(sweep: Sweep): boolean {
 
 export function sweepCommands(sweep: Sweep, outDir: string): { all: string; points: (ids: readonly string[]) => string } {
   const isDefault = isDefaultSweep(sweep);
-  const config = isDefault ? '' : ` --config ${quote(join(outDir, 'sweep.json'))}`;
+  const config = isDefault ? '' : ` --config ${quote(join(outDir, OUTPUT_FILES.sweep))}`;
   const out = outDir === defaultOutDir(sweep.config, { shard: null, only: null }) ? '' : ` --out ${quote(outDir)}`;
   return {
     all: `lbamac sweep${config}${out}`,
@@ -40,11 +40,11 @@ export async function writeSweepOutputs(outDir: string, sweep: Sweep, results: r
   const generated = new Date().toISOString();
   const version = packageInfo().version;
   const files: Array<[string, string]> = [
-    ['sweep.json', JSON.stringify(sweep.config, null, 2) + '\n'],
-    ['results.json', JSON.stringify({ lbamac: version, generated, sweep: sweep.config, hash: sweep.hash, selection, command: commands.all, findings: findings(results), results }, null, 1) + '\n'],
-    ['results.csv', resultsCsv(results)],
-    ...figures.map((f): [string, string] => [join('plots', f.file), f.svg]),
-    ['report.html', reportHtml({ sweep, results, figures, allCommand: commands.all, pointsCommand: commands.points, version, generated })],
+    [OUTPUT_FILES.sweep, JSON.stringify(sweep.config, null, 2) + '\n'],
+    [OUTPUT_FILES.results, JSON.stringify({ lbamac: version, generated, sweep: sweep.config, hash: sweep.hash, selection, command: commands.all, findings: findings(results), results }, null, 1) + '\n'],
+    [OUTPUT_FILES.csv, resultsCsv(results)],
+    ...figures.map((f): [string, string] => [join(PLOTS_DIR, f.file), f.svg]),
+    [OUTPUT_FILES.report, reportHtml({ sweep, results, figures, allCommand: commands.all, pointsCommand: commands.points, version, generated })],
   ];
   for (const [name, text] of files) await writeFileAtomic(join(outDir, name), text);
   return files.map(([name]) => join(outDir, name));

@@ -1,6 +1,8 @@
 // Everything `lbamac gen` writes for one configuration: the Verilog files, a filelist, a FuseSoC
 // CAPI2 core file and a JSON manifest (config, ports, timing and latencies, generator, modules).
 // Pure: texts in memory; cli/commands/gen.ts writes them.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { latencyCycles } from '../arch/schedule.js';
 import type { ArrayConfig } from '../config/resolve.js';
 import { generatorInfo } from './back/module.js';
@@ -89,6 +91,19 @@ function manifest(cfg: ArrayConfig, rtl: GeneratedRtl, listPath: string, corePat
       2,
     ) + '\n'
   );
+}
+
+/** What an earlier `lbamac gen` wrote into `dir`, as its manifest lists it: nothing without a readable manifest. */
+export function filesOfEarlierOutput(dir: string): string[] {
+  let files: unknown;
+  try {
+    files = (JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as { files?: unknown }).files;
+  } catch {
+    return [];
+  }
+  const { verilog, filelist, core } = (files ?? {}) as { verilog?: unknown; filelist?: unknown; core?: unknown };
+  const listed = [...(Array.isArray(verilog) ? verilog : []), filelist, core];
+  return [...listed.filter((f): f is string => typeof f === 'string'), MANIFEST_FILE];
 }
 
 export function rtlPackage(cfg: ArrayConfig, naming: ModuleNaming = DEFAULT_NAMING): RtlPackage {

@@ -9,9 +9,10 @@ import { type AreaProvider, areaProvider, type AreaResult } from './area.js';
 import { stableStringify } from '../util/stable-json.js';
 import { RESULTS_VERSION } from './canonical.js';
 import { expandSweep, type PointSpec, shardPoints, type Sweep } from './grid.js';
-import { describeSelection, type JournalHeader, JournalWriter, readJournal, sameSelection, type Selection, writeWholeJournal } from './journal.js';
+import { type JournalContents, type JournalHeader, JournalWriter, readJournal, type Selection, writeWholeJournal } from './journal.js';
 import type { PointResult } from './point.js';
-import { defaultOutDir } from './outdir.js';
+import { claimOutDir, defaultOutDir } from './outdir.js';
+import type { LockOwner } from '../util/dir-lock.js';
 import { defaultWorkers, runInWorkers } from './pool.js';
 import type { SweepConfig } from './schema.js';
 
@@ -34,6 +35,10 @@ export interface SweepRunOptions {
   outDir: string;
   selection?: Selection;
   resume?: boolean;
+  /** Start over in a directory that holds results (of this sweep or another) or other files. */
+  force?: boolean;
+  /** Told when the directory's lock was left by a process that no longer runs, and taken over. */
+  onStaleLock?: (dir: string, owner: LockOwner) => void;
   /** Worker threads; default one per core. */
   workers?: number;
   onProgress?: (p: SweepProgress) => void;
@@ -151,27 +156,35 @@ class Eta {
 }
 
 export async function runSweep(opts: SweepRunOptions): Promise<SweepRunResult> {
-  const t0 = performance.now();
   const selection = opts.selection ?? ALL_POINTS;
   const sweep = expandSweep(opts.config);
   const selected = selectPoints(sweep, selection);
+  const claim = claimOutDir(opts.outDir, {
+    sweep,
+    selection,
+    points: selected.length,
+    resume: opts.resume ?? false,
+    force: opts.force ?? false,
+    ...(opts.onStaleLock ? { onStaleLock: opts.onStaleLock } : {}),
+  });
+  try {
+    return await runClaimed(opts, sweep, selection, selected, claim.earlier);
+  } finally {
+    claim.release();
+  }
+}
+
+async function runClaimed(opts: SweepRunOptions, sweep: Sweep, selection: Selection, selected: PointSpec[], earlier: JournalContents | null): Promise<SweepRunResult> {
+  const t0 = performance.now();
   const provider = areaProvider(opts.config.area);
-  const header = headerOf(sweep, selection);
   const done = new Map<string, PointResult>();
   const ids = new Set(selected.map((p) => p.id));
-  const earlier = opts.resume ? readJournal(opts.outDir) : null;
   let writer: JournalWriter;
   if (earlier) {
-    if (earlier.header.sweepHash !== sweep.hash) {
-      throw new LbamacError(`--resume: ${join(opts.outDir, 'journal.jsonl')} belongs to another sweep (hash ${earlier.header.sweepHash}, this config's is ${sweep.hash}); use another --out, or run without --resume to start over`);
-    }
-    if (!sameSelection(earlier.header.selection, selection)) {
-      throw new LbamacError(`--resume: ${opts.outDir} holds ${describeSelection(earlier.header.selection)}, this run asks for ${describeSelection(selection)}`);
-    }
     for (const r of earlier.results) if (ids.has(r.id)) done.set(r.id, r);
     writer = JournalWriter.reopen(opts.outDir, earlier);
   } else {
-    writer = await JournalWriter.create(opts.outDir, header);
+    writer = await JournalWriter.create(opts.outDir, headerOf(sweep, selection));
   }
   const resumed = done.size;
   const pending = selected.filter((p) => !done.has(p.id));
@@ -221,8 +234,16 @@ export interface MergeResult {
   files: string[];
 }
 
+export interface MergeOptions {
+  /** Default: the full sweep's default directory, out/sweep-NAME. */
+  outDir?: string;
+  /** Replace results already in the output directory. */
+  force?: boolean;
+  onStaleLock?: (dir: string, owner: LockOwner) => void;
+}
+
 /** Joins the journals of a sweep's shards (or of any runs of the same sweep) into full outputs. */
-export async function mergeSweeps(dirs: readonly string[], outDir?: string): Promise<MergeResult> {
+export async function mergeSweeps(dirs: readonly string[], opts: MergeOptions = {}): Promise<MergeResult> {
   if (dirs.length === 0) throw new LbamacError('merge: name at least one shard directory (each holds a journal.jsonl)');
   const journals = dirs.map((d) => {
     const j = readJournal(d);
@@ -236,17 +257,29 @@ export async function mergeSweeps(dirs: readonly string[], outDir?: string): Pro
     }
   }
   const sweep = expandSweep(first.header.sweep);
-  const byId = new Map<string, PointResult>();
-  for (const j of journals) for (const r of j.results) if (!byId.has(r.id)) byId.set(r.id, r);
-  const missing = sweep.points.filter((p) => !byId.has(p.id));
-  if (missing.length) {
-    const shards = [...new Set(journals.map((j) => j.header.selection.shard?.count).filter((c) => c !== undefined))];
-    const hint = shards.length === 1 ? ` (with --shard i/${shards[0]}: shards ${[...new Set(missing.map((p) => (p.index % shards[0]!) + 1))].join(', ')})` : '';
-    throw new LbamacError(`merge: ${missing.length} of ${sweep.points.length} points are in none of the journals${hint}; finish those runs (--resume continues them) and merge again`);
+  const out = opts.outDir ?? defaultOutDir(sweep.config, ALL_POINTS);
+  const claim = claimOutDir(out, {
+    sweep,
+    selection: ALL_POINTS,
+    points: sweep.points.length,
+    resume: false,
+    force: opts.force ?? false,
+    ...(opts.onStaleLock ? { onStaleLock: opts.onStaleLock } : {}),
+  });
+  try {
+    const byId = new Map<string, PointResult>();
+    for (const j of journals) for (const r of j.results) if (!byId.has(r.id)) byId.set(r.id, r);
+    const missing = sweep.points.filter((p) => !byId.has(p.id));
+    if (missing.length) {
+      const shards = [...new Set(journals.map((j) => j.header.selection.shard?.count).filter((c) => c !== undefined))];
+      const hint = shards.length === 1 ? ` (with --shard i/${shards[0]}: shards ${[...new Set(missing.map((p) => (p.index % shards[0]!) + 1))].join(', ')})` : '';
+      throw new LbamacError(`merge: ${missing.length} of ${sweep.points.length} points are in none of the journals${hint}; finish those runs (--resume continues them) and merge again`);
+    }
+    const results = sweep.points.map((p) => byId.get(p.id)!);
+    await writeWholeJournal(out, headerOf(sweep, ALL_POINTS), results);
+    const files = await writeOutputs(out, sweep, results, ALL_POINTS);
+    return { sweep, outDir: out, results, files };
+  } finally {
+    claim.release();
   }
-  const out = outDir ?? defaultOutDir(sweep.config, ALL_POINTS);
-  const results = sweep.points.map((p) => byId.get(p.id)!);
-  await writeWholeJournal(out, headerOf(sweep, ALL_POINTS), results);
-  const files = await writeOutputs(out, sweep, results, ALL_POINTS);
-  return { sweep, outDir: out, results, files };
 }

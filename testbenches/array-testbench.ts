@@ -4,7 +4,7 @@
 // input port each cycle, compares every output port with what the simulator saw in that cycle and
 // clocks one rising edge.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PortDesc } from '../arch/types.js';
 import { generatorInfo } from '../rtl-gen/back/module.js';
@@ -13,6 +13,9 @@ import type { RtlDesign } from '../cosim/array-harness.js';
 import { mismatchText, type Mismatch } from '../cosim/compare.js';
 import { type JobTrace, signalPorts, traceHex, unpackElement, wordsOf } from '../cosim/trace.js';
 import { requireTool } from '../cosim/tools.js';
+import { LbamacError } from '../core/errors.js';
+import { errorCode, fsUserError } from '../util/fs-errors.js';
+import { checkOutputDir } from '../util/output-path.js';
 
 export const STIMULUS_HEX = 'stimulus.hex';
 export const EXPECTED_HEX = 'expected.hex';
@@ -100,19 +103,38 @@ function hexWords(p: PortDesc, text: string): Uint32Array | null {
   return words;
 }
 
+/**
+ * Throws an LbamacError unless `dir` can take a testbench: writable, and new, empty or holding an
+ * earlier testbench (whose files a new one overwrites); the user's other files are not.
+ */
+export function checkTestbenchDir(dir: string): void {
+  checkOutputDir(dir);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return;
+    throw fsUserError(dir, err);
+  }
+  if (names.length > 0 && !names.includes(`${ARRAY_TB}.v`)) {
+    throw new LbamacError(`${dir} holds ${names.sort()[0]} but no testbench (${ARRAY_TB}.v); choose an empty or new directory for it`);
+  }
+}
+
 /** Writes the design, testbench and trace into dir, compiles with `iverilog -g2005`, runs vvp. */
 export function runArrayIcarus(design: RtlDesign, trace: JobTrace, dir: string): IcarusArrayResult {
   requireTool('iverilog');
-  mkdirSync(dir, { recursive: true });
-  const paths: string[] = [];
-  for (const f of design.files) {
-    if (!f.path.endsWith('.v')) continue;
-    paths.push(join(dir, f.path));
-    writeFileSync(join(dir, f.path), f.text);
+  checkTestbenchDir(dir);
+  const paths = design.files.filter((f) => f.path.endsWith('.v')).map((f) => join(dir, f.path));
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const f of design.files) if (f.path.endsWith('.v')) writeFileSync(join(dir, f.path), f.text);
+    writeFileSync(join(dir, `${ARRAY_TB}.v`), arrayTestbench(design, trace.cycles));
+    writeFileSync(join(dir, STIMULUS_HEX), traceHex(trace.inputs, trace.stimulus));
+    writeFileSync(join(dir, EXPECTED_HEX), traceHex(trace.outputs, trace.expected));
+  } catch (err) {
+    throw fsUserError(dir, err);
   }
-  writeFileSync(join(dir, `${ARRAY_TB}.v`), arrayTestbench(design, trace.cycles));
-  writeFileSync(join(dir, STIMULUS_HEX), traceHex(trace.inputs, trace.stimulus));
-  writeFileSync(join(dir, EXPECTED_HEX), traceHex(trace.outputs, trace.expected));
   const compile = spawnSync('iverilog', ['-g2005', '-o', join(dir, 'tb.vvp'), join(dir, `${ARRAY_TB}.v`), ...paths], { encoding: 'utf8' });
   if (compile.status !== 0) throw new Error(`iverilog failed:\n${compile.stdout}${compile.stderr}`);
   const run = spawnSync('vvp', ['-n', join(dir, 'tb.vvp')], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LbamacError } from '../core/errors.js';
+import { fsUserError } from './fs-errors.js';
 
 /**
  * A fresh name beside `path` for its temporary stand-in: in the same directory, so the final
@@ -15,19 +16,9 @@ export function tempSibling(path: string, suffix = 'tmp'): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.${suffix}`);
 }
 
-/** Filesystem refusals the user can fix (a directory in the way, permissions, a full disk). */
-const USER_FS_ERRORS: Record<string, string> = {
-  EISDIR: 'it is a directory',
-  ENOTDIR: 'a part of the path is a file, not a directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'the filesystem is read-only',
-  ENOSPC: 'no space left on the device',
-};
-
-function userError(path: string, err: unknown): unknown {
-  const why = USER_FS_ERRORS[(err as NodeJS.ErrnoException).code ?? ''];
-  return why === undefined ? err : new LbamacError(`cannot write ${path}: ${why}; nothing was written`);
+/** Whether a directory entry is a stand-in that tempSibling named (left behind only by a crash). */
+export function isTempSibling(name: string): boolean {
+  return /^\..+\.\d+\.[0-9a-f]{8}\.\w+$/.test(name);
 }
 
 /** Creates `path` (which must not exist) with the text, on disk before it returns. */
@@ -45,7 +36,7 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   try {
     await mkdir(dirname(path), { recursive: true });
   } catch (err) {
-    throw userError(path, err);
+    throw fsUserError(path, err);
   }
   const temp = tempSibling(path);
   try {
@@ -53,23 +44,39 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
     await rename(temp, path);
   } catch (err) {
     await rm(temp, { force: true });
-    throw userError(path, err);
+    throw fsUserError(path, err);
   }
 }
 
+export interface OutputDirOptions {
+  /** The file whose presence marks a complete output (written last when writing in place). */
+  marker: string;
+  /** The files an earlier output of the same kind left in the directory (its manifest's list). */
+  previous: readonly string[];
+  /** Write into a directory that holds other files too, leaving those alone. */
+  force: boolean;
+}
+
 /**
- * A directory of files, written into a fresh sibling that then takes the target's name. An
- * existing target is replaced only when it holds a previous output of the same kind (its
- * `marker` file); anything else is refused.
+ * A directory of outputs. A new or empty directory, or one holding only an earlier output's files,
+ * is written whole: into a fresh sibling that then takes the target's name. Any other file in it
+ * is the user's: the directory is refused, or with `force` written into in place, the user's
+ * files kept and of the earlier output only what its manifest lists removed.
  */
-export async function writeDirAtomic(target: string, files: readonly { path: string; text: string }[], marker: string): Promise<void> {
+export async function writeDirAtomic(target: string, files: readonly { path: string; text: string }[], opts: OutputDirOptions): Promise<void> {
   const dir = resolve(target);
-  if (existsSync(dir)) {
-    const entries = readdirSync(dir);
-    if (entries.length > 0 && !entries.includes(marker)) {
-      throw new LbamacError(`${target} exists and is not an output of this command (no ${marker} in it); choose an empty or new directory`);
-    }
+  try {
+    const entries = existsSync(dir) ? readdirSync(dir) : [];
+    const foreign = entries.filter((n) => !opts.previous.includes(n) && !isTempSibling(n)).sort();
+    if (foreign.length === 0) await replaceDir(dir, files);
+    else if (opts.force) await writeInPlace(dir, files, opts);
+    else throw new LbamacError(`${target} holds ${foreign[0]}, which no earlier output there lists; choose an empty or new directory, or use --force to write beside it`);
+  } catch (err) {
+    throw fsUserError(target, err);
   }
+}
+
+async function replaceDir(dir: string, files: readonly { path: string; text: string }[]): Promise<void> {
   await mkdir(dirname(dir), { recursive: true });
   const temp = tempSibling(dir);
   const old = tempSibling(dir, 'old');
@@ -84,6 +91,17 @@ export async function writeDirAtomic(target: string, files: readonly { path: str
     throw err;
   }
   await rm(old, { recursive: true, force: true });
+}
+
+/** The marker goes first and comes back last, so that a half-updated directory never looks complete. */
+async function writeInPlace(dir: string, files: readonly { path: string; text: string }[], opts: OutputDirOptions): Promise<void> {
+  await rm(join(dir, opts.marker), { force: true });
+  const marker = files.find((f) => f.path === opts.marker);
+  for (const f of files) if (f !== marker) await writeFileAtomic(join(dir, f.path), f.text);
+  const written = new Set(files.map((f) => f.path));
+  // Only plain names: a manifest edited to list ../something must not delete outside the directory.
+  for (const name of opts.previous) if (!written.has(name) && basename(name) === name) await rm(join(dir, name), { force: true });
+  if (marker) await writeFileAtomic(join(dir, marker.path), marker.text);
 }
 
 /**

@@ -6,6 +6,7 @@ import { loadJob } from '../../engine/job.js';
 import { toJsonText } from '../../engine/json.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { warnAboutInputs } from '../input-warnings.js';
+import { checkOutputFile } from '../../util/output-path.js';
 import { messages } from '../messages.js';
 import { oneOf } from '../options.js';
 import { runProgress } from '../progress.js';
@@ -35,6 +36,7 @@ export const gemmCommand: CommandModule<object, Args> = {
       })
       .example(messages.gemm.examples),
   handler: async (args) => {
+    if (args.out !== undefined) checkOutputFile(args.out);
     const job = await loadJob({ configPath: args.config, aPath: args.a, bPath: args.b, ...(args.c === undefined ? {} : { cPath: args.c }) });
     warnAboutInputs(job.conversions);
     const engine = ENGINES[args.engine]!;

@@ -2,10 +2,12 @@
 import type { CommandModule } from 'yargs';
 import { mergeSweeps } from '../../sweep/run.js';
 import { messages } from '../messages.js';
+import { reportStaleLock } from './sweep.js';
 
 interface Args {
   dirs: string[];
   out?: string;
+  force: boolean;
 }
 
 export const mergeCommand: CommandModule<object, Args> = {
@@ -15,10 +17,17 @@ export const mergeCommand: CommandModule<object, Args> = {
     y
       .usage(messages.merge.usage)
       .positional('dirs', { type: 'string', array: true, describe: messages.merge.dirs })
-      .options({ out: { type: 'string', alias: 'o', requiresArg: true, describe: messages.merge.out } })
+      .options({
+        out: { type: 'string', alias: 'o', requiresArg: true, describe: messages.merge.out },
+        force: { type: 'boolean', default: false, describe: messages.merge.force },
+      })
       .example(messages.merge.examples) as never,
   handler: async (args) => {
-    const r = await mergeSweeps(args.dirs, args.out);
+    const r = await mergeSweeps(args.dirs, {
+      ...(args.out === undefined ? {} : { outDir: args.out }),
+      force: args.force,
+      onStaleLock: reportStaleLock,
+    });
     process.stdout.write([`${r.results.length} points of the sweep ${r.sweep.config.name}`, ...r.files.map(messages.sweep.wrote)].join('\n') + '\n');
   },
 };

@@ -14,6 +14,7 @@ import { simulate, type PortValues, type SimResult } from '../../sim/simulate.js
 import { randomJob } from '../../sim/stimulus.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { warnAboutInputs } from '../input-warnings.js';
+import { checkOutputFile } from '../../util/output-path.js';
 import { messages } from '../messages.js';
 import { SEED_RANGE, wholeNumber } from '../options.js';
 import { runProgress } from '../progress.js';
@@ -59,6 +60,7 @@ export const simCommand: CommandModule<object, Args> = {
       .conflicts('a', ['m', 'k', 'n', 'seed'])
       .example(M.examples),
   handler: async (args) => {
+    if (args.vcd !== undefined) checkOutputFile(args.vcd);
     let jobText: string;
     let cfg: ArrayConfig;
     let arch: Arch;

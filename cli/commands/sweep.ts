@@ -2,6 +2,7 @@
 // stderr, the files written on stdout. An interrupted run (Ctrl-C, SIGTERM from a cluster
 // scheduler) leaves its journal whole, and the same command with --resume continues it.
 import type { CommandModule } from 'yargs';
+import { LbamacError } from '../../core/errors.js';
 import { PRESET_NAMES, PRESETS } from '../../config/presets.js';
 import { DEFAULT_SWEEP } from '../../sweep/default.js';
 import { loadSweepFile, parseShard, parseSweep } from '../../sweep/grid.js';
@@ -9,6 +10,7 @@ import { journalPath, type Selection } from '../../sweep/journal.js';
 import { defaultOutDir } from '../../sweep/outdir.js';
 import { defaultWorkers } from '../../sweep/pool.js';
 import { runSweep } from '../../sweep/run.js';
+import type { LockOwner } from '../../util/dir-lock.js';
 import { messages } from '../messages.js';
 import { wholeNumber } from '../options.js';
 import { formatDuration, progressView } from '../progress.js';
@@ -17,12 +19,18 @@ interface Args {
   config?: string;
   out?: string;
   resume: boolean;
+  force: boolean;
   shard?: string;
   only?: string;
   workers?: number;
 }
 
 const MAX_WORKERS = 256;
+
+/** The note when a lock left by a dead process is taken over (the run goes on). */
+export function reportStaleLock(dir: string, owner: LockOwner): void {
+  process.stderr.write(messages.sweep.staleLock(dir, owner.pid, owner.host, owner.since) + '\n');
+}
 
 function presetList(): string {
   return [messages.sweep.presetsTitle, ...PRESET_NAMES.map((n) => `  ${n}: ${PRESETS[n]!.summary}`)].join('\n');
@@ -38,6 +46,7 @@ export const sweepCommand: CommandModule<object, Args> = {
         config: { type: 'string', requiresArg: true, describe: messages.sweep.config },
         out: { type: 'string', alias: 'o', requiresArg: true, describe: messages.sweep.out },
         resume: { type: 'boolean', default: false, describe: messages.sweep.resume },
+        force: { type: 'boolean', default: false, describe: messages.sweep.force },
         shard: { type: 'string', requiresArg: true, describe: messages.sweep.shard },
         only: { type: 'string', requiresArg: true, describe: messages.sweep.only },
         workers: { requiresArg: true, coerce: wholeNumber('workers', 1, MAX_WORKERS), describe: messages.sweep.workers },
@@ -48,6 +57,8 @@ export const sweepCommand: CommandModule<object, Args> = {
     const config = args.config === undefined ? parseSweep(DEFAULT_SWEEP, 'the default sweep') : loadSweepFile(args.config);
     const only = args.only === undefined ? null : args.only.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
     const selection: Selection = { shard: args.shard === undefined ? null : parseShard(args.shard), only };
+    // Not yargs' conflicts(): it counts the options' default values as given.
+    if (args.resume && args.force) throw new LbamacError(messages.sweep.resumeOrForce);
     const workers = args.workers ?? defaultWorkers();
     const outDir = args.out ?? defaultOutDir(config, selection);
     const view = progressView();
@@ -65,6 +76,8 @@ export const sweepCommand: CommandModule<object, Args> = {
         outDir,
         selection,
         resume: args.resume,
+        force: args.force,
+        onStaleLock: reportStaleLock,
         workers,
         onProgress: (p) => {
           if (!announced) {

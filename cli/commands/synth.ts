@@ -9,6 +9,7 @@ import { CATEGORIES, parseTarget, TARGETS } from '../../synth/targets.js';
 import type { ArrayConfig } from '../../config/resolve.js';
 import { configSummary } from '../../config/summary.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { checkOutputFile } from '../../util/output-path.js';
 import { messages } from '../messages.js';
 import { renderTable } from '../table.js';
 
@@ -42,6 +43,7 @@ export const synthCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const target = parseTarget(args.target);
     const cfg = await loadConfig(args.config);
+    if (args.json !== undefined) checkOutputFile(args.json); // before minutes of synthesis
     // Progress goes to stderr whether or not it is a terminal: a long run in CI or behind a pipe still says what it does.
     const start = performance.now();
     const report = await synthReport(cfg, target, {

@@ -94,8 +94,27 @@ describe('cli: gen', function () {
     writeFileSync(join(out, 'notes.txt'), 'mine');
     const r = lbamac('gen', '--config', EXAMPLE, '-o', out);
     expect(r.status).to.equal(1);
-    expect(r.stderr).to.match(/^lbamac: .*not an output of this command/);
+    expect(r.stderr).to.equal(`lbamac: ${out} holds notes.txt, which no earlier output there lists; choose an empty or new directory, or use --force to write beside it\n`);
     expect(filesIn(out)).to.deep.equal(['notes.txt']);
+  });
+
+  it('regenerating keeps files the user added: refused without --force; with it, only what the earlier manifest lists is replaced', () => {
+    const out = join(tempDir('gen'), 'mine');
+    const other = fixture({ 'c.json': { rows: 2, cols: 2, dataflow: 'ws', a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'fp16' } });
+    expect(lbamac('gen', '--config', join(other, 'c.json'), '-o', out).status).to.equal(0);
+    const earlier = filesIn(out);
+    writeFileSync(join(out, 'my-wrapper.v'), 'module mine; endmodule\n');
+    writeFileSync(join(out, 'a-notes.txt'), 'mine');
+    const refused = lbamac('gen', '--config', EXAMPLE, '-o', out);
+    expect(refused.status).to.equal(1);
+    expect(refused.stderr).to.match(/^lbamac: .* holds a-notes\.txt, which no earlier output there lists; .* or use --force/);
+    expect(filesIn(out)).to.deep.equal([...earlier, 'a-notes.txt', 'my-wrapper.v'].sort());
+    const forced = lbamac('gen', '--config', EXAMPLE, '-o', out, '--force');
+    expect(forced.status, forced.stderr).to.equal(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.configHash).to.equal(hash);
+    expect(filesIn(out)).to.deep.equal([...manifest.files.verilog, 'lbamac_array.core', 'lbamac_array.f', 'manifest.json', 'a-notes.txt', 'my-wrapper.v'].sort());
+    expect(readFileSync(join(out, 'my-wrapper.v'), 'utf8')).to.equal('module mine; endmodule\n');
   });
 
   it('a bad configuration writes nothing and names the problem', () => {

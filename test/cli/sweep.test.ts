@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { journalPath } from '../../sweep/journal.js';
+import { LOCK_FILE } from '../../util/dir-lock.js';
 import { tempDir } from '../support/tmp.js';
-import { slowSweep, timeless, tinySweep } from '../sweep/fixtures.js';
+import { microSweep, slowSweep, timeless, tinySweep } from '../sweep/fixtures.js';
 import { fixture, lbamac, ROOT } from './run.js';
 
 interface Results {
@@ -39,11 +41,24 @@ function interruptAfter(args: string[], dir: string, after: number, points: numb
   });
 }
 
+/** Starts `lbamac sweep …` and resolves with its pid, exit code and stderr once it ends. */
+function sweepProcess(args: string[]): { pid: number; done: Promise<{ code: number | null; stderr: string }> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'cli', 'main.ts'), 'sweep', ...args], { cwd: ROOT });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stderr }));
+  });
+  return { pid: child.pid!, done };
+}
+
 describe('lbamac sweep, merge, presets', function () {
   this.timeout(300_000);
-  const files = fixture({ 'tiny.json': tinySweep(), 'slow.json': slowSweep(20) });
+  const files = fixture({ 'tiny.json': tinySweep(), 'slow.json': slowSweep(20), 'micro.json': microSweep() });
   const tiny = join(files, 'tiny.json');
   const slow = join(files, 'slow.json');
+  const micro = join(files, 'micro.json');
   let tinyOut: string;
 
   before(() => {
@@ -69,16 +84,72 @@ describe('lbamac sweep, merge, presets', function () {
     expect(first.code).to.equal(143);
     expect(first.stderr).to.include(`every finished point is in ${journalPath(dir)}`).and.include('--resume');
     expect(first.lines - 1).to.be.within(3, 19); // stopped mid-sweep
+    expect(existsSync(join(dir, LOCK_FILE))).to.equal(false); // released on SIGTERM
     const second = await interruptAfter([...args, '--resume'], dir, first.lines - 1, 3, 'SIGKILL');
     expect(second.signal).to.equal('SIGKILL');
     expect(second.lines - 1).to.be.within(first.lines - 1 + 3, 19);
     expect(existsSync(join(dir, 'results.json'))).to.equal(false); // outputs come only at the end
+    expect(existsSync(join(dir, LOCK_FILE))).to.equal(true); // nothing runs after SIGKILL
     const last = lbamac('sweep', ...args, '--resume');
     expect(last.status, last.stderr).to.equal(0);
+    expect(last.stderr).to.match(/was locked by pid \d+ on .*, which no longer runs: taking the lock over/);
     expect(last.stdout).to.include(`20 points (${20 - (second.lines - 1)} computed, ${second.lines - 1} from the journal)`);
     expect(resultsOf(dir)).to.deep.equal(resultsOf(whole));
     const csv = (d: string) => readFileSync(join(d, 'results.csv'), 'utf8').split('\n').map((l) => l.split(',').slice(0, -1).join(','));
     expect(csv(dir)).to.deep.equal(csv(whole)); // every column but the timing
+  });
+
+  it('two sweeps racing for one directory: exactly one runs, the other exits 1 naming the holder\'s pid', async () => {
+    const dir = tempDir('cli-race');
+    const runs = [0, 1].map(() => sweepProcess(['--config', slow, '--out', dir, '--workers', '1']));
+    const ends = await Promise.all(runs.map((r) => r.done));
+    const winner = ends.findIndex((e) => e.code === 0);
+    expect(ends.map((e) => e.code).sort(), ends.map((e) => e.stderr).join('\n')).to.deep.equal([0, 1]);
+    const loser = ends[1 - winner]!;
+    expect(loser.stderr).to.equal(`lbamac: ${dir} is in use by another lbamac process (pid ${runs[winner]!.pid} on ${hostname()}, since ${/since (\S+)\)/.exec(loser.stderr)?.[1]}); wait for it to finish, or use another --out\n`);
+    expect(journalLines(dir)).to.equal(1 + 20); // no point lost
+    expect(existsSync(join(dir, LOCK_FILE))).to.equal(false);
+  });
+
+  it('a lock left by a dead process is taken over with a note on stderr', () => {
+    const dir = tempDir('cli-stale');
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: Number(dead), host: hostname(), since: '2020-01-01T00:00:00.000Z', token: 'old' }));
+    const r = lbamac('sweep', '--config', micro, '--out', dir, '--workers', '1');
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stderr).to.include(`${dir} was locked by pid ${dead} on ${hostname()} (since 2020-01-01T00:00:00.000Z), which no longer runs: taking the lock over`);
+    expect(existsSync(join(dir, LOCK_FILE))).to.equal(false);
+  });
+
+  it('finished results are kept: a rerun and --only onto them are refused, --force starts over, --resume and --force exclude each other', () => {
+    const dir = tempDir('cli-force');
+    expect(lbamac('sweep', '--config', micro, '--out', dir, '--workers', '1').status).to.equal(0);
+    const journal = readFileSync(journalPath(dir), 'utf8');
+    const again = lbamac('sweep', '--config', micro, '--out', dir, '--workers', '1');
+    expect(again.status).to.equal(1);
+    expect(again.stderr).to.match(new RegExp(`^lbamac: ${dir} already holds the finished results of the sweep "micro" \\(hash \\w+\\); use --resume to continue or --force to start over\n$`));
+    const id = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')).results[1].id as string;
+    const only = lbamac('sweep', '--config', micro, '--out', dir, '--only', id, '--workers', '1');
+    expect(only.status).to.equal(1);
+    expect(only.stderr).to.include(`lbamac: ${dir} holds every point, this run asks for the points ${id}`);
+    expect(readFileSync(journalPath(dir), 'utf8')).to.equal(journal);
+    const both = lbamac('sweep', '--config', micro, '--out', dir, '--resume', '--force');
+    expect(both.status).to.equal(1);
+    expect(both.stderr).to.equal('lbamac: --resume continues the results in the output directory, --force deletes them: choose one\n');
+    const forced = lbamac('sweep', '--config', micro, '--out', dir, '--only', id, '--force', '--workers', '1');
+    expect(forced.status, forced.stderr).to.equal(0);
+    expect(readFileSync(join(dir, 'results.csv'), 'utf8').trim().split('\n')).to.have.length(2);
+  });
+
+  it('merge refuses a journal line that lacks a field, naming the file, line and field', () => {
+    const dir = tempDir('cli-bad-journal');
+    expect(lbamac('sweep', '--config', micro, '--out', dir, '--workers', '1').status).to.equal(0);
+    const lines = readFileSync(journalPath(dir), 'utf8').split('\n');
+    lines[2] = lines[2]!.replace('"acc":', '"accumulator":');
+    writeFileSync(journalPath(dir), lines.join('\n'));
+    const r = lbamac('merge', dir, '--out', join(dir, 'merged'));
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.equal(`lbamac: ${journalPath(dir)} line 3 has no field "acc": the journal was changed by something other than lbamac; fix or delete that line, or start over with --force\n`);
   });
 
   it('shards and merge from the command line', () => {

@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../config/resolve.js';
 import { generateRtl } from '../../rtl-gen/generate.js';
+import { configHash } from '../../rtl-gen/hdl/config-text.js';
 import { tempDir } from '../support/tmp.js';
 import { filesIn, fixture, type Run, ROOT } from './run.js';
 
@@ -57,6 +58,16 @@ describe('cli: verify and the verilator engine', function () {
     expect(r.stderr).to.match(/lbamac: verify: 3 of 3 jobs disagree; the first:/);
     expect(r.stderr).to.match(/lbamac: +cycle 0: d_data\[1\] \(column 1, from PE\(0, 1\)\): RTL 0x001 \(.+\), simulator 0x000 \(0\)/);
     expect(r.stderr).to.match(/mismatching values? in \d+ of \d+ cycles/);
+  });
+
+  it('verify --rtl on the RTL of another configuration names both hashes before building anything', () => {
+    const dir = fixture({ 'os.json': OS_CONFIG, 'ws.json': WS_CONFIG });
+    const rtl = join(dir, 'ws-rtl');
+    expect(lbamacWith({ buildDir }, 'gen', '--config', join(dir, 'ws.json'), '-o', rtl).status).to.equal(0);
+    const r = lbamacWith({ buildDir: tempDir('verify-none') }, 'verify', '--config', join(dir, 'os.json'), '--rtl', rtl);
+    expect(r.status).to.equal(1);
+    const [ws, os] = [WS_CONFIG, OS_CONFIG].map((c) => configHash(resolveConfig(c)));
+    expect(r.stderr).to.equal(`lbamac: --rtl ${rtl}: its manifest.json is for the configuration with hash ${ws}, --config has hash ${os}; regenerate it with \`lbamac gen --config … -o ${rtl}\` or pass that configuration\n`);
   });
 
   it('bad options and a missing Verilator are errors that say what to do', () => {

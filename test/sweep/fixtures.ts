@@ -31,3 +31,12 @@ export function timeless<T extends { seconds: number }>(r: T): Omit<T, 'seconds'
   const { seconds: _s, ...rest } = r;
   return rest;
 }
+
+/** Two small synthetic points: a whole sweep in well under a second (for the output-directory rules). */
+export function microSweep(name = 'micro'): SweepInput {
+  return {
+    name,
+    workloads: [{ name: 'g', kind: 'synthetic', dist: 'gaussian', M: 2, K: 16, N: 2, seed: 1 }],
+    blocks: [{ name: 'e5', preset: 'ocp-fp8', acc: { exp: 5, man: { from: 3, to: 4 } } }],
+  };
+}

@@ -56,4 +56,21 @@ describe('sweep/journal', function () {
     writeFileSync(journalPath(dir), JSON.stringify({ ...header, resultsVersion: RESULTS_VERSION + 1 }) + '\n');
     expect(() => readJournal(dir)).to.throw(LbamacError, new RegExp(`version ${RESULTS_VERSION + 1}`));
   });
+
+  it('refuses a record that is JSON but lacks a field or holds the wrong kind, naming the file, line and field', () => {
+    const dir = tempDir('journal');
+    const { acc, ...renamed } = results[1]!;
+    const lines = (second: unknown) => [header, results[0], second].map((x) => JSON.stringify(x) + '\n').join('');
+    writeFileSync(journalPath(dir), lines({ ...renamed, accName: acc }));
+    expect(() => readJournal(dir)).to.throw(LbamacError, `${journalPath(dir)} line 3 has no field "acc": the journal was changed by something other than lbamac; fix or delete that line, or start over with --force`);
+    writeFileSync(journalPath(dir), lines({ ...results[1], chunk: '16' }));
+    expect(() => readJournal(dir)).to.throw(LbamacError, /line 3 has "chunk" of kind string, expected number or null/);
+    writeFileSync(journalPath(dir), lines([1, 2]));
+    expect(() => readJournal(dir)).to.throw(LbamacError, /line 3 is not a JSON object/);
+    const { sweepHash: _h, ...headless } = header;
+    writeFileSync(journalPath(dir), JSON.stringify(headless) + '\n');
+    expect(() => readJournal(dir)).to.throw(LbamacError, /line 1 has no field "sweepHash"/);
+    writeFileSync(journalPath(dir), 'null\n');
+    expect(() => readJournal(dir)).to.throw(LbamacError, /not a sweep journal/);
+  });
 });

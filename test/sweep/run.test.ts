@@ -75,9 +75,9 @@ describe('sweep/run: runSweep and mergeSweeps', function () {
     const ids = shards.flatMap((s) => s.results.map((r) => r.id));
     expect(ids.sort()).to.deep.equal(sweep.points.map((p) => p.id).sort());
     expect(shards.every((s) => s.files.length === 0)).to.equal(true); // merge writes the outputs
-    await expectReject(mergeSweeps(dirs.slice(0, 2), tempDir('merged')), /in none of the journals \(with --shard i\/3: shards 3\)/);
+    await expectReject(mergeSweeps(dirs.slice(0, 2), { outDir: tempDir('merged') }), /in none of the journals \(with --shard i\/3: shards 3\)/);
     const out = tempDir('merged');
-    const m = await mergeSweeps(dirs, out);
+    const m = await mergeSweeps(dirs, { outDir: out });
     expect(plain(m.results)).to.deep.equal(plain(full.results));
     expect(existsSync(join(out, 'report.html'))).to.equal(true);
     expect(readJournal(out)!.results).to.have.length(sweep.points.length);

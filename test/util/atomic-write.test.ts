@@ -25,23 +25,42 @@ describe('util/atomic-write', () => {
     await writeFileAtomic(join(sub, 'taken'), 'text').catch((err: unknown) => (caught = err));
     // A user error naming the path, not a crash.
     expect(caught).to.be.instanceOf(LbamacError);
-    expect((caught as Error).message).to.equal(`cannot write ${join(sub, 'taken')}: it is a directory; nothing was written`);
+    expect((caught as Error).message).to.equal(`cannot write ${join(sub, 'taken')}: it is a directory; name a file to write`);
     expect(readdirSync(sub)).to.deep.equal(['taken']);
   });
 
+  const dirOpts = (previous: string[], force = false) => ({ marker: 'manifest.json', previous, force });
+
   it('replaces a directory of outputs whole, and refuses one that is not an output', async () => {
     const out = join(dir, 'rtl');
-    await writeDirAtomic(out, [{ path: 'manifest.json', text: '{}' }, { path: 'a.v', text: 'one' }], 'manifest.json');
-    await writeDirAtomic(out, [{ path: 'manifest.json', text: '{}' }, { path: 'b.v', text: 'two' }], 'manifest.json');
+    await writeDirAtomic(out, [{ path: 'manifest.json', text: '{}' }, { path: 'a.v', text: 'one' }], dirOpts([]));
+    await writeDirAtomic(out, [{ path: 'manifest.json', text: '{}' }, { path: 'b.v', text: 'two' }], dirOpts(['manifest.json', 'a.v']));
     expect(readdirSync(out).sort()).to.deep.equal(['b.v', 'manifest.json']);
     expect(readdirSync(dir).filter((n) => n.startsWith('.rtl.'))).to.deep.equal([]);
     const other = join(dir, 'other');
     mkdirSync(other);
     writeFileSync(join(other, 'notes.txt'), 'mine');
     let caught: unknown;
-    await writeDirAtomic(other, [{ path: 'a.v', text: 'x' }], 'manifest.json').catch((err: unknown) => (caught = err));
+    await writeDirAtomic(other, [{ path: 'a.v', text: 'x' }], dirOpts([])).catch((err: unknown) => (caught = err));
     expect(caught).to.be.instanceOf(LbamacError);
     expect(readdirSync(other)).to.deep.equal(['notes.txt']);
+  });
+
+  it('beside files the user added: refused naming the first, or with force written in place, removing only what the earlier manifest lists', async () => {
+    const out = join(dir, 'mixed');
+    await writeDirAtomic(out, [{ path: 'a.v', text: 'one' }, { path: 'manifest.json', text: '{}' }], dirOpts([]));
+    writeFileSync(join(out, 'notes.txt'), 'mine');
+    writeFileSync(join(out, 'b-mine.v'), 'mine too');
+    const next = [{ path: 'c.v', text: 'three' }, { path: 'manifest.json', text: '{"c":1}' }];
+    let caught: unknown;
+    await writeDirAtomic(out, next, dirOpts(['a.v', 'manifest.json', '../escape'])).catch((err: unknown) => (caught = err));
+    expect((caught as Error).message).to.equal(`${out} holds b-mine.v, which no earlier output there lists; choose an empty or new directory, or use --force to write beside it`);
+    expect(readdirSync(out).sort()).to.deep.equal(['a.v', 'b-mine.v', 'manifest.json', 'notes.txt']);
+    writeFileSync(join(dir, 'escape'), 'outside');
+    await writeDirAtomic(out, next, dirOpts(['a.v', 'manifest.json', '../escape'], true));
+    expect(readdirSync(out).sort()).to.deep.equal(['b-mine.v', 'c.v', 'manifest.json', 'notes.txt']);
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).to.equal('{"c":1}');
+    expect(existsSync(join(dir, 'escape'))).to.equal(true);
   });
 
   it('publishes a finished directory once: a second finisher leaves the first in place', () => {
