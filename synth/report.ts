@@ -5,7 +5,7 @@ import { canonicalConfig, type CanonicalConfig } from '../config/canonical.js';
 import type { ArrayConfig } from '../config/resolve.js';
 import type { SynthCache } from './cache.js';
 import { designFor, fp32Baseline, isFp32Accumulation, synthesizeConfig } from './config.js';
-import { placeAndRoute, type PnrResult } from './pnr.js';
+import { placeAndRoute, PNR_DEVICE, type PnrResult } from './pnr.js';
 import { hierarchicalArray, type SynthResult } from './synthesize.js';
 import { type Target, targetSpec } from './targets.js';
 
@@ -47,6 +47,7 @@ async function designReport(cfg: ArrayConfig, label: string, target: Target, opt
     opts.onStep?.(`${label}: ${cfg.rows}x${cfg.cols} array edge (skew and deskew lines)`);
     const edge = await synthesizeConfig(cfg, target, 'edge', opts.cache);
     array = hierarchicalArray(edge, pe, cfg.rows * cfg.cols, targetSpec(target));
+    if (opts.pnr && target === 'ice40') checkArrayFits(cfg, label, edge, pe, array);
   }
   let pnr: PnrResult | null = null;
   if (opts.pnr) {
@@ -55,6 +56,23 @@ async function designReport(cfg: ArrayConfig, label: string, target: Target, opt
     pnr = await placeAndRoute(designFor(cfg, 'array'), opts.cache, target === 'ice40' ? array.resources : null);
   }
   return { config: { ...canonicalConfig(cfg), pipeline: cfg.pipeline ?? { stages: 0 } }, pe, array, flat: opts.flat ?? false, pnr };
+}
+
+/** iCE40 logic cells a design needs at least: one LUT4 and one flip-flop per cell. */
+const cellsOf = (r: SynthResult) => Math.max(r.resources.counts.lut, r.resources.counts.ff);
+
+/** Refuses --pnr of an array that cannot fit the device, saying how many PEs would. */
+function checkArrayFits(cfg: ArrayConfig, label: string, edge: SynthResult, pe: SynthResult, array: SynthResult): void {
+  const need = cellsOf(array);
+  if (need <= PNR_DEVICE.logicCells) return;
+  // The edge grows with rows + cols; counting it at full size keeps the estimate on the safe side.
+  const fit = Math.max(0, Math.floor((PNR_DEVICE.logicCells - cellsOf(edge)) / cellsOf(pe)));
+  const side = Math.floor(Math.sqrt(fit));
+  throw new LbamacError(
+    `${label}: the ${cfg.rows}x${cfg.cols} array needs at least ${need} iCE40 logic cells (${array.resources.counts.lut} LUT4s, ${array.resources.counts.ff} flip-flops; ` +
+      `each PE ${cellsOf(pe)}), the ${PNR_DEVICE.device.toUpperCase()} has ${PNR_DEVICE.logicCells}: ` +
+      (fit > 0 ? `at most ${fit} PEs of this configuration fit (e.g. a ${side}x${side} array)` : 'not even one PE of this configuration fits'),
+  );
 }
 
 export async function synthReport(cfg: ArrayConfig, target: Target, opts: SynthReportOptions): Promise<SynthReport> {

@@ -73,4 +73,19 @@ describe('synth: the array from its parts', function () {
     expect(messages[0]).to.match(/600 port bits/);
     expect(messages[1]).to.equal(`${messages[0]} (remembered from an earlier run; --no-cache tries again)`);
   });
+
+  it('synth --pnr of a 16x16 array is refused from its parts, saying how many PEs would fit', async () => {
+    const cfg = resolveConfig({ rows: 16, cols: 16, a: 'e2m1', w: 'e2m1', product: 'exact', acc: 'e3m4' });
+    const n = nextpnrRuns.count;
+    try {
+      await synthReport(cfg, 'ice40', { pnr: true, cache: new SynthCache(tempDir('fit-report')) });
+      expect.fail('no error');
+    } catch (e) {
+      expect(e).to.be.instanceOf(LbamacError);
+      expect((e as Error).message).to.match(/this config: the 16x16 array needs at least \d+ iCE40 logic cells .*has 7680: at most (\d+) PEs of this configuration fit \(e\.g\. a \d+x\d+ array\)/);
+      const fit = Number(/at most (\d+) PEs/.exec((e as Error).message)![1]);
+      expect(fit).to.be.within(1, 255);
+    }
+    expect(nextpnrRuns.count).to.equal(n);
+  });
 });
