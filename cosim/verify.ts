@@ -37,15 +37,15 @@ export interface VerifyOutcome {
 }
 
 /**
- * The configuration hash in the directory's manifest.json, when it has one (`lbamac gen` writes
- * it; a directory of hand-written Verilog may not).
+ * The configuration hash and top module of the directory's manifest.json, when it has one (`lbamac
+ * gen` writes it; a directory of hand-written Verilog may not).
  */
-function manifestHash(dir: string): string | null {
+function manifestOf(dir: string): { hash: string; top: string | null } | null {
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(path)) return null;
   try {
-    const hash = (JSON.parse(readFileSync(path, 'utf8')) as { configHash?: unknown } | null)?.configHash;
-    if (typeof hash === 'string') return hash;
+    const m = JSON.parse(readFileSync(path, 'utf8')) as { configHash?: unknown; top?: unknown } | null;
+    if (typeof m?.configHash === 'string') return { hash: m.configHash, top: typeof m.top === 'string' ? m.top : null };
   } catch {
     // reported below
   }
@@ -53,13 +53,14 @@ function manifestHash(dir: string): string | null {
 }
 
 /**
- * The design in a directory: every .v file in it; the top is arch.top. The manifest's hash is
- * compared first: another configuration's RTL would otherwise fail in Verilator with pin errors.
+ * The design in a directory: every .v file in it; the top is the manifest's (`gen --top` and
+ * `--prefix` rename it), else arch.top. The manifest's hash is compared first: another
+ * configuration's RTL would otherwise fail in Verilator with pin errors.
  */
 export function loadRtlDir(arch: Arch, dir: string, hash: string): RtlDesign {
-  const theirs = manifestHash(dir);
-  if (theirs !== null && theirs !== hash) {
-    throw new LbamacError(`--rtl ${dir}: its manifest.json is for the configuration with hash ${theirs}, --config has hash ${hash}; regenerate it with \`lbamac gen --config … -o ${dir}\` or pass that configuration`);
+  const manifest = manifestOf(dir);
+  if (manifest !== null && manifest.hash !== hash) {
+    throw new LbamacError(`--rtl ${dir}: its manifest.json is for the configuration with hash ${manifest.hash}, --config has hash ${hash}; regenerate it with \`lbamac gen --config … -o ${dir}\` or pass that configuration`);
   }
   let names: string[];
   try {
@@ -67,8 +68,9 @@ export function loadRtlDir(arch: Arch, dir: string, hash: string): RtlDesign {
   } catch (err) {
     throw new LbamacError(`--rtl ${dir}: cannot read the directory (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  if (!names.includes(`${arch.top}.v`)) throw new LbamacError(`--rtl ${dir}: no ${arch.top}.v (the array top); expected the directory \`lbamac gen\` writes`);
-  return { arch, top: arch.top, files: names.sort().map((n) => ({ path: n, text: readFileSync(join(dir, n), 'utf8') })) };
+  const top = manifest?.top ?? arch.top;
+  if (!names.includes(`${top}.v`)) throw new LbamacError(`--rtl ${dir}: no ${top}.v (the array top); expected the directory \`lbamac gen\` writes`);
+  return { arch, top, files: names.sort().map((n) => ({ path: n, text: readFileSync(join(dir, n), 'utf8') })) };
 }
 
 function checkCount(name: string, v: number, min: number, max: number): void {

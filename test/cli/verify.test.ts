@@ -43,6 +43,17 @@ describe('cli: verify and the verilator engine', function () {
     expect(filesIn(tb)).to.include.members(['lbamac_array_tb.v', 'stimulus.hex', 'expected.hex', `${generateRtl(resolveConfig(OS_CONFIG)).top}.v`]);
   });
 
+  it('verify --rtl takes a design renamed by gen --prefix and --top (the manifest names its top)', () => {
+    const dir = fixture({ 'config.json': OS_CONFIG });
+    const rtl = join(dir, 'rtl');
+    const gen = lbamacWith({ buildDir }, 'gen', '--config', join(dir, 'config.json'), '-o', rtl, '--prefix', 'p_', '--top', 'my_top');
+    expect(gen.status, gen.stderr).to.equal(0);
+    expect(filesIn(rtl)).to.include('my_top.v');
+    const r = lbamacWith({ buildDir }, 'verify', '--config', join(dir, 'config.json'), '--rtl', rtl, '--vectors', '3');
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/every output port of the RTL matched the simulator in every cycle/);
+  });
+
   it('verify --rtl on corrupted Verilog names the cycle, port, PE and both values and exits 1', () => {
     const rtl = generateRtl(resolveConfig(OS_CONFIG));
     const dir = fixture({ 'config.json': OS_CONFIG });
