@@ -267,6 +267,8 @@ export const messages = {
   progress: {
     sweep: { label: 'sweep', unit: 'points' },
     engine: (engine: string, unit: string) => ({ label: engine, unit }),
+    /** The Verilator engine builds and runs synchronously: one line before, instead of a progress bar. */
+    verilatorEngine: 'lbamac: gemm --engine verilator: building the generated Verilog with Verilator (minutes the first time for a configuration, then cached), then running the job',
   },
 
   /** Option values the parser rejects (cli/options.ts). */

@@ -41,6 +41,7 @@ export const gemmCommand: CommandModule<object, Args> = {
     warnAboutInputs(job.conversions);
     const engine = ENGINES[args.engine]!;
     const progress = engine.steps === null ? null : runProgress(messages.progress.engine(args.engine, engine.steps));
+    if (args.engine === 'verilator') process.stderr.write(messages.progress.verilatorEngine + '\n');
     const output = await runEngine(args.engine, job, progress?.step).finally(() => progress?.stop());
     const text = toJsonText(output);
     if (args.out === undefined) process.stdout.write(text);

@@ -109,6 +109,8 @@ describe('cli: verify and the verilator engine', function () {
       const rtl = lbamacWith({ buildDir }, ...args, '--engine', 'verilator');
       expect(sim.status, sim.stderr).to.equal(0);
       expect(rtl.status, rtl.stderr).to.equal(0);
+      // The build and the run are synchronous: a line says what is happening before they start.
+      expect(rtl.stderr).to.match(/^lbamac: gemm --engine verilator: building the generated Verilog with Verilator/m);
       const s = JSON.parse(sim.stdout) as { D: string[][]; cycles: number; events: unknown };
       const v = JSON.parse(rtl.stdout) as { engine: string; D: string[][]; cycles: number; events: unknown };
       expect(v.engine).to.equal('verilator');
