@@ -333,23 +333,7 @@ export class MacKernel {
     return out;
   };
 
-  private stepRoundedTwoSum = (acc: number, a: number, w: number): number => {
-    let p: number;
-    if (this.prodTable !== null) {
-      const t = this.prodTable[(a << this.wShift) | w]!;
-      p = t & 0xffffff;
-      if (t >>> 24 !== 0) this.countProduct(t >>> 24);
-    } else {
-      const { a: fa, w: fw, product, modeProduct } = this.spec;
-      p = mul(fa, a, fw, w, product!, modeProduct);
-      if (status.flags !== 0) this.countProduct(status.flags);
-    }
-    const pv = this.decProd(p);
-    const out = this.roundPair(this.decAcc(acc), pv);
-    if (out < 0) return this.addGeneric(acc, p);
-    if (out === acc && pv !== 0) this.events[EVI.swamping]!++;
-    return out;
-  };
+  private stepRoundedTwoSum = (acc: number, a: number, w: number): number => this.addProduct(acc, this.mulCode(a, w));
 
   private stepFusedTwoSum = (acc: number, a: number, w: number): number => {
     const pv = this.decA(a) * this.decW(w);
@@ -359,12 +343,7 @@ export class MacKernel {
     return out;
   };
 
-  private stepRoundedGeneric = (acc: number, a: number, w: number): number => {
-    const { a: fa, w: fw, product, modeProduct } = this.spec;
-    const p = mul(fa, a, fw, w, product!, modeProduct);
-    if (status.flags !== 0) this.countProduct(status.flags);
-    return this.addGeneric(acc, p);
-  };
+  private stepRoundedGeneric = (acc: number, a: number, w: number): number => this.addGeneric(acc, this.mulCode(a, w));
 
   private stepFusedGeneric = (acc: number, a: number, w: number): number => this.fmaGeneric(acc, a, w);
 

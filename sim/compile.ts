@@ -395,16 +395,7 @@ interface Group {
 
 /** The units a register's rule evaluates (through wires and other units). */
 function unitsOf(plan: Plan, r: RegisterDesc): Set<string> {
-  const out = new Set<string>();
-  const visit = (e: Expr): void => {
-    for (const name of reads(e, 'unit')) if (!out.has(name)) {
-      out.add(name);
-      for (const o of Object.values(plan.units.get(name)!.operands)) visit(o);
-    }
-  };
-  visit(r.next);
-  if (r.enable) visit(r.enable);
-  return out;
+  return new Set(ruleExprs(plan, [r]).flatMap((e) => reads(e, 'unit')));
 }
 
 /**

@@ -230,13 +230,14 @@ export class Machine {
     const limit = this.sched.cycles + 4;
     const os = this.sched.kind === 'os';
     const step = this.compiled.step;
+    const clears = this.job.flagsClear.size > 0;
     for (this.x = 0; this.collected < this.expectedRows; this.x++) {
       if (this.x >= limit) internal(`no output after cycle ${limit}: ${this.collected} of ${this.expectedRows} rows collected`);
       this.computeOutputs();
       if (this.out.d_valid![0]) this.collect();
       if (os) this.feedOS();
       else this.feedWS();
-      if (this.job.flagsClear.has(this.x)) this.hist.flags_clear![this.x & this.mask] = 1;
+      if (clears && this.job.flagsClear.has(this.x)) this.hist.flags_clear![this.x & this.mask] = 1;
       if (onCycle !== undefined || vcd !== null) {
         const slot = this.x & this.mask;
         const views = (this.slotViews ??= this.makeSlotViews());

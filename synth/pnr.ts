@@ -90,9 +90,14 @@ export async function placeAndRoute(design: SynthDesign, cache: SynthCache | nul
   }
 }
 
-/** A logic cell holds one LUT4 and one flip-flop: more of either than there are cells cannot fit. */
+/** iCE40 logic cells a design needs at least: a cell holds one LUT4 and one flip-flop. */
+export function logicCellsNeeded(res: Resources): number {
+  return Math.max(res.counts.lut, res.counts.ff);
+}
+
+/** More LUTs or flip-flops than the device has logic cells cannot fit. */
 function checkFit(top: string, res: Resources): void {
-  const cells = Math.max(res.counts.lut, res.counts.ff);
+  const cells = logicCellsNeeded(res);
   if (cells > PNR_DEVICE.logicCells) {
     throw new LbamacError(
       `${top} needs at least ${cells} iCE40 logic cells (${res.counts.lut} LUT4s, ${res.counts.ff} flip-flops); ` +

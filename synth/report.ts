@@ -5,7 +5,7 @@ import { canonicalConfig, type CanonicalConfig } from '../config/canonical.js';
 import type { ArrayConfig } from '../config/resolve.js';
 import type { SynthCache } from './cache.js';
 import { designFor, fp32Baseline, isFp32Accumulation, synthesizeConfig } from './config.js';
-import { placeAndRoute, PNR_DEVICE, type PnrResult } from './pnr.js';
+import { logicCellsNeeded, placeAndRoute, PNR_DEVICE, type PnrResult } from './pnr.js';
 import { hierarchicalArray, type SynthResult } from './synthesize.js';
 import { type Target, targetSpec } from './targets.js';
 
@@ -58,8 +58,7 @@ async function designReport(cfg: ArrayConfig, label: string, target: Target, opt
   return { config: { ...canonicalConfig(cfg), pipeline: cfg.pipeline ?? { stages: 0 } }, pe, array, flat: opts.flat ?? false, pnr };
 }
 
-/** iCE40 logic cells a design needs at least: one LUT4 and one flip-flop per cell. */
-const cellsOf = (r: SynthResult) => Math.max(r.resources.counts.lut, r.resources.counts.ff);
+const cellsOf = (r: SynthResult) => logicCellsNeeded(r.resources);
 
 /** Refuses --pnr of an array that cannot fit the device, saying how many PEs would. */
 function checkArrayFits(cfg: ArrayConfig, label: string, edge: SynthResult, pe: SynthResult, array: SynthResult): void {
