@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import { LIMITS } from '../core/format.js';
 
-export const roundingModeSchema = z.enum(['rne', 'rna', 'rtz']).describe('rne: nearest, ties to even; rna: nearest, ties away from zero; rtz: toward zero');
+export const roundingModeSchema = z
+  .enum(['rne', 'rna', 'rtz', 'rdn', 'rup', 'rod'])
+  .describe('rne: nearest, ties to even; rna: nearest, ties away from zero; rtz: toward zero; rdn: toward -inf; rup: toward +inf; rod: to odd (truncate, then set the last kept bit when anything was dropped)');
 
 export const formatSpecSchema = z
   .object({

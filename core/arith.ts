@@ -8,13 +8,48 @@
 import type { Format, RoundingMode } from './format.js';
 
 /** A RoundingMode (core/format.ts) as a small integer for the hot path; roundingCode converts. */
-export type RoundingCode = 0 | 1 | 2;
+export type RoundingCode = 0 | 1 | 2 | 3 | 4 | 5;
 export const RNE: RoundingCode = 0;
 export const RNA: RoundingCode = 1;
 export const RTZ: RoundingCode = 2;
+export const RDN: RoundingCode = 3;
+export const RUP: RoundingCode = 4;
+export const ROD: RoundingCode = 5;
+
+const CODES: Record<RoundingMode, RoundingCode> = { rne: RNE, rna: RNA, rtz: RTZ, rdn: RDN, rup: RUP, rod: ROD };
 
 export function roundingCode(mode: RoundingMode): RoundingCode {
-  return mode === 'rne' ? RNE : mode === 'rna' ? RNA : RTZ;
+  return CODES[mode];
+}
+
+/**
+ * Whether the truncated significand n (sign `sign`) goes up by one unit (docs/arithmetic.md §2,
+ * step 2). `half` compares the dropped part with half a unit: -1 below, 0 exactly half, 1 above;
+ * `inexact` says the dropped part is nonzero; `odd` is n's parity. Directed modes look at the sign:
+ * toward -inf increments the magnitude of negative values only, toward +inf of positive ones.
+ * Round to odd sets the last bit, i.e. increments an even n; an odd n never carries out.
+ */
+export function roundsUp(mode: RoundingCode, sign: number, odd: boolean, half: number, inexact: boolean): boolean {
+  switch (mode) {
+    case RNE:
+      return half > 0 || (half === 0 && odd);
+    case RNA:
+      return half >= 0;
+    case RTZ:
+      return false;
+    case RDN:
+      return inexact && sign === 1;
+    case RUP:
+      return inexact && sign === 0;
+    default:
+      return inexact && !odd;
+  }
+}
+
+/** Whether a result above the largest finite value becomes an infinity (with overflow = inf):
+ *  under the nearest modes, and under a directed mode that points away from zero (step 6). */
+export function overflowsToInf(mode: RoundingCode, sign: number): boolean {
+  return mode === RNE || mode === RNA || (mode === RDN && sign === 1) || (mode === RUP && sign === 0);
 }
 
 /** Event flags of one operation (docs/arithmetic.md §5); the golden model uses the same bits. */
@@ -87,6 +122,11 @@ function infResult(f: Format, sign: number): number {
   return signed(f, sign, f.infCode >= 0 ? f.infCode : f.maxFiniteMag);
 }
 
+/** An exact zero sum of operands of opposite signs (x + (-x), +0 + -0): +0, but -0 toward -inf. */
+function exactZeroSum(f: Format, mode: RoundingCode): number {
+  return mode === RDN ? f.signBit : 0;
+}
+
 /**
  * Rounds (-1)^sign * (sig + sticky) * 2^q into f (docs/arithmetic.md §2, steps 1-6), where
  * sig > 0 is an integer below 2^53 and `sticky` says a nonzero fraction below sig's last bit
@@ -105,8 +145,9 @@ function roundPack(f: Format, mode: RoundingCode, sign: number, sig: number, q: 
     n = sig * P2[-shift]!;
     inexact = sticky;
   } else if (shift > 54) {
-    // The whole value lies below half a unit of the rounding position: every mode gives zero.
-    n = 0;
+    // The whole value lies below half a unit of the rounding position: zero, or the smallest unit
+    // for the modes that round a nonzero remainder away from zero.
+    n = roundsUp(mode, sign, false, -1, true) ? 1 : 0;
     inexact = true;
   } else {
     let rem: number;
@@ -123,8 +164,9 @@ function roundPack(f: Format, mode: RoundingCode, sign: number, sig: number, q: 
       half = unit * 0.5;
     }
     inexact = rem !== 0 || sticky;
-    const up = mode === RNE ? rem > half || (rem === half && (sticky || (n & 1) === 1)) : mode === RNA ? rem >= half : false;
-    if (up) {
+    // sticky lies below rem's last bit: it turns an exact half into "above".
+    const vsHalf = rem > half || (rem === half && sticky) ? 1 : rem === half ? 0 : -1;
+    if (roundsUp(mode, sign, (n & 1) === 1, vsHalf, inexact)) {
       n += 1;
       if (n === 2 * f.hidden) {
         n = f.hidden;
@@ -144,7 +186,7 @@ function roundPack(f: Format, mode: RoundingCode, sign: number, sig: number, q: 
   }
   if (e > f.emax || (e === f.emax && n > f.maxSig)) {
     status.flags = flags | EV_OVERFLOW | EV_INEXACT;
-    const toInf = f.overflow === 'inf' && mode !== RTZ;
+    const toInf = f.overflow === 'inf' && overflowsToInf(mode, sign);
     return signed(f, sign, toInf ? f.infCode : f.maxFiniteMag);
   }
   status.flags = flags;
@@ -173,7 +215,7 @@ function addFinite(f: Format, mode: RoundingCode, sx: number, sigx: number, qx: 
     let sign = sx;
     if (S === 0) {
       status.flags = 0;
-      return 0; // an exact zero sum of nonzero operands is +0
+      return exactZeroSum(f, mode);
     }
     if (S < 0) {
       S = -S;
@@ -220,7 +262,7 @@ function addUnpacked(
   }
   if (cx === ZERO && cy === ZERO) {
     status.flags = 0;
-    return signed(f, sx === sy ? sx : 0, 0);
+    return sx === sy ? signed(f, sx, 0) : exactZeroSum(f, mode);
   }
   if (cx === ZERO) return roundPack(f, mode, sy, sigy, qy, false);
   if (cy === ZERO) return roundPack(f, mode, sx, sigx, qx, false);

@@ -52,8 +52,10 @@ export interface Format {
   readonly nanCode: number;
 }
 
-export type RoundingMode = 'rne' | 'rna' | 'rtz';
-export const ROUNDING_MODES: readonly RoundingMode[] = ['rne', 'rna', 'rtz'];
+/** docs/arithmetic.md §2: to nearest (ties to even, ties away), toward zero, toward -inf, toward
+ *  +inf, and to odd. */
+export type RoundingMode = 'rne' | 'rna' | 'rtz' | 'rdn' | 'rup' | 'rod';
+export const ROUNDING_MODES: readonly RoundingMode[] = ['rne', 'rna', 'rtz', 'rdn', 'rup', 'rod'];
 
 const NAMED: Record<string, FormatSpec> = {
   fp32: { exp: 8, man: 23 },

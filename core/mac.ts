@@ -17,7 +17,7 @@
 // Everything else (zeros, subnormals, overflow, inf, NaN, formats beyond float64's normal range)
 // takes the generic core, so the result and events are the core's, bit for bit;
 // test/core/mac.test.ts checks that.
-import { add, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, mul, RNE, RTZ, type RoundingCode, status, toFloat64 } from './arith.js';
+import { add, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, mul, RNE, roundsUp, RTZ, type RoundingCode, status, toFloat64 } from './arith.js';
 import type { Format } from './format.js';
 
 /** Indices of the event counters in MacKernel.events (the order of core/events.ts). */
@@ -120,8 +120,8 @@ export class MacKernel {
   private readonly accSignBit: number;
   /** The accumulator is IEEE binary32 and rounds to nearest even: Math.fround's rounding. */
   private readonly binary32Rne: boolean;
-  /** docs/arithmetic.md §2 rounds the significand n = 2^M + mantissa to even: with M = 0, n is
-   *  1, always odd. */
+  /** docs/arithmetic.md §2 rounds the significand n = 2^M + mantissa to even (rne) or to odd
+   *  (rod): with M = 0, n is 1, always odd. */
   private readonly oddTie: boolean;
 
   constructor(readonly spec: MacSpec) {
@@ -251,16 +251,19 @@ export class MacKernel {
     if (mode !== RTZ) {
       // The dropped part: the low `drop` bits of the high word, then the whole low word.
       const lo = U32[0]!;
-      let up: boolean;
+      let vsHalf: number;
+      let inexact: boolean;
       if (drop === 0) {
-        up = mode === RNE ? lo > 0x80000000 || (lo === 0x80000000 && (mag & 1) === 1) : lo >= 0x80000000;
+        vsHalf = lo > 0x80000000 ? 1 : lo === 0x80000000 ? 0 : -1;
+        inexact = lo !== 0;
       } else {
         const rem = mant & ((1 << drop) - 1);
         const half = 1 << (drop - 1);
-        up = mode === RNE ? rem > half || (rem === half && (lo !== 0 || this.oddTie || (mag & 1) === 1)) : rem >= half;
+        vsHalf = rem > half || (rem === half && lo !== 0) ? 1 : rem === half ? 0 : -1;
+        inexact = rem !== 0 || lo !== 0;
       }
       // A carry out of the mantissa moves into the exponent field: still the right code.
-      if (up) mag += 1;
+      if (roundsUp(mode, hi >>> 31, this.oddTie || (mag & 1) === 1, vsHalf, inexact)) mag += 1;
     }
     return hi >>> 31 === 1 ? acc.signBit + mag : mag;
   }
@@ -275,7 +278,8 @@ export class MacKernel {
     const mode = this.spec.modeAcc;
     if (mode !== RTZ) {
       const half = this.loHalf;
-      if (mode === RNE ? rem > half || (rem === half && (kept & 1) === 1) : rem >= half) mag += 1;
+      const vsHalf = rem > half ? 1 : rem === half ? 0 : -1;
+      if (roundsUp(mode, hi >>> 31, (kept & 1) === 1, vsHalf, rem !== 0)) mag += 1;
     }
     return hi >>> 31 === 1 ? this.accSignBit + mag : mag;
   }

@@ -155,18 +155,28 @@ export function exactMul(a: Exact, b: Exact): Exact {
   return finite(sign, a.sig * b.sig, a.exp + b.exp);
 }
 
-export function exactAdd(a: Exact, b: Exact): Exact {
+/**
+ * a + b. A zero sum of operands of opposite signs (x + (-x), +0 + -0) has no sign of its own: it
+ * takes `zeroSign`, which the rounding mode decides (cancellationSign).
+ */
+export function exactAdd(a: Exact, b: Exact, zeroSign: Sign = 0): Exact {
   if (a.kind === 'nan' || b.kind === 'nan') return NAN;
   if (a.kind === 'inf' && b.kind === 'inf') return a.sign === b.sign ? a : NAN;
   if (a.kind === 'inf') return a;
   if (b.kind === 'inf') return b;
-  if (a.kind === 'zero' && b.kind === 'zero') return zero(a.sign === b.sign ? a.sign : 0);
+  if (a.kind === 'zero' && b.kind === 'zero') return zero(a.sign === b.sign ? a.sign : zeroSign);
   if (a.kind === 'zero') return b;
   if (b.kind === 'zero') return a;
   const exp = Math.min(a.exp, b.exp);
   const sum = signedSig(a) * (1n << BigInt(a.exp - exp)) + signedSig(b) * (1n << BigInt(b.exp - exp));
-  if (sum === 0n) return zero(0);
+  if (sum === 0n) return zero(zeroSign);
   return sum < 0n ? finite(1, -sum, exp) : finite(0, sum, exp);
+}
+
+/** The sign of an exact zero sum of operands of opposite signs (docs/arithmetic.md §2): +0,
+ *  but -0 when rounding toward -inf. */
+export function cancellationSign(mode: RoundingMode): Sign {
+  return mode === 'rdn' ? 1 : 0;
 }
 
 function signedSig(v: Finite): bigint {
@@ -188,27 +198,49 @@ export function compareMagnitude(a: Finite, b: Finite): number {
 // ---- rounding (docs/arithmetic.md §2) ----
 
 /**
- * Steps 2-3 for a given step-1 exponent e: n = round(|v| / 2^(e - man)) by the mode, and when n
- * carries to 2^(man+1), n = 2^man and e + 1. The result is n · 2^(e - man) in magnitude.
+ * Steps 2-3 for a given step-1 exponent e: n = round(|v| / 2^(e - man)) by the mode (which, for
+ * the directed modes, looks at v's sign), and when n carries to 2^(man+1), n = 2^man and e + 1.
+ * The result is n · 2^(e - man) in magnitude.
  */
 export function roundSignificand(v: Finite, e: number, man: number, mode: RoundingMode): { n: bigint; e: number } {
   const shift = v.exp - (e - man);
-  const n = shift >= 0 ? v.sig << BigInt(shift) : roundShiftRight(v.sig, -shift, mode);
+  const n = shift >= 0 ? v.sig << BigInt(shift) : roundShiftRight(v.sig, -shift, mode, v.sign);
   return n === 1n << BigInt(man + 1) ? { n: 1n << BigInt(man), e: e + 1 } : { n, e };
 }
 
-/** round(sig / 2^k) for k > 0. */
-function roundShiftRight(sig: bigint, k: number, mode: RoundingMode): bigint {
-  // sig < 2^bitLength(sig) ≤ 2^(k-1): below one half, which every mode rounds to 0. Returning
-  // early avoids building 2^k for values far below a format's range (k can be ~2^21).
-  if (bitLength(sig) <= k - 1) return 0n;
+/** round(x) for x = sig / 2^k with k > 0, of a value with sign `sign`: step 2's rules. */
+function roundShiftRight(sig: bigint, k: number, mode: RoundingMode, sign: Sign): bigint {
+  // sig < 2^bitLength(sig) ≤ 2^(k-1): x is below one half and not an integer. Deciding that case
+  // first avoids building 2^k for values far below a format's range (k can be ~2^21).
+  const belowHalf = bitLength(sig) <= k - 1;
   const K = BigInt(k);
-  const q = sig >> K;
-  const r = sig - (q << K);
-  const half = 1n << (K - 1n);
-  if (mode === 'rtz' || r < half) return q;
-  if (r > half || mode === 'rna') return q + 1n;
-  return q % 2n === 0n ? q : q + 1n;
+  const floor = belowHalf ? 0n : sig >> K;
+  const r = belowHalf ? sig : sig - (floor << K);
+  const half = belowHalf ? null : 1n << (K - 1n);
+  const exact = r === 0n;
+  const ceil = exact ? floor : floor + 1n;
+  switch (mode) {
+    case 'rtz':
+      return floor;
+    case 'rdn':
+      return sign ? ceil : floor;
+    case 'rup':
+      return sign ? floor : ceil;
+    case 'rod':
+      return exact ? floor : floor | 1n;
+    case 'rna':
+      return half !== null && r >= half ? floor + 1n : floor;
+    case 'rne':
+      if (half === null || r < half) return floor;
+      if (r > half) return floor + 1n;
+      return floor % 2n === 0n ? floor : floor + 1n;
+  }
+}
+
+/** Step 6: whether a value above the largest finite one becomes an infinity (given overflow =
+ *  inf): to nearest, or rounding toward the infinity on the value's side. */
+function overflowToInf(mode: RoundingMode, sign: Sign): boolean {
+  return mode === 'rne' || mode === 'rna' || (mode === 'rdn' && sign === 1) || (mode === 'rup' && sign === 0);
 }
 
 /** Rounds an exact value into f (docs/arithmetic.md §2 and its specials); flags are EV_* bits. */
@@ -247,7 +279,7 @@ function roundMagnitude(v: Finite, f: Format, mode: RoundingMode): { magnitude: 
   if (!f.subnormals && e < emin) return { magnitude: 0, overflow: false };
   const largest = decode(maxFiniteCode(f), f) as Finite;
   if (compareMagnitude(finite(0, n, e - f.man), largest) > 0) {
-    const toInf = f.overflow === 'inf' && mode !== 'rtz';
+    const toInf = f.overflow === 'inf' && overflowToInf(mode, v.sign);
     return { magnitude: toInf ? infCode(f)! : maxFiniteCode(f), overflow: true };
   }
   const hidden = 2 ** f.man;
@@ -274,14 +306,16 @@ function finish(result: Exact, operands: Exact[], fo: Format, mode: RoundingMode
  * inside one interval between consecutive multiples of 2^L, as does big + small' for any small'
  * of the same sign with |small'| < 2^L. Every boundary rounding looks at is a multiple of 2^L:
  * the powers of two above 2^L that fix step 1's e, and the grid and midpoints of step 2, which
- * are multiples of 2^(e - man - 1) with e ≥ ilog2(big) - 1, i.e. of 2^(L+1). So both sums give
- * the same e and n and both are inexact; small' = ±2^(L-1) is then exact enough.
+ * are multiples of 2^(e - man - 1) with e ≥ ilog2(big) - 1, i.e. of 2^(L+1). Every mode decides
+ * by that interval and the sign, which the two sums share, so both give the same e and n and both
+ * are inexact; small' = ±2^(L-1) is then exact enough.
  */
-function sumForRounding(x: Exact, y: Exact, man: number): Exact {
-  if (x.kind !== 'finite' || y.kind !== 'finite') return exactAdd(x, y);
+function sumForRounding(x: Exact, y: Exact, man: number, mode: RoundingMode): Exact {
+  const zeroSign = cancellationSign(mode);
+  if (x.kind !== 'finite' || y.kind !== 'finite') return exactAdd(x, y, zeroSign);
   const [big, small] = ilog2(x) >= ilog2(y) ? [x, y] : [y, x];
   const L = Math.min(big.exp, ilog2(big) - man - 2) - 1;
-  if (ilog2(small) >= L) return exactAdd(x, y);
+  if (ilog2(small) >= L) return exactAdd(x, y, zeroSign);
   return exactAdd(big, finite(small.sign, 1n, L - 1));
 }
 
@@ -294,7 +328,7 @@ export function mul(fa: Format, a: number, fb: Format, b: number, fo: Format, mo
 export function add(fx: Format, x: number, fy: Format, y: number, fo: Format, mode: RoundingMode): Rounded {
   const u = decode(x, fx);
   const v = decode(y, fy);
-  return finish(sumForRounding(u, v, fo.man), [u, v], fo, mode);
+  return finish(sumForRounding(u, v, fo.man, mode), [u, v], fo, mode);
 }
 
 /** a·b + c with one rounding. */
@@ -302,7 +336,7 @@ export function fma(fa: Format, a: number, fb: Format, b: number, fc: Format, c:
   const x = decode(a, fa);
   const y = decode(b, fb);
   const z = decode(c, fc);
-  return finish(sumForRounding(exactMul(x, y), z, fo.man), [x, y, z], fo, mode);
+  return finish(sumForRounding(exactMul(x, y), z, fo.man, mode), [x, y, z], fo, mode);
 }
 
 export function convert(fx: Format, x: number, fo: Format, mode: RoundingMode): Rounded {

@@ -9,7 +9,7 @@ import { packageRoot } from '../util/package-root.js';
 export type TestFloatType = 'f16' | 'f32';
 export type TestFloatOp = 'add' | 'mul' | 'mulAdd';
 
-export const TESTFLOAT_MODES: Record<RoundingMode, string> = { rne: 'rnear_even', rtz: 'rminMag', rna: 'rnear_maxMag' };
+export const TESTFLOAT_MODES: Record<RoundingMode, string> = { rne: 'rnear_even', rtz: 'rminMag', rna: 'rnear_maxMag', rdn: 'rmin', rup: 'rmax', rod: 'rodd' };
 
 /** IEEE flag bits as TestFloat writes them. */
 export const TF_INEXACT = 1;

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { type Format, makeFormat, ROUNDING_MODES, type RoundingMode, toFormat } from '../../core/format.js';
 import {
   add,
+  cancellationSign,
   convert,
   decode,
   EV_INEXACT,
@@ -192,6 +193,56 @@ describe('golden/exact: rounding, hand-computed', () => {
     expectRounded(quantize(480, e4m3, 'rtz'), 0x7e, EV_OVERFLOW | EV_INEXACT);
   });
 
+  it('fp16 directed modes and round to odd: the sign picks the direction, rod sets the last bit', () => {
+    const above = 1 + 2 ** -11; // half a unit above 1.0
+    expectRounded(quantize(above, fp16, 'rup'), 0x3c01, EV_INEXACT);
+    expectRounded(quantize(above, fp16, 'rdn'), 0x3c00, EV_INEXACT);
+    expectRounded(quantize(-above, fp16, 'rup'), 0xbc00, EV_INEXACT);
+    expectRounded(quantize(-above, fp16, 'rdn'), 0xbc01, EV_INEXACT);
+    expectRounded(quantize(above, fp16, 'rod'), 0x3c01, EV_INEXACT); // 1.0 is even: set the bit
+    expectRounded(quantize(-(1 + 3 * 2 ** -11), fp16, 'rod'), 0xbc01, EV_INEXACT); // 1.5 units: 1 is odd, kept
+    expectRounded(quantize(1 + 2 ** -10, fp16, 'rod'), 0x3c01, 0); // exact stays
+    expectRounded(quantize(2, fp16, 'rod'), 0x4000, 0); // exact and even stays even
+    // Carry into the next binade, and below the subnormals: the smallest unit, not zero.
+    expectRounded(quantize(2 - 2 ** -20, fp16, 'rup'), 0x4000, EV_INEXACT);
+    expectRounded(quantize(-(2 - 2 ** -20), fp16, 'rup'), 0xbfff, EV_INEXACT);
+    expectRounded(quantize(2 ** -30, fp16, 'rup'), 0x0001, EV_INEXACT | EV_TINY);
+    expectRounded(quantize(2 ** -30, fp16, 'rod'), 0x0001, EV_INEXACT | EV_TINY);
+    expectRounded(quantize(-(2 ** -30), fp16, 'rdn'), 0x8001, EV_INEXACT | EV_TINY);
+    expectRounded(quantize(2 ** -30, fp16, 'rdn'), 0x0000, EV_INEXACT | EV_TINY | EV_ZERO);
+    expectRounded(quantize(-(2 ** -30), fp16, 'rup'), 0x8000, EV_INEXACT | EV_TINY | EV_ZERO);
+  });
+
+  it('fp16 overflow under the directed modes: inf only toward its own side; rod never inf', () => {
+    expectRounded(quantize(70000, fp16, 'rup'), 0x7c00, EV_OVERFLOW | EV_INEXACT);
+    expectRounded(quantize(-70000, fp16, 'rup'), 0xfbff, EV_OVERFLOW | EV_INEXACT);
+    expectRounded(quantize(70000, fp16, 'rdn'), 0x7bff, EV_OVERFLOW | EV_INEXACT);
+    expectRounded(quantize(-70000, fp16, 'rdn'), 0xfc00, EV_OVERFLOW | EV_INEXACT);
+    expectRounded(quantize(70000, fp16, 'rod'), 0x7bff, EV_OVERFLOW | EV_INEXACT);
+    expectRounded(quantize(-70000, fp16, 'rod'), 0xfbff, EV_OVERFLOW | EV_INEXACT);
+    // Just above the largest finite (65504): rounding up overflows, rounding down does not.
+    expectRounded(quantize(65505, fp16, 'rup'), 0x7c00, EV_OVERFLOW | EV_INEXACT);
+    expectRounded(quantize(65505, fp16, 'rdn'), 0x7bff, EV_INEXACT);
+    expectRounded(quantize(65505, fp16, 'rod'), 0x7bff, EV_INEXACT); // 65504's significand is odd
+  });
+
+  it('e4m3 round to odd: the largest finite (448 = 14 units) is even, so anything above overflows', () => {
+    expectRounded(quantize(449, e4m3, 'rod'), 0x7e, EV_OVERFLOW | EV_INEXACT);
+    expectRounded(quantize(447, e4m3, 'rod'), 0x7d, EV_INEXACT); // 13.97 units: 13
+    expectRounded(quantize(449, e4m3, 'rdn'), 0x7e, EV_INEXACT);
+    expectRounded(quantize(-449, e4m3, 'rdn'), 0xfe, EV_OVERFLOW | EV_INEXACT);
+  });
+
+  it('subnormals off, directed modes: round within the binade below, then flush', () => {
+    const ftz = toFormat('e4m3_ftz');
+    const below = 2 ** -6 - 2 ** -11; // 15.5 units of 2^-10 at e = -7
+    expectRounded(quantize(below, ftz, 'rup'), 0x08, EV_INEXACT);
+    expectRounded(quantize(-below, ftz, 'rdn'), 0x88, EV_INEXACT);
+    expectRounded(quantize(below, ftz, 'rdn'), 0x00, EV_INEXACT | EV_TINY | EV_ZERO);
+    expectRounded(quantize(below, ftz, 'rod'), 0x00, EV_INEXACT | EV_TINY | EV_ZERO); // 15 is odd: stays below
+    expectRounded(quantize(2 ** -20, ftz, 'rup'), 0x00, EV_INEXACT | EV_TINY | EV_ZERO);
+  });
+
   it('e4m3 specials: NaN to 0x7f, infinities saturate without flags', () => {
     expectRounded(quantize(NaN, e4m3, 'rne'), 0x7f, 0);
     expectRounded(quantize(Infinity, e4m3, 'rne'), 0x7e, 0);
@@ -248,14 +299,18 @@ describe('golden/exact: rounding, hand-computed', () => {
 
   it('keeps signed zeros per docs/arithmetic.md §2: sums, products, underflow', () => {
     for (const mode of ROUNDING_MODES) {
-      expectRounded(add(fp16, 0x0000, fp16, 0x8000, fp16, mode), 0x0000, 0);
+      // Zeros of opposite signs, and x + (-x): +0, but -0 toward -inf.
+      const cancel = mode === 'rdn' ? 0x8000 : 0x0000;
+      expectRounded(add(fp16, 0x0000, fp16, 0x8000, fp16, mode), cancel, 0);
       expectRounded(add(fp16, 0x8000, fp16, 0x8000, fp16, mode), 0x8000, 0);
-      expectRounded(add(fp16, 0x3c00, fp16, 0xbc00, fp16, mode), 0x0000, 0);
-      expectRounded(add(fp16, 0xbc00, fp16, 0x3c00, fp16, mode), 0x0000, 0);
+      expectRounded(add(fp16, 0x0000, fp16, 0x0000, fp16, mode), 0x0000, 0);
+      expectRounded(add(fp16, 0x3c00, fp16, 0xbc00, fp16, mode), cancel, 0);
+      expectRounded(add(fp16, 0xbc00, fp16, 0x3c00, fp16, mode), cancel, 0);
       expectRounded(mul(fp16, 0xbc00, fp16, 0x0000, fp16, mode), 0x8000, 0);
       expectRounded(mul(fp16, 0x8000, fp16, 0xc000, fp16, mode), 0x0000, 0);
       expectRounded(fma(fp16, 0x8000, fp16, 0x3c00, fp16, 0x8000, fp16, mode), 0x8000, 0);
-      expectRounded(fma(fp16, 0x8000, fp16, 0x3c00, fp16, 0x0000, fp16, mode), 0x0000, 0);
+      expectRounded(fma(fp16, 0x8000, fp16, 0x3c00, fp16, 0x0000, fp16, mode), cancel, 0);
+      expectRounded(fma(fp16, 0x3c00, fp16, 0x3c00, fp16, 0xbc00, fp16, mode), cancel, 0);
     }
     expectRounded(quantize(-(2 ** -30), fp16, 'rne'), 0x8000, EV_INEXACT | EV_TINY | EV_ZERO);
     expectRounded(mul(fp16, 0x8400, fp16, 0x0400, fp16, 'rne'), 0x8000, EV_INEXACT | EV_TINY | EV_ZERO); // -2^-28
@@ -328,8 +383,9 @@ describe('golden/exact: the far-operand reduction of add and fma', () => {
           const r = round(v, fo, mode);
           return v.kind === 'nan' && ops.every((o) => o.kind !== 'nan') ? { ...r, flags: r.flags | EV_INVALID } : r;
         };
-        expect(add(fa, a, fc_, c, fo, mode)).to.deep.equal(expected(exactAdd(x, z), [x, z]));
-        expect(fma(fa, a, fb, b, fc_, c, fo, mode)).to.deep.equal(expected(exactAdd(exactMul(x, y), z), [x, y, z]));
+        const zeroSign = cancellationSign(mode);
+        expect(add(fa, a, fc_, c, fo, mode)).to.deep.equal(expected(exactAdd(x, z, zeroSign), [x, z]));
+        expect(fma(fa, a, fb, b, fc_, c, fo, mode)).to.deep.equal(expected(exactAdd(exactMul(x, y), z, zeroSign), [x, y, z]));
       }),
       { numRuns: 4000 },
     );
@@ -373,14 +429,18 @@ describe('golden/exact: rounding against a brute-force nearest-value search', ()
     while (compare(list[lo]!.value, mag) > 0) lo--;
     const hi = compare(list[lo]!.value, mag) === 0 ? lo : Math.min(lo + 1, list.length - 1);
     let pick = lo;
-    if (mode !== 'rtz' && hi !== lo) {
+    if (hi !== lo) {
       const toHi = compare(exactAdd(list[hi]!.value, negate(mag)), exactAdd(mag, negate(list[lo]!.value)));
-      if (toHi < 0 || (toHi === 0 && (mode === 'rna' || list[hi]!.even))) pick = hi;
+      const nearestUp = toHi < 0 || (toHi === 0 && (mode === 'rna' || list[hi]!.even));
+      // Toward -inf is away from zero for negative values, toward +inf for positive ones; round to
+      // odd takes the odd one of the two neighbours.
+      const up = { rne: nearestUp, rna: nearestUp, rtz: false, rdn: v.sign === 1, rup: v.sign === 0, rod: list[lo]!.even }[mode];
+      if (up) pick = hi;
     }
     const chosen = list[pick]!;
     const signBit = v.sign * 2 ** (f.exp + f.man);
     if (chosen.code === 'virtual') {
-      const toInf = f.overflow === 'inf' && mode !== 'rtz';
+      const toInf = f.overflow === 'inf' && (mode === 'rne' || mode === 'rna' || (mode === 'rdn' && v.sign === 1) || (mode === 'rup' && v.sign === 0));
       return { code: signBit + (toInf ? infCode(f)! : maxFiniteCode(f)), flags: EV_OVERFLOW | EV_INEXACT };
     }
     const result = decode(signBit + chosen.code, f);
