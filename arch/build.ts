@@ -2,13 +2,14 @@
 // and the RTL generator need to agree on is decided here, once.
 import { LbamacError } from '../core/errors.js';
 import { exactProductFormat, UNIT_FORMAT } from '../core/exact-product.js';
+import { oddSumFormat } from '../core/odd-sum.js';
 import { MAX_STAGES } from '../config/schema.js';
-import { type Format, formatSpecOf, makeFormat } from '../core/format.js';
+import { type Format, formatSpecOf, INTERNAL_LIMITS, makeFormat } from '../core/format.js';
 import { type ArrayConfig, outputFormat } from '../config/resolve.js';
 import type { BuildContext, DataflowBuilder } from './dataflow/context.js';
 import { buildOs } from './dataflow/os.js';
 import { buildWs } from './dataflow/ws.js';
-import { ARCH_VERSION, type Arch, type FormatDesc, type PortDesc } from './types.js';
+import { ARCH_VERSION, type Arch, type Cut, CUT_ORDER, type FormatDesc, type PipelineDesc, type PortDesc } from './types.js';
 
 /** One builder per dataflow: everything that differs between OS and WS is in its module. */
 const DATAFLOWS: Record<Arch['dataflow'], DataflowBuilder> = { os: buildOs, ws: buildWs };
@@ -24,9 +25,9 @@ function desc(f: Format): FormatDesc {
   return { name: f.name, width: f.width, ...formatSpecOf(f) };
 }
 
-/** The core Format of an arch format (what the arithmetic units compute in). */
+/** The core Format of an arch format (what the arithmetic units compute in; internal ones are wider). */
 export function formatOf(d: FormatDesc): Format {
-  return makeFormat({ exp: d.exp, man: d.man, bias: d.bias, subnormals: d.subnormals, specials: d.specials, overflow: d.overflow });
+  return makeFormat({ exp: d.exp, man: d.man, bias: d.bias, subnormals: d.subnormals, specials: d.specials, overflow: d.overflow }, 'format', INTERNAL_LIMITS);
 }
 
 function checkDim(name: string, v: unknown): number {
@@ -45,17 +46,28 @@ export function buildArch(cfg: ArrayConfig): Arch {
   if (cfg.chunk !== null && (!Number.isInteger(cfg.chunk) || cfg.chunk < 1)) {
     throw new LbamacError(`array: chunk = ${JSON.stringify(cfg.chunk)} is not allowed; expected a positive integer or none`);
   }
-  const P = cfg.pipeline?.stages ?? 0;
-  if (!Number.isInteger(P) || P < 0 || P > MAX_STAGES) throw new LbamacError(`array: pipeline.stages = ${JSON.stringify(P)} is not allowed; expected an integer from 0 to ${MAX_STAGES}`);
+  const stages = cfg.pipeline?.stages ?? 0;
+  if (!Number.isInteger(stages) || stages < 0 || stages > MAX_STAGES) {
+    throw new LbamacError(`array: pipeline.stages = ${JSON.stringify(stages)} is not allowed; expected an integer from 0 to ${MAX_STAGES}`);
+  }
   const fused = cfg.product === null;
-  if (fused && P > 1) {
+  const order = CUT_ORDER[fused ? 'fused' : 'rounded'];
+  if (stages > order.length) {
     throw new LbamacError(
-      `array: pipeline.stages = ${P} needs a product format, but product is "exact": a fused multiply-add has no rounding inside the multiplier to cut at; ` +
-        'set product to a format (e.g. "e5m10") or pipeline.stages to 0 or 1',
+      `array: pipeline.stages = ${stages} is not allowed for product "exact": a fused multiply-add has no rounding inside its multiplier to cut at, so it takes at most ${order.length} stages; ` +
+        `set product to a format (e.g. "e5m10") or pipeline.stages to 0..${order.length}`,
     );
   }
-  // Stage registers that hold an exact product (fused with 1 stage, rounded with 2).
-  const holdsExact = (fused && P === 1) || P === 2;
+  const cuts = order.slice(0, stages);
+  const has = (c: Cut) => cuts.includes(c);
+  const pipeline: PipelineDesc = {
+    stages,
+    cuts,
+    termDepth: cuts.filter((c) => c !== 'inside-add').length,
+    loop: has('inside-add') ? 2 : 1,
+  };
+  // Stage registers that hold an exact product (fused with a cut after the multiplier, rounded with one inside it).
+  const holdsExact = (fused && has('after-mul')) || has('inside-mul');
   let xprod: FormatDesc | null = null;
   if (holdsExact) {
     try {
@@ -63,8 +75,20 @@ export function buildArch(cfg: ArrayConfig): Arch {
     } catch (e) {
       if (!(e instanceof LbamacError)) throw e;
       throw new LbamacError(
-        `array: pipeline.stages = ${P} registers the exact product of ${cfg.a.name} and ${cfg.w.name}, which needs ${cfg.a.man + cfg.w.man + 1} mantissa bits and a wide exponent, ` +
+        `array: pipeline.stages = ${stages} registers the exact product of ${cfg.a.name} and ${cfg.w.name}, which needs ${cfg.a.man + cfg.w.man + 1} mantissa bits and a wide exponent, ` +
           `more than a format holds (${e.message}); use pipeline.stages = ${fused ? 0 : 1}`,
+      );
+    }
+  }
+  let xsum: FormatDesc | null = null;
+  if (has('inside-add')) {
+    try {
+      xsum = desc(oddSumFormat(cfg.acc, cfg.product ?? formatOf(xprod!)));
+    } catch (e) {
+      if (!(e instanceof LbamacError)) throw e;
+      throw new LbamacError(
+        `array: pipeline.stages = ${stages} cuts the accumulator adder, whose register holds the sum rounded to odd with ${cfg.acc.man + 2} mantissa bits and an exponent range ` +
+          `covering ${cfg.acc.name} and the products, more than an internal format holds (${e.message}); use pipeline.stages = ${order.indexOf('inside-add')}`,
       );
     }
   }
@@ -73,7 +97,7 @@ export function buildArch(cfg: ArrayConfig): Arch {
   const ctx: BuildContext = {
     R,
     C,
-    P,
+    pipeline,
     sparse: cfg.sparsity === '2:4',
     chunked,
     fused,
@@ -87,7 +111,8 @@ export function buildArch(cfg: ArrayConfig): Arch {
       total: chunked ? desc(cfg.total) : null,
       out: desc(out),
       xprod,
-      one: P === 2 ? desc(UNIT_FORMAT) : null,
+      one: has('inside-mul') || has('inside-add') ? desc(UNIT_FORMAT) : null,
+      xsum,
     },
     rounding: { product: cfg.rounding.product, acc: cfg.rounding.acc, total: cfg.rounding.total },
   };
@@ -102,7 +127,7 @@ export function buildArch(cfg: ArrayConfig): Arch {
     chunk: cfg.chunk,
     fused,
     flags: ctx.flags,
-    pipeline: { stages: P },
+    pipeline,
     formats: ctx.formats,
     rounding: ctx.rounding,
     ...DATAFLOWS[cfg.dataflow](ctx),

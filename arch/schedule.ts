@@ -23,7 +23,7 @@ export interface OsTile {
   /** Port cycle of the first of the R shift cycles that load this tile's C (and drain the previous
    *  tile's D); null for the first tile without C. */
   load: number | null;
-  /** Port cycle of term 0; terms 0..T-1 are presented on consecutive cycles. */
+  /** Port cycle of term 0; term t is presented in cycle compute + stride·t. */
   compute: number;
   /** Port cycle of the first shift that drains this tile's D (the next tile's load, or the final drain). */
   drain: number;
@@ -58,8 +58,10 @@ export interface OsSchedule extends Common {
   tiles: OsTile[];
   /** Port cycle of the first shift of the drain after the last tile. */
   finalDrain: number;
-  /** Cycles from one tile's load to the next: 2R + T - 1 + P. */
+  /** Cycles from one tile's load to the next: 2R + L·T - 1 + D (arch.pipeline: D termDepth, L loop). */
   period: number;
+  /** Cycles between a tile's terms: the accumulation loop's L (a cut adder makes a sum every other cycle). */
+  stride: number;
   /** Tiles down M and across N; tile (mt, nt) is tiles[mt * nN + nt]. */
   nM: number;
   nN: number;
@@ -90,10 +92,10 @@ export function schedule(arch: Arch, d: JobDims): Schedule {
   checkDims(d);
   const R = arch.rows;
   const C = arch.cols;
-  const P = arch.pipeline.stages;
+  const { termDepth: D, loop: L } = arch.pipeline;
   const T = termsOf(arch, d.K);
   if (arch.dataflow === 'os') {
-    const period = 2 * R + T - 1 + P;
+    const period = 2 * R + L * T - 1 + D;
     const tiles: OsTile[] = [];
     let load = d.hasC ? 0 : -R;
     for (let m0 = 0; m0 < d.M; m0 += R) {
@@ -102,7 +104,7 @@ export function schedule(arch: Arch, d: JobDims): Schedule {
         load += period;
       }
     }
-    return { kind: 'os', T, tiles, finalDrain: load, period, nM: Math.ceil(d.M / R), nN: Math.ceil(d.N / C), cycles: load + R + C };
+    return { kind: 'os', T, tiles, finalDrain: load, period, stride: L, nM: Math.ceil(d.M / R), nN: Math.ceil(d.N / C), cycles: load + R + C };
   }
   const nK = Math.ceil(T / R);
   const nN = Math.ceil(d.N / C);
@@ -112,9 +114,7 @@ export function schedule(arch: Arch, d: JobDims): Schedule {
   for (let n0 = 0; n0 < d.N; n0 += C) {
     for (let kt = 0; kt < nK; kt++) {
       if (last !== null) {
-        // The next load may shift weights in the cycle of the current tile's last multiply in each
-        // column (M + R - 2); fed-back partial sums must have left the array a cycle earlier (C + P + 1).
-        const gap = kt > 0 ? Math.max(d.M + R - 2, C + P + 1) : d.M + R - 2;
+        const gap = kt > 0 ? wsGap(d.M, R, C, D, L) : wsLastOperands(d.M, R, L);
         load = last.stream + gap;
       }
       const t0 = kt * R;
@@ -122,7 +122,7 @@ export function schedule(arch: Arch, d: JobDims): Schedule {
       tiles.push(last);
     }
   }
-  return { kind: 'ws', T, tiles, nK, nN, cycles: last!.stream + d.M + R + C + P };
+  return { kind: 'ws', T, tiles, nK, nN, cycles: last!.stream + d.M + L * R + C + D };
 }
 
 /** The closed-form cycle count (docs/timing.md); equals schedule(arch, d).cycles. */
@@ -130,15 +130,15 @@ export function latencyCycles(arch: Arch, d: JobDims): number {
   checkDims(d);
   const R = arch.rows;
   const C = arch.cols;
-  const P = arch.pipeline.stages;
+  const { termDepth: D, loop: L } = arch.pipeline;
   const T = termsOf(arch, d.K);
   if (arch.dataflow === 'os') {
     const nT = Math.ceil(d.M / R) * Math.ceil(d.N / C);
-    return (d.hasC ? R : 0) + nT * (2 * R + T - 1 + P) + C;
+    return (d.hasC ? R : 0) + nT * (2 * R + L * T - 1 + D) + C;
   }
   const nN = Math.ceil(d.N / C);
   const nK = Math.ceil(T / R);
-  return R + nN * (nK - 1) * (R + Math.max(d.M + R - 2, C + P + 1)) + (nN - 1) * (2 * R + d.M - 2) + d.M + R + C + P;
+  return R + nN * (nK - 1) * (R + wsGap(d.M, R, C, D, L)) + (nN - 1) * (R + wsLastOperands(d.M, R, L)) + d.M + L * R + C + D;
 }
 
 /** The port cycle in which D[i][j] (its final value) is on the output port. */
@@ -150,5 +150,17 @@ export function outputCycle(arch: Arch, s: Schedule, i: number, j: number): numb
     return tile.drain + (i - tile.m0) + C;
   }
   const tile = s.tiles.find((t) => t.last && j >= t.n0 && j < t.n0 + C)!;
-  return tile.stream + i + R + C + arch.pipeline.stages;
+  return tile.stream + i + arch.pipeline.loop * R + C + arch.pipeline.termDepth;
+}
+
+/** WS: cycles from a tile's stream to its last operands in each column's bottom row (the next
+ *  load may shift weights in that cycle): M - 1 + L(R-1). */
+function wsLastOperands(M: number, R: number, L: number): number {
+  return M - 1 + L * (R - 1);
+}
+
+/** WS: cycles from a K tile's stream to the next K tile's load. The next tile's partial sums are
+ *  this tile's outputs, which leave the array L·R + C + D cycles after their row enters. */
+function wsGap(M: number, R: number, C: number, D: number, L: number): number {
+  return Math.max(wsLastOperands(M, R, L), (L - 1) * R + C + D + 1);
 }

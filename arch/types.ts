@@ -4,7 +4,7 @@
 // docs/architecture.md explains every field; docs/timing.md the schedule built on it.
 import type { FormatSpec, RoundingMode } from '../core/format.js';
 
-export const ARCH_VERSION = 2;
+export const ARCH_VERSION = 3;
 
 /** A float format as the hardware sees it: the resolved fields plus name and width. */
 export interface FormatDesc extends Required<FormatSpec> {
@@ -110,13 +110,14 @@ export interface PeInputDesc {
 }
 
 /** The kinds of unit; arch/units.ts gives each its evaluation and its Verilog. */
-export type UnitKind = 'selector' | 'mul' | 'add' | 'fma';
+export type UnitKind = 'selector' | 'mul' | 'add' | 'fma' | 'round';
 
 /**
  * A combinational unit of the PE. `operands` maps the kind's operand roles (selector: group,
- * index; mul: a, b; add: x, y; fma: a, b, c) to expressions; `formats` maps the same roles (and
- * `out`) to format roles of arch.formats. `role` says what the unit is to the accumulation:
- * `term` units add one term (counted as the PE's useful work), `total` units close a chunk.
+ * index; mul: a, b; add: x, y; fma: a, b, c; round: x, one, ref, term) to expressions; `formats`
+ * maps the same roles (and `out`) to format roles of arch.formats. `role` says what the unit is to
+ * the accumulation: `term` units add one term (counted as the PE's useful work), `finish` units
+ * round the sum of a cut adder, `total` units close a chunk.
  */
 export interface UnitDesc {
   name: string;
@@ -126,7 +127,9 @@ export interface UnitDesc {
   operands: Record<string, Expr>;
   formats: Record<string, keyof Arch['formats']>;
   rounding: RoundingMode | null;
-  role: 'select' | 'product' | 'term' | 'total';
+  role: 'select' | 'product' | 'term' | 'finish' | 'total';
+  /** add only: an exact zero sum takes this mode's sign rule (the first half of a cut adder rounds to odd). */
+  zeroSign?: RoundingMode;
   /** mul only: inf*0 gives core/exact-product.ts's marked NaN, for the adder of a pipelined fused cell. */
   marksInvalid?: boolean;
   /** 1 in the cycles the unit's result is used: its status counts toward the sticky flags then. */
@@ -197,6 +200,27 @@ export interface TimingDesc {
   notes: string[];
 }
 
+/**
+ * Where a pipeline stage puts its registers. A PE with N stages has the first N cuts of its cell's
+ * order (CUT_ORDER): docs/rtl.md draws each.
+ */
+export type Cut = 'after-mul' | 'inside-mul' | 'inside-add' | 'before-mul';
+
+/** The cuts in the order stages take them: a fused cell has no rounding inside its multiplier. */
+export const CUT_ORDER: Record<'rounded' | 'fused', readonly Cut[]> = {
+  rounded: ['after-mul', 'inside-mul', 'inside-add', 'before-mul'],
+  fused: ['after-mul', 'inside-add', 'before-mul'],
+};
+
+export interface PipelineDesc {
+  stages: number;
+  cuts: Cut[];
+  /** Registers between a term's operand registers (a, b or w) and the accumulator adder's input. */
+  termDepth: number;
+  /** Cycles around the accumulation loop: 2 when the adder is cut (a sum is ready every other cycle). */
+  loop: number;
+}
+
 export interface Arch {
   version: typeof ARCH_VERSION;
   /** Module name of the array top. */
@@ -213,7 +237,7 @@ export interface Arch {
   fused: boolean;
   /** Sticky status flags per PE (FLAG_NAMES), on the pe_flags port, cleared by flags_clear. */
   flags: boolean;
-  pipeline: { stages: number };
+  pipeline: PipelineDesc;
   formats: {
     a: FormatDesc;
     w: FormatDesc;
@@ -225,8 +249,11 @@ export interface Arch {
     out: FormatDesc;
     /** The exact product of a and w (core/exact-product.ts), when a stage register holds one. */
     xprod: FormatDesc | null;
-    /** The format of the constant 1.0 that rounds a registered exact product (2 stages). */
+    /** The format of the constant 1.0 that rounds a registered exact product or sum. */
     one: FormatDesc | null;
+    /** The accumulator adder's sum rounded to odd with two extra bits (the cut inside the adder,
+     *  core/odd-sum.ts): rounding it once more into the accumulator gives the unpipelined bits. */
+    xsum: FormatDesc | null;
   };
   rounding: { product: RoundingMode; acc: RoundingMode; total: RoundingMode };
   ports: PortDesc[];

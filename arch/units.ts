@@ -1,7 +1,7 @@
 // The unit kinds of the PE description: each is one object that knows how the simulator evaluates
 // it (with core/'s MacKernel, the same code coreGemm runs) and which Verilog module implements it
 // (rtl-gen/lib/). The simulator compiler and the PE emitter only look units up here.
-import { add, EV_INEXACT, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, isNaNCode, mul, roundingCode, status } from '../core/arith.js';
+import { add, convert, EV_INEXACT, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, isNaNCode, mul, roundingCode, status } from '../core/arith.js';
 import type { Accumulation } from '../core/gemm.js';
 import { EVI, MacKernel } from '../core/mac.js';
 import { invalidProductCode } from '../core/exact-product.js';
@@ -95,9 +95,10 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
   },
   add: {
     operands: ['x', 'y'],
-    swampVerilog: (u, arch, sum, op) => `(${sum} == ${op('x')}) & ${finiteNonzero(fmt(arch, u, 'y'), op('y'))} & ${finite(fmt(arch, u, 'x'), op('x'))}`,
+    // The first half of a cut adder (its sum in another format) leaves swamping to the rounder.
+    swampVerilog: (u, arch, sum, op) => (u.formats.out !== u.formats.x ? "1'b0" : `(${sum} == ${op('x')}) & ${finiteNonzero(fmt(arch, u, 'y'), op('y'))} & ${finite(fmt(arch, u, 'x'), op('x'))}`),
     verilog: (u, arch) => ({
-      module: addModule(formatOf(fmt(arch, u, 'x')), formatOf(fmt(arch, u, 'y')), formatOf(fmt(arch, u, 'out')), u.rounding!),
+      module: addModule(formatOf(fmt(arch, u, 'x')), formatOf(fmt(arch, u, 'y')), formatOf(fmt(arch, u, 'out')), u.rounding!, u.zeroSign ?? u.rounding!),
       inputs: { x: 'x', y: 'y' },
       result: 'sum',
       flags: 'flags',
@@ -127,6 +128,18 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
       const step = k.mac.step;
       return { kind: 'call', fn: (a, b, c) => step(c!, a!, b!) };
     },
+  },
+  round: {
+    operands: ['x', 'one', 'ref', 'term'],
+    swampVerilog: (u, arch, result, op) => `(${result} == ${op('ref')}) & ${finiteNonzero(fmt(arch, u, 'term'), op('term'))} & ${finite(fmt(arch, u, 'ref'), op('ref'))}`,
+    // A multiply by the constant 1.0, as the rounder inside a cut multiplier: synthesis folds it.
+    verilog: (u, arch) => ({
+      module: mulModule(formatOf(fmt(arch, u, 'x')), formatOf(fmt(arch, u, 'one')), formatOf(fmt(arch, u, 'out')), u.rounding!),
+      inputs: { x: 'a', one: 'b' },
+      result: 'product',
+      flags: 'flags',
+    }),
+    evaluate: (u, arch, k, st) => ({ kind: 'call', fn: genericRound(u, arch, k, st) }),
   },
 };
 
@@ -209,10 +222,15 @@ function genericAdd(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | n
       return out;
     };
   }
+  // The first half of a cut adder: its sum is in another format (no swamping to see here), and
+  // under rdn an exact zero sum is -0 unless both operands are +0 (round-to-odd's rule gives +0).
+  const half = u.formats.out !== u.formats.x;
+  const minusZero = u.zeroSign === 'rdn' && u.rounding !== 'rdn' ? fo.signBit : 0;
   return (x, y) => {
-    const out = add(fx, x, fy, y, fo, mode);
+    let out = add(fx, x, fy, y, fo, mode);
     const flags = status.flags;
-    const swamp = out === x && isFiniteNonzeroCode(y, fy) && isFiniteCode(x, fx);
+    if (out === 0 && minusZero !== 0 && (x !== 0 || y !== 0)) out = minusZero;
+    const swamp = !half && out === x && isFiniteNonzeroCode(y, fy) && isFiniteCode(x, fx);
     if (st !== null) st[0] = statusBits(flags, swamp);
     countAcc(ev, y === marked && !isNaNCode(x, fx) ? EV_INVALID : flags, swamp);
     return out;
@@ -233,6 +251,25 @@ function genericFma(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array): (
     // A fused term is nonzero exactly when both factors are finite and nonzero.
     const swamp = out === c && isFiniteNonzeroCode(a, fa) && isFiniteNonzeroCode(b, fb) && isFiniteCode(c, fc);
     st[0] = statusBits(flags, swamp);
+    countAcc(ev, flags, swamp);
+    return out;
+  };
+}
+
+/** The second half of a cut adder: the rounded-to-odd sum rounded into the accumulator format,
+ *  counting the accumulator events; swamping compares the result with the sum's acc operand. */
+function genericRound(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | null): (x: number, one: number, ref: number, term: number) => number {
+  const fx = formatOf(fmt(arch, u, 'x'));
+  const fo = formatOf(fmt(arch, u, 'out'));
+  const fr = formatOf(fmt(arch, u, 'ref'));
+  const ft = formatOf(fmt(arch, u, 'term'));
+  const mode = roundingCode(u.rounding!);
+  const ev = k.mac.events;
+  return (x, _one, ref, term) => {
+    const out = convert(fx, x, fo, mode);
+    const flags = status.flags;
+    const swamp = out === ref && isFiniteNonzeroCode(term, ft) && isFiniteCode(ref, fr);
+    if (st !== null) st[0] = statusBits(flags, swamp);
     countAcc(ev, flags, swamp);
     return out;
   };

@@ -23,7 +23,7 @@ export const formatInputSchema = z
   .describe('a float format (docs/arithmetic.md §1)');
 
 /** Most pipeline stages a PE takes (docs/rtl.md says where each cuts). */
-export const MAX_STAGES = 2;
+export const MAX_STAGES = 4;
 
 export const configSchema = z
   .object({
@@ -56,8 +56,10 @@ export const configSchema = z
           .max(MAX_STAGES)
           .default(0)
           .describe(
-            'pipeline registers between the operand registers and the accumulator adder (docs/rtl.md): 1 after the multiplier (the exact product when fused), ' +
-              '2 also inside the multiplier (exact product, then its rounding; needs a product format); each term is added that many cycles later',
+            'pipeline stages of the PE, each a cut (docs/rtl.md): 1 after the multiplier (the exact product when fused); 2 also inside the multiplier ' +
+              '(exact product, then its rounding; not for a fused cell); then inside the accumulator adder (its sum rounded to odd, then rounded; a sum every ' +
+              'other cycle: output-stationary arrays take a term every 2 cycles, weight-stationary ones skew rows by 2); then before the multiplier (its operands). ' +
+              'Results are the same bits at every count',
           ),
       })
       .strict()

@@ -93,7 +93,8 @@ function unpack(f: Format, code: number): void {
     uCls = NAN;
     return;
   }
-  const field = mag >>> f.man;
+  // Codes of the wide internal formats (core/odd-sum.ts) pass 2^32: no 32-bit shift for those.
+  const field = mag < TWO32 ? mag >>> f.man : Math.floor(mag / f.hidden);
   const m = mag - field * f.hidden;
   if (field === 0) {
     if (m === 0 || !f.subnormals) {
@@ -166,7 +167,7 @@ function roundPack(f: Format, mode: RoundingCode, sign: number, sig: number, q: 
     inexact = rem !== 0 || sticky;
     // sticky lies below rem's last bit: it turns an exact half into "above".
     const vsHalf = rem > half || (rem === half && sticky) ? 1 : rem === half ? 0 : -1;
-    if (roundsUp(mode, sign, (n & 1) === 1, vsHalf, inexact)) {
+    if (roundsUp(mode, sign, n < TWO31 ? (n & 1) === 1 : n % 2 === 1, vsHalf, inexact)) {
       n += 1;
       if (n === 2 * f.hidden) {
         n = f.hidden;

@@ -17,11 +17,27 @@ export interface FormatSpec {
 
 /** Allowed ranges. man ≤ 23 keeps a product of two significands (≤ 48 bits) and an aligned sum
  *  inside a float64's 53-bit integer range, which is what lets the core avoid BigInt. */
+export interface FormatLimits {
+  exp: { min: number; max: number };
+  man: { min: number; max: number };
+  bias: { min: number; max: number };
+}
+
 export const LIMITS = {
   exp: { min: 2, max: 8 },
   man: { min: 0, max: 23 },
   bias: { min: -(2 ** 20), max: 2 ** 20 },
 } as const;
+
+/**
+ * The formats of registers inside a pipelined PE (core/odd-sum.ts): wider than a user's format, up
+ * to 48-bit codes, which stay exact integers in a float64.
+ */
+export const INTERNAL_LIMITS: FormatLimits = {
+  exp: { min: 2, max: 11 },
+  man: { min: 0, max: 36 },
+  bias: LIMITS.bias,
+};
 
 /** A validated format with its derived constants. Immutable; compare with `sameFormat`. */
 export interface Format {
@@ -74,16 +90,16 @@ function checkInt(field: string, v: unknown, min: number, max: number, where: st
 }
 
 /** Validates a FormatSpec and derives the constants. `where` prefixes error messages. */
-export function makeFormat(spec: FormatSpec, where = 'format'): Format {
+export function makeFormat(spec: FormatSpec, where = 'format', limits: FormatLimits = LIMITS): Format {
   if (typeof spec !== 'object' || spec === null) throw new LbamacError(`${where}: expected a format object, got ${JSON.stringify(spec)}`);
   for (const key of Object.keys(spec)) {
     if (!['exp', 'man', 'bias', 'subnormals', 'specials', 'overflow'].includes(key)) {
       throw new LbamacError(`${where}: unknown field "${key}"; allowed: exp, man, bias, subnormals, specials, overflow`);
     }
   }
-  const exp = checkInt('exp', spec.exp, LIMITS.exp.min, LIMITS.exp.max, where);
-  const man = checkInt('man', spec.man, LIMITS.man.min, LIMITS.man.max, where);
-  const bias = spec.bias === undefined ? 2 ** (exp - 1) - 1 : checkInt('bias', spec.bias, LIMITS.bias.min, LIMITS.bias.max, where);
+  const exp = checkInt('exp', spec.exp, limits.exp.min, limits.exp.max, where);
+  const man = checkInt('man', spec.man, limits.man.min, limits.man.max, where);
+  const bias = spec.bias === undefined ? 2 ** (exp - 1) - 1 : checkInt('bias', spec.bias, limits.bias.min, limits.bias.max, where);
   const subnormals = spec.subnormals ?? true;
   if (typeof subnormals !== 'boolean') throw new LbamacError(`${where}: subnormals = ${JSON.stringify(subnormals)} is not allowed; expected true or false`);
   const specials = spec.specials ?? 'ieee';

@@ -38,7 +38,8 @@ export interface DelaySource {
 
 export interface CompiledArray {
   /** State registers by name: PE q's lane l at q*lanes + l. */
-  readonly state: Record<string, Uint32Array>;
+  /** Registers up to 32 bits in a Uint32Array; wider ones (a cut adder's sum) in a Float64Array, exact to 53 bits. */
+  readonly state: Record<string, Uint32Array | Float64Array>;
   /** Delay registers by name. */
   readonly delays: Record<string, DelaySource>;
   /** Ports whose tag histories the step reads (the feeder fills them). */
@@ -418,8 +419,28 @@ function groups(plan: Plan): Group[] {
     }
     merged.push(into);
   }
+  // Registers in a loop of their own (a cut adder: xs reads acc, acc reads xs) are one group: each
+  // PE computes all of their next values before writing any.
+  const reads = merged.map((h) => stateReads(plan, h.regs));
+  const writes = (g: number, h: number) => merged[g]!.regs.some((r) => reads[h]!.has(r.name));
+  const n = merged.length;
+  const reach = Array.from({ length: n }, (_, g) => Array.from({ length: n }, (_, h) => g === h || writes(g, h)));
+  for (let k = 0; k < n; k++) for (let g = 0; g < n; g++) for (let h = 0; h < n; h++) if (reach[g]![k] && reach[k]![h]) reach[g]![h] = true;
+  // Each group joins the first group of its cycle (itself when it is in none).
+  const byRoot = new Map<number, (typeof merged)[number]>();
+  merged.forEach((g, i) => {
+    const root = merged.findIndex((_, h) => reach[i]![h] && reach[h]![i]);
+    const into = byRoot.get(root);
+    if (into === undefined) byRoot.set(root, { regs: [...g.regs], units: new Set(g.units), dirs: new Set(g.dirs) });
+    else {
+      into.regs.push(...g.regs);
+      for (const u of g.units) into.units.add(u);
+      for (const d of g.dirs) into.dirs.add(d);
+    }
+  });
+  const cycles = [...byRoot.values()];
   const byKey = new Map<string, Group>();
-  for (const g of merged) {
+  for (const g of cycles) {
     const dirs = [...g.dirs].sort();
     if (dirs.includes('above') && dirs.includes('below')) internal(`registers ${g.regs.map((r) => r.name).join(', ')} read both the PE above and the PE below`);
     const list = g.regs.length > 0 ? g.regs : [];
@@ -548,10 +569,10 @@ function kernelState(kernel: Accumulation): { status: Int32Array; evaluations: M
 export function compileArray(arch: Arch, env: CompileEnv): CompiledArray {
   const { plan, make } = factoryOf(arch);
   const n = arch.rows * arch.cols;
-  const state: Record<string, Uint32Array> = {};
+  const state: Record<string, Uint32Array | Float64Array> = {};
   const tags: Record<string, Uint32Array> = {};
   for (const r of plan.state) {
-    state[r.name] = new Uint32Array(n);
+    state[r.name] = r.width > 32 ? new Float64Array(n) : new Uint32Array(n);
     if (r.tag !== null) tags[r.name] = new Uint32Array(n);
   }
   const units: Record<string, (...codes: number[]) => number> = {};

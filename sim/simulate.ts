@@ -126,7 +126,7 @@ export class Machine {
    *  a trace or VCD needs none). */
   private slotViews: Record<string, Uint32Array[]> | null = null;
   /** Deskew sources: register and PE row, with its state array when it is a state register. */
-  private readonly deskew: { signal: string; row: number; state: Uint32Array | null }[] = [];
+  private readonly deskew: { signal: string; row: number; state: Uint32Array | Float64Array | null }[] = [];
   private readonly outputs: { port: string; depth: number[] | null; src: Uint32Array | null; every: string | null; value: (() => number) | null }[] = [];
 
   constructor(
@@ -322,9 +322,10 @@ export class Machine {
           for (let j = 0; j < tile.cols; j++) h.c_data![slot * C + j] = job.C[row + j]!;
         }
       }
-      // Compute cycles: term t of tile n.
-      const t = off - R;
-      if (n < s.tiles.length && t >= 0 && t < this.T) {
+      // Compute cycles: term t of tile n, every stride cycles.
+      const u = off - R;
+      const t = u / s.stride;
+      if (n < s.tiles.length && u >= 0 && Number.isInteger(t) && t < this.T) {
         const tile = s.tiles[n]!;
         const av = h.a_valid!;
         const ad = h.a_data!;

@@ -25,9 +25,9 @@ function checkArch(arch: Arch): void {
   }
 }
 
-/** Cycles from a case's weight to its result: 1 (weight to A row) + R + C + P. */
+/** Cycles from a case's weight to its result: 1 (weight to A row) + L·R + C + D (docs/timing.md). */
 function resultLead(arch: Arch): number {
-  return 1 + arch.rows + arch.cols + arch.pipeline.stages;
+  return 1 + arch.pipeline.loop * arch.rows + arch.cols + arch.pipeline.termDepth;
 }
 
 /** The stimulus for `count` cases, a, b, c at cases[3i], [3i+1], [3i+2] (codes of a, w, acc). */

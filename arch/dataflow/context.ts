@@ -5,7 +5,7 @@ import type { RoundingMode } from '../../core/format.js';
 import { fromFloat64, RNE } from '../../core/arith.js';
 import { UNIT_FORMAT } from '../../core/exact-product.js';
 import { and, constant, input, mux, or, reg, status, unit, wire, zero } from '../ir.js';
-import { type Arch, type Expr, FLAG_NAMES, FLAG_WIDTH, type LineDesc, type PeDesc, type PeInputDesc, type PortDesc, type RegisterDesc, type TopOutputDesc, type UnitDesc, type WireDesc } from '../types.js';
+import { type Arch, type Cut, type Expr, type PipelineDesc, FLAG_NAMES, FLAG_WIDTH, type LineDesc, type PeDesc, type PeInputDesc, type PortDesc, type RegisterDesc, type TopOutputDesc, type UnitDesc, type WireDesc } from '../types.js';
 
 /** The code of 1.0 in UNIT_FORMAT: the constant operand of the rounder. */
 const ONE_CODE = fromFloat64(1, UNIT_FORMAT, RNE);
@@ -16,8 +16,8 @@ export const IDX_WIDTH = 2;
 export interface BuildContext {
   R: number;
   C: number;
-  /** Multiplier pipeline registers (0 or 1). */
-  P: number;
+  /** The PE's pipeline cuts (arch/types.ts PipelineDesc). */
+  pipeline: PipelineDesc;
   sparse: boolean;
   chunked: boolean;
   fused: boolean;
@@ -84,11 +84,17 @@ export interface TermSources {
   /** The running sum the term is added to, and (chunked) the chunk total a close adds into. */
   acc: Expr;
   total: Expr | null;
+  /**
+   * The running sum moves on every cycle (weight-stationary partial sums): with the adder cut, the
+   * second half sees acc and total one cycle later, so they are delayed with the term. Output-
+   * stationary sums stay put: their array takes a term every `loop` cycles.
+   */
+  moving: boolean;
 }
 
 /** What the accumulate stage of a dataflow needs from the term logic. */
 export interface TermStage {
-  /** 1 in the cycle the term is added. */
+  /** 1 in the cycle the sum is written (the term's add, or the second half of a cut adder). */
   addEn: Expr;
   /** 1 when the added term closes a chunk (chunked arrays). */
   close: Expr | null;
@@ -96,83 +102,131 @@ export interface TermStage {
   sum: Expr;
   /** total + sum at a chunk close, rounded into the chunk-total format (chunked arrays). */
   totalSum: Expr | null;
+  /** acc and total as the sum's cycle sees them: the sources, or their delayed copies (moving sums, cut adder). */
+  acc: Expr;
+  total: Expr | null;
 }
 
 /**
- * The multiply stage (selector, multiplier or fused cell, product register) and the adders, the
- * same for every dataflow: the term is x*w with x = a (or the kept lane of a in 2:4 mode).
+ * The term logic every dataflow shares: the multiply stage (selector, multiplier or fused cell)
+ * and the accumulator adder, with the registers of the pipeline cuts (docs/rtl.md): before the
+ * multiplier, inside it, after it and inside the adder. The term is x*w with x = a (or the kept
+ * lane of a in 2:4 mode).
  */
 export function termStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): TermStage {
   const f = ctx.formats;
-  const mulEn = pe.wire(ctx.P ? 'mul_en' : 'add_en', 1, and(s.av, s.wv), 'a term is present: both the row side and the weight side carry one');
+  const cut = (c: Cut): boolean => ctx.pipeline.cuts.includes(c);
+  const mulEn = pe.wire(ctx.pipeline.stages ? 'mul_en' : 'add_en', 1, and(s.av, s.wv), 'a term is present: both the row side and the weight side carry one');
   let x = s.a;
+  let w = s.w;
   if (ctx.sparse) {
     x = pe.unit({
       name: 'selector', kind: 'selector', result: 'a_kept', operands: { group: s.a, index: s.wi! }, formats: { out: 'a' }, rounding: null, role: 'select', when: null,
       meaning: '2:4: the A value of the slot the weight kept (4:1 mux over the lanes of a)',
     });
   }
-  let sum: Expr;
   // The enable of the stage being built: a unit's results count (its `when`) under it.
   let addEn = mulEn;
   let close = s.close;
-  /** A pipeline register after a stage: the value, its valid bit and its chunk-close bit. */
-  const stage = (name: string, width: number, value: Expr, meaning: string): Expr => {
+  /** Pipeline registers after a stage (values with their tags), then its valid and chunk-close bits. */
+  const stage = (values: { name: string; width: number; value: Expr; meaning: string; tag?: RegisterDesc['tag']; always?: boolean }[]): Expr[] => {
     const en = addEn;
-    const v = pe.register(name, width, 1, 'product', meaning, en, value, 'output');
+    const out = values.map((v) => pe.register(v.name, v.width, 1, 'product', v.meaning, v.always ? null : en, v.value, v.tag === undefined ? 'output' : v.tag));
     const cl = close;
-    addEn = pe.register(`${name}v`, 1, 1, 'product', `${name} holds a term`, null, en);
-    if (cl) close = pe.register(`${name}cl`, 1, 1, 'product', `${name}'s term closes a chunk`, null, and(en, cl));
-    return v;
+    const lead = values[0]!.name;
+    addEn = pe.register(`${lead}v`, 1, 1, 'product', `${lead} holds a term`, null, en);
+    if (cl) close = pe.register(`${lead}cl`, 1, 1, 'product', `${lead}'s term closes a chunk`, null, and(en, cl));
+    return out;
   };
+  if (cut('before-mul')) {
+    [x, w] = stage([
+      { name: 'ma', width: f.a.width, value: x, meaning: 'registered multiplier operand x (pipeline cut before the multiplier)', tag: 'row' },
+      { name: 'mb', width: f.w.width, value: w, meaning: 'registered multiplier operand w', tag: 'col' },
+    ]) as [Expr, Expr];
+  }
   const exact = (): Expr =>
     pe.unit({
-      name: 'multiplier', kind: 'mul', result: 'product', operands: { a: x, b: s.w }, formats: { a: 'a', b: 'w', out: 'xprod' }, rounding: 'rtz', role: 'product', when: addEn,
+      name: 'multiplier', kind: 'mul', result: 'product', operands: { a: x, b: w }, formats: { a: 'a', b: 'w', out: 'xprod' }, rounding: 'rtz', role: 'product', when: addEn,
       ...(ctx.fused ? { marksInvalid: true } : {}),
       meaning: 'x*w exact (the format holds every product: no rounding happens)' + (ctx.fused ? '; inf*0 gives a marked NaN the adder counts' : ''),
     });
-  if (ctx.fused && ctx.P === 0) {
-    sum = pe.unit({
-      name: 'fma', kind: 'fma', result: 'sum', operands: { a: x, b: s.w, c: s.acc }, formats: { a: 'a', b: 'w', c: 'acc', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term', when: addEn,
-      meaning: 'acc + x*w with the product exact, one rounding into the accumulator format',
-    });
-  } else if (ctx.fused) {
-    // Stage 1 of a fused cell: the exact product is registered; the adder rounds once.
-    const px = stage('px', f.xprod!.width, exact(), 'registered exact product (pipeline stage 1)');
-    sum = pe.unit({
-      name: 'acc_adder', kind: 'add', result: 'sum', operands: { x: s.acc, y: px }, formats: { x: 'acc', y: 'xprod', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term', when: addEn,
-      meaning: 'acc + the exact product, one rounding into the accumulator format (a fused multiply-add over two cycles)',
-    });
-  } else {
-    let term: Expr;
-    if (ctx.P === 2) {
+  // The term the accumulator adder takes, and its format role.
+  let term: Expr | null = null;
+  let termRole: 'product' | 'xprod' = 'product';
+  if (ctx.fused && cut('after-mul')) {
+    // A fused cell's multiplier output is the exact product: the adder rounds once.
+    [term] = stage([{ name: 'px', width: f.xprod!.width, value: exact(), meaning: 'registered exact product (pipeline cut after the multiplier)' }]);
+    termRole = 'xprod';
+  } else if (!ctx.fused) {
+    if (cut('inside-mul')) {
       // Cut inside the multiplier: the exact product, then its rounding (a multiply by 1.0).
-      const px = stage('px', f.xprod!.width, exact(), 'registered exact product (pipeline stage 1, inside the multiplier)');
-      const one = f.one!;
+      const [px] = stage([{ name: 'px', width: f.xprod!.width, value: exact(), meaning: 'registered exact product (pipeline cut inside the multiplier)' }]);
       term = pe.unit({
-        name: 'rounder', kind: 'mul', result: 'product_rounded', operands: { a: px, b: constant(one.width, ONE_CODE) }, formats: { a: 'xprod', b: 'one', out: 'product' }, rounding: ctx.rounding.product, role: 'product', when: addEn,
+        name: 'rounder', kind: 'mul', result: 'product_rounded', operands: { a: px!, b: constant(f.one!.width, ONE_CODE) }, formats: { a: 'xprod', b: 'one', out: 'product' }, rounding: ctx.rounding.product, role: 'product', when: addEn,
         meaning: 'the exact product rounded once into the product format (times the constant 1.0)',
       });
     } else {
       term = pe.unit({
-        name: 'multiplier', kind: 'mul', result: 'product', operands: { a: x, b: s.w }, formats: { a: 'a', b: 'w', out: 'product' }, rounding: ctx.rounding.product, role: 'product', when: addEn,
+        name: 'multiplier', kind: 'mul', result: 'product', operands: { a: x, b: w }, formats: { a: 'a', b: 'w', out: 'product' }, rounding: ctx.rounding.product, role: 'product', when: addEn,
         meaning: 'x*w rounded once into the product format',
       });
     }
-    if (ctx.P >= 1) term = stage('p', f.product!.width, term, `registered product (pipeline stage ${ctx.P})`);
+    if (cut('after-mul')) [term] = stage([{ name: 'p', width: f.product!.width, value: term, meaning: 'registered product (pipeline cut after the multiplier)' }]);
+  }
+  let sum: Expr;
+  let acc = s.acc;
+  let total = s.total;
+  if (term === null) {
     sum = pe.unit({
-      name: 'acc_adder', kind: 'add', result: 'sum', operands: { x: s.acc, y: term }, formats: { x: 'acc', y: 'product', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term', when: addEn,
-      meaning: 'acc + product rounded once into the accumulator format',
+      name: 'fma', kind: 'fma', result: 'sum', operands: { a: x, b: w, c: s.acc }, formats: { a: 'a', b: 'w', c: 'acc', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term', when: addEn,
+      meaning: 'acc + x*w with the product exact, one rounding into the accumulator format',
+    });
+  } else if (!cut('inside-add')) {
+    sum = pe.unit({
+      name: 'acc_adder', kind: 'add', result: 'sum', operands: { x: s.acc, y: term }, formats: { x: 'acc', y: termRole, out: 'acc' }, rounding: ctx.rounding.acc, role: 'term', when: addEn,
+      meaning: termRole === 'xprod'
+        ? 'acc + the exact product, one rounding into the accumulator format (a fused multiply-add over two cycles)'
+        : 'acc + product rounded once into the accumulator format',
+    });
+  } else {
+    // Cut inside the adder: the exact sum rounded to odd into xsum (core/odd-sum.ts), registered,
+    // then rounded into the accumulator. The second half compares its result with acc and looks
+    // at the term for swamping: moving sums are delayed with it, a stationary one waits.
+    const odd = pe.unit({
+      name: 'acc_adder', kind: 'add', result: 'sum_odd', operands: { x: s.acc, y: term }, formats: { x: 'acc', y: termRole, out: 'xsum' }, rounding: 'rod', zeroSign: ctx.rounding.acc, role: 'term', when: addEn,
+      meaning: 'acc + term, the exact sum rounded to odd with two extra bits (its exact zero takes the accumulator mode\'s sign)',
+    });
+    const delayed = [
+      { name: 'xs', width: f.xsum!.width, value: odd, meaning: 'registered sum rounded to odd (pipeline cut inside the accumulator adder)' },
+      ...(s.moving
+        ? [
+            { name: 'xt', width: f[termRole]!.width, value: term, meaning: 'the term of xs (for the swamping test of the second half)' },
+            // The running sum moves on in every cycle, with or without a term here.
+            { name: 'xa', width: f.acc.width, value: s.acc, meaning: 'the running sum one cycle ago (xs was made from it)', tag: null, always: true },
+            ...(s.total !== null ? [{ name: 'xto', width: f.total!.width, value: s.total, meaning: 'the chunk total that came with it', tag: null, always: true }] : []),
+          ]
+        : []),
+    ];
+    const regs = stage(delayed);
+    const [xs] = regs;
+    const xt = s.moving ? regs[1]! : term;
+    if (s.moving) {
+      acc = regs[2]!;
+      if (s.total !== null) total = regs[3]!;
+    }
+    sum = pe.unit({
+      name: 'acc_rounder', kind: 'round', result: 'sum', operands: { x: xs!, one: constant(f.one!.width, ONE_CODE), ref: acc, term: xt }, formats: { x: 'xsum', one: 'one', ref: 'acc', term: termRole, out: 'acc' }, rounding: ctx.rounding.acc, role: 'finish', when: addEn,
+      meaning: 'the sum rounded once into the accumulator format (times the constant 1.0); swamping: the result equals acc although the term is finite and nonzero',
     });
   }
   let totalSum: Expr | null = null;
   if (ctx.chunked) {
     totalSum = pe.unit({
-      name: 'total_adder', kind: 'add', result: 'total_sum', operands: { x: s.total!, y: sum }, formats: { x: 'total', y: 'acc', out: 'total' }, rounding: ctx.rounding.total, role: 'total', when: and(addEn, close!),
+      name: 'total_adder', kind: 'add', result: 'total_sum', operands: { x: total!, y: sum }, formats: { x: 'total', y: 'acc', out: 'total' }, rounding: ctx.rounding.total, role: 'total', when: and(addEn, close!),
       meaning: 'at a chunk close: total + sum (the chunk with its last term) rounded into the chunk-total format; in series after the accumulator adder',
     });
   }
-  return { addEn, close, sum, totalSum };
+  return { addEn, close, sum, totalSum, acc, total };
 }
 
 /** The chunk accumulator's next value: +0 after a chunk's last term, else the sum. */

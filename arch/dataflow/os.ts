@@ -38,7 +38,7 @@ export function buildOs(ctx: BuildContext): DataflowParts {
   const shift = pe.input('shift', 1, null, null, { line: 'sh', signal: 'c_shift' }, 'the column\'s output chain shifts this cycle');
   const chain = chunked ? 'total' : 'acc';
   const chainIn = pe.input(`${chain}_in`, outW, 'below', chain, { line: 'c_skew', signal: 'c_data' }, `${chain} of the PE below (C from the c_skew line in the bottom row)`);
-  const t = termStage(pe, ctx, { a, av, w: b, wv: bv, wi: bi, close: acl, acc: reg('acc'), total: chunked ? reg('total') : null });
+  const t = termStage(pe, ctx, { a, av, w: b, wv: bv, wi: bi, close: acl, acc: reg('acc'), total: chunked ? reg('total') : null, moving: false });
   if (!chunked) {
     // While the column shifts, acc is a stage of the output chain; the schedule never adds then.
     pe.register('acc', f.acc.width, 1, 'acc', 'accumulator; also the output chain (C in at the bottom, D out at the top)', or(shift, t.addEn), mux(shift, chainIn, t.sum));
@@ -75,9 +75,10 @@ export function buildOs(ctx: BuildContext): DataflowParts {
     ports,
     edge,
     outputs,
-    '(C given ? R : 0) + nT·(2R + T - 1 + P) + C,  nT = ceil(M/R)·ceil(N/C)',
+    '(C given ? R : 0) + nT·(2R + L·T - 1 + D) + C,  nT = ceil(M/R)·ceil(N/C)',
     [
-        'term presented in cycle c: PE(r, j) multiplies it in cycle c + r + j + 1 and adds it in c + r + j + 1 + P',
+        'term presented in cycle c: PE(r, j) has its operands in cycle c + r + j + 1 and adds it in c + r + j + 1 + D (D: pipeline.termDepth), its sum written L - 1 cycles later (L: pipeline.loop)',
+        'terms are presented every L cycles: a cut adder makes a sum every other cycle',
         'shift presented in cycle c: column j shifts in cycle c + j + 1; the row shifted out is on d_data in cycle c + C',
       ],
   );

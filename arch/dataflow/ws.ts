@@ -6,7 +6,8 @@ import type { LineDesc, PortDesc, TopOutputDesc } from '../types.js';
 import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, stickyFlags, termStage, dataflowParts } from './context.js';
 
 export function buildWs(ctx: BuildContext): DataflowParts {
-  const { R, C, P, sparse, chunked, lanes, formats: f } = ctx;
+  const { R, C, sparse, chunked, lanes, formats: f } = ctx;
+  const { termDepth: D, loop: L } = ctx.pipeline;
   const aW = f.a.width;
   const wW = f.w.width;
   const accW = f.acc.width;
@@ -43,19 +44,25 @@ export function buildWs(ctx: BuildContext): DataflowParts {
   const wcl = chunked ? weight('wcl', 1, 'w_close', 'the weight\'s term closes a chunk') : null;
   const sIn = pe.input('s_in', accW, 'above', 's', { line: 's_skew', signal: 's_acc' }, 's of the PE above (the s_skew line in row 0)');
   const stIn = chunked ? pe.input('st_in', totW, 'above', 'st', { line: 's_skew', signal: 's_total' }, 'st of the PE above (the s_skew line in row 0)') : null;
-  const t = termStage(pe, ctx, { a, av, w, wv, wi, close: wcl, acc: sIn, total: stIn });
-  // A PE without a term passes the partial sum on unchanged.
-  pe.register('s', accW, 1, 'psum', chunked ? 'chunk accumulator of the partial sum, moving down' : 'partial sum, moving down', null, mux(t.addEn, chunkNext(ctx, t), sIn));
-  if (chunked) pe.register('st', totW, 1, 'psum', 'chunk total of the partial sum, moving down', null, mux(and(t.addEn, t.close!), t.totalSum!, stIn!));
-  pe.moving('sv', 1, 1, 'psum', 'above', { line: 's_skew', signal: 's_valid' }, 'the partial sum is valid, moving down');
+  const t = termStage(pe, ctx, { a, av, w, wv, wi, close: wcl, acc: sIn, total: stIn, moving: true });
+  // A PE without a term passes the partial sum on unchanged (through the cut adder's delay, so
+  // that every partial sum takes L cycles a row).
+  pe.register('s', accW, 1, 'psum', chunked ? 'chunk accumulator of the partial sum, moving down' : 'partial sum, moving down', null, mux(t.addEn, chunkNext(ctx, t), t.acc));
+  if (chunked) pe.register('st', totW, 1, 'psum', 'chunk total of the partial sum, moving down', null, mux(and(t.addEn, t.close!), t.totalSum!, t.total!));
+  if (L === 1) pe.moving('sv', 1, 1, 'psum', 'above', { line: 's_skew', signal: 's_valid' }, 'the partial sum is valid, moving down');
+  else {
+    const svIn = pe.input('sv_in', 1, 'above', 'sv', { line: 's_skew', signal: 's_valid' }, 'sv of the PE above (the s_skew line in row 0)');
+    const svd = pe.register('svd', 1, 1, 'psum', 'the partial sum in the cut adder is valid', null, svIn);
+    pe.register('sv', 1, 1, 'psum', 'the partial sum is valid, moving down', null, svd);
+  }
 
   if (ctx.flags) stickyFlags(pe);
   const cols = range(C);
   const edge: LineDesc[] = [
     {
-      name: 'a_skew', kind: 'skew', index: 'row', shared: false, sourceRow: null, depth: range(R),
+      name: 'a_skew', kind: 'skew', index: 'row', shared: false, sourceRow: null, depth: range(R).map((r) => L * r),
       signals: [{ source: 'a_data', width: lanes * aW }, { source: 'a_valid', width: 1 }],
-      feeds: 'PE(r, 0): a, av', meaning: 'delays row r by r cycles so that row r meets the columns one cycle after row r-1',
+      feeds: 'PE(r, 0): a, av', meaning: L === 1 ? 'delays row r by r cycles so that row r meets the columns one cycle after row r-1' : `delays row r by ${L}·r cycles: a partial sum takes ${L} cycles a row through the cut adder`,
     },
     {
       name: 'w_skew', kind: 'skew', index: 'col', shared: false, sourceRow: null, depth: cols.map((j) => j + 1),
@@ -64,7 +71,7 @@ export function buildWs(ctx: BuildContext): DataflowParts {
     },
     { name: 'wsh', kind: 'skew', index: 'col', shared: true, sourceRow: null, signals: [{ source: 'w_shift', width: 1 }], depth: cols.map((j) => j + 1), feeds: 'weight shift enable of column j (tap j: wsh[j])', meaning: 'column j shifts its weights j+1 cycles after w_shift' },
     {
-      name: 's_skew', kind: 'skew', index: 'col', shared: false, sourceRow: null, depth: cols.map((j) => j + 1 + P),
+      name: 's_skew', kind: 'skew', index: 'col', shared: false, sourceRow: null, depth: cols.map((j) => j + 1 + D),
       signals: [{ source: 's_acc', width: accW }, ...(chunked ? [{ source: 's_total', width: totW }] : []), { source: 's_valid', width: 1 }],
       feeds: 'PE(0, j): partial-sum input', meaning: 'the partial sum of an A row reaches PE(0, j) in the cycle PE(0, j) adds that row\'s term',
     },
@@ -85,9 +92,9 @@ export function buildWs(ctx: BuildContext): DataflowParts {
     ports,
     edge,
     outputs,
-    'R + nN·(nK-1)·(R + max(M+R-2, C+P+1)) + (nN-1)·(2R+M-2) + M + R + C + P,  nN = ceil(N/C), nK = ceil(T/R)',
+    'R + nN·(nK-1)·(R + max(M + L(R-1) - 1, (L-1)R + C + D + 1)) + (nN-1)·(R + M + L(R-1) - 1) + M + L·R + C + D,  nN = ceil(N/C), nK = ceil(T/R)',
     [
-        'A row m presented in cycle c: PE(r, j) multiplies it in cycle c + r + j + 1, adds in c + r + j + 1 + P; its partial-sum row is on d_* in cycle c + R + C + P',
+        'A row m presented in cycle c: PE(r, j) has its operands in cycle c + L·r + j + 1, adds in c + L·r + j + 1 + D (D: pipeline.termDepth, L: pipeline.loop); its partial-sum row is on d_* in cycle c + L·R + C + D',
         'weights: R shift cycles per tile; the next tile\'s shift may start in the cycle of the current tile\'s last multiply in each column',
       ],
   );

@@ -28,7 +28,7 @@ describe('sim: random configurations against coreGemm and goldenGemm', function 
   this.timeout(180_000);
 
   it(`${seeds.length} configurations: coreGemm's D bit for bit (and golden's for the first ${Math.min(goldenCount, seeds.length)}), same events per output, cycles as arch/ says`, () => {
-    const seen = { os: 0, ws: 0, sparse: 0, chunked: 0, fused: 0, pipelined: 0, stages2: 0, fusedStage: 0, flags: 0, tiledM: 0, tiledK: 0, withC: 0, generic: 0, kNot4: 0, kNotRows: 0, sub: 0, ftz: 0 };
+    const seen = { os: 0, ws: 0, sparse: 0, chunked: 0, fused: 0, pipelined: 0, stages2: 0, cutAdder: 0, beforeMul: 0, fusedStage: 0, flags: 0, tiledM: 0, tiledK: 0, withC: 0, generic: 0, kNot4: 0, kNotRows: 0, sub: 0, ftz: 0 };
     const goldenSeen = { os: 0, ws: 0, sparse: 0, chunked: 0 };
     const modes = new Set<string>();
     const specials = new Set<string>();
@@ -70,6 +70,8 @@ describe('sim: random configurations against coreGemm and goldenGemm', function 
       if (arch.fused) seen.fused++;
       if (arch.pipeline.stages) seen.pipelined++;
       if (arch.pipeline.stages === 2) seen.stages2++;
+      if (arch.pipeline.loop === 2) seen.cutAdder++;
+      if (arch.pipeline.cuts.includes('before-mul')) seen.beforeMul++;
       if (arch.flags) seen.flags++;
       if (arch.fused && arch.pipeline.stages === 1) seen.fusedStage++;
       if (M > arch.rows || N > arch.cols) seen.tiledM++;

@@ -2,6 +2,8 @@
 // `LBAMAC_SIM_SEED=<seed> npx mocha test/sim/random.test.ts` (or randomCase(seed)) replays it.
 import type { FormatSpec, RoundingMode } from '../../core/format.js';
 import { exactProductFormat } from '../../core/exact-product.js';
+import { LbamacError } from '../../core/errors.js';
+import { buildArch } from '../../arch/build.js';
 import { type ArrayConfig, outputFormat, resolveConfig } from '../../config/resolve.js';
 import { mulberry32 as prng } from '../support/rng.js';
 
@@ -79,7 +81,7 @@ export function randomCase(seed: number): RandomCase {
     acc,
     rounding: { input: 'rne', product: rng.pick(MODES), acc: rng.pick(MODES), ...(chunked && rng.bool() ? { total: rng.pick(MODES) } : {}) },
     sparsity: rng.bool(0.4) ? '2:4' : 'dense',
-    pipeline: { stages: rng.bool(0.5) ? 0 : rng.int(1, fused ? 1 : 2) },
+    pipeline: { stages: rng.bool(0.4) ? 0 : rng.int(1, fused ? 3 : 4) },
     flags: rng.bool(0.3),
   };
   if (chunked) {
@@ -88,6 +90,8 @@ export function randomCase(seed: number): RandomCase {
   }
   // An exact-product stage needs a format that holds every product; wide operands have none.
   if ((raw.pipeline as { stages: number }).stages > (fused ? 0 : 1) && !holdsExactProducts(raw)) raw.pipeline = { stages: fused ? 0 : 1 };
+  // The cut adder's register needs an internal format for the sum (far-off biases have none).
+  if (!buildsArch(raw)) raw.pipeline = { stages: fused ? 1 : 2 };
   const cfg = resolveConfig(raw);
   const M = rng.int(1, rng.bool(0.3) ? 2 * rows + 1 : rows);
   const N = rng.int(1, rng.bool(0.3) ? 2 * cols + 1 : cols);
@@ -115,6 +119,16 @@ export function randomCase(seed: number): RandomCase {
 
 export function describeCase(c: RandomCase): string {
   return `seed ${c.seed}: ${c.A.length}×${c.B.length} by ${c.B.length}×${c.B[0]!.length}${c.C ? ' with C' : ''} on ${JSON.stringify(c.raw)}`;
+}
+
+function buildsArch(raw: Record<string, unknown>): boolean {
+  try {
+    buildArch(resolveConfig(raw));
+    return true;
+  } catch (e) {
+    if (e instanceof LbamacError) return false;
+    throw e;
+  }
 }
 
 /** The exact product of the config's a and w fits a format (core/exact-product.ts). */

@@ -22,58 +22,59 @@ interface Shape {
 }
 
 const ceil = (a: number, b: number) => Math.ceil(a / b);
-/** A rounded product is registered: p holds it `stages` cycles after the multiply. */
+/** A rounded product is registered: p holds it termDepth cycles after the operand cycle. */
 const P_REG = (arch: Arch) => arch.pipeline.stages >= 1;
 
 /** The page's symbols for one array and job. */
 function symbols(arch: Arch, s: Shape) {
   const R = arch.rows;
   const C = arch.cols;
-  const P = arch.pipeline.stages;
+  const { termDepth: D, loop: L } = arch.pipeline;
   const T = arch.sparsity === '2:4' ? 2 * ceil(s.K, 4) : s.K;
-  return { R, C, P, T, nM: ceil(s.M, R), nN: ceil(s.N, C), nK: ceil(T, R) };
+  return { R, C, D, L, T, nM: ceil(s.M, R), nN: ceil(s.N, C), nK: ceil(T, R) };
 }
 
 /** Total cycles, "Formulas in one place". */
 function totalCycles(arch: Arch, s: Shape): number {
-  const { R, C, P, T, nM, nN, nK } = symbols(arch, s);
-  if (arch.dataflow === 'os') return (s.hasC ? R : 0) + nM * nN * (2 * R + T - 1 + P) + C;
-  return R + nN * (nK - 1) * (R + Math.max(s.M + R - 2, C + P + 1)) + (nN - 1) * (2 * R + s.M - 2) + s.M + R + C + P;
+  const { R, C, D, L, T, nM, nN, nK } = symbols(arch, s);
+  if (arch.dataflow === 'os') return (s.hasC ? R : 0) + nM * nN * (2 * R + L * T - 1 + D) + C;
+  const G = Math.max(s.M + L * (R - 1) - 1, (L - 1) * R + C + D + 1);
+  return R + nN * (nK - 1) * (R + G) + (nN - 1) * (R + s.M + L * (R - 1) - 1) + s.M + L * R + C + D;
 }
 
 /** OS: load_n = n·p − (addend given ? 0 : R); WS: the stream cycle of tile (nt, kt). */
 function osLoad(arch: Arch, s: Shape, n: number): number {
-  const { R, P, T } = symbols(arch, s);
-  return n * (2 * R + T - 1 + P) - (s.hasC ? 0 : R);
+  const { R, D, L, T } = symbols(arch, s);
+  return n * (2 * R + L * T - 1 + D) - (s.hasC ? 0 : R);
 }
 
 function wsStream(arch: Arch, s: Shape, nt: number, kt: number): number {
-  const { R, C, P, nK } = symbols(arch, s);
-  const G = Math.max(s.M + R - 2, C + P + 1);
-  return R + nt * ((nK - 1) * (R + G) + 2 * R + s.M - 2) + kt * (R + G);
+  const { R, C, D, L, nK } = symbols(arch, s);
+  const G = Math.max(s.M + L * (R - 1) - 1, (L - 1) * R + C + D + 1);
+  return R + nt * ((nK - 1) * (R + G) + R + s.M + L * (R - 1) - 1) + kt * (R + G);
 }
 
 /** The cycle D[i][j] is on the output port. */
 function outputCycle(arch: Arch, s: Shape, i: number, j: number): number {
-  const { R, C, P, nN, nK } = symbols(arch, s);
+  const { R, C, D, L, T, nN, nK } = symbols(arch, s);
   if (arch.dataflow === 'os') {
     const n = Math.floor(i / R) * nN + Math.floor(j / C);
-    const drain = osLoad(arch, s, n) + 2 * R + symbols(arch, s).T - 1 + P;
+    const drain = osLoad(arch, s, n) + 2 * R + L * T - 1 + D;
     return drain + (i % R) + C;
   }
-  return wsStream(arch, s, Math.floor(j / C), nK - 1) + i + R + C + P;
+  return wsStream(arch, s, Math.floor(j / C), nK - 1) + i + L * R + C + D;
 }
 
-/** Every (cycle, PE) in which a PE multiplies a term of the job, as "x:r:j". */
+/** Every (cycle, PE) in which a PE has a term of the job in its operand registers, as "x:r:j". */
 function multiplies(arch: Arch, s: Shape): Set<string> {
-  const { R, C, T, nM, nN, nK } = symbols(arch, s);
+  const { R, C, L, T, nM, nN, nK } = symbols(arch, s);
   const out = new Set<string>();
   if (arch.dataflow === 'os') {
     for (let n = 0; n < nM * nN; n++) {
       const compute = osLoad(arch, s, n) + R;
       const rows = Math.min(R, s.M - Math.floor(n / nN) * R);
       const cols = Math.min(C, s.N - (n % nN) * C);
-      for (let t = 0; t < T; t++) for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) out.add(`${compute + t + r + j + 1}:${r}:${j}`);
+      for (let t = 0; t < T; t++) for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) out.add(`${compute + L * t + r + j + 1}:${r}:${j}`);
     }
     return out;
   }
@@ -82,7 +83,7 @@ function multiplies(arch: Arch, s: Shape): Set<string> {
     for (let kt = 0; kt < nK; kt++) {
       const stream = wsStream(arch, s, nt, kt);
       const rows = Math.min(R, T - kt * R);
-      for (let m = 0; m < s.M; m++) for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) out.add(`${stream + m + r + j + 1}:${r}:${j}`);
+      for (let m = 0; m < s.M; m++) for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) out.add(`${stream + m + L * r + j + 1}:${r}:${j}`);
     }
   }
   return out;
@@ -95,7 +96,7 @@ describe('sim: docs/timing.md formulas against the simulator', () => {
     for (const cols of [1, 2, 4]) {
       for (const dataflow of ['os', 'ws']) {
         for (const sparsity of ['dense', '2:4']) {
-          for (const stages of [0, 1, 2]) {
+          for (const stages of [0, 1, 2, 3, 4]) {
             const raw = { rows, cols, dataflow, sparsity, pipeline: { stages }, a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'e4m7_b10', ...(rng.bool(0.3) ? { chunk: rng.int(1, 5) } : {}) };
             for (let n = 0; n < 2; n++) cases.push({ raw, shape: { M: rng.int(1, 2 * rows + 1), K: rng.int(1, 3 * rows + 6), N: rng.int(1, 2 * cols + 1), hasC: rng.bool() } });
           }
@@ -130,7 +131,7 @@ describe('sim: docs/timing.md formulas against the simulator', () => {
               seen.add(`${x}:${i}:${j}`);
               if (P_REG(arch)) {
                 const a = reg('a', i, j, arch.lanes === 4 ? reg(index, i, j) : 0);
-                products.set(`${x + arch.pipeline.stages}:${i}:${j}`, mul(fa, a, fw, reg(weight, i, j), product!.f, product!.mode));
+                products.set(`${x + arch.pipeline.termDepth}:${i}:${j}`, mul(fa, a, fw, reg(weight, i, j), product!.f, product!.mode));
               }
             }
           }
