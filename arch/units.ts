@@ -3,7 +3,7 @@
 // (rtl-gen/lib/). The simulator compiler and the PE emitter only look units up here.
 import { add, convert, EV_INEXACT, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, isNaNCode, mul, roundingCode, status } from '../core/arith.js';
 import type { Accumulation } from '../core/gemm.js';
-import { EVI, MacKernel } from '../core/mac.js';
+import { countEvent, EVI, MacKernel } from '../core/mac.js';
 import { invalidProductCode } from '../core/exact-product.js';
 import type { VModule } from '../rtl-gen/back/module.js';
 import { addModule } from '../rtl-gen/lib/add.js';
@@ -153,10 +153,10 @@ function statusBits(flags: number, swamp: boolean): number {
 
 /** The accumulator events of an adder (or FMA) result, as the kernel counts them. */
 function countAcc(ev: Float64Array, flags: number, swamp: boolean): void {
-  if (flags & EV_OVERFLOW) ev[EVI.accOverflow]!++;
-  if (flags & EV_ZERO) ev[EVI.accUnderflow]!++;
-  if (flags & EV_INVALID) ev[EVI.nan]!++;
-  if (swamp) ev[EVI.swamping]!++;
+  if (flags & EV_OVERFLOW) countEvent(ev, EVI.accOverflow);
+  if (flags & EV_ZERO) countEvent(ev, EVI.accUnderflow);
+  if (flags & EV_INVALID) countEvent(ev, EVI.nan);
+  if (swamp) countEvent(ev, EVI.swamping);
 }
 
 /**
@@ -175,9 +175,9 @@ function genericMul(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | n
   const marked = u.marksInvalid ? invalidProductCode(fo) : -1;
   const finish = (out: number, flags: number): number => {
     if (st !== null) st[0] = statusBits(flags, false);
-    if (flags & EV_OVERFLOW) ev[EVI.productOverflow]!++;
-    if (flags & EV_TINY) ev[EVI.productUnderflow]!++;
-    if (flags & EV_INVALID && marked < 0) ev[EVI.nan]!++;
+    if (flags & EV_OVERFLOW) countEvent(ev, EVI.productOverflow);
+    if (flags & EV_TINY) countEvent(ev, EVI.productUnderflow);
+    if (flags & EV_INVALID && marked < 0) countEvent(ev, EVI.nan);
     return flags & EV_INVALID && marked >= 0 ? marked : out;
   };
   const b = u.operands.b;

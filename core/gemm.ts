@@ -2,7 +2,7 @@
 import { add, EV_INVALID, EV_OVERFLOW, EV_ZERO, isFiniteCode, isFiniteNonzeroCode, roundingCode, status, type RoundingCode } from './arith.js';
 import { type EventCounts, zeroEvents } from './events.js';
 import type { Format, RoundingMode } from './format.js';
-import { EVI, MacKernel } from './mac.js';
+import { countEvent, EVI, MacKernel } from './mac.js';
 import { compress24 } from './sparse.js';
 
 /**
@@ -93,10 +93,10 @@ export class Accumulation {
     const out = add(this.total, total, this.cfg.acc, chunkAcc, this.total, this.modeTotal);
     const f = status.flags;
     const ev = this.mac.events;
-    if (f & EV_OVERFLOW) ev[EVI.accOverflow]!++;
-    if (f & EV_ZERO) ev[EVI.accUnderflow]!++;
-    if (f & EV_INVALID) ev[EVI.nan]!++;
-    if (out === total && isFiniteNonzeroCode(chunkAcc, this.cfg.acc) && isFiniteCode(total, this.total)) ev[EVI.swamping]!++;
+    if (f & EV_OVERFLOW) countEvent(ev, EVI.accOverflow);
+    if (f & EV_ZERO) countEvent(ev, EVI.accUnderflow);
+    if (f & EV_INVALID) countEvent(ev, EVI.nan);
+    if (out === total && isFiniteNonzeroCode(chunkAcc, this.cfg.acc) && isFiniteCode(total, this.total)) countEvent(ev, EVI.swamping);
     return out;
   }
 

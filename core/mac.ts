@@ -23,6 +23,19 @@ import type { Format } from './format.js';
 /** Indices of the event counters in MacKernel.events (the order of core/events.ts). */
 export const EVI = { productOverflow: 0, productUnderflow: 1, accOverflow: 2, accUnderflow: 3, swamping: 4, nan: 5 } as const;
 
+/** Slot after the six counters: events since the simulator last attributed them (one load to
+ *  test for "anything new" instead of six). countEvent keeps it; whoever drains the counters zeroes it. */
+export const EV_SINCE = 6;
+
+/** Length of an events array: the six counters and EV_SINCE. */
+export const EVENT_SLOTS = 7;
+
+/** Counts one event of the given slot. */
+export function countEvent(ev: Float64Array, slot: number): void {
+  ev[slot]!++;
+  ev[EV_SINCE]!++;
+}
+
 export interface MacSpec {
   a: Format;
   w: Format;
@@ -126,7 +139,7 @@ export class MacKernel {
 
   constructor(readonly spec: MacSpec) {
     const { a, w, product, acc } = spec;
-    this.events = spec.events ?? new Float64Array(6);
+    this.events = spec.events ?? new Float64Array(EVENT_SLOTS);
     this.aVal = valueTable(a);
     this.wVal = valueTable(w);
     this.accVal = valueTable(acc);
@@ -200,7 +213,7 @@ export class MacKernel {
     const pv = this.decProd(p);
     const out = this.path === 'exact-sum' ? this.roundFast(this.accVal![acc]! + pv) : this.roundPair(this.decAcc(acc), pv);
     if (out < 0) return this.addGeneric(acc, p);
-    if (out === acc && pv !== 0) this.events[EVI.swamping]!++;
+    if (out === acc && pv !== 0) countEvent(this.events, EVI.swamping);
     return out;
   }
 
@@ -217,15 +230,15 @@ export class MacKernel {
   }
 
   private countProduct(flags: number): void {
-    if (flags & EV_OVERFLOW) this.events[EVI.productOverflow]!++;
-    if (flags & EV_TINY) this.events[EVI.productUnderflow]!++;
-    if (flags & EV_INVALID) this.events[EVI.nan]!++;
+    if (flags & EV_OVERFLOW) countEvent(this.events, EVI.productOverflow);
+    if (flags & EV_TINY) countEvent(this.events, EVI.productUnderflow);
+    if (flags & EV_INVALID) countEvent(this.events, EVI.nan);
   }
 
   private countAcc(flags: number): void {
-    if (flags & EV_OVERFLOW) this.events[EVI.accOverflow]!++;
-    if (flags & EV_ZERO) this.events[EVI.accUnderflow]!++;
-    if (flags & EV_INVALID) this.events[EVI.nan]!++;
+    if (flags & EV_OVERFLOW) countEvent(this.events, EVI.accOverflow);
+    if (flags & EV_ZERO) countEvent(this.events, EVI.accUnderflow);
+    if (flags & EV_INVALID) countEvent(this.events, EVI.nan);
   }
 
   /**
@@ -325,7 +338,7 @@ export class MacKernel {
     const pv = this.prodVal![p]!;
     const out = this.roundFast(this.accVal![acc]! + pv);
     if (out < 0) return this.addGeneric(acc, p);
-    if (out === acc && pv !== 0) this.events[EVI.swamping]!++;
+    if (out === acc && pv !== 0) countEvent(this.events, EVI.swamping);
     return out;
   };
 
@@ -333,7 +346,7 @@ export class MacKernel {
     const pv = this.aVal![a]! * this.wVal![w]!;
     const out = this.roundFast(this.accVal![acc]! + pv);
     if (out < 0) return this.fmaGeneric(acc, a, w);
-    if (out === acc && pv !== 0) this.events[EVI.swamping]!++;
+    if (out === acc && pv !== 0) countEvent(this.events, EVI.swamping);
     return out;
   };
 
@@ -343,7 +356,7 @@ export class MacKernel {
     const pv = this.decA(a) * this.decW(w);
     const out = this.roundPair(this.decAcc(acc), pv);
     if (out < 0) return this.fmaGeneric(acc, a, w);
-    if (out === acc && pv !== 0) this.events[EVI.swamping]!++;
+    if (out === acc && pv !== 0) countEvent(this.events, EVI.swamping);
     return out;
   };
 
@@ -355,7 +368,7 @@ export class MacKernel {
     const { acc: fa, product, modeAcc } = this.spec;
     const out = add(fa, acc, product!, p, fa, modeAcc);
     this.countAcc(status.flags);
-    if (out === acc && isFiniteNonzeroCode(p, product!) && isFiniteCode(acc, fa)) this.events[EVI.swamping]!++;
+    if (out === acc && isFiniteNonzeroCode(p, product!) && isFiniteCode(acc, fa)) countEvent(this.events, EVI.swamping);
     return out;
   }
 
@@ -364,7 +377,7 @@ export class MacKernel {
     const out = fma(fa, a, fw, w, facc, acc, facc, modeAcc);
     this.countAcc(status.flags);
     // A fused term is nonzero exactly when both factors are finite and nonzero.
-    if (out === acc && isFiniteNonzeroCode(a, fa) && isFiniteNonzeroCode(w, fw) && isFiniteCode(acc, facc)) this.events[EVI.swamping]!++;
+    if (out === acc && isFiniteNonzeroCode(a, fa) && isFiniteNonzeroCode(w, fw) && isFiniteCode(acc, facc)) countEvent(this.events, EVI.swamping);
     return out;
   }
 }

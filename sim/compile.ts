@@ -293,7 +293,7 @@ class Emitter {
       call = `F_${u.name}(${this.js(u.operands.x!)}, ${innerOps.join(', ')})`;
     } else call = `U_${u.name}(${ops.map((o) => this.js(o)).join(', ')})`;
     const keep = this.plan.arch.flags ? `f_${u.name} = ST[0], ` : '';
-    return `(u_${u.name} >= 0 ? u_${u.name} : (u_${u.name} = ${call}, ${keep}${count}(EV[0] + EV[1] + EV[2] + EV[3] + EV[4] + EV[5] !== 0 && ATTR(q, ${tag.js})), u_${u.name}))`;
+    return `(u_${u.name} >= 0 ? u_${u.name} : (u_${u.name} = ${call}, ${keep}${count}(EV[6] !== 0 && ATTR(q, ${tag.js})), u_${u.name}))`;
   }
 
   /** The output identity a value carries (JS), or null. */

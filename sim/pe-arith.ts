@@ -3,6 +3,7 @@
 // every event comes from the same code coreGemm runs (core/gemm.ts Accumulation): a term is its
 // MacKernel (with the table and exact-float64 fast paths), a chunk close its addChunk.
 import { Accumulation } from '../core/gemm.js';
+import { EV_SINCE } from '../core/mac.js';
 import type { ArrayConfig } from '../config/resolve.js';
 import { formatOf } from '../arch/build.js';
 import type { Arch } from '../arch/types.js';
@@ -64,7 +65,8 @@ export class PeArith {
   /** Moves the events the last unit counted to PE q and output o. */
   readonly attribute = (q: number, o: number): void => {
     const ev = this.ev;
-    if (ev[0]! + ev[1]! + ev[2]! + ev[3]! + ev[4]! + ev[5]! === 0) return;
+    if (ev[EV_SINCE] === 0) return;
+    ev[EV_SINCE] = 0;
     for (let s = 0; s < N_EVENTS; s++) {
       const n = ev[s]!;
       if (n !== 0) {
