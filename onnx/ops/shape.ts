@@ -18,8 +18,9 @@ export const Flatten: OpDef = {
   run(ctx) {
     const x = ctx.input(0);
     const rank = x.dims.length;
-    // axis may equal the rank (everything in the first dimension), so normalize against rank + 1.
-    const axis = normalizeAxis(ctx.attrs.int('axis', 1), rank + 1);
+    // axis is in [-rank, rank]: rank puts everything in the first dimension.
+    const a = ctx.attrs.int('axis', 1);
+    const axis = a === rank ? rank : normalizeAxis(a, rank);
     return view(x, [sizeOf(x.dims.slice(0, axis)), sizeOf(x.dims.slice(axis))]);
   },
 };
