@@ -37,13 +37,15 @@ export interface QuantizerSetup {
 export class FormatQuantizer implements Quantizer {
   /** What rounding into the format did, per tensor name, summed over runs; a tensor reused (a weight) counts once. */
   readonly conversions = new Map<string, ConversionCounts>();
-  /** The same tensor data (a weight, on every batch) is converted once per role. */
-  private readonly done: Record<Role, WeakMap<Float64Array, Operand>> = { a: new WeakMap(), w: new WeakMap() };
+  /** The same tensor data (a weight, on every batch) is converted once per role and name (which decide its scale). */
+  private readonly done = new WeakMap<Float64Array, Map<string, Operand>>();
 
   constructor(readonly setup: QuantizerSetup) {}
 
   operand(role: Role, name: string, x: Float64Array): Operand {
-    const cached = this.done[role].get(x);
+    const key = `${role}:${name}`;
+    const seen = this.done.get(x) ?? this.done.set(x, new Map()).get(x)!;
+    const cached = seen.get(key);
     if (cached) return cached;
     const { setup } = this;
     const max = (role === 'a' ? setup.calibration?.get(name) : undefined) ?? absMax(x);
@@ -53,7 +55,7 @@ export class FormatQuantizer implements Quantizer {
     if (counts) addConversions(counts, q.conversions);
     else this.conversions.set(name, { ...q.conversions });
     const out = { values: decode(q), log2Scale: s };
-    this.done[role].set(x, out);
+    seen.set(key, out);
     return out;
   }
 }
