@@ -8,7 +8,7 @@ export const BatchNormalization: OpDef = {
   attrs: ['epsilon', 'momentum', 'training_mode', 'spatial'],
   inputs: [5, 5],
   run(ctx) {
-    if (ctx.attrs.int('training_mode', 0) !== 0 || ctx.node.outputs.slice(1).some((o) => o !== '')) throw new OpError(msg.trainingMode);
+    if (ctx.attrs.int('training_mode', 0) !== 0) throw new OpError(msg.trainingMode);
     // spatial = 0 (opsets before 9) normalizes every element separately.
     if (ctx.attrs.int('spatial', 1) !== 1) throw new OpError(msg.attrValue('spatial', 0, 'only spatial = 1 (per channel)'));
     const X = ctx.floatInput(0);

@@ -26,8 +26,7 @@ export const MaxPool: OpDef = {
   attrs: ['auto_pad', 'ceil_mode', 'dilations', 'kernel_shape', 'pads', 'storage_order', 'strides'],
   inputs: [1, 1],
   run(ctx) {
-    // storage_order only orders the Indices output, which is not supported.
-    if (ctx.node.outputs.length > 1 && ctx.node.outputs[1] !== '') throw new OpError(msg.extraOutput(1));
+    // storage_order only orders the Indices output, which the interpreter refuses.
     return pool(ctx, (x, off, w, p) => {
       let m = -Infinity;
       for (let q = 0; q < w.taps; q++) {

@@ -32,7 +32,10 @@ export function makeWindow(attrs: Attrs, inDims: number[], kernel: number[], cei
   for (const [name, v, n] of [['kernel_shape', kernel, r], ['strides', strides, r], ['dilations', dilations, r], ['pads', pads, 2 * r]] as const) {
     if (v.length !== n) throw new OpError(msg.attrValue(name, v, `expected ${n} values for ${r} spatial dimensions`));
   }
-  if ([...kernel, ...strides, ...dilations].some((v) => v < 1) || pads.some((p) => p < 0)) throw new OpError(msg.attrValue('kernel_shape/strides/dilations/pads', [kernel, strides, dilations, pads], 'sizes must be positive and pads not negative'));
+  for (const [name, v] of [['kernel_shape', kernel], ['strides', strides], ['dilations', dilations]] as const) {
+    if (v.some((x) => x < 1)) throw new OpError(msg.attrValue(name, v, 'every value must be at least 1'));
+  }
+  if (pads.some((p) => p < 0)) throw new OpError(msg.attrValue('pads', pads, 'pads cannot be negative'));
   const extent = kernel.map((k, i) => (k - 1) * dilations[i]! + 1);
   const outDims = inDims.map((n, i) => {
     const s = strides[i]!;

@@ -97,6 +97,8 @@ describe('onnx model files', () => {
       }),
     );
     throwsLbamac(() => p.run({ x: randn(rng, [1, 1, 4, 4]) }), 'node pool (MaxPool)', 'auto_pad', 'SAME_UPPER');
+    const indices = spec({ nodes: [{ op: 'MaxPool', name: 'pool', inputs: ['x'], outputs: ['y', 'idx'], attrs: { kernel_shape: attr.ints([2]) } }] });
+    throwsLbamac(() => loadProgram(encodeModel(indices)), 'node pool (MaxPool)', 'output 1');
   });
 
   it('rejects what it cannot read, saying what', () => {
