@@ -93,10 +93,10 @@ const root = protobuf.Root.fromJSON(descriptor);
 export const ModelProto = root.lookupType('onnx.ModelProto');
 
 /** TensorProto.DataType values lbamac reads or writes. */
-export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, DOUBLE: 11 } as const;
+export const DataType = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
 
-/** AttributeProto.AttributeType values. */
-export const AttrType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8, TENSORS: 9, GRAPHS: 10 } as const;
+/** AttributeProto.AttributeType values lbamac reads or writes (graphs and tensor lists it refuses). */
+export const AttrType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
 
 // Plain-object shapes of the messages as ModelProto.toObject(…, CONVERSION) returns them and
 // ModelProto.fromObject accepts them (every field optional, as in proto2).
