@@ -42,8 +42,8 @@ export function cosimConfig(index: number, seed: number): CosimConfig {
     acc: format(rng, [3, 8], [1, 12], specials(0), sub(1)),
     rounding: { product: MODES[i % 3], acc: MODES[(i + 1) % 3], total: MODES[(i + 2) % 3] },
     sparsity: Math.floor(i / 2) % 2 === 0 ? 'dense' : '2:4',
-    // Every stage count of each cell kind comes round: fused 0-1, rounded 0-2.
-    pipeline: { stages: fused ? Math.floor(i / 4) % 2 : Math.floor(i / 2) % 3 },
+    // Every stage count of each cell kind comes round: fused 0-3, rounded 0-4.
+    pipeline: { stages: fused ? Math.floor(i / 4) % 4 : Math.floor(i / 2) % 5 },
     flags: i % 5 < 2,
   };
   if (chunked) {

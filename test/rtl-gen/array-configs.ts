@@ -24,7 +24,7 @@ export function randomArrayConfig(seed: number): { cfg: ArrayConfig; raw: Record
     product: fused ? 'exact' : fmt([3, 8], [1, 12]),
     acc: fmt([3, 8], [1, 12]),
     rounding: { product: pick(MODES), acc: pick(MODES), total: pick(MODES) },
-    pipeline: { stages: randInt(r, 0, fused ? 1 : 2) },
+    pipeline: { stages: randInt(r, 0, fused ? 3 : 4) },
     flags: r() < 0.4,
   };
   if (chunked) {
