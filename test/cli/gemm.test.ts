@@ -89,13 +89,13 @@ describe('cli: gemm input errors', function () {
     {
       name: 'A and B shapes that do not chain',
       files: { 'b.json': [[1, 2], [3, 4], [5, 6]] },
-      expected: [/shape mismatch: A \(\S*a\.json\) is 2×2 and B \(\S*b\.json\) is 3×2/],
+      expected: [/shape mismatch: A \(\S*a\.json\) is M×K = 2×2 but B \(\S*b\.json\) is K×N = 3×2: K is 2 in A and 3 in B/],
     },
     {
       name: 'C of the wrong shape',
       files: { 'c.json': [[1, 2]] },
       withC: true,
-      expected: [/C \(\S*c\.json\) is 1×2 but D = A·B is 2×2/],
+      expected: [/C \(\S*c\.json\) is 1×2 but D = A·B is M×N = 2×2/],
     },
     {
       name: 'a malformed hex pattern',
