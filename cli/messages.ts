@@ -13,7 +13,7 @@ function pct(ratio: number): string {
 /** How a job's matrices are given, for gemm and sim alike. */
 const MATRICES =
   'Matrices are JSON or NumPy .npy files. JSON: an array of rows; an element is a number, a "0x…" bit pattern, "nan", "inf" or "-inf". ' +
-  '.npy: a 2-D little-endian C-ordered array; float16, float32 or float64 elements are real values, uint8, uint16 or uint32 elements are bit patterns of the matrix\'s format. ' +
+  '.npy: a 2-D little-endian C-ordered array; float16, float32 or float64 elements are real values, uint8, uint16 or uint32 elements are bit patterns of the matrix\'s format (3 is the code 0x3, not the value 3). ' +
   'Real values are rounded into the format with the config\'s rounding.input.';
 
 export const messages = {
@@ -37,7 +37,7 @@ export const messages = {
   /** Options of a given job, for gemm and sim alike. */
   job: {
     bLayout: 'how the B file holds B: kn (K×N) or nk (N×K, out_features × in_features, as a PyTorch Linear stores its weight; no transposing by hand)',
-    prune: 'make a dense B 2:4 sparse instead of rejecting it: in every aligned group of 4 along K of each column keep the 2 largest magnitudes (ties: the lower row) and zero the rest; needs "sparsity": "2:4" in the config',
+    prune: 'make a dense B 2:4 sparse instead of rejecting it: in every aligned group of 4 along K of each column keep the 2 largest magnitudes in format w (ties: the lower row) and zero the rest; needs "sparsity": "2:4" in the config',
     pruned: (file: string, zeroed: number, nonzeros: number) =>
       `${PROGRAM}: --prune 2:4 zeroed ${zeroed} of the ${nonzeros} nonzero weights of B (${file})` +
       (zeroed === 0 ? ': it was 2:4 sparse already' : ', the smallest in magnitude of each aligned group of 4 along K'),
