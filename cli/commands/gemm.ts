@@ -1,5 +1,6 @@
-// `lbamac gemm`: load and check the job, run one engine, write the result. Everything is computed
-// before anything is written, so a failing run leaves no output file behind.
+// `lbamac gemm`: load and check the job, run one engine, write the result (JSON, and D as .npy
+// files if asked). Every output path is checked and everything computed before anything is
+// written, so a failing run leaves no output file behind; each file is written whole.
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { LbamacError } from '../../core/errors.js';
