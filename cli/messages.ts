@@ -10,6 +10,12 @@ function pct(ratio: number): string {
   return ratio <= 1 ? `${p}% fewer` : `${p}% more`;
 }
 
+/** How a job's matrices are given, for gemm and sim alike. */
+const MATRICES =
+  'Matrices are JSON or NumPy .npy files. JSON: an array of rows; an element is a number, a "0x…" bit pattern, "nan", "inf" or "-inf". ' +
+  '.npy: a 2-D little-endian C-ordered array; float16, float32 or float64 elements are real values, uint8, uint16 or uint32 elements are bit patterns of the matrix\'s format (3 is the code 0x3, not the value 3). ' +
+  'Real values are rounded into the format with the config\'s rounding.input.';
+
 export const messages = {
   usage: `${PROGRAM} <command> [options]\n\nGenerator and simulator for systolic MAC arrays with configurable float formats.`,
   epilogue: 'The arithmetic contract is docs/arithmetic.md; the config format is schema/config.schema.json.',
@@ -28,32 +34,54 @@ export const messages = {
     ] as [string, string][],
   },
 
+  /** Options of a given job, for gemm and sim alike. */
+  job: {
+    bLayout: 'how the B file holds B: kn (K×N) or nk (N×K, out_features × in_features, as a PyTorch Linear stores its weight; no transposing by hand)',
+    prune: 'make a dense B 2:4 sparse instead of rejecting it: in every aligned group of 4 along K of each column keep the 2 largest magnitudes in format w (ties: the lower row) and zero the rest; needs "sparsity": "2:4" in the config',
+    pruned: (file: string, zeroed: number, nonzeros: number) =>
+      `${PROGRAM}: --prune 2:4 zeroed ${zeroed} of the ${nonzeros} nonzero weights of B (${file})` +
+      (zeroed === 0 ? ': it was 2:4 sparse already' : ', the smallest in magnitude of each aligned group of 4 along K'),
+  },
+
   gemm: {
     command: 'gemm',
     describe: 'compute D = A·B + C on one engine',
-    usage: `${PROGRAM} gemm --config CFG.json --a A.json --b B.json [--c C.json] [--engine NAME] [--out D.json]\n\nMatrices are JSON arrays of rows; an element is a number, a "0x…" bit pattern, "nan", "inf" or "-inf".`,
+    usage:
+      `${PROGRAM} gemm --config CFG.json --a A --b B [--c C] [--b-layout kn|nk] [--prune 2:4] [--engine NAME] [--out D.json|D.npy] [--values V.npy]\n\n` +
+      'The result is JSON: D as bit patterns and values, the event counts and the output format. ' +
+      MATRICES,
     config: 'array configuration (schema/config.schema.json)',
-    a: 'A: M×K activations, in the config\'s format a',
-    b: 'B: K×N weights, in format w (dense, also for 2:4 sparsity)',
-    c: 'C: M×N addend, in the output format (the chunk-total format when chunked, else the accumulator format)',
+    a: 'A: M×K activations, in the config\'s format a (.json or .npy)',
+    b: 'B: K×N weights (N×K with --b-layout nk), in format w; dense, also for 2:4 sparsity (.json or .npy)',
+    c: 'C: M×N addend, in the output format (the chunk-total format when chunked, else the accumulator format) (.json or .npy)',
     engine: 'which engine computes D',
-    out: 'write the result JSON to this file (atomically) instead of stdout',
+    out: 'write the result JSON to this file (atomically) instead of stdout; a name ending in .npy gets D\'s bit patterns instead, as uint8, uint16 or uint32 by the output format\'s width (the JSON then goes to stdout)',
+    values: 'also write D\'s values to this .npy file, as float64',
     needA: '--a A.json is needed: gemm computes D = A·B + C, and A (M×K) holds its activations',
     needB: '--b B.json is needed: gemm computes D = A·B + C, and B (K×N) holds its weights',
+    valuesNotNpy: (path: string) => `--values ${path}: expected a file name ending in .npy (the JSON output holds D's values already)`,
+    sameFile: (path: string) => `--out and --values name the same file, ${path}; give each its own`,
     wrote: (path: string) => `wrote ${path}`,
-    examples: [[`${PROGRAM} gemm --config examples/e4m3-e4m7/config.json --a examples/e4m3-e4m7/a.json --b examples/e4m3-e4m7/b.json`, 'run the example job on the core engine']] as [string, string][],
+    examples: [
+      [`${PROGRAM} gemm --config examples/e4m3-e4m7/config.json --a examples/e4m3-e4m7/a.json --b examples/e4m3-e4m7/b.json`, 'run the example job on the core engine'],
+      [
+        `${PROGRAM} gemm --config examples/sparse-2-4/config.json --a x.npy --b weight.npy --b-layout nk --prune 2:4 --out d.npy --values d-values.npy`,
+        'a PyTorch Linear weight (N×K), pruned to 2:4; D as codes and as float64 values',
+      ],
+    ] as [string, string][],
   },
 
   sim: {
     command: 'sim',
     describe: 'run a job on the cycle-accurate simulator: cycles, utilization, events per PE',
     usage:
-      `${PROGRAM} sim --config CFG.json [--a A.json --b B.json [--c C.json]] [--m M --k K --n N --seed S] [--vcd trace.vcd] [--trace]\n\n` +
-      'Without --a/--b the inputs are random: A ~ N(0, 1), B ~ N(0, 1/K), rounded into the formats a and w (2 of every 4 kept on a 2:4 array).',
+      `${PROGRAM} sim --config CFG.json [--a A --b B [--c C] [--b-layout kn|nk] [--prune 2:4]] [--m M --k K --n N --seed S] [--vcd trace.vcd] [--trace]\n\n` +
+      'Without --a/--b the inputs are random: A ~ N(0, 1), B ~ N(0, 1/K), rounded into the formats a and w (2 of every 4 kept on a 2:4 array). ' +
+      MATRICES,
     config: 'array configuration (schema/config.schema.json)',
-    a: 'A: M×K activations, in the config\'s format a (with --b)',
-    b: 'B: K×N weights, in format w (with --a)',
-    c: 'C: M×N addend, in the output format (with --a and --b)',
+    a: 'A: M×K activations, in the config\'s format a (with --b; .json or .npy)',
+    b: 'B: K×N weights (N×K with --b-layout nk), in format w (with --a; .json or .npy)',
+    c: 'C: M×N addend, in the output format (with --a and --b; .json or .npy)',
     m: 'random job: rows of A (default: the array\'s rows)',
     k: 'random job: columns of A (default: twice the array\'s rows)',
     n: 'random job: columns of B (default: the array\'s columns)',

@@ -19,10 +19,10 @@ export function wholeNumber(option: string, min: number, max = Infinity): (raw: 
 }
 
 /** One of a fixed set of values; keep yargs' `choices` beside it, for --help. */
-export function oneOf(option: string, allowed: readonly string[]): (raw: unknown) => string {
+export function oneOf<T extends string>(option: string, allowed: readonly T[]): (raw: unknown) => T {
   return (raw) => {
-    if (typeof raw !== 'string' || !allowed.includes(raw)) throw new LbamacError(messages.options.notOneOf(option, raw, allowed));
-    return raw;
+    if (typeof raw !== 'string' || !(allowed as readonly string[]).includes(raw)) throw new LbamacError(messages.options.notOneOf(option, raw, allowed));
+    return raw as T;
   };
 }
 

@@ -1,13 +1,16 @@
 // Loading a GEMM job: the config and the A, B (and optional C) matrices, checked and converted to
 // codes. Everything a user can get wrong in these files is an LbamacError naming the file, the
-// position and the value, so the engines only ever see well-formed input.
+// position and the value, so the engines only ever see well-formed input. Matrices are JSON or
+// .npy files (engine/matrix.ts); the config is JSON.
 import { readFile } from 'node:fs/promises';
-import { isZeroCode, roundingCode, toFloat64 } from '../core/arith.js';
+import { roundingCode, toFloat64 } from '../core/arith.js';
 import { ConversionTally, type ConversionCounts } from '../core/conversions.js';
 import { LbamacError } from '../core/errors.js';
-import type { Format } from '../core/format.js';
 import { type ArrayConfig, outputFormat, resolveConfig } from '../config/resolve.js';
+import { type Matrix, toMatrix, transposed } from './matrix.js';
 import { jobMessages as msg } from './messages.js';
+import { hasNpyMagic, parseNpy } from './npy.js';
+import { checkSparsity, prune24 } from './sparsity.js';
 
 export interface Job {
   cfg: ArrayConfig;
@@ -19,6 +22,8 @@ export interface Job {
   C?: number[][];
   /** What converting each matrix's real values into its format did. */
   conversions: { A: MatrixConversions; B: MatrixConversions; C?: MatrixConversions };
+  /** With the prune option: how many of B's nonzero weights pruning zeroed. */
+  pruned?: { zeroed: number; nonzeros: number };
 }
 
 export interface MatrixConversions extends ConversionCounts {
@@ -48,16 +53,27 @@ export interface JobNames {
   c?: string;
 }
 
-export async function loadJob(paths: JobPaths): Promise<Job> {
+/** How B's file holds B: K×N (kn), or N×K (nk), the way a PyTorch Linear stores its weight. */
+export type BLayout = 'kn' | 'nk';
+export const B_LAYOUTS: readonly BLayout[] = ['kn', 'nk'];
+
+export interface JobOptions {
+  /** Default kn. */
+  bLayout?: BLayout;
+  /** Make a dense B 2:4 sparse by magnitude (engine/sparsity.ts) instead of rejecting it; needs a 2:4 config. */
+  prune?: '2:4';
+}
+
+export async function loadJob(paths: JobPaths, options: JobOptions = {}): Promise<Job> {
   const names: JobNames = { config: paths.configPath, a: paths.aPath, b: paths.bPath };
   if (paths.cPath !== undefined) names.c = paths.cPath;
   const [cfgRaw, aRaw, bRaw, cRaw] = await Promise.all([
     readJson(paths.configPath),
-    readJson(paths.aPath),
-    readJson(paths.bPath),
-    paths.cPath === undefined ? undefined : readJson(paths.cPath),
+    readMatrixFile(paths.aPath),
+    readMatrixFile(paths.bPath),
+    paths.cPath === undefined ? undefined : readMatrixFile(paths.cPath),
   ]);
-  return parseJob(cfgRaw, aRaw, bRaw, cRaw, names);
+  return parseJob(cfgRaw, aRaw, bRaw, cRaw, names, options);
 }
 
 /** The array configuration alone (for runs whose matrices are generated, not read). */
@@ -71,14 +87,16 @@ export async function loadConfig(path: string): Promise<ArrayConfig> {
   }
 }
 
-async function readJson(path: string): Promise<unknown> {
-  let text: string;
+async function readBytes(path: string): Promise<Buffer> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw new LbamacError(msg.unreadable(path, e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message));
   }
+}
+
+function parseJsonText(text: string, path: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -86,8 +104,23 @@ async function readJson(path: string): Promise<unknown> {
   }
 }
 
-/** The pure part of loadJob: already-parsed JSON in, codes out. cRaw undefined means no C. */
-export function parseJob(cfgRaw: unknown, aRaw: unknown, bRaw: unknown, cRaw: unknown, names: JobNames): Job {
+async function readJson(path: string): Promise<unknown> {
+  return parseJsonText((await readBytes(path)).toString('utf8'), path);
+}
+
+/** Parsed JSON, or an NpyArray for a .npy file: known by its name, so that a damaged one is
+ *  reported as a .npy file, or by its magic string, so that a renamed one still reads. */
+async function readMatrixFile(path: string): Promise<unknown> {
+  const bytes = await readBytes(path);
+  if (path.toLowerCase().endsWith('.npy') || hasNpyMagic(bytes)) return parseNpy(bytes, path);
+  return parseJsonText(bytes.toString('utf8'), path);
+}
+
+/**
+ * The pure part of loadJob: each matrix already parsed (JSON, or an NpyArray), codes out. cRaw
+ * undefined means no C.
+ */
+export function parseJob(cfgRaw: unknown, aRaw: unknown, bRaw: unknown, cRaw: unknown, names: JobNames, options: JobOptions = {}): Job {
   let cfg: ArrayConfig;
   try {
     cfg = resolveConfig(cfgRaw);
@@ -95,22 +128,26 @@ export function parseJob(cfgRaw: unknown, aRaw: unknown, bRaw: unknown, cRaw: un
     if (err instanceof LbamacError) throw new LbamacError(msg.badConfig(names.config, err.message));
     throw err;
   }
+  const nk = options.bLayout === 'nk';
+  if (options.prune !== undefined && cfg.sparsity !== options.prune) throw new LbamacError(msg.pruneNeedsSparse(names.config, options.prune));
   const rounding = roundingCode(cfg.rounding.input);
   const aTally = new ConversionTally(cfg.a, rounding);
   const bTally = new ConversionTally(cfg.w, rounding);
-  const A = parseMatrix(aRaw, names.a, aTally);
-  const B = parseMatrix(bRaw, names.b, bTally);
+  const A = toMatrix(aRaw, names.a, aTally).codes;
+  const bFile = toMatrix(bRaw, names.b, bTally);
+  const b: Matrix = nk ? transposed(bFile) : bFile;
   const [M, K] = shape(A);
-  const [Kb, N] = shape(B);
-  if (Kb !== K) throw new LbamacError(msg.innerMismatch(names.a, dims(M, K), names.b, dims(Kb, N)));
-  if (cfg.sparsity === '2:4') checkSparsity(B, bRaw as unknown[][], cfg.w, names.b);
-  const job: Job = { cfg, A, B, conversions: { A: matrixConversions(aTally), B: matrixConversions(bTally) } };
+  const [Kb, N] = shape(b.codes);
+  if (Kb !== K) throw new LbamacError(msg.innerMismatch(names.a, [M, K], names.b, shape(bFile.codes), nk));
+  const job: Job = { cfg, A, B: b.codes, conversions: { A: matrixConversions(aTally), B: matrixConversions(bTally) } };
+  if (options.prune !== undefined) job.pruned = prune24(b.codes, cfg.w);
+  else if (cfg.sparsity === '2:4') checkSparsity(b, cfg.w, names.b, nk);
   if (cRaw !== undefined) {
     const cName = names.c ?? 'C';
     const cTally = new ConversionTally(outputFormat(cfg), rounding);
-    const C = parseMatrix(cRaw, cName, cTally);
+    const C = toMatrix(cRaw, cName, cTally).codes;
     const [Mc, Nc] = shape(C);
-    if (Mc !== M || Nc !== N) throw new LbamacError(msg.cMismatch(cName, dims(Mc, Nc), dims(M, N)));
+    if (Mc !== M || Nc !== N) throw new LbamacError(msg.cMismatch(cName, [Mc, Nc], [M, N]));
     job.C = C;
     job.conversions.C = matrixConversions(cTally);
   }
@@ -119,62 +156,4 @@ export function parseJob(cfgRaw: unknown, aRaw: unknown, bRaw: unknown, cRaw: un
 
 function shape(m: number[][]): [number, number] {
   return [m.length, m[0]!.length];
-}
-
-function dims(rows: number, cols: number): string {
-  return `${rows}×${cols}`;
-}
-
-/** A rectangular, non-empty JSON matrix converted element by element into codes of the tally's format. */
-export function parseMatrix(raw: unknown, file: string, tally: ConversionTally): number[][] {
-  if (!Array.isArray(raw)) throw new LbamacError(msg.notMatrix(file, raw));
-  if (raw.length === 0) throw new LbamacError(msg.noRows(file));
-  let cols = -1;
-  return raw.map((row: unknown, i) => {
-    if (!Array.isArray(row)) throw new LbamacError(msg.rowNotArray(file, i, row));
-    if (cols < 0) {
-      if (row.length === 0) throw new LbamacError(msg.emptyRow(file));
-      cols = row.length;
-    } else if (row.length !== cols) {
-      throw new LbamacError(msg.ragged(file, i, row.length, cols));
-    }
-    return row.map((el: unknown, j) => parseElement(el, tally, file, i, j));
-  });
-}
-
-const SPECIAL_VALUES: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity };
-const HEX_RE = /^0x[0-9a-f]+$/i;
-
-function parseElement(el: unknown, tally: ConversionTally, file: string, i: number, j: number): number {
-  const f = tally.format;
-  if (typeof el === 'number') {
-    // JSON.parse turns a literal such as 1e999 into Infinity; that is a typo, not an infinity.
-    if (!Number.isFinite(el)) throw new LbamacError(msg.nonFinite(file, i, j, el));
-    return tally.convert(el);
-  }
-  if (typeof el === 'string') {
-    const special = SPECIAL_VALUES[el];
-    if (special !== undefined) return tally.convert(special);
-    if (HEX_RE.test(el)) {
-      // BigInt so that a long pattern is reported as too large instead of losing digits.
-      const code = BigInt(el);
-      if (code >= 2n ** BigInt(f.width)) throw new LbamacError(msg.hexTooLarge(file, i, j, el, f.name, f.width, '0x' + (2 ** f.width - 1).toString(16)));
-      return Number(code);
-    }
-  }
-  throw new LbamacError(msg.badElement(file, i, j, el));
-}
-
-/** docs/arithmetic.md §4: at most 2 nonzeros in every aligned group of 4 along K, for every
- *  column. */
-function checkSparsity(B: number[][], raw: unknown[][], w: Format, file: string): void {
-  const K = B.length;
-  const N = B[0]!.length;
-  for (let g = 0; 4 * g < K; g++) {
-    for (let j = 0; j < N; j++) {
-      const rows: number[] = [];
-      for (let k = 4 * g; k < Math.min(4 * g + 4, K); k++) if (!isZeroCode(B[k]![j]!, w)) rows.push(k);
-      if (rows.length > 2) throw new LbamacError(msg.sparsity(file, j, g, rows, rows.map((k) => raw[k]![j])));
-    }
-  }
 }

@@ -24,11 +24,52 @@ export const jobMessages = {
     `${file} at [${row}][${col}]: the number parses as ${value} (beyond float64); write "inf" or "-inf" for an infinity`,
   hexTooLarge: (file: string, row: number, col: number, value: string, format: string, width: number, max: string) =>
     `${file} at [${row}][${col}]: bit pattern "${value}" does not fit ${format} (${width} bits); allowed 0x0 to ${max}`,
-  innerMismatch: (a: string, aShape: string, b: string, bShape: string) =>
-    `shape mismatch: A (${a}) is ${aShape} and B (${b}) is ${bShape}; B needs as many rows as A has columns`,
-  cMismatch: (c: string, cShape: string, dShape: string) => `shape mismatch: C (${c}) is ${cShape} but D = A·B is ${dShape}`,
-  sparsity: (file: string, col: number, group: number, rows: number[], values: unknown[]) =>
-    `${file}: 2:4 sparsity violated in column ${col}, group ${group} (rows ${4 * group}-${4 * group + 3}): ` +
-    `${rows.length} nonzeros at rows ${rows.join(', ')} (values ${values.map(show).join(', ')}); at most 2 of every aligned 4 along K may be nonzero`,
+  npyNotMatrix: (file: string, shape: string) =>
+    `${file}: expected a 2-D array (a matrix); got shape ${shape}${shape.endsWith(',)') ? ' (a vector: save it as one row, x[None, :], or one column, x[:, None])' : ''}`,
+  npyEmpty: (file: string, shape: string) => `${file}: the array has shape ${shape}; a matrix needs at least one row and one column`,
+  codeTooLarge: (file: string, row: number, col: number, code: number, hex: string, dtype: string, format: string, width: number, max: number, maxHex: string) =>
+    `${file} at [${row}][${col}]: bit pattern ${code} (${hex}) does not fit ${format} (${width} bits); allowed 0 to ${max} (0x0 to ${maxHex}). ` +
+    `A ${dtype} array holds bit patterns; save real values as float16, float32 or float64`,
+  innerMismatch: (a: string, [m, k]: [number, number], b: string, [rows, cols]: [number, number], nk: boolean) =>
+    `shape mismatch: A (${a}) is M×K = ${m}×${k} but B (${b}) is ${nk ? `N×K = ${rows}×${cols} (--b-layout nk)` : `K×N = ${rows}×${cols}`}: ` +
+    `K is ${k} in A and ${nk ? cols : rows} in B` +
+    (!nk && cols === k ? '; if B is stored N×K (as a PyTorch Linear weight is), add --b-layout nk' : nk && rows === k ? '; B looks K×N: leave out --b-layout nk' : ''),
+  cMismatch: (c: string, [rows, cols]: [number, number], [m, n]: [number, number]) => `shape mismatch: C (${c}) is ${rows}×${cols} but D = A·B is M×N = ${m}×${n}`,
+  sparsity: (file: string, col: number, group: number, rows: number[], values: unknown[], nk: boolean) => {
+    // With --b-layout nk the file's rows are B's columns: name positions as the file has them.
+    const [line, along] = nk ? ['row', 'columns'] : ['column', 'rows'];
+    return (
+      `${file}: 2:4 sparsity violated in ${line} ${col}, group ${group} (${along} ${4 * group}-${4 * group + 3}): ` +
+      `${rows.length} nonzeros at ${along} ${rows.join(', ')} (values ${values.map(show).join(', ')}); at most 2 of every aligned 4 along K may be nonzero ` +
+      '(--prune 2:4 keeps the 2 largest)'
+    );
+  },
+  pruneNeedsSparse: (config: string, pattern: string) =>
+    `--prune ${pattern} prunes B for a ${pattern} sparse array, but ${config} configures a dense one; ` +
+    `add "sparsity": "${pattern}" to the config, or leave out --prune to multiply by every weight`,
   unknownEngine: (name: string, available: string[]) => `unknown engine "${name}"; available: ${available.join(', ')}`,
+};
+
+const NPY_ALLOWED = 'float16, float32, float64 (real values) and uint8, uint16, uint32 (bit patterns)';
+
+/** Why a .npy file cannot be read, and how to save one that can (engine/npy.ts). */
+export const npyMessages = {
+  badMagic: (file: string) => `${file}: not a .npy file (it does not start with the .npy magic string "\\x93NUMPY")`,
+  npz: (file: string) => `${file}: a .npz archive (a zip of several arrays); give one array, saved with numpy.save`,
+  version: (file: string, major: number, minor: number) => `${file}: .npy format version ${major}.${minor} is not supported; versions 1.0, 2.0 and 3.0 are`,
+  truncatedHeader: (file: string) => `${file}: the .npy file is truncated: it ends inside its header`,
+  badHeader: (file: string, reason: string, header: string) => `${file}: the .npy header is malformed: ${reason}${header === '' ? '' : ` (header: ${header.length > 120 ? header.slice(0, 117) + '...' : header})`}`,
+  structured: (file: string) => `${file}: a structured array (a dtype with fields) is not supported; save a plain array of ${NPY_ALLOWED}`,
+  objectArray: (file: string, descr: string) =>
+    `${file}: an object array ('${descr}': pickled Python objects) is not supported, and is never unpickled; save a numeric array of ${NPY_ALLOWED}`,
+  bigEndian: (file: string, descr: string) => `${file}: the array is big-endian ('${descr}'); save a little-endian copy: numpy.save(path, x.astype(x.dtype.newbyteorder('<')))`,
+  noByteOrder: (file: string, descr: string) => `${file}: dtype '${descr}' does not say its byte order; numpy.save writes '<${descr.slice(1)}' for a little-endian array`,
+  unsupportedDtype: (file: string, descr: string, name: string | null) =>
+    `${file}: dtype '${descr}'${name === null ? '' : ` (${name})`} is not supported; allowed: ${NPY_ALLOWED}` +
+    // numpy.array([[1, 2]]) is int64: the likeliest way to get here.
+    (name?.startsWith('int') ? '; integers meant as values: numpy.save(path, x.astype(numpy.float64))' : ''),
+  fortranOrder: (file: string) => `${file}: the array is stored in Fortran (column-major) order; save a C-ordered copy: numpy.save(path, numpy.ascontiguousarray(x))`,
+  truncatedData: (file: string, descr: string, shape: string, need: number, have: number) =>
+    `${file}: the .npy file is truncated: shape ${shape} of '${descr}' needs ${need} bytes of data, the file has ${have}`,
+  trailingData: (file: string, extra: number) => `${file}: ${extra} byte${extra === 1 ? '' : 's'} after the array's data; a .npy file holds one array`,
 };

@@ -7,6 +7,7 @@ import { type FormatSpec, formatSpecOf } from '../core/format.js';
 import { type ArrayConfig, outputFormat } from '../config/resolve.js';
 import type { ArrayActivity, EngineResult } from './index.js';
 import type { Job, MatrixConversions } from './job.js';
+import { encodeNpy, type NpyDtype } from './npy.js';
 
 export type OutputValue = number | 'nan' | 'inf' | '-inf';
 
@@ -76,4 +77,20 @@ function valueOf(x: number): OutputValue {
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
   return x;
+}
+
+function numberOf(v: OutputValue): number {
+  return v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v;
+}
+
+/** D's codes as a .npy file, in the smallest uint dtype that holds the output format's width. */
+export function codesNpy(out: GemmOutput): Uint8Array {
+  const width = 1 + out.format.exp + out.format.man;
+  const dtype: NpyDtype = width <= 8 ? 'uint8' : width <= 16 ? 'uint16' : 'uint32';
+  return encodeNpy({ dtype, shape: [out.D.length, out.D[0]!.length], data: out.D.flat().map(Number) });
+}
+
+/** D's values as a float64 .npy file. */
+export function valuesNpy(out: GemmOutput): Uint8Array {
+  return encodeNpy({ dtype: 'float64', shape: [out.values.length, out.values[0]!.length], data: out.values.flat().map(numberOf) });
 }

@@ -21,18 +21,18 @@ export function isTempSibling(name: string): boolean {
   return /^\..+\.\d+\.[0-9a-f]{8}\.\w+$/.test(name);
 }
 
-/** Creates `path` (which must not exist) with the text, on disk before it returns. */
-async function writeNew(path: string, text: string): Promise<void> {
+/** Creates `path` (which must not exist) with the text (UTF-8) or bytes, on disk before it returns. */
+async function writeNew(path: string, data: string | Uint8Array): Promise<void> {
   const handle = await open(path, 'wx');
   try {
-    await handle.writeFile(text, 'utf8');
+    await handle.writeFile(data, 'utf8');
     await handle.sync(); // the data is on disk before a name points at it
   } finally {
     await handle.close();
   }
 }
 
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   try {
     await mkdir(dirname(path), { recursive: true });
   } catch (err) {
@@ -40,7 +40,7 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   }
   const temp = tempSibling(path);
   try {
-    await writeNew(temp, text);
+    await writeNew(temp, data);
     await rename(temp, path);
   } catch (err) {
     await rm(temp, { force: true });

@@ -9,18 +9,18 @@ import { type Arch, FLAG_NAMES, type PortDesc } from '../../arch/types.js';
 import type { ArrayConfig } from '../../config/resolve.js';
 import { configSummary } from '../../config/summary.js';
 import { ENGINES } from '../../engine/index.js';
-import { loadConfig, loadJob } from '../../engine/job.js';
+import { loadConfig } from '../../engine/job.js';
 import { simulate, type PortValues, type SimResult } from '../../sim/simulate.js';
 import { randomJob } from '../../sim/stimulus.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { warnAboutInputs } from '../input-warnings.js';
+import { type JobInputArgs, jobInputOptions, loadGivenJob } from '../job-input.js';
 import { checkOutputFile } from '../../util/output-path.js';
 import { messages } from '../messages.js';
 import { SEED_RANGE, wholeNumber } from '../options.js';
 import { runProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 
-interface Args {
+interface Args extends JobInputArgs {
   config: string;
   a?: string;
   b?: string;
@@ -49,6 +49,7 @@ export const simCommand: CommandModule<object, Args> = {
         a: { type: 'string', requiresArg: true, describe: M.a },
         b: { type: 'string', requiresArg: true, describe: M.b },
         c: { type: 'string', requiresArg: true, describe: M.c },
+        ...jobInputOptions,
         m: { requiresArg: true, coerce: wholeNumber('m', 1), describe: M.m },
         k: { requiresArg: true, coerce: wholeNumber('k', 1), describe: M.k },
         n: { requiresArg: true, coerce: wholeNumber('n', 1), describe: M.n },
@@ -66,8 +67,7 @@ export const simCommand: CommandModule<object, Args> = {
     let arch: Arch;
     let job: { A: number[][]; B: number[][]; C?: number[][] };
     if (args.a !== undefined && args.b !== undefined) {
-      const loaded = await loadJob({ configPath: args.config, aPath: args.a, bPath: args.b, ...(args.c === undefined ? {} : { cPath: args.c }) });
-      warnAboutInputs(loaded.conversions);
+      const loaded = await loadGivenJob({ configPath: args.config, aPath: args.a, bPath: args.b, ...(args.c === undefined ? {} : { cPath: args.c }) }, args);
       cfg = loaded.cfg;
       arch = buildArch(cfg);
       job = loaded;
@@ -102,10 +102,12 @@ export const simCommand: CommandModule<object, Args> = {
 };
 
 /** A given job is A and B (C optional); yargs' `implies` would only say "Implications failed: a -> b". */
-function checkGivenJob(args: { a?: string; b?: string; c?: string }): true {
+function checkGivenJob(args: { a?: string; b?: string; c?: string } & JobInputArgs): true {
   if (args.a !== undefined && args.b === undefined) throw new LbamacError(M.incompleteJob('--a', '--b'));
   if (args.b !== undefined && args.a === undefined) throw new LbamacError(M.incompleteJob('--b', '--a'));
   if (args.c !== undefined && args.a === undefined) throw new LbamacError(M.incompleteJob('--c', '--a and --b'));
+  if (args['b-layout'] !== undefined && args.b === undefined) throw new LbamacError(M.incompleteJob('--b-layout', '--a and --b'));
+  if (args.prune !== undefined && args.b === undefined) throw new LbamacError(M.incompleteJob('--prune', '--a and --b'));
   return true;
 }
 

@@ -18,10 +18,10 @@ export function lbamac(...args: string[]): Run {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A fresh directory holding the given files (objects are written as JSON, strings verbatim). */
+/** A fresh directory holding the given files (strings and bytes are written verbatim, anything else as JSON). */
 export function fixture(files: Record<string, unknown>): string {
   const dir = tempDir('cli');
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === 'string' || content instanceof Uint8Array ? content : JSON.stringify(content));
   return dir;
 }
 

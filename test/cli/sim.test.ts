@@ -7,6 +7,7 @@ import { resolveConfig } from '../../config/resolve.js';
 import { buildArch } from '../../arch/build.js';
 import { latencyCycles, outputCycle, schedule, termsOf } from '../../arch/schedule.js';
 import { parseJob } from '../../engine/job.js';
+import { encodeNpy } from '../../engine/npy.js';
 import { randomJob } from '../../sim/stimulus.js';
 import { fixture, lbamac, ROOT } from './run.js';
 
@@ -121,6 +122,24 @@ describe('cli: sim', function () {
     expect(text.trimEnd().split('\n').pop()).to.equal(`#${10 * latencyCycles(arch, { M, N, K, hasC: false })}`);
   });
 
+  it('given job from .npy files, B as N×K, pruned to 2:4: the summary of the same job given as JSON, pruned by hand', () => {
+    const { files, job } = example('sparse-2-4');
+    const npy = (m: number[][]) => encodeNpy({ dtype: 'uint8', shape: [m.length, m[0]!.length], data: m.flat() });
+    // A dense B: the sparse example's weights, with the zeros of every full group (two nonzeros
+    // already) replaced by the smallest subnormal (0x01), which --prune must take out again.
+    const full = (k: number, j: number) => job.B.slice(k - (k % 4), k - (k % 4) + 4).filter((row) => row[j] !== 0).length === 2;
+    const dense = job.B.map((row, k) => row.map((code, j) => (code === 0 && full(k, j) ? 0x01 : code)));
+    expect(dense).not.to.deep.equal(job.B);
+    const nk = dense[0]!.map((_, j) => dense.map((row) => row[j]!));
+    const dir = fixture({ 'a.npy': npy(job.A), 'w.npy': npy(nk) });
+    const fromNpy = lbamac('sim', '--config', files.config, '--a', join(dir, 'a.npy'), '--b', join(dir, 'w.npy'), '--b-layout', 'nk', '--prune', '2:4');
+    const fromJson = lbamac('sim', '--config', files.config, '--a', files.a, '--b', files.b);
+    expect([fromNpy.status, fromJson.status], fromNpy.stderr).to.deep.equal([0, 0]);
+    expect(fromNpy.stderr).to.match(/^lbamac: --prune 2:4 zeroed \d+ of the \d+ nonzero weights of B \(\S*w\.npy\)/);
+    const withoutJobLine = (text: string) => text.replace(/^job .*$/m, '');
+    expect(withoutJobLine(fromNpy.stdout)).to.equal(withoutJobLine(fromJson.stdout));
+  });
+
   it('bad option combinations and bad shapes exit 1 with a message, before writing anything', () => {
     const { files } = example('e4m3-e4m7');
     const dir = fixture({ 'cfg.json': { ...WS_SPARSE, rows: 0 } });
@@ -129,6 +148,8 @@ describe('cli: sim', function () {
       [['--a', files.a], /^lbamac: --a needs --b: a given job is the matrices A and B \(C is optional\); without --a and --b, sim makes a random job\n$/],
       [['--b', files.b], /^lbamac: --b needs --a:/],
       [['--c', files.a], /^lbamac: --c needs --a and --b:/],
+      [['--b-layout', 'nk'], /^lbamac: --b-layout needs --a and --b:/],
+      [['--prune', '2:4'], /^lbamac: --prune needs --a and --b:/],
       [['--a', files.a, '--b', files.b, '--m', '3'], /Arguments a and m are mutually exclusive/],
       [['--m', '0'], /--m 0: expected a whole number of at least 1/],
       [['--k', '2.5'], /--k 2.5: expected a whole number of at least 1/],

@@ -1,12 +1,16 @@
 import { expect } from 'chai';
-import { parseJob, type JobNames } from '../../engine/job.js';
+import { parseJob, type JobNames, type JobOptions } from '../../engine/job.js';
+import { NpyArray } from '../../engine/npy.js';
 
 const NAMES: JobNames = { config: 'cfg.json', a: 'a.json', b: 'b.json', c: 'c.json' };
 const CFG = { a: 'e4m3', w: 'e5m2', product: 'exact', acc: { exp: 4, man: 7, bias: 10 }, total: 'fp16', chunk: 2 };
 
-function parse(a: unknown, b: unknown, c?: unknown, cfg: unknown = CFG) {
-  return parseJob(cfg, a, b, c, NAMES);
+function parse(a: unknown, b: unknown, c?: unknown, cfg: unknown = CFG, options: JobOptions = {}) {
+  return parseJob(cfg, a, b, c, NAMES, options);
 }
+
+const SPARSE = { ...CFG, sparsity: '2:4' };
+const transpose = (m: unknown[][]) => m[0]!.map((_, j) => m.map((row) => row[j]));
 
 describe('engine/job parseJob', () => {
   it('converts numbers into each operand format with the input rounding mode', () => {
@@ -48,8 +52,8 @@ describe('engine/job parseJob', () => {
     ['an empty row', () => parse([[]], [[1]]), /^a\.json: row 0 is empty/],
     ['a row that is not an array', () => parse([[1], 2], [[1]]), /^a\.json: row 1 is not an array of elements \(got 2\)/],
     ['a ragged row', () => parse([[1, 2], [1, 2, 3]], [[1], [1]]), /^a\.json: row 1 has 3 elements but row 0 has 2/],
-    ['inner dimensions', () => parse([[1, 2]], [[1]]), /A \(a\.json\) is 1×2 and B \(b\.json\) is 1×1/],
-    ['C shape', () => parse([[1]], [[1, 2]], [[1]]), /C \(c\.json\) is 1×1 but D = A·B is 1×2/],
+    ['inner dimensions', () => parse([[1, 2]], [[1]]), /^shape mismatch: A \(a\.json\) is M×K = 1×2 but B \(b\.json\) is K×N = 1×1: K is 2 in A and 1 in B$/],
+    ['C shape', () => parse([[1]], [[1, 2]], [[1]]), /^shape mismatch: C \(c\.json\) is 1×1 but D = A·B is M×N = 1×2$/],
     ['a too wide pattern', () => parse([[1]], [['0x1ff']]), /^b\.json at \[0\]\[0\]: bit pattern "0x1ff" does not fit e5m2 \(8 bits\); allowed 0x0 to 0xff/],
     ['a too wide pattern in C (fp16)', () => parse([[1]], [[1]], [['0x10000']]), /^c\.json at \[0\]\[0\]: bit pattern "0x10000" does not fit fp16 \(16 bits\); allowed 0x0 to 0xffff/],
     ['null', () => parse([[null]], [[1]]), /^a\.json at \[0\]\[0\]: null is not an element/],
@@ -70,5 +74,59 @@ describe('engine/job parseJob', () => {
   it('lets 2:4 groups with at most two nonzeros through, a padded last group included', () => {
     const job = parse([[1, 1, 1, 1, 1, 1]], [[1], [-0], [0], [2], [3], [4]], undefined, { ...CFG, sparsity: '2:4' });
     expect(job.B.length).to.equal(6);
+  });
+
+  it('takes .npy arrays as it takes JSON: float elements as values, uint elements as codes', () => {
+    const json = parse([[1.0625, -3]], [[1], ['0x3c']], [[2]]);
+    const npy = parse(new NpyArray('float32', [1, 2], Float64Array.from([1.0625, -3])), new NpyArray('uint8', [2, 1], Float64Array.from([0x3c, 0x3c])), new NpyArray('float16', [1, 1], Float64Array.from([2])));
+    expect(npy.A).to.deep.equal(json.A);
+    expect(npy.B).to.deep.equal([[0x3c], [0x3c]]);
+    expect(npy.C).to.deep.equal(json.C);
+    expect(npy.conversions.B.values).to.equal(0);
+  });
+
+  describe('bLayout nk: B given as N×K, as a PyTorch Linear weight', () => {
+    const A = [[1, 2, 3]];
+    const B = [[1, 0.5], [-2, 4], [0.25, 8]]; // K×N = 3×2
+    it('gives the job of the transposed B in the default layout (kn)', () => {
+      const kn = parse(A, B);
+      const nk = parse(A, transpose(B), undefined, CFG, { bLayout: 'nk' });
+      expect(nk.B).to.deep.equal(kn.B);
+      expect(parse(A, B, undefined, CFG, { bLayout: 'kn' }).B).to.deep.equal(kn.B);
+    });
+
+    it('names shapes as the files have them and suggests the other layout where it would fit', () => {
+      expect(() => parse(A, transpose(B))).to.throw(
+        'shape mismatch: A (a.json) is M×K = 1×3 but B (b.json) is K×N = 2×3: K is 3 in A and 2 in B; if B is stored N×K (as a PyTorch Linear weight is), add --b-layout nk',
+      );
+      expect(() => parse(A, B, undefined, CFG, { bLayout: 'nk' })).to.throw(
+        'shape mismatch: A (a.json) is M×K = 1×3 but B (b.json) is N×K = 3×2 (--b-layout nk): K is 3 in A and 2 in B; B looks K×N: leave out --b-layout nk',
+      );
+      expect(() => parse(A, [[1, 2]], undefined, CFG, { bLayout: 'nk' })).to.throw(/is N×K = 1×2 \(--b-layout nk\): K is 3 in A and 2 in B$/);
+    });
+
+    it('names the 2:4 violation by the row and columns of the N×K file', () => {
+      expect(() => parse([[1, 1, 1, 1]], [[1, 0, 2, 3]], undefined, SPARSE, { bLayout: 'nk' })).to.throw(/^b\.json: 2:4 sparsity violated in row 0, group 0 \(columns 0-3\): 3 nonzeros at columns 0, 2, 3 \(values 1, 2, 3\)/);
+    });
+  });
+
+  describe('prune 2:4', () => {
+    it('prunes a dense B by magnitude instead of rejecting it, after transposing an N×K one, and says how many weights it zeroed', () => {
+      const job = parse([[1, 1, 1, 1]], [[1, -4, 2, 3]], undefined, SPARSE, { bLayout: 'nk', prune: '2:4' });
+      expect(job.pruned).to.deep.equal({ zeroed: 2, nonzeros: 4 });
+      expect(job.B).to.deep.equal(parse([[1, 1, 1, 1]], [[0], [-4], [0], [3]], undefined, SPARSE).B);
+      expect(job.conversions.B.values).to.equal(4); // every weight was converted, pruned or not
+    });
+
+    it('zeroes nothing in a B that is 2:4 sparse already', () => {
+      expect(parse([[1, 1, 1, 1]], [[1], [0], [0], [3]], undefined, SPARSE, { prune: '2:4' }).pruned).to.deep.equal({ zeroed: 0, nonzeros: 2 });
+      expect(parse([[1]], [[1]], undefined, SPARSE).pruned).to.equal(undefined);
+    });
+
+    it('is refused for a dense array, whose B would then be multiplied in full all the same', () => {
+      expect(() => parse([[1]], [[1]], undefined, CFG, { prune: '2:4' }))
+        .to.throw('--prune 2:4 prunes B for a 2:4 sparse array, but cfg.json configures a dense one; add "sparsity": "2:4" to the config, or leave out --prune to multiply by every weight')
+        .with.property('name', 'LbamacError');
+    });
   });
 });

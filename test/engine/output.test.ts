@@ -4,7 +4,8 @@ import { resolveConfig } from '../../config/resolve.js';
 import { ENGINES, runEngine } from '../../engine/index.js';
 import { toJsonText } from '../../engine/json.js';
 import { parseJob } from '../../engine/job.js';
-import { toGemmOutput } from '../../engine/output.js';
+import { codesNpy, toGemmOutput, valuesNpy } from '../../engine/output.js';
+import { parseNpy } from '../../engine/npy.js';
 
 const NAMES = { config: 'cfg', a: 'a', b: 'b' };
 
@@ -47,5 +48,30 @@ describe('engine/output and the registry', () => {
     let caught: unknown;
     await runEngine('gpu', job).catch((err: unknown) => (caught = err));
     expect(caught).to.have.property('message').that.matches(/unknown engine "gpu"; available: golden, core/);
+  });
+
+  it('writes D as .npy: codes in the smallest uint dtype that holds the output width, values as float64', () => {
+    const widths: [string, number, string][] = [
+      ['e4m3', 0x7e, 'uint8'],
+      ['e4m7_b10', 0x7c0, 'uint16'],
+      ['fp16', 0xfc00, 'uint16'],
+      ['e5m11', 0x1f800, 'uint32'],
+      ['fp32', 0xff800000, 'uint32'],
+    ];
+    for (const [acc, top, dtype] of widths) {
+      const cfg = resolveConfig({ a: 'e4m3', w: 'e4m3', product: 'exact', acc });
+      const out = toGemmOutput('test', cfg, { D: [[0, top], [1, 2], [3, 4]], events: zeroEvents() });
+      const codes = parseNpy(codesNpy(out), 'd.npy');
+      expect([codes.dtype, codes.shape, Array.from(codes.data)], acc).to.deep.equal([dtype, [3, 2], [0, top, 1, 2, 3, 4]]);
+    }
+    const cfg = resolveConfig({ a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'fp16' });
+    const out = toGemmOutput('test', cfg, { D: [[0x3c00, 0x8000, 0x7c00, 0xfc00, 0x7e00, 0x0001]], events: zeroEvents() });
+    const values = parseNpy(valuesNpy(out), 'v.npy');
+    expect([values.dtype, values.shape]).to.deep.equal(['float64', [1, 6]]);
+    const v = Array.from(values.data);
+    expect(v.slice(0, 4)).to.deep.equal([1, -0, Infinity, -Infinity]);
+    expect(Object.is(v[1], -0)).to.equal(true);
+    expect(v[4]).to.be.NaN;
+    expect(v[5]).to.equal(2 ** -24);
   });
 });
