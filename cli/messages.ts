@@ -280,7 +280,8 @@ export const messages = {
     bias: (bias: number, emin: number, emax: number) => `${bias} (normal exponents ${emin} to ${emax})`,
     subnormals: (on: boolean, man: number) => (on ? (man > 0 ? 'yes' : 'none (man = 0)') : 'no: exponent field 0 reads as ±0, tiny results flush to ±0'),
     specials: { ieee: 'ieee: exponent all ones is inf (mantissa 0) or NaN', fn: 'fn: no inf; only the all-ones codes are NaN', none: 'none: every code is a finite number' },
-    overflow: (mode: string, max: string) => (mode === 'inf' ? `inf: to ±inf (±${max} under rtz)` : `saturate: to ±${max}`),
+    overflow: (mode: string, max: string) =>
+      mode === 'inf' ? `inf: to ±inf (±${max} under rtz and rod; ${max} for positive values under rdn, -${max} for negative ones under rup)` : `saturate: to ±${max}`,
     value: (decimal: string, power: string, code: string | null) => `${decimal} = ${power}${code ? `  (${code})` : ''}`,
     noSubnormal: 'none',
     precision: (bits: number) => `${bits} bits (man + 1)`,

@@ -1,10 +1,10 @@
 // The array/job configuration: one zod schema is the source of the TS types, the validation
 // and the published JSON Schema (schema/config.schema.json, written by scripts/write-schema.ts).
 import { z } from 'zod';
-import { LIMITS } from '../core/format.js';
+import { LIMITS, ROUNDING_MODES } from '../core/format.js';
 
 export const roundingModeSchema = z
-  .enum(['rne', 'rna', 'rtz', 'rdn', 'rup', 'rod'])
+  .enum(ROUNDING_MODES)
   .describe('rne: nearest, ties to even; rna: nearest, ties away from zero; rtz: toward zero; rdn: toward -inf; rup: toward +inf; rod: to odd (truncate, then set the last kept bit when anything was dropped)');
 
 export const formatSpecSchema = z

@@ -69,9 +69,9 @@ export interface Format {
 }
 
 /** docs/arithmetic.md §2: to nearest (ties to even, ties away), toward zero, toward -inf, toward
- *  +inf, and to odd. */
-export type RoundingMode = 'rne' | 'rna' | 'rtz' | 'rdn' | 'rup' | 'rod';
-export const ROUNDING_MODES: readonly RoundingMode[] = ['rne', 'rna', 'rtz', 'rdn', 'rup', 'rod'];
+ *  +inf, and to odd. The config schema's enum is this list. */
+export const ROUNDING_MODES = ['rne', 'rna', 'rtz', 'rdn', 'rup', 'rod'] as const;
+export type RoundingMode = (typeof ROUNDING_MODES)[number];
 
 const NAMED: Record<string, FormatSpec> = {
   fp32: { exp: 8, man: 23 },

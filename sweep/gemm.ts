@@ -2,13 +2,15 @@
 // as core/gemm.ts's Accumulation builds it), in a tight loop over typed arrays, without C.
 //
 // Terms whose product is an exact zero (a zero activation or weight, both operands finite) are
-// skipped. Adding a zero product to a nonzero or +0 accumulator changes neither its code nor any
-// event count, and a chunk holding only zero terms adds a +0 that changes no total but -0. The one
-// thing a zero term can change is a -0 accumulator (or total), which a +0 product turns into +0;
-// so while an accumulator is -0 (rare: a negative sum rounded or flushed to zero) the zero terms
-// are added one by one like any other, and skipping resumes once it is not. D's codes and every
-// event count therefore equal coreGemm's; test/sweep/gemm.test.ts checks it. With inf or NaN
-// inputs nothing is skipped.
+// skipped. Adding a zero product to a nonzero accumulator changes neither its code nor any event
+// count; what a zero term can change is a zero accumulator of one sign (docs/arithmetic.md §2):
+// -0, which a +0 product turns into +0, or under rdn +0, which a -0 product turns into -0. So
+// while an accumulator holds that zero (under rdn at the start of every output and chunk,
+// otherwise rarely: a negative sum rounded or flushed to zero) the zero terms are added one by
+// one like any other, and skipping resumes once it does not. A chunk of zero terms is then +0
+// (not under rdn, where it is stepped through), which changes no total but -0. D's codes and
+// every event count therefore equal coreGemm's; test/sweep/gemm.test.ts checks it. With inf or
+// NaN inputs nothing is skipped.
 import { isZeroCode, RNE, roundingCode, toFloat64 } from '../core/arith.js';
 import { type EventCounts } from '../core/events.js';
 import { makeFormat } from '../core/format.js';
@@ -134,8 +136,12 @@ export function sweepGemm(cfg: ArrayConfig, A: CodeMat, B: PreparedB, rows?: Row
   const totals = chunk === 0 ? null : chunkKernel(cfg);
   const tev = totals === null ? ev : totals.events;
   const addChunk = totals === null ? step : totals.step;
-  const accNegZero = cfg.acc.signBit;
+  // The zero accumulator a zero term can change.
+  const accFragile = cfg.rounding.acc === 'rdn' ? 0 : cfg.acc.signBit;
+  // A +0 chunk changes a -0 total (none under rdn: treating -0 as fragile there is only slower).
   const totalNegZero = cfg.total.signBit;
+  // A chunk of zero terms starting from +0 stays +0 (under rdn a -0 term makes it -0).
+  const zeroChunkIsPlusZero = cfg.rounding.acc !== 'rdn';
   const out = outputFormat(cfg);
   const table = valueTable(out);
   const idx = rows ?? nonzeroByRow(A);
@@ -169,17 +175,18 @@ export function sweepGemm(cfg: ArrayConfig, A: CodeMat, B: PreparedB, rows?: Row
           if (w < 0) continue;
           t = term === null ? k : term[wOff + k]!;
         }
-        // The zero terms pos..t-1. They change nothing while the accumulator is not -0 (then they
-        // are skipped); while it is -0 they are added like any term. Chunks close on the way.
+        // The zero terms pos..t-1. They change nothing while the accumulator is not the fragile
+        // zero (then they are skipped); while it is, they are added like any term. Chunks close on
+        // the way.
         if (chunk === 0) {
-          for (; pos < t && acc === accNegZero; pos++) {
+          for (; pos < t && acc === accFragile; pos++) {
             const z = aIndex[tOff + pos]!;
             acc = step(acc, z < 0 ? 0 : a[aOff + z]!, weight[tOff + pos]!);
           }
           pos = t;
         } else {
           while (pos < t) {
-            if (acc === accNegZero) {
+            if (acc === accFragile) {
               const z = aIndex[tOff + pos]!;
               acc = step(acc, z < 0 ? 0 : a[aOff + z]!, weight[tOff + pos]!);
               pos++;
@@ -198,8 +205,9 @@ export function sweepGemm(cfg: ArrayConfig, A: CodeMat, B: PreparedB, rows?: Row
             if (acc !== 0 || total === totalNegZero) total = addChunk(total, acc, ONE);
             acc = 0;
             pos = end;
-            // Whole chunks of zero terms up to t's chunk: +0 chunks, likewise nothing unless the total is -0.
-            if (total !== totalNegZero) pos = Math.max(pos, Math.min(t, Math.floor(t / chunk) * chunk));
+            // Whole chunks of zero terms up to t's chunk: +0 chunks, likewise nothing unless the
+            // total is -0.
+            if (zeroChunkIsPlusZero && total !== totalNegZero) pos = Math.max(pos, Math.min(t, Math.floor(t / chunk) * chunk));
           }
         }
         if (p === e) break;

@@ -2,10 +2,10 @@
 // different formats (accumulator + product).
 import type { Format, RoundingMode } from '../../core/format.js';
 import { Body, makeModule, type VModule } from '../back/module.js';
-import { hex, joinTerms, lit, padLow, plusConst, zext } from '../back/verilog.js';
+import { hex, joinTerms, padLow, plusConst, zext } from '../back/verilog.js';
 import { alignShape, emitAlignAdd } from './align.js';
 import { describeFormat, MODE_TEXT, type NormOperand, normExpRange, unpackNormalized } from './operand.js';
-import { emitFlagsMux, emitMux, specialCodes } from './specials.js';
+import { emitFlagsMux, emitMux, specialCodes, zeroSumArms, zeroSumText } from './specials.js';
 
 /** Declares `<p>_scale` (signed: exponent of the leading one, biased like fo) and `<p>_m` (F+1 bits). */
 export function emitScale(b: Body, op: NormOperand, fo: Format, F: number, XW: number): { scale: string; m: string } {
@@ -37,7 +37,7 @@ export function addModule(fx: Format, fy: Format, fo: Format, mode: RoundingMode
   emitAlignAdd(b, { name: 'x', sign: X.sign, isZero: X.isZero, ...xs }, { name: 'y', sign: Y.sign, isZero: Y.isZero, ...ys }, shape, fo, mode, deps);
 
   // Specials, in the order of core/arith.ts: NaN operand, inf - inf (invalid), inf, two zeros,
-  // an exact zero sum of nonzero operands (+0).
+  // an exact zero sum of nonzero operands.
   const S = specialCodes(fo);
   const W = fo.width;
   const hasInvalid = Boolean(X.isInf && Y.isInf);
@@ -46,7 +46,7 @@ export function addModule(fx: Format, fy: Format, fo: Format, mode: RoundingMode
   const hasInf = Boolean(X.isInf || Y.isInf);
   b.blank().comment(
     'Specials: a NaN operand or inf - inf gives NaN, an inf operand inf; two zeros keep their sign',
-    'only when they agree; an exact zero sum of nonzero operands is +0 in every rounding mode.',
+    `only when they agree; otherwise, and for an exact zero sum of nonzero operands, ${zeroSumText(mode)}.`,
   );
   if (hasInvalid) b.wire(1, 'invalid', `${X.isInf} & ${Y.isInf} & subtract`, 'inf - inf');
   if (hasNaN) b.wire(1, 'is_nan', joinTerms(nanTerms, '|', "1'b0"));
@@ -58,8 +58,7 @@ export function addModule(fx: Format, fy: Format, fo: Format, mode: RoundingMode
   const arms: [string, string][] = [];
   if (hasNaN) arms.push(['is_nan', hex(W, S.nan)]);
   if (hasInf) arms.push(['is_inf', `{inf_sign, ${hex(W - 1, S.infMag)}}`]);
-  arms.push(['both_zero', `{${X.sign} & ${Y.sign}, ${lit(W - 1, 0)}}`]);
-  arms.push(['cancel', lit(W, 0)]);
+  arms.push(...zeroSumArms(mode, X.sign, Y.sign, W));
   emitMux(b, 'sum', arms, 'round_code');
   emitFlagsMux(b, { hasNaN, hasInf, hasInvalid }, ['both_zero', 'cancel']);
 

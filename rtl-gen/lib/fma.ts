@@ -2,11 +2,11 @@
 // format (core/arith.ts `fma`); the cell used when the product format is "exact".
 import type { Format, RoundingMode } from '../../core/format.js';
 import { Body, makeModule, type VModule } from '../back/module.js';
-import { hex, joinTerms, lit, padLow, plusConst, zext } from '../back/verilog.js';
+import { hex, joinTerms, padLow, plusConst, zext } from '../back/verilog.js';
 import { emitScale } from './add.js';
 import { alignShape, emitAlignAdd } from './align.js';
 import { describeFormat, MODE_TEXT, normExpRange, unpackNormalized } from './operand.js';
-import { emitFlagsMux, emitMux, specialCodes } from './specials.js';
+import { emitFlagsMux, emitMux, specialCodes, zeroSumArms, zeroSumText } from './specials.js';
 
 /** lbamac_fma_<a>_<b>_<c>_to_<out>_<mode>: ports a, b, c -> result, flags[4:0]. */
 export function fmaModule(fa: Format, fb: Format, fc: Format, fo: Format, mode: RoundingMode): VModule {
@@ -73,8 +73,8 @@ export function fmaModule(fa: Format, fb: Format, fc: Format, fo: Format, mode: 
   const hasInf = Boolean(prodInf || C.isInf);
   b.blank().comment(
     'Specials: a NaN operand gives NaN; inf * 0 and inf - inf give NaN and raise invalid; an inf',
-    'operand or product gives inf; two zeros keep their sign only when they agree; an exact zero',
-    'sum of nonzero operands is +0 in every rounding mode.',
+    'operand or product gives inf; two zeros keep their sign only when they agree; otherwise, and',
+    `for an exact zero sum of nonzero operands, ${zeroSumText(mode)}.`,
   );
   if (anyNaN) b.wire(1, 'any_nan', anyNaN);
   if (prodInf) b.wire(1, 'prod_is_inf', prodInf);
@@ -93,8 +93,7 @@ export function fmaModule(fa: Format, fb: Format, fc: Format, fo: Format, mode: 
   const arms: [string, string][] = [];
   if (hasNaN) arms.push(['is_nan', hex(W, S.nan)]);
   if (hasInf) arms.push(['is_inf', `{inf_sign, ${hex(W - 1, S.infMag)}}`]);
-  arms.push(['both_zero', `{prod_sign & ${C.sign}, ${lit(W - 1, 0)}}`]);
-  arms.push(['cancel', lit(W, 0)]);
+  arms.push(...zeroSumArms(mode, 'prod_sign', C.sign, W));
   emitMux(b, 'result', arms, 'round_code');
   emitFlagsMux(b, { hasNaN, hasInf, hasInvalid }, ['both_zero', 'cancel']);
 

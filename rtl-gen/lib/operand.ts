@@ -13,6 +13,9 @@ export const MODE_TEXT: Record<RoundingMode, string> = {
   rne: 'rne (to nearest, ties to even)',
   rna: 'rna (to nearest, ties away from zero)',
   rtz: 'rtz (toward zero)',
+  rdn: 'rdn (toward -inf)',
+  rup: 'rup (toward +inf)',
+  rod: 'rod (to odd: truncate, set the last kept bit when anything was dropped)',
 };
 
 /** Signals of an unpacked operand. Every name is a wire of the module body. */

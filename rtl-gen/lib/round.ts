@@ -12,10 +12,20 @@ import { describeFormat, MODE_TEXT } from './operand.js';
 export const FLAG_BITS = { inexact: EV_INEXACT, overflow: EV_OVERFLOW, tiny: EV_TINY, zero: EV_ZERO, invalid: EV_INVALID } as const;
 export const FLAGS_WIDTH = 5;
 
-/** The code an overflow rounds to (magnitude): inf where the format and mode allow, else the largest finite. */
-export function overflowMagnitude(f: Format, mode: RoundingMode): number {
-  return f.overflow === 'inf' && mode !== 'rtz' ? f.infCode : f.maxFiniteMag;
+/** The code an overflow of sign `sign` rounds to (magnitude): inf where the format allows it and
+ *  the mode rounds to nearest or toward that sign's infinity, else the largest finite. */
+export function overflowMagnitude(f: Format, mode: RoundingMode, sign: 0 | 1): number {
+  const toInf = mode === 'rne' || mode === 'rna' || (mode === 'rdn' && sign === 1) || (mode === 'rup' && sign === 0);
+  return f.overflow === 'inf' && toInf ? f.infCode : f.maxFiniteMag;
 }
+
+/** Verilog of step 2's increment for the modes that may add one unit to the kept bits. */
+const ROUND_UP: Partial<Record<RoundingMode, { rule: (keptLsb: string) => string; why: string }>> = {
+  rne: { rule: (lsb) => `round_bit & (sticky_all | ${lsb})`, why: 'above half, or a tie with an odd kept value' },
+  rna: { rule: () => 'round_bit', why: 'half or above (ties away from zero)' },
+  rdn: { rule: () => 'sign & inexact', why: 'toward -inf: a negative value with anything dropped grows in magnitude' },
+  rup: { rule: () => '~sign & inexact', why: 'toward +inf: a positive value with anything dropped grows in magnitude' },
+};
 
 /**
  * lbamac_round_w<W>_x<X>_to_<format>_<mode>.
@@ -92,15 +102,25 @@ export function roundModule(o: Format, mode: RoundingMode, sigWidth: number, exp
   let roundedWidth: number;
   let expRes: string;
   let normalBit: string | null; // the significand's hidden bit after rounding (subnormals on)
+  const up = ROUND_UP[mode];
   if (mode === 'rtz') {
     b.comment('rtz truncates: the kept bits are the result.');
     rounded = 'kept';
     roundedWidth = M + 1;
     expRes = expBase;
     normalBit = o.subnormals ? bit('kept', M + 1, M) : null;
+  } else if (up === undefined) {
+    b.comment(
+      'rod truncates and sets the last kept bit when anything was dropped: no adder, and no carry',
+      '(all ones stay all ones). A subnormal or zero truncation may become the smallest unit.',
+    );
+    b.wire(M + 1, 'rounded', M > 0 ? `{${slice('kept', M + 1, M, 1)}, kept[0] | inexact}` : 'kept | inexact');
+    rounded = 'rounded';
+    roundedWidth = M + 1;
+    expRes = expBase;
+    normalBit = o.subnormals ? bit('rounded', M + 1, M) : null;
   } else {
-    const rule = mode === 'rne' ? `round_bit & (sticky_all | ${bit('kept', M + 1, 0)})` : 'round_bit';
-    b.wire(1, 'round_up', rule, mode === 'rne' ? 'above half, or a tie with an odd kept value' : 'half or above (ties away from zero)');
+    b.wire(1, 'round_up', up.rule(bit('kept', M + 1, 0)), up.why);
     b.wire(M + 2, 'rounded', `{1'b0, kept} + ${zext('round_up', 1, M + 2)}`);
     b.comment(
       `Rounding 1.1...1 up carries into 10.0...0: the significand becomes 1.0...0 one exponent higher;`,
@@ -131,19 +151,25 @@ export function roundModule(o: Format, mode: RoundingMode, sigWidth: number, exp
   b.wire(1, 'is_overflow', bigger, `above the largest finite value, ${o.name} ${hex(o.width - 1, o.maxFiniteMag)}`);
 
   // 5. Pack.
-  const ovf = overflowMagnitude(o, mode);
+  const ovfPos = overflowMagnitude(o, mode, 0);
+  const ovfNeg = overflowMagnitude(o, mode, 1);
   const ovfText =
-    o.overflow === 'inf' && mode !== 'rtz'
-      ? 'overflow gives inf'
-      : o.overflow === 'inf'
-        ? 'rtz: overflow gives the largest finite magnitude, not inf'
-        : 'saturate: overflow gives the largest finite magnitude';
+    o.overflow === 'saturate'
+      ? 'saturate: overflow gives the largest finite magnitude'
+      : ovfPos === o.infCode && ovfNeg === o.infCode
+        ? 'overflow gives inf'
+        : ovfPos === o.infCode
+          ? `${mode}: overflow gives +inf, or the largest finite magnitude for a negative value`
+          : ovfNeg === o.infCode
+            ? `${mode}: overflow gives -inf, or the largest finite magnitude for a positive value`
+            : `${mode}: overflow gives the largest finite magnitude, not inf`;
   b.blank().comment(`5. Pack. ${ovfText[0]!.toUpperCase()}${ovfText.slice(1)}.`);
   const fieldExpr = o.subnormals ? `is_normal ? ${slice(expRes, XI, E - 1, 0)} : ${lit(E, 0)}` : slice(expRes, XI, E - 1, 0);
   b.wire(E, 'field', fieldExpr);
   const finite = M > 0 ? `{sign, field, ${slice(rounded, roundedWidth, M - 1, 0)}}` : '{sign, field}';
   b.line(`assign code = is_zero     ? {sign, ${lit(E + M, 0)}}`);
-  b.line(`            : is_overflow ? {sign, ${hex(E + M, ovf)}}`);
+  const ovf = ovfPos === ovfNeg ? hex(E + M, ovfPos) : `(sign ? ${hex(E + M, ovfNeg)} : ${hex(E + M, ovfPos)})`;
+  b.line(`            : is_overflow ? {sign, ${ovf}}`);
   b.line(`            : ${finite};`);
   b.comment('A nonzero value that packs as zero or overflows is inexact whatever the rounding bits say.');
   b.line(`assign flags = {1'b0, is_zero, is_tiny, is_overflow, inexact | is_overflow | is_zero};  // invalid, zero, tiny, overflow, inexact`);

@@ -1,5 +1,5 @@
 // Special results shared by the operators: NaN and infinity codes, and the output multiplexer.
-import type { Format } from '../../core/format.js';
+import type { Format, RoundingMode } from '../../core/format.js';
 import type { Body } from '../back/module.js';
 import { joinTerms, lit } from '../back/verilog.js';
 
@@ -12,6 +12,25 @@ export function specialCodes(f: Format): { nan: number; infMag: number } {
     // An exact infinity stays infinite where the format has inf, else saturates.
     infMag: f.infCode >= 0 ? f.infCode : f.maxFiniteMag,
   };
+}
+
+/** What an exact zero sum of operands of opposite signs gives (docs/arithmetic.md §2), for the
+ *  Verilog comments. */
+export function zeroSumText(mode: RoundingMode): string {
+  return mode === 'rdn' ? 'the result is -0 (rdn: toward -inf)' : 'the result is +0';
+}
+
+/**
+ * The mux arms of an adder's exact zero results, given its operand signs and the `both_zero` and
+ * `cancel` wires: two zeros keep a sign they share; opposite zeros and an exact cancellation
+ * give +0, or -0 under rdn.
+ */
+export function zeroSumArms(mode: RoundingMode, xSign: string, ySign: string, width: number): [string, string][] {
+  const rdn = mode === 'rdn';
+  return [
+    ['both_zero', `{${xSign} ${rdn ? '|' : '&'} ${ySign}, ${lit(width - 1, 0)}}`],
+    ['cancel', rdn ? `{1'b1, ${lit(width - 1, 0)}}` : lit(width, 0)],
+  ];
 }
 
 /** `assign out = c0 ? v0 : c1 ? v1 : ... : otherwise;` laid out one arm a line. */

@@ -29,7 +29,7 @@ describe('config: JSON Schema and error messages', () => {
     ['a missing format', { a: 'e4m3', w: 'e4m3', acc: 'fp16' }, /^config\.product: expected "exact", or a named format .* \(missing\)$/],
     ['a missing exponent width', { ...BASE, acc: { man: 7 } }, /^config\.acc\.exp: expected an integer \(missing\)$/],
     ['overflow inf with specials fn', { ...BASE, acc: { exp: 4, man: 3, specials: 'fn', overflow: 'inf' } }, /^config\.acc: overflow = "inf" needs specials = "ieee"/],
-    ['a bad rounding mode', { ...BASE, rounding: { acc: 'rn' } }, /^config\.rounding\.acc: expected one of "rne", "rna", "rtz" \(got "rn"\)$/],
+    ['a bad rounding mode', { ...BASE, rounding: { acc: 'rn' } }, /^config\.rounding\.acc: expected one of "rne", "rna", "rtz", "rdn", "rup", "rod" \(got "rn"\)$/],
     ['total without chunk', { ...BASE, total: 'fp16' }, /^config\.total is set but chunk is not/],
   ];
   for (const [name, raw, message] of cases) {

@@ -39,6 +39,22 @@ describe('core/gemm (docs/arithmetic.md §3)', () => {
     expect(coreGemm(z.cfg, z.qa, z.qb, [[minusZero]]).D[0]![0]).to.equal(minusZero); // -0 + (-0) = -0
   });
 
+  it('rdn: exact zero sums are -0, in the accumulator, the fused cell and the chunk total', () => {
+    const minusZero = 0x80;
+    for (const product of ['fp16', 'exact']) {
+      const { cfg, qa, qb } = job({ ...base, product, rounding: { acc: 'rdn' } }, [[1, -1], [0, 0]], [[1], [1]]);
+      expect(coreGemm(cfg, qa, qb).D, product).to.deep.equal([[minusZero], [0]]); // 1 - 1 = -0; +0 + (+0) = +0
+      expect(coreGemm(cfg, qa, qb, [[0], [minusZero]]).D, product).to.deep.equal([[minusZero], [minusZero]]);
+      const neg = job({ ...base, product, rounding: { acc: 'rdn' } }, [[0]], [[-1]]);
+      expect(coreGemm(neg.cfg, neg.qa, neg.qb).D, product).to.deep.equal([[minusZero]]); // +0 + (-0) = -0
+    }
+    // Two chunks 1 + 1 and -1 - 1 (exact in e4m3_ieee): the total 2 + (-2) is -0 under rdn, +0 otherwise.
+    for (const [mode, want] of [['rdn', minusZero], ['rup', 0]] as const) {
+      const { cfg, qa, qb } = job({ ...base, chunk: 2, rounding: { acc: 'rne', total: mode } }, [[1, 1, -1, -1]], [[1], [1], [1], [1]]);
+      expect(coreGemm(cfg, qa, qb).D[0]![0], mode).to.equal(want);
+    }
+  });
+
   it('counts product overflow, underflow and NaN', () => {
     const { cfg, qa, qb } = job({ ...base, product: 'e4m3', acc: 'fp16' }, [[1000, 2 ** -12, Infinity]], [[1000], [2 ** -12], [0]]);
     const r = coreGemm(cfg, qa, qb);

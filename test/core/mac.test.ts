@@ -2,8 +2,8 @@
 // same accumulator code, same events.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { add, fromFloat64, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, mul, RNA, RNE, RTZ, type RoundingCode, status } from '../../core/arith.js';
-import { type Format, makeFormat, parseFormatName } from '../../core/format.js';
+import { add, fromFloat64, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, mul, RNE, RTZ, RUP, roundingCode, type RoundingCode, status } from '../../core/arith.js';
+import { type Format, makeFormat, parseFormatName, ROUNDING_MODES } from '../../core/format.js';
 import { MacKernel, type MacSpec } from '../../core/mac.js';
 import { arbFormatSpec } from '../support/arbitraries.js';
 
@@ -49,14 +49,20 @@ function randomPairs(fa: Format, fw: Format, n: number, seed: number): [number, 
   return Array.from({ length: n }, () => [r(2 * fa.signBit), r(2 * fw.signBit)] as [number, number]);
 }
 
+/** Every mode, by name and as the kernel's code. */
+const MODES = ROUNDING_MODES.map((name) => [name, roundingCode(name)] as const);
+
 describe('core/mac MacKernel vs the generic core', () => {
   const e4m3 = parseFormatName('e4m3');
   for (const [label, product] of [['e5m10 product', parseFormatName('fp16')], ['exact product', null]] as const) {
-    for (const mode of [RNE, RNA, RTZ] as RoundingCode[]) {
-      it(`e4m3 x e4m3, ${label}, e4m7 bias 10 acc, mode ${mode}: every acc code x 1500 pairs`, () => {
+    for (const [name, mode] of MODES) {
+      // Each pair meets all 4096 accumulators; rdn, rup and rod take 500 pairs (2 million terms
+      // per mode) to keep the suite's time.
+      const n = mode <= RTZ ? 1500 : 500;
+      it(`e4m3 x e4m3, ${label}, e4m7 bias 10 acc, ${name}: every acc code x ${n} pairs`, () => {
         const acc = parseFormatName('e4m7_b10');
         const accs = Array.from({ length: 2 * acc.signBit }, (_, i) => i);
-        compare({ a: e4m3, w: e4m3, product, acc, modeProduct: mode, modeAcc: mode }, accs, randomPairs(e4m3, e4m3, 1500, 7 + mode));
+        compare({ a: e4m3, w: e4m3, product, acc, modeProduct: mode, modeAcc: mode }, accs, randomPairs(e4m3, e4m3, n, 7 + mode));
       });
     }
   }
@@ -71,8 +77,8 @@ describe('core/mac MacKernel vs the generic core', () => {
     ['fp32 x fp32 -> fp32 into fp32', fp32, fp32, fp32],
   ];
   for (const [label, product, input, acc] of wide) {
-    for (const mode of [RNE, RNA, RTZ] as RoundingCode[]) {
-      it(`${label}, mode ${mode}: TwoSum path, random accumulators and binade edges`, () => {
+    for (const [name, mode] of MODES) {
+      it(`${label}, ${name}: TwoSum path, random accumulators and binade edges`, () => {
         const spec: MacSpec = { a: input, w: input, product, acc, modeProduct: mode, modeAcc: mode };
         expect(new MacKernel(spec).path).to.equal('two-sum');
         const accs = randomPairs(acc, acc, 100, 11 + mode).map(([x]) => x);
@@ -99,12 +105,30 @@ describe('core/mac MacKernel vs the generic core', () => {
   it('fp32 fused: a float64 sum on a tie whose error term decides (rounding to odd matters)', () => {
     // acc = 1 + 2^-23, a·w = 2^-24 - 2^-70: the float64 sum is the tie 1 + 2^-23 + 2^-24, the exact
     // sum lies just below it, so rne and rna keep acc; ties-to-even or away on the float64 would not.
+    // Only rup leaves acc (odd: rod keeps it too).
     const x = fromFloat64(1 + 2 ** -23, fp32, RNE);
     const y = fromFloat64(2 ** -24 * (1 - 2 ** -23), fp32, RNE);
-    for (const mode of [RNE, RNA, RTZ] as RoundingCode[]) {
+    for (const [name, mode] of MODES) {
       const spec: MacSpec = { a: fp32, w: fp32, product: null, acc: fp32, modeProduct: mode, modeAcc: mode };
       compare(spec, [x, x + fp32.signBit], [[x, y], [x + fp32.signBit, y], [x, y + fp32.signBit]]);
-      expect(new MacKernel(spec).step(x, x, y), `mode ${mode}`).to.equal(x);
+      expect(new MacKernel(spec).step(x, x, y), name).to.equal(mode === RUP ? x + 1 : x);
+    }
+  });
+
+  it('fp32 fused: a product far below the last bit moves acc only in the directed mode\'s direction', () => {
+    // 1 ± 2^-60 is 1 in float64 and in fp32 to nearest; the error term alone says which way to go.
+    const one = fromFloat64(1, fp32, RNE);
+    const tiny = fromFloat64(2 ** -30, fp32, RNE);
+    const expected: Record<string, [number, number]> = {
+      rdn: [one, one - 1], // 1 + 2^-60 stays; 1 - 2^-60 steps down a binade to 1 - 2^-24
+      rup: [one + 1, one],
+      rod: [one + 1, one - 1], // 1 is even: either way the odd neighbour
+    };
+    for (const [name, mode] of MODES.filter(([n]) => n in expected)) {
+      const k = new MacKernel({ a: fp32, w: fp32, product: null, acc: fp32, modeProduct: mode, modeAcc: mode });
+      expect(k.path).to.equal('two-sum');
+      expect([k.step(one, tiny, tiny), k.step(one, tiny, tiny + fp32.signBit)], name).to.deep.equal(expected[name]);
+      expect(k.step(one + fp32.signBit, tiny, tiny + fp32.signBit), `${name}, negative`).to.equal(expected[name === 'rdn' ? 'rup' : name === 'rup' ? 'rdn' : name]![0] + fp32.signBit);
     }
   });
 
@@ -112,7 +136,7 @@ describe('core/mac MacKernel vs the generic core', () => {
     const small = arbFormatSpec.filter((f) => f.exp + f.man <= 7).map((f) => makeFormat(f));
     const accFmt = arbFormatSpec.filter((f) => f.exp + f.man <= 15).map((f) => makeFormat(f));
     const anyFmt = arbFormatSpec.map((f) => makeFormat(f));
-    const mode = fc.constantFrom(RNE, RNA, RTZ) as fc.Arbitrary<RoundingCode>;
+    const mode = fc.constantFrom(...MODES.map(([, code]) => code)) as fc.Arbitrary<RoundingCode>;
     fc.assert(
       fc.property(fc.oneof(small, anyFmt), fc.oneof(small, anyFmt), fc.option(fc.oneof(accFmt, anyFmt)), fc.oneof(accFmt, anyFmt), mode, mode, fc.integer(), (a, w, product, acc, mp, ma, seed) => {
         const accs = randomPairs(acc, acc, 40, seed).map(([x]) => x);

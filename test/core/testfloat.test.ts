@@ -1,4 +1,4 @@
-// Every Berkeley TestFloat vector (f16 and f32; add, mul, mulAdd; three modes) through the core.
+// Every Berkeley TestFloat vector (f16 and f32; add, mul, mulAdd; every rounding mode) through the core.
 import { expect } from 'chai';
 import { add, EV_INEXACT, EV_INVALID, EV_OVERFLOW, fma, isNaNCode, mul, roundingCode, status } from '../../core/arith.js';
 import { type Format, parseFormatName, ROUNDING_MODES } from '../../core/format.js';

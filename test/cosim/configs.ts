@@ -1,12 +1,13 @@
 // Seeded random array configurations for the co-simulation tests. The features the issue asks to
 // cover rotate with the index (dataflow, sparsity, chunking, fused cell, rounding modes, specials,
-// subnormals), so any 12 consecutive configurations hold every value of each; the rest (shape up
-// to 4x4, formats, biases, pipeline) is random. Failures name the index and seed to replay.
-import type { FormatSpec, RoundingMode, Specials } from '../../core/format.js';
+// subnormals), so any 24 consecutive configurations hold every value of each, every accumulator
+// rounding mode in a fused cell included; the rest (shape up to 4x4, formats, biases, pipeline)
+// is random. Failures name the index and seed to replay.
+import { type FormatSpec, ROUNDING_MODES, type Specials } from '../../core/format.js';
 import { type ArrayConfig, resolveConfig } from '../../config/resolve.js';
 import { Rng } from '../../workloads/rng.js';
 
-const MODES: RoundingMode[] = ['rne', 'rna', 'rtz'];
+const MODES = ROUNDING_MODES;
 const SPECIALS: Specials[] = ['ieee', 'fn', 'none'];
 
 export interface CosimConfig {
@@ -40,7 +41,10 @@ export function cosimConfig(index: number, seed: number): CosimConfig {
     w: format(rng, [2, 5], [0, 4], specials(1), sub(1)),
     product: fused ? 'exact' : format(rng, [3, 8], [1, 12], specials(2), sub(0)),
     acc: format(rng, [3, 8], [1, 12], specials(0), sub(1)),
-    rounding: { product: MODES[i % 3], acc: MODES[(i + 1) % 3], total: MODES[(i + 2) % 3] },
+    // The fused cells (every 4th index) step through the accumulator modes too: i + i/4 moves on
+    // by 5 from one to the next, which walks all 6 modes; likewise the chunked ones (two of every
+    // three indices) through the total modes with i + i/6.
+    rounding: { product: MODES[i % 6], acc: MODES[(i + Math.floor(i / 4)) % 6], total: MODES[(i + Math.floor(i / 6)) % 6] },
     sparsity: Math.floor(i / 2) % 2 === 0 ? 'dense' : '2:4',
     // Every stage count of each cell kind comes round: fused 0-3, rounded 0-4.
     pipeline: { stages: fused ? Math.floor(i / 4) % 4 : Math.floor(i / 2) % 5 },

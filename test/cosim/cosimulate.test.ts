@@ -5,6 +5,7 @@
 // cache, and that a difference is reported with its cycle, port, PE and both values.
 import { expect } from 'chai';
 import { configSummary } from '../../config/summary.js';
+import { ROUNDING_MODES } from '../../core/format.js';
 import { generateRtl } from '../../rtl-gen/generate.js';
 import { buildArrayHarness, type ArrayHarnessBuild } from '../../cosim/array-harness.js';
 import { compareTraces } from '../../cosim/compare.js';
@@ -35,12 +36,17 @@ describe('cosim: generated RTL vs the simulator, cycle by cycle (Verilator)', fu
 
   it('the configurations cover what the issue asks', () => {
     const seen = (f: (c: (typeof configs)[number]) => unknown) => new Set(configs.map(f));
-    expect(CONFIGS).to.be.at.least(12);
+    expect(CONFIGS).to.be.at.least(24);
     expect(seen((c) => c.cfg.dataflow)).to.have.keys('os', 'ws');
     expect(seen((c) => c.cfg.sparsity)).to.have.keys('dense', '2:4');
     expect(seen((c) => c.cfg.chunk !== null).size, 'chunked and not').to.equal(2);
     expect(seen((c) => c.cfg.product === null).size, 'fused and not').to.equal(2);
-    for (const role of ['product', 'acc', 'total'] as const) expect(seen((c) => c.cfg.rounding[role])).to.have.keys('rne', 'rna', 'rtz');
+    // Every mode where it acts: a product rounding, a fused and a rounded-product accumulator, a chunk total.
+    const modes = (p: (c: (typeof configs)[number]) => boolean, role: 'product' | 'acc' | 'total') => new Set(configs.filter(p).map((c) => c.cfg.rounding[role]));
+    expect(modes((c) => c.cfg.product !== null, 'product'), 'product').to.have.keys(...ROUNDING_MODES);
+    expect(modes((c) => c.cfg.product === null, 'acc'), 'fused acc').to.have.keys(...ROUNDING_MODES);
+    expect(modes((c) => c.cfg.product !== null, 'acc'), 'acc').to.have.keys(...ROUNDING_MODES);
+    expect(modes((c) => c.cfg.chunk !== null, 'total'), 'total').to.have.keys(...ROUNDING_MODES);
     expect(seen((c) => c.cfg.acc.subnormals).size, 'subnormals on and off').to.equal(2);
     expect(seen((c) => c.cfg.acc.specials)).to.have.keys('ieee', 'fn', 'none');
     expect(Math.max(...configs.map((c) => Math.max(c.cfg.rows, c.cfg.cols)))).to.be.at.most(4);

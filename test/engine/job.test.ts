@@ -17,6 +17,11 @@ describe('engine/job parseJob', () => {
     // 1.0625 lies halfway between e4m3 neighbours 1 and 1.125: rne keeps 1 (0x38), rna goes to 1.125 (0x39).
     expect(parse([[1.0625]], [[1]]).A).to.deep.equal([[0x38]]);
     expect(parse([[1.0625]], [[1]], undefined, { ...CFG, rounding: { input: 'rna' } }).A).to.deep.equal([[0x39]]);
+    // The directed modes look at the sign; rod sets the last bit of 1 (even) to reach 1.125.
+    const input = (mode: string) => parse([[1.01, -1.01]], [[1], [1]], undefined, { ...CFG, rounding: { input: mode } }).A;
+    expect(input('rdn')).to.deep.equal([[0x38, 0xb9]]);
+    expect(input('rup')).to.deep.equal([[0x39, 0xb8]]);
+    expect(input('rod')).to.deep.equal([[0x39, 0xb9]]);
     // e4m3 saturates at 448; e5m2 1.0 is 0x3c.
     expect(parse([[1000, -1000]], [[1], [1]]).A).to.deep.equal([[0x7e, 0xfe]]);
     expect(parse([[1]], [[1]]).B).to.deep.equal([[0x3c]]);

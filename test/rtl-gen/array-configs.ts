@@ -1,11 +1,8 @@
 // Seeded random array configurations for the rtl-gen array tests: shapes up to 4 x 4 and every
 // option the config has (formats from test/rtl-gen/units.ts's generator of valid formats).
-import type { RoundingMode } from '../../core/format.js';
 import { type ArrayConfig, resolveConfig } from '../../config/resolve.js';
-import { formatSpecOf } from '../../core/format.js';
+import { formatSpecOf, ROUNDING_MODES } from '../../core/format.js';
 import { randomFormat, randInt, rng } from './units.js';
-
-const MODES: RoundingMode[] = ['rne', 'rna', 'rtz'];
 
 export function randomArrayConfig(seed: number): { cfg: ArrayConfig; raw: Record<string, unknown> } {
   const r = rng(seed);
@@ -23,7 +20,7 @@ export function randomArrayConfig(seed: number): { cfg: ArrayConfig; raw: Record
     w: fmt([2, 5], [0, 4]),
     product: fused ? 'exact' : fmt([3, 8], [1, 12]),
     acc: fmt([3, 8], [1, 12]),
-    rounding: { product: pick(MODES), acc: pick(MODES), total: pick(MODES) },
+    rounding: { product: pick(ROUNDING_MODES), acc: pick(ROUNDING_MODES), total: pick(ROUNDING_MODES) },
     pipeline: { stages: randInt(r, 0, fused ? 3 : 4) },
     flags: r() < 0.4,
   };

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArrayConfig } from '../../config/resolve.js';
+import { ROUNDING_MODES } from '../../core/format.js';
 import { generateRtl, type GeneratedRtl } from '../../rtl-gen/generate.js';
 import { requireTool } from '../../cosim/tools.js';
 import { tempDir } from '../support/tmp.js';
@@ -36,7 +37,7 @@ describe('rtl-gen: generated arrays lint and compile', function () {
     expect(has((c) => c.chunk !== null) && has((c) => c.chunk === null), 'chunked and not').to.equal(true);
     expect(has((c) => c.product === null) && has((c) => c.product !== null), 'fused and not').to.equal(true);
     expect(has((c) => (c.pipeline?.stages ?? 0) >= 1), 'pipeline stages').to.equal(true);
-    for (const m of ['rne', 'rna', 'rtz']) expect(has((c) => c.rounding.acc === m), `acc rounding ${m}`).to.equal(true);
+    for (const m of ROUNDING_MODES) expect(has((c) => c.rounding.acc === m), `acc rounding ${m}`).to.equal(true);
     for (const s of ['ieee', 'fn', 'none']) expect(has((c) => c.acc.specials === s || c.a.specials === s), `specials ${s}`).to.equal(true);
     expect(has((c) => !c.acc.subnormals) && has((c) => c.acc.subnormals), 'subnormals on and off').to.equal(true);
     expect(has((c) => c.rows === 4 && c.cols === 4), 'a 4 x 4 array').to.equal(true);

@@ -1,6 +1,6 @@
 // Seeded random configurations and jobs for the simulator tests. Every failure names the seed, so
 // `LBAMAC_SIM_SEED=<seed> npx mocha test/sim/random.test.ts` (or randomCase(seed)) replays it.
-import type { FormatSpec, RoundingMode } from '../../core/format.js';
+import { type FormatSpec, ROUNDING_MODES } from '../../core/format.js';
 import { exactProductFormat } from '../../core/exact-product.js';
 import { LbamacError } from '../../core/errors.js';
 import { buildArch } from '../../arch/build.js';
@@ -24,7 +24,6 @@ export class Rng {
   }
 }
 
-const MODES: RoundingMode[] = ['rne', 'rna', 'rtz'];
 
 function randomFormat(rng: Rng, exp: [number, number], man: [number, number]): FormatSpec {
   const e = rng.int(...exp);
@@ -79,7 +78,7 @@ export function randomCase(seed: number): RandomCase {
     w,
     product,
     acc,
-    rounding: { input: 'rne', product: rng.pick(MODES), acc: rng.pick(MODES), ...(chunked && rng.bool() ? { total: rng.pick(MODES) } : {}) },
+    rounding: { input: 'rne', product: rng.pick(ROUNDING_MODES), acc: rng.pick(ROUNDING_MODES), ...(chunked && rng.bool() ? { total: rng.pick(ROUNDING_MODES) } : {}) },
     sparsity: rng.bool(0.4) ? '2:4' : 'dense',
     pipeline: { stages: rng.bool(0.4) ? 0 : rng.int(1, fused ? 3 : 4) },
     flags: rng.bool(0.3),

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { fromFloat64, RNE, toFloat64 } from '../../core/arith.js';
+import { ROUNDING_MODES } from '../../core/format.js';
 import { coreGemm } from '../../core/gemm.js';
 import { outputFormat, resolveConfig } from '../../config/resolve.js';
 import { prepareB, sweepGemm } from '../../sweep/gemm.js';
@@ -33,7 +34,7 @@ describe('sweep/gemm: the skipping loop equals coreGemm', function () {
   const accs = ['e4m7_b10_ftz_none', 'e5m3', 'e3m2_none', 'fp16', 'fp32', 'e5m1_ftz_sat'];
   const products = ['exact', 'e4m7_b12_ftz_none', 'fp16', 'e5m2'];
   const inputs: [string, string][] = [['e4m3', 'e4m3'], ['e5m2', 'e4m3'], ['fp16', 'bf16']];
-  const modes = ['rne', 'rna', 'rtz'] as const;
+  const modes = ROUNDING_MODES;
   const chunks = [null, 1, 3, 16];
   let n = 0;
   for (const acc of accs)
@@ -61,15 +62,17 @@ describe('sweep/gemm: the skipping loop equals coreGemm', function () {
       });
     }
 
-  it('a -0 accumulator or total meets the skipped zero terms as coreGemm does (flush to zero, chunks of zeros)', () => {
+  it('a signed zero accumulator or total meets the skipped zero terms as coreGemm does (flush to zero, chunks of zeros, rdn)', () => {
     // Products of tiny negative values flush to -0 in an ftz accumulator; rows full of zeros then
     // decide whether it stays -0 (only -0 products) or becomes +0, within chunks and across whole
-    // chunks of zeros. The test counts the -0 outputs, so it would notice if none were made.
+    // chunks of zeros. Under rdn it is the other way round: +0 (every output's and chunk's start)
+    // becomes -0 at the first -0 term and stays -0. The test counts the -0 outputs, so it would
+    // notice if none were made.
     const rng = new Rng(4242);
-    let negativeZeros = 0;
+    const negativeZeros = [0, 0]; // [other modes, rdn]
     for (let trial = 0; trial < 120; trial++) {
       const chunk = [null, 2, 4, 5][trial % 4]!;
-      const mode = (['rtz', 'rne', 'rna'] as const)[trial % 3]!;
+      const mode = ROUNDING_MODES[trial % ROUNDING_MODES.length]!;
       const sparsity = trial % 5 === 4 ? '2:4' : 'dense';
       const cfg = resolveConfig({ a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'e4m3_b2_ftz_none', rounding: { acc: mode }, ...(chunk ? { chunk } : {}), sparsity });
       const K = 24;
@@ -86,9 +89,25 @@ describe('sweep/gemm: the skipping loop equals coreGemm', function () {
       const coreD = core.D.flat().map((c) => toFloat64(c, outputFormat(cfg)));
       expect(Array.from(mine.D), `trial ${trial}`).to.deep.equal(coreD);
       expect(mine.events, `trial ${trial}`).to.deep.equal(core.events);
-      negativeZeros += coreD.filter((v) => Object.is(v, -0)).length;
+      negativeZeros[mode === 'rdn' ? 1 : 0] += coreD.filter((v) => Object.is(v, -0)).length;
     }
-    expect(negativeZeros).to.be.greaterThan(0);
+    expect(negativeZeros[0], 'other modes').to.be.greaterThan(0);
+    expect(negativeZeros[1], 'rdn').to.be.greaterThan(0);
+  });
+
+  it('rdn: whole chunks of zero terms after a total that flushed to +0 turn it into -0', () => {
+    // Chunks of 2: (-0.5, -0) and (0.75, -0) flush the total to +0 (0.25 is below e4m3_b2_ftz's
+    // smallest normal 0.5); the -0 terms of the last two chunks then make it -0 (+0 + -0 under
+    // rdn), which skipping those chunks whole would miss.
+    const cfg = resolveConfig({ a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'e4m3_b2_ftz_none', rounding: { acc: 'rdn' }, chunk: 2 });
+    const row = [-0.5, -0, 0.75, -0, -0, -0, -0, 0].map((x) => fromFloat64(x, cfg.a, RNE));
+    const A: CodeMat = { rows: 1, cols: row.length, data: Uint32Array.from(row), format: cfg.a };
+    const B: CodeMat = { rows: row.length, cols: 1, data: new Uint32Array(row.length).fill(fromFloat64(1, cfg.w, RNE)), format: cfg.w };
+    const mine = sweepGemm(cfg, A, prepareB(B, false));
+    const core = coreGemm(cfg, toRows(A), toRows(B));
+    expect(toFloat64(core.D[0]![0]!, cfg.total)).to.equal(-0);
+    expect(Object.is(mine.D[0], -0), `sweepGemm gives ${mine.D[0]}`).to.equal(true);
+    expect(mine.events).to.deep.equal(core.events);
   });
 
   it('falls back to coreGemm (no skipping) when an input is inf or NaN', () => {

@@ -1,6 +1,6 @@
-// TestFloat's f16 mulAdd vectors, all three rounding modes, through the fused cell of a generated
+// TestFloat's f16 mulAdd vectors, every rounding mode, through the fused cell of a generated
 // 1×1 array (product "exact", fp16 a, w and accumulator) under Verilator: one build holds the
-// three arrays, every vector streams through at one a cycle (testbenches/fma-stream.ts), and each
+// six arrays, every vector streams through at one a cycle (testbenches/fma-stream.ts), and each
 // result must equal core/arith.ts's fma bit for bit and TestFloat's result (any NaN for a NaN).
 import { expect } from 'chai';
 import { fma, isNaNCode, roundingCode } from '../../core/arith.js';
