@@ -17,7 +17,7 @@
 // Everything else (zeros, subnormals, overflow, inf, NaN, formats beyond float64's normal range)
 // takes the generic core, so the result and events are the core's, bit for bit;
 // test/core/mac.test.ts checks that.
-import { add, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, mul, RNE, roundsUp, RTZ, type RoundingCode, status, toFloat64 } from './arith.js';
+import { add, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, mul, RDN, RNA, RNE, ROD, roundsUp, RTZ, RUP, type RoundingCode, status, toFloat64 } from './arith.js';
 import type { Format } from './format.js';
 
 /** Indices of the event counters in MacKernel.events (the order of core/events.ts). */
@@ -215,6 +215,63 @@ export class MacKernel {
     if (out < 0) return this.addGeneric(acc, p);
     if (out === acc && pv !== 0) countEvent(this.events, EVI.swamping);
     return out;
+  }
+
+  /**
+   * The rounded exact-sum step (stepRoundedFast) as JavaScript for the simulator compiler, its
+   * constants pasted in as literals so that the generated code needs no property loads: a
+   * function declaration `name(acc, a, w)` over the tables of `inlineParts()`, bound to the names
+   * `${p}T` (products), `${p}V` (product values), `${p}A` (accumulator values), `${p}E` (events),
+   * `${p}F`/`${p}U` (a float64 and its words), `${p}slow` and `${p}count`. Null on other paths.
+   */
+  inlineStepSource(name: string, p: string): string | null {
+    if (this.path !== 'exact-sum' || this.spec.product === null || this.dropHi < 0 || this.prodTable === null) return null;
+    const { acc, modeAcc } = this.spec;
+    const drop = this.dropHi;
+    const odd = this.oddTie ? 'true' : '(mag & 1) === 1';
+    const up: Record<number, string> = {
+      [RNE]: `vsHalf > 0 || (vsHalf === 0 && ${odd})`,
+      [RNA]: 'vsHalf >= 0',
+      [RDN]: 'inexact && hi >>> 31 === 1',
+      [RUP]: 'inexact && hi >>> 31 === 0',
+      [ROD]: `inexact && !(${odd})`,
+    };
+    const rounding =
+      modeAcc === RTZ
+        ? ''
+        : [
+            `  const lo = ${p}U[0];`,
+            ...(drop === 0
+              ? ['  const vsHalf = lo > 0x80000000 ? 1 : lo === 0x80000000 ? 0 : -1;', '  const inexact = lo !== 0;']
+              : [
+                  `  const rem = mant & ${2 ** drop - 1};`,
+                  `  const vsHalf = rem > ${2 ** (drop - 1)} || (rem === ${2 ** (drop - 1)} && lo !== 0) ? 1 : rem === ${2 ** (drop - 1)} ? 0 : -1;`,
+                  '  const inexact = rem !== 0 || lo !== 0;',
+                ]),
+            `  if (${up[modeAcc]}) mag += 1;`,
+          ].join('\n');
+    return [
+      `function ${name}(acc, a, w) {`,
+      `  const t = ${p}T[(a << ${this.wShift}) | w];`,
+      `  if (t >>> 24 !== 0) ${p}count(t >>> 24);`,
+      `  const pv = ${p}V[t & 0xffffff];`,
+      `  ${p}F[0] = ${p}A[acc] + pv;`,
+      `  const hi = ${p}U[1];`,
+      '  const e = ((hi >>> 20) & 0x7ff) - 1023;',
+      `  if (e < ${this.eLo} || e >= ${this.eHi}) return ${p}slow(acc, t & 0xffffff);`,
+      '  const mant = hi & 0xfffff;',
+      `  let mag = (e + ${acc.bias}) * ${acc.hidden} + ${drop === 0 ? 'mant' : `(mant >>> ${drop})`};`,
+      ...(rounding ? [rounding] : []),
+      `  const out = hi >>> 31 === 1 ? ${acc.signBit} + mag : mag;`,
+      `  if (out === acc && pv !== 0) { ${p}E[${EVI.swamping}]++; ${p}E[${EV_SINCE}]++; }`,
+      '  return out;',
+      '}',
+    ].join('\n');
+  }
+
+  /** The tables and slow paths inlineStepSource's code reads. */
+  inlineParts(): { T: Uint32Array; V: Float64Array; A: Float64Array; E: Float64Array; slow: (acc: number, p: number) => number; count: (flags: number) => void } {
+    return { T: this.prodTable!, V: this.prodVal!, A: this.accVal!, E: this.events, slow: (acc, p) => this.addGeneric(acc, p), count: (f) => this.countProduct(f) };
   }
 
   private buildProductTable(product: Format): Uint32Array {

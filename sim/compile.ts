@@ -16,6 +16,7 @@
 // count is attributed to the PE and to the output its term belongs to (the simulator-only tags:
 // the A row travels with A values, the output column with weights).
 import type { Accumulation } from '../core/gemm.js';
+import { kernelOf } from './pe-arith.js';
 import { reads } from '../arch/ir.js';
 import type { Arch, Expr, LineDesc, Neighbour, PeInputDesc, PortDesc, RegisterDesc, TagKind, UnitDesc } from '../arch/types.js';
 import { fusedMulAdd, isKernelTerm, UNIT_KINDS, type UnitEvaluation } from '../arch/units.js';
@@ -534,12 +535,19 @@ function factoryOf(arch: Arch): Factory {
       loops.push(`for (${jl}) {\n${colLines.join('\n')}${colLines.length ? '\n' : ''}  for (${rl}) {\n    const q = r * ${plan.C} + j;\n${inner}\n  }\n}`);
     } else loops.push(`for (${rl}) {\n  for (${jl}) {\n    const q = r * ${plan.C} + j;\n${inner}\n  }\n}`);
   }
+  // The kernel's multiply-add pasted in with its constants (core/mac.ts inlineStepSource): the
+  // fused units call a local function instead of the kernel's methods.
+  const kernelStep = em.fused.size > 0 ? kernelOf(arch).mac.inlineStepSource('K_step', 'K') : null;
+  const inlined = kernelStep !== null;
   const bind = [
+    ...(inlined
+      ? ['const KP = env.kernel.mac.inlineParts(), KT = KP.T, KV = KP.V, KA = KP.A, KE = KP.E, Kslow = KP.slow, Kcount = KP.count;', 'const KF = new Float64Array(1), KU = new Uint32Array(KF.buffer);', kernelStep]
+      : []),
     ...[...em.hists].map((p) => `const H_${p} = env.hist[${JSON.stringify(p)}];`),
     ...[...em.tagHists].map((p) => `const TH_${p} = env.tagHist[${JSON.stringify(p)}];`),
     ...plan.state.map((r) => `const S_${r.name} = env.state[${JSON.stringify(r.name)}];`),
     ...plan.state.filter((r) => r.tag !== null).map((r) => `const T_${r.name} = env.tags[${JSON.stringify(r.name)}];`),
-    ...[...em.unitsUsed].map((u) => (em.fused.has(u) ? `const F_${u} = env.fused[${JSON.stringify(u)}];` : `const U_${u} = env.units[${JSON.stringify(u)}];`)),
+    ...[...em.unitsUsed].map((u) => (em.fused.has(u) ? `const F_${u} = ${inlined ? 'K_step' : `env.fused[${JSON.stringify(u)}]`};` : `const U_${u} = env.units[${JSON.stringify(u)}];`)),
     'const EV = env.kernel.mac.events, ST = env.status;',
     'const ATTR = env.attribute, PT = env.peTerms, MASK = env.mask, N = env.N, C = ' + plan.C + ';',
   ];

@@ -36,7 +36,8 @@ function arithmeticConfig(arch: Arch): ArrayConfig {
   };
 }
 
-function kernelOf(arch: Arch): Accumulation {
+/** The kernel of an architecture's formats and modes, shared by every run with them. */
+export function kernelOf(arch: Arch): Accumulation {
   const key = JSON.stringify([arch.formats, arch.rounding, arch.chunk]);
   const hit = kernels.get(key);
   if (hit !== undefined) return hit;

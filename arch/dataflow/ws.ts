@@ -62,7 +62,7 @@ export function buildWs(ctx: BuildContext): DataflowParts {
     {
       name: 'a_skew', kind: 'skew', index: 'row', shared: false, sourceRow: null, depth: range(R).map((r) => L * r),
       signals: [{ source: 'a_data', width: lanes * aW }, { source: 'a_valid', width: 1 }],
-      feeds: 'PE(r, 0): a, av', meaning: L === 1 ? 'delays row r by r cycles so that row r meets the columns one cycle after row r-1' : `delays row r by ${L}·r cycles: a partial sum takes ${L} cycles a row through the cut adder`,
+      feeds: 'PE(r, 0): a, av', meaning: L === 1 ? 'delays row r by r cycles so that row r meets the columns one cycle after row r-1' : `delays row r by ${L}*r cycles: a partial sum takes ${L} cycles a row through the cut adder`,
     },
     {
       name: 'w_skew', kind: 'skew', index: 'col', shared: false, sourceRow: null, depth: cols.map((j) => j + 1),

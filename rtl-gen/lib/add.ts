@@ -19,8 +19,12 @@ export function emitScale(b: Body, op: NormOperand, fo: Format, F: number, XW: n
   return { scale: `${p}_scale`, m: `${p}_m` };
 }
 
-/** lbamac_add_<x>_<y>_to_<out>_<mode>: ports x, y -> sum, flags[4:0]. */
-export function addModule(fx: Format, fy: Format, fo: Format, mode: RoundingMode): VModule {
+/**
+ * lbamac_add_<x>_<y>_to_<out>_<mode>: ports x, y -> sum, flags[4:0]. `zeroSign`: the mode whose
+ * sign rule an exact zero sum follows (the first half of a cut accumulator adder rounds to odd
+ * but gives the accumulator mode's zero).
+ */
+export function addModule(fx: Format, fy: Format, fo: Format, mode: RoundingMode, zeroSign: RoundingMode = mode): VModule {
   const b = new Body();
   const deps: VModule[] = [];
   const X = unpackNormalized(b, 'x', fx, deps);
@@ -46,7 +50,7 @@ export function addModule(fx: Format, fy: Format, fo: Format, mode: RoundingMode
   const hasInf = Boolean(X.isInf || Y.isInf);
   b.blank().comment(
     'Specials: a NaN operand or inf - inf gives NaN, an inf operand inf; two zeros keep their sign',
-    `only when they agree; otherwise, and for an exact zero sum of nonzero operands, ${zeroSumText(mode)}.`,
+    `only when they agree; otherwise, and for an exact zero sum of nonzero operands, ${zeroSumText(zeroSign)}.`,
   );
   if (hasInvalid) b.wire(1, 'invalid', `${X.isInf} & ${Y.isInf} & subtract`, 'inf - inf');
   if (hasNaN) b.wire(1, 'is_nan', joinTerms(nanTerms, '|', "1'b0"));
@@ -58,13 +62,13 @@ export function addModule(fx: Format, fy: Format, fo: Format, mode: RoundingMode
   const arms: [string, string][] = [];
   if (hasNaN) arms.push(['is_nan', hex(W, S.nan)]);
   if (hasInf) arms.push(['is_inf', `{inf_sign, ${hex(W - 1, S.infMag)}}`]);
-  arms.push(...zeroSumArms(mode, X.sign, Y.sign, W));
+  arms.push(...zeroSumArms(zeroSign, X.sign, Y.sign, W));
   emitMux(b, 'sum', arms, 'round_code');
   emitFlagsMux(b, { hasNaN, hasInf, hasInvalid }, ['both_zero', 'cancel']);
 
   return makeModule({
     kind: 'add',
-    nameParts: [fx.name, fy.name, 'to', fo.name, mode],
+    nameParts: [fx.name, fy.name, 'to', fo.name, mode, ...(zeroSign !== mode ? ['zero', zeroSign] : [])],
     summary: [
       'x + y rounded once into the output format (docs/arithmetic.md section 2; core/arith.ts add).',
       'flags: bit 0 inexact, 1 overflow, 2 tiny, 3 zero, 4 invalid (core/arith.ts EV_*).',
@@ -74,6 +78,7 @@ export function addModule(fx: Format, fy: Format, fo: Format, mode: RoundingMode
       ['y', describeFormat(fy)],
       ['sum', describeFormat(fo)],
       ['rounding', MODE_TEXT[mode]],
+      ...(zeroSign !== mode ? [['exact zero sums', `the sign of ${zeroSign}`] as [string, string]] : []),
       ['window', `${shape.WW} bits (${F + 1}-bit significands, ${shape.G} guard bit${shape.G === 1 ? '' : 's'}, sticky)`],
     ],
     source: 'rtl-gen/lib/add.ts',
