@@ -31,10 +31,10 @@ export const LIMITS = {
 
 /**
  * The formats of registers inside a pipelined PE (core/odd-sum.ts): wider than a user's format, up
- * to 48-bit codes, which stay exact integers in a float64.
+ * to 53-bit codes, which stay exact integers in a float64.
  */
 export const INTERNAL_LIMITS: FormatLimits = {
-  exp: { min: 2, max: 11 },
+  exp: { min: 2, max: 16 },
   man: { min: 0, max: 36 },
   bias: LIMITS.bias,
 };

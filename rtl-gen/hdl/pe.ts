@@ -69,9 +69,20 @@ export function peModule(arch: Arch, config: readonly [string, string][]): VModu
   const b = new Body();
 
   const internal = pe.registers.filter((r) => !outSet.has(r.name));
+  // Registers that only a unit's swamping test reads (a cut adder's delayed term): the simulator
+  // counts swamping events from them always, the hardware only with sticky flags, and then not
+  // every bit (the sign does not matter).
+  const logicReads = new Set<string>();
+  for (const e of [...pe.wires.map((w) => w.expr), ...pe.registers.flatMap((r) => [r.next, ...(r.enable ? [r.enable] : [])])]) for (const x of walk(e)) if (x.op === 'reg') logicReads.add(x.name);
+  for (const u of pe.units) for (const role of Object.keys(UNIT_KINDS[u.kind].verilog(u, arch).inputs)) for (const x of walk(u.operands[role]!)) if (x.op === 'reg') logicReads.add(x.name);
   if (internal.length > 0) {
     b.comment('Registers no neighbour reads.');
-    for (const r of internal) b.decl(`reg ${r.width > 1 ? `[${r.width - 1}:0]` : ''}`.trimEnd(), r.name, undefined, r.meaning);
+    for (const r of internal) {
+      const swampOnly = !logicReads.has(r.name);
+      if (swampOnly) b.line('/* verilator lint_off UNUSEDSIGNAL */');
+      b.decl(`reg ${r.width > 1 ? `[${r.width - 1}:0]` : ''}`.trimEnd(), r.name, undefined, r.meaning + (swampOnly ? ' (read by the swamping flag alone)' : ''));
+      if (swampOnly) b.line('/* verilator lint_on UNUSEDSIGNAL */');
+    }
     b.blank();
   }
   if (pe.wires.length > 0) {
