@@ -79,7 +79,7 @@ export class Accumulation {
   private readonly modeTotal: RoundingCode;
   private readonly chunk: number;
   /** The dot-product cell that computes each output instead of the term-by-term loop, if any. */
-  private readonly cell: DotKernel | null;
+  readonly cell: DotKernel | null;
   private readonly addChunkTo = (total: number, part: number): number => this.addChunk(total, part);
 
   constructor(private readonly cfg: GemmArithmetic) {
@@ -137,7 +137,8 @@ export class Accumulation {
   }
 }
 
-function takeEvents(ev: Float64Array): EventCounts {
+/** The counts of a kernel's events array, which it leaves zeroed. */
+export function takeEvents(ev: Float64Array): EventCounts {
   const out: EventCounts = {
     productOverflow: ev[EVI.productOverflow]!,
     productUnderflow: ev[EVI.productUnderflow]!,

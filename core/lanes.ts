@@ -28,12 +28,6 @@ export function dotCellOf(cfg: { lanes?: number; alignBits?: AlignBits }): DotCe
   return lanes === 1 && alignBits === 'exact' ? null : { lanes, alignBits };
 }
 
-/** "4 lanes, 24-bit alignment", for summaries. */
-export function describeDotCell(cell: DotCell): string {
-  const align = cell.alignBits === 'exact' ? 'exact alignment' : `${cell.alignBits}-bit alignment`;
-  return `${cell.lanes} lane${cell.lanes === 1 ? '' : 's'}, ${align}`;
-}
-
 export const laneMessages = {
   chunkNotMultiple: (where: string, chunk: number, lanes: number) =>
     `${where}.chunk = ${chunk} is not a multiple of lanes = ${lanes}: a chunk closes after whole steps of ${lanes} terms; ` +
