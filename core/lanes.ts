@@ -36,4 +36,7 @@ export const laneMessages = {
     `array: lanes = ${cell.lanes} with alignBits = ${JSON.stringify(cell.alignBits)} (a dot-product cell) is not yet in the array: ` +
     'the cycle simulator, the Verilator engine and the generated RTL have one multiply-add per PE; ' +
     'compute it with --engine core or --engine golden, or set lanes to 1 and alignBits to "exact"',
+  noArea: (where: string, cell: DotCell, provider: string) =>
+    `${where}: lanes = ${cell.lanes} with alignBits = ${JSON.stringify(cell.alignBits)} (a dot-product cell) is not yet in the array, ` +
+    `so the area provider "${provider}" cannot synthesize its PE; set "area": false on the block (its accuracy is still computed)`,
 };
