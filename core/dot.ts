@@ -23,63 +23,101 @@ const INVALID_CLASS = 4;
 
 const TABLE_WIDTH = 16; // unpack tables up to 64K codes
 const P2 = new Float64Array(64).map((_, i) => 2 ** i);
+/** 2^-i: a shift right as an exact multiplication. */
+const P2INV = new Float64Array(64).map((_, i) => 2 ** -i);
 const TWO32 = 4294967296;
 
 function bitLength(x: number): number {
   return x < TWO32 ? 32 - Math.clz32(x) : 64 - Math.clz32(Math.floor(x / TWO32));
 }
 
-/** The terms of one step: slot 0 the accumulator, slots 1..G the products. */
+/** Terms in struct-of-arrays form: the slots of one step (0 the accumulator, 1..G the products),
+ *  or a table of every code of a format (or of every pair of input codes). */
 class TermBank {
   readonly cls: Uint8Array;
   readonly sign: Uint8Array;
   readonly sig: Float64Array;
   readonly q: Float64Array;
+  /** The exponent of the leading bit, floor(log2 |t|), of a finite nonzero term. */
+  readonly lead: Float64Array;
   constructor(n: number) {
     this.cls = new Uint8Array(n);
     this.sign = new Uint8Array(n);
     this.sig = new Float64Array(n);
     this.q = new Float64Array(n);
+    this.lead = new Float64Array(n);
+  }
+
+  set(j: number, cls: number, sign: number, sig: number, q: number): void {
+    this.cls[j] = cls;
+    this.sign[j] = sign;
+    this.sig[j] = sig;
+    this.q[j] = q;
+    this.lead[j] = cls === FINITE_CLASS ? bitLength(sig) - 1 + q : 0;
+  }
+
+  copy(i: number, to: TermBank, j: number): void {
+    to.cls[j] = this.cls[i]!;
+    to.sign[j] = this.sign[i]!;
+    to.sig[j] = this.sig[i]!;
+    to.q[j] = this.q[i]!;
+    to.lead[j] = this.lead[i]!;
   }
 }
 
-/** Unpacks codes of one format into term slots: from per-code tables when the format is narrow. */
+/** Unpacks codes of one format into term slots: from a table of every code when the format is narrow. */
 class Unpacker {
-  private readonly cls: Uint8Array | null = null;
-  private readonly sign: Uint8Array | null = null;
-  private readonly sig: Float64Array | null = null;
-  private readonly q: Float64Array | null = null;
+  private readonly table: TermBank | null = null;
   private readonly u: Unpacked = { cls: 0, sign: 0, sig: 0, q: 0 };
 
   constructor(private readonly f: Format) {
     if (f.width > TABLE_WIDTH) return;
-    const n = 2 ** f.width;
-    this.cls = new Uint8Array(n);
-    this.sign = new Uint8Array(n);
-    this.sig = new Float64Array(n);
-    this.q = new Float64Array(n);
-    for (let c = 0; c < n; c++) {
-      unpackCode(f, c, this.u);
-      this.cls[c] = this.u.cls;
-      this.sign[c] = this.u.sign;
-      this.sig[c] = this.u.sig;
-      this.q[c] = this.u.q;
-    }
+    this.table = new TermBank(2 ** f.width);
+    for (let c = 0; c < 2 ** f.width; c++) this.unpack(c, this.table, c);
   }
 
   into(code: number, t: TermBank, j: number): void {
-    if (this.cls !== null) {
-      t.cls[j] = this.cls[code]!;
-      t.sign[j] = this.sign![code]!;
-      t.sig[j] = this.sig![code]!;
-      t.q[j] = this.q![code]!;
-      return;
-    }
+    if (this.table !== null) this.table.copy(code, t, j);
+    else this.unpack(code, t, j);
+  }
+
+  private unpack(code: number, t: TermBank, j: number): void {
     unpackCode(this.f, code, this.u);
-    t.cls[j] = this.u.cls;
-    t.sign[j] = this.u.sign;
-    t.sig[j] = this.u.sig;
-    t.q[j] = this.u.q;
+    t.set(j, this.u.cls, this.u.sign, this.u.sig, this.u.q);
+  }
+}
+
+/** Exact products of two codes into term slots: from a table of every pair when both are narrow. */
+class Multiplier {
+  private readonly table: TermBank | null = null;
+  private readonly x = new TermBank(1);
+  private readonly y = new TermBank(1);
+  private readonly wShift: number;
+
+  constructor(private readonly ua: Unpacker, private readonly uw: Unpacker, a: Format, w: Format) {
+    this.wShift = w.width;
+    if (a.width + w.width > TABLE_WIDTH) return;
+    this.table = new TermBank(2 ** (a.width + w.width));
+    for (let x = 0; x < 2 ** a.width; x++) for (let y = 0; y < 2 ** w.width; y++) this.multiply(x, y, this.table, (x << w.width) | y);
+  }
+
+  into(a: number, w: number, t: TermBank, j: number): void {
+    if (this.table !== null) this.table.copy((a << this.wShift) | w, t, j);
+    else this.multiply(a, w, t, j);
+  }
+
+  private multiply(a: number, w: number, t: TermBank, j: number): void {
+    const { x, y } = this;
+    this.ua.into(a, x, 0);
+    this.uw.into(w, y, 0);
+    const cx = x.cls[0]!;
+    const cy = y.cls[0]!;
+    const sign = x.sign[0]! ^ y.sign[0]!;
+    if (cx === NAN_CLASS || cy === NAN_CLASS) t.set(j, NAN_CLASS, sign, 0, 0);
+    else if (cx === INF_CLASS || cy === INF_CLASS) t.set(j, cx === ZERO_CLASS || cy === ZERO_CLASS ? INVALID_CLASS : INF_CLASS, sign, 0, 0);
+    else if (cx === ZERO_CLASS || cy === ZERO_CLASS) t.set(j, ZERO_CLASS, sign, 0, 0);
+    // Two significands of at most 24 bits: an exact integer.
+    else t.set(j, FINITE_CLASS, sign, x.sig[0]! * y.sig[0]!, x.q[0]! + y.q[0]!);
   }
 }
 
@@ -94,13 +132,11 @@ export class DotKernel {
   /** Widest window (emax - qe + 1) whose G + 1 integers sum exactly in float64. */
   private readonly intBits: number;
   private readonly terms: TermBank;
-  /** The second factor of a fused product while it is formed. */
-  private readonly scratch = new TermBank(1);
   private readonly unAcc: Unpacker;
-  private readonly unA: Unpacker;
-  private readonly unW: Unpacker;
   /** Product-format unpacker; null when products are exact (fused). */
   private readonly unP: Unpacker | null;
+  /** The exact products of a fused cell; null with rounded products. */
+  private readonly multiplier: Multiplier | null;
   private readonly aBuf: Float64Array;
   private readonly wBuf: Float64Array;
   private readonly pBuf: Float64Array;
@@ -119,9 +155,8 @@ export class DotKernel {
     this.intBits = 53 - Math.ceil(Math.log2(cell.lanes + 1));
     this.terms = new TermBank(cell.lanes + 1);
     this.unAcc = new Unpacker(acc);
-    this.unA = new Unpacker(a);
-    this.unW = new Unpacker(w);
     this.unP = product === null ? null : new Unpacker(product);
+    this.multiplier = product === null ? new Multiplier(new Unpacker(a), new Unpacker(w), a, w) : null;
     this.aBuf = new Float64Array(cell.lanes);
     this.wBuf = new Float64Array(cell.lanes);
     this.pBuf = new Float64Array(cell.lanes);
@@ -135,7 +170,7 @@ export class DotKernel {
       return this.addProducts(acc, this.pBuf);
     }
     const t = this.terms;
-    for (let j = 0; j < this.lanes; j++) this.exactProduct(a[j]!, w[j]!, j + 1);
+    for (let j = 0; j < this.lanes; j++) this.multiplier!.into(a[j]!, w[j]!, t, j + 1);
     this.unAcc.into(acc, t, 0);
     return this.finish(acc, this.sum());
   }
@@ -172,25 +207,6 @@ export class DotKernel {
     return chunk === 0 ? acc : total;
   }
 
-  /** The exact product of two codes into term slot j. */
-  private exactProduct(a: number, w: number, j: number): void {
-    const t = this.terms;
-    const s = this.scratch;
-    this.unA.into(a, t, j);
-    this.unW.into(w, s, 0);
-    const ca = t.cls[j]!;
-    const cw = s.cls[0]!;
-    t.sign[j] = t.sign[j]! ^ s.sign[0]!;
-    if (ca === NAN_CLASS || cw === NAN_CLASS) t.cls[j] = NAN_CLASS;
-    else if (ca === INF_CLASS || cw === INF_CLASS) t.cls[j] = ca === ZERO_CLASS || cw === ZERO_CLASS ? INVALID_CLASS : INF_CLASS;
-    else if (ca === ZERO_CLASS || cw === ZERO_CLASS) t.cls[j] = ZERO_CLASS;
-    else {
-      // Two significands of at most 24 bits: an exact integer.
-      t.sig[j] = t.sig[j]! * s.sig[0]!;
-      t.q[j] = t.q[j]! + s.q[0]!;
-    }
-  }
-
   /** Counts swamping: for G >= 2 the products aligned to 0; for one lane §5's rule (a finite
    *  nonzero product that leaves a finite accumulator's code unchanged), which makes a one-lane
    *  cell with exact alignment the multiply-add cell, events included. */
@@ -218,8 +234,7 @@ export class DotKernel {
     for (let j = 0; j < n; j++) {
       const c = t.cls[j]!;
       if (c === FINITE_CLASS) {
-        const lead = bitLength(t.sig[j]!) - 1 + t.q[j]!;
-        if (lead > emax) emax = lead;
+        if (t.lead[j]! > emax) emax = t.lead[j]!;
         if (t.q[j]! < qmin) qmin = t.q[j]!;
       } else if (c === NAN_CLASS) nan = true;
       else if (c === INVALID_CLASS) invalid = true;
@@ -256,7 +271,7 @@ export class DotKernel {
     for (let j = 0; j <= this.lanes; j++) {
       if (t.cls[j] !== FINITE_CLASS) continue;
       const d = qe - t.q[j]!;
-      const m = d <= 0 ? t.sig[j]! * P2[-d]! : d >= 53 ? 0 : Math.floor(t.sig[j]! / P2[d]!);
+      const m = d <= 0 ? t.sig[j]! * P2[-d]! : d >= 53 ? 0 : Math.floor(t.sig[j]! * P2INV[d]!);
       if (m === 0) {
         if (j > 0) this.swamped++;
       } else S += t.sign[j] === 1 ? -m : m;
