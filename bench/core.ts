@@ -2,6 +2,8 @@
 // multiply-add loop over the same data in the same worker (so the ratio is meaningful).
 import { add, fma, fromFloat64, mul, RNE, RTZ, type RoundingCode, toFloat64 } from '../core/arith.js';
 import { type Format, parseFormatName } from '../core/format.js';
+import { DotKernel } from '../core/dot.js';
+import type { DotCell } from '../core/lanes.js';
 import { MacKernel, type MacPath } from '../core/mac.js';
 import { measure, type Rate } from './measure.js';
 
@@ -26,6 +28,8 @@ interface Case {
   product: string | null;
   acc: string;
   mode: RoundingCode;
+  /** A dot-product cell (core/dot.ts) instead of the multiply-add kernel. */
+  cell?: DotCell;
 }
 
 export const CORE_CASES: Case[] = [
@@ -33,14 +37,24 @@ export const CORE_CASES: Case[] = [
   { label: 'e4m3 x e4m3 fused (exact product), e4m7 b10 accumulator, rne', a: 'e4m3', w: 'e4m3', product: null, acc: 'e4m7_b10', mode: RNE },
   { label: 'e4m3 x e4m3 fused, fp32 accumulator, rne (the OCP FP8 baseline)', a: 'e4m3', w: 'e4m3', product: null, acc: 'fp32', mode: RNE },
   { label: 'fp32 fused (a*b+acc, one rounding)', a: 'fp32', w: 'fp32', product: null, acc: 'fp32', mode: RNE },
+  {
+    label: 'e4m3 x e4m3 fused, 8 lanes, 24-bit window, fp32 accumulator, rtz (a tensor-core-like dot-product cell)',
+    a: 'e4m3',
+    w: 'e4m3',
+    product: null,
+    acc: 'fp32',
+    mode: RTZ,
+    cell: { lanes: 8, alignBits: 24 },
+  },
 ];
 
 export interface CoreBenchRow {
   label: string;
-  /** Which MacKernel path the configuration takes. */
-  path: MacPath;
+  /** Which MacKernel path the configuration takes, or "dot" for a dot-product cell. */
+  path: MacPath | 'dot';
   kernel: Rate;
-  generic: Rate;
+  /** The arith operations one by one; null for a dot-product cell, which has no such operation. */
+  generic: Rate | null;
   float64: Rate;
   /** kernel / float64 */
   ratio: number;
@@ -84,6 +98,7 @@ export function benchCoreCase(index: number): CoreBenchRow {
     return sum + acc;
   };
   const kernel = new MacKernel({ a: c.a, w: c.w, product: c.product, acc: c.acc, modeProduct: c.mode, modeAcc: c.mode });
+  if (spec.cell !== undefined) return benchDotCell(spec.label, spec.cell, kernel, A, B, Af, Bf);
   const compiled = (ops: number) => {
     let acc = 0;
     let sum = 0;
@@ -106,4 +121,38 @@ export function benchCoreCase(index: number): CoreBenchRow {
     4_000_000,
   );
   return { label: spec.label, path: kernel.path, kernel: kernelRate!, generic: genericRate!, float64: f64Rate!, ratio: kernelRate!.opsPerSecond / f64Rate!.opsPerSecond };
+}
+
+/** A dot-product cell's steps of G terms, counted per term, against the same float64 loop. */
+function benchDotCell(label: string, cell: DotCell, mac: MacKernel, A: Uint32Array, B: Uint32Array, Af: Float64Array, Bf: Float64Array): CoreBenchRow {
+  const dot = new DotKernel(cell, mac);
+  const G = cell.lanes;
+  // The operands are gathered into the step's buffers, as core/dot.ts's output loop does.
+  const a = new Float64Array(G);
+  const w = new Float64Array(G);
+  const compiled = (ops: number) => {
+    let acc = 0;
+    let sum = 0;
+    for (let i = 0; i < ops; i += G) {
+      const j = i & (N - 1);
+      if (j % BENCH_K === 0) {
+        sum += acc;
+        acc = 0;
+      }
+      for (let x = 0; x < G; x++) {
+        a[x] = A[j + x]!;
+        w[x] = B[j + x]!;
+      }
+      acc = dot.step(acc, a, w);
+    }
+    return sum + acc;
+  };
+  const [kernelRate, f64Rate] = measure(
+    [
+      { name: 'DotKernel', run: compiled },
+      { name: 'float64', run: (ops) => float64Loop(Af, Bf, ops) },
+    ],
+    4_000_000,
+  );
+  return { label, path: 'dot', kernel: kernelRate!, generic: null, float64: f64Rate!, ratio: kernelRate!.opsPerSecond / f64Rate!.opsPerSecond };
 }

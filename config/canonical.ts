@@ -2,6 +2,7 @@
 // so two inputs that resolve alike give the same object (and the same hash, wherever it keys a
 // cache or a sweep point).
 import { formatSpecOf, type FormatSpec } from '../core/format.js';
+import { type AlignBits, dotCellOf } from '../core/lanes.js';
 import type { ArrayConfig } from './resolve.js';
 
 /** A resolved config as a complete config input (every format field explicit): valid for resolveConfig. */
@@ -17,6 +18,9 @@ export interface CanonicalConfig {
   rounding: { input: string; product: string; acc: string; total: string };
   chunk?: number;
   sparsity: 'dense' | '2:4';
+  /** A dot-product cell's, only when not the multiply-add cell (hashes stay as they were). */
+  lanes?: number;
+  alignBits?: AlignBits;
   /** Only when not the default, so that a configuration keeps the hash it always had. */
   pipeline?: { stages: number };
   flags?: true;
@@ -34,6 +38,7 @@ export function canonicalConfig(c: ArrayConfig): CanonicalConfig {
     ...(c.chunk === null ? {} : { total: formatSpecOf(c.total), chunk: c.chunk }),
     rounding: { ...c.rounding },
     sparsity: c.sparsity,
+    ...(dotCellOf(c) ?? {}),
     ...((c.pipeline?.stages ?? 0) > 0 ? { pipeline: { stages: c.pipeline!.stages } } : {}),
     ...(c.flags ? { flags: true as const } : {}),
   };

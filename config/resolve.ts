@@ -2,6 +2,7 @@
 import { LbamacError } from '../core/errors.js';
 import { type Format, type FormatInput, type RoundingMode, toFormat } from '../core/format.js';
 import type { GemmArithmetic } from '../core/gemm.js';
+import { laneMessages } from '../core/lanes.js';
 import { configSchema, type ConfigInput } from './schema.js';
 import { describeZodError } from './zod-errors.js';
 
@@ -30,6 +31,7 @@ export function resolveConfig(raw: unknown, where = 'config'): ArrayConfig {
   if (c.total !== undefined && c.chunk === undefined) {
     throw new LbamacError(`${where}.total is set but chunk is not; a chunk-total format needs "chunk": N`);
   }
+  if (c.chunk !== undefined && c.chunk % c.lanes !== 0) throw new LbamacError(laneMessages.chunkNotMultiple(where, c.chunk, c.lanes));
   const acc = toFormat(c.acc, `${where}.acc`);
   return {
     rows: c.rows,
@@ -43,6 +45,8 @@ export function resolveConfig(raw: unknown, where = 'config'): ArrayConfig {
     rounding: { input: c.rounding.input, product: c.rounding.product, acc: c.rounding.acc, total: c.rounding.total ?? c.rounding.acc },
     chunk: c.chunk ?? null,
     sparsity: c.sparsity,
+    lanes: c.lanes,
+    alignBits: c.alignBits,
     pipeline: { stages: c.pipeline.stages },
     flags: c.flags,
   };

@@ -2,6 +2,7 @@
 // and the published JSON Schema (schema/config.schema.json, written by scripts/write-schema.ts).
 import { z } from 'zod';
 import { LIMITS, ROUNDING_MODES } from '../core/format.js';
+import { ALIGN_BITS, LANES } from '../core/lanes.js';
 
 export const roundingModeSchema = z
   .enum(ROUNDING_MODES)
@@ -47,6 +48,14 @@ export const configSchema = z
       .describe('rounding mode of each step'),
     chunk: z.number().int().min(1).max(1 << 20).optional().describe('chunked accumulation: chunk size in terms'),
     sparsity: z.enum(['dense', '2:4']).default('dense').describe('2:4: B is 2:4 structured-sparse along K'),
+    lanes: z
+      .literal(LANES)
+      .default(1)
+      .describe('products a PE adds per step in one multi-operand adder (a dot-product cell, docs/arithmetic.md §3); K advances this many terms per step, and chunk must be a multiple of it'),
+    alignBits: z
+      .union([z.number().int().min(ALIGN_BITS.min).max(ALIGN_BITS.max), z.literal('exact')])
+      .default('exact')
+      .describe('bits the multi-operand adder keeps from the leading bit of its largest term down; smaller bits of every term are truncated before the sum. "exact": every bit'),
     pipeline: z
       .object({
         stages: z

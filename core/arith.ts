@@ -135,7 +135,7 @@ function exactZeroSum(f: Format, mode: RoundingCode): number {
  * Callers guarantee that with sticky set, sig has at least man + 2 bits, so the rounding
  * position lies inside sig and the half bit is explicit.
  */
-function roundPack(f: Format, mode: RoundingCode, sign: number, sig: number, q: number, sticky: boolean): number {
+export function roundPack(f: Format, mode: RoundingCode, sign: number, sig: number, q: number, sticky: boolean): number {
   const M = f.man;
   let e = bitLength(sig) - 1 + q;
   if (f.subnormals && e < f.emin) e = f.emin;
@@ -398,4 +398,26 @@ export function isFiniteCode(code: number, f: Format): boolean {
 export function isFiniteNonzeroCode(code: number, f: Format): boolean {
   unpack(f, code);
   return uCls === FINITE;
+}
+
+/** A code as the core sees it: its class (ZERO_CLASS ... NAN_CLASS), sign, integer significand
+ *  and the exponent of the significand's last bit (sig and q only for a finite nonzero code).
+ *  For kernels that align operands themselves (core/dot.ts) and round with roundPack. */
+export interface Unpacked {
+  cls: number;
+  sign: number;
+  sig: number;
+  q: number;
+}
+export const ZERO_CLASS = ZERO;
+export const FINITE_CLASS = FINITE;
+export const INF_CLASS = INF;
+export const NAN_CLASS = NAN;
+
+export function unpackCode(f: Format, code: number, out: Unpacked): void {
+  unpack(f, code);
+  out.cls = uCls;
+  out.sign = uSign;
+  out.sig = uSig;
+  out.q = uQ;
 }

@@ -1,7 +1,9 @@
 // D = A·B + C with the fast core, term by term exactly as docs/arithmetic.md §3 orders it.
 import { add, EV_INVALID, EV_OVERFLOW, EV_ZERO, isFiniteCode, isFiniteNonzeroCode, roundingCode, status, type RoundingCode } from './arith.js';
+import { DotKernel } from './dot.js';
 import { type EventCounts, zeroEvents } from './events.js';
 import type { Format, RoundingMode } from './format.js';
+import { type AlignBits, dotCellOf } from './lanes.js';
 import { countEvent, EVI, MacKernel } from './mac.js';
 import { compress24 } from './sparse.js';
 
@@ -22,6 +24,9 @@ export interface GemmArithmetic {
   /** Chunk size in terms, or null for plain accumulation. */
   chunk: number | null;
   sparsity: 'dense' | '2:4';
+  /** The dot-product cell (core/lanes.ts); absent: 1 lane, "exact", the multiply-add cell. */
+  lanes?: number;
+  alignBits?: AlignBits;
 }
 
 export interface GemmResult {
@@ -73,6 +78,9 @@ export class Accumulation {
   private readonly total: Format;
   private readonly modeTotal: RoundingCode;
   private readonly chunk: number;
+  /** The dot-product cell that computes each output instead of the term-by-term loop, if any. */
+  readonly cell: DotKernel | null;
+  private readonly addChunkTo = (total: number, part: number): number => this.addChunk(total, part);
 
   constructor(private readonly cfg: GemmArithmetic) {
     this.mac = new MacKernel({
@@ -86,6 +94,8 @@ export class Accumulation {
     this.total = cfg.total;
     this.modeTotal = roundingCode(cfg.rounding.total);
     this.chunk = cfg.chunk ?? 0;
+    const cell = dotCellOf(cfg);
+    this.cell = cell === null ? null : new DotKernel(cell, this.mac);
   }
 
   /** total ← total + chunk accumulator, in the chunk-total format; counts its events. */
@@ -102,6 +112,7 @@ export class Accumulation {
 
   /** One output: C (or +0), then every term in order; events land in mac.events. */
   dot(aRow: readonly number[], t: Terms, c: number): number {
+    if (this.cell !== null) return this.cell.output(aRow, t, c, this.chunk, this.addChunkTo);
     const mac = this.mac;
     const n = t.aIndex.length;
     if (this.chunk === 0) {
@@ -126,7 +137,8 @@ export class Accumulation {
   }
 }
 
-function takeEvents(ev: Float64Array): EventCounts {
+/** The counts of a kernel's events array, which it leaves zeroed. */
+export function takeEvents(ev: Float64Array): EventCounts {
   const out: EventCounts = {
     productOverflow: ev[EVI.productOverflow]!,
     productUnderflow: ev[EVI.productUnderflow]!,

@@ -3,6 +3,8 @@
 import { type ArrayConfig, outputFormat } from '../config/resolve.js';
 import { LbamacError } from '../core/errors.js';
 import type { Format } from '../core/format.js';
+import { dotCellOf } from '../core/lanes.js';
+import { dotCellOutput } from './dot.js';
 import {
   type Exact,
   EV_INVALID,
@@ -59,7 +61,7 @@ export interface GoldenGemm {
 }
 
 /** One term of a dot product: codes in cfg.a and cfg.w. */
-interface Term {
+export interface Term {
   a: number;
   b: number;
 }
@@ -123,6 +125,8 @@ function termSource(cfg: ArrayConfig, A: number[][], B: number[][]): (i: number,
 
 /** docs/arithmetic.md §3 for one output; c is a code in outputFormat(cfg). */
 function dot(cfg: ArrayConfig, terms: Term[], c: number | undefined, ev: EventCounts): number {
+  const cell = dotCellOf(cfg);
+  if (cell !== null) return dotCellOutput(cfg, cell, terms, c, ev, (total, part) => addChunk(cfg, total, part, ev));
   if (cfg.chunk === null) return terms.reduce((acc, t) => accumulate(cfg, acc, t, ev), c ?? 0);
   let total = c ?? 0;
   let chunk = 0;

@@ -11,14 +11,17 @@
 // (not under rdn, where it is stepped through), which changes no total but -0. D's codes and
 // every event count therefore equal coreGemm's; test/sweep/gemm.test.ts checks it. With inf or
 // NaN inputs nothing is skipped.
+// A dot-product cell (lanes) skips whole steps instead: gemm-lanes.ts.
 import { isZeroCode, RNE, roundingCode, toFloat64 } from '../core/arith.js';
 import { type EventCounts } from '../core/events.js';
 import { makeFormat } from '../core/format.js';
 import { Accumulation, coreGemm } from '../core/gemm.js';
+import { dotCellOf } from '../core/lanes.js';
 import { EVI, MacKernel } from '../core/mac.js';
 import { compress24 } from '../core/sparse.js';
 import { type ArrayConfig, outputFormat } from '../config/resolve.js';
 import { allFinite, type CodeMat, nonzeroByRow, type RowIndex, toRows, valueTable, zeroTable } from '../workloads/matrix.js';
+import { sweepGemmLanes } from './gemm-lanes.js';
 
 /** B laid out for the loop. */
 export interface PreparedB {
@@ -124,6 +127,8 @@ export function sweepGemm(cfg: ArrayConfig, A: CodeMat, B: PreparedB, rows?: Row
   if (A.cols !== B.K) throw new Error(`sweepGemm: A is ${A.rows}×${A.cols} but B has K = ${B.K}`);
   if (B.sparse !== (cfg.sparsity === '2:4')) throw new Error('sweepGemm: B was prepared for the other sparsity');
   if (!B.finite || !allFinite(A)) return viaCore(cfg, A, B);
+  const cell = dotCellOf(cfg);
+  if (cell !== null) return sweepGemmLanes(cfg, cell, A, B, rows);
   const M = A.rows;
   const K = B.K;
   const N = B.N;

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { LbamacError } from '../core/errors.js';
 import { type FormatInput, type FormatSpec } from '../core/format.js';
+import { dotCellOf, laneMessages } from '../core/lanes.js';
 import { canonicalConfig, type CanonicalConfig } from '../config/canonical.js';
 import { describeZodError } from '../config/zod-errors.js';
 import { presetConfig } from '../config/presets.js';
@@ -158,7 +159,12 @@ export function expandSweep(config: SweepConfig): Sweep {
                       }
                       const canonical = canonicalConfig(resolved);
                       const id = pointId(canonical, workload);
-                      if (blockWantsArea(b.area, resolved)) areaConfigs.add(stableStringify(canonical));
+                      if (blockWantsArea(b.area, resolved)) {
+                        // Refused here rather than by the area provider, hours into the sweep.
+                        const cell = config.area === 'none' ? null : dotCellOf(resolved);
+                        if (cell !== null) throw new LbamacError(laneMessages.noArea(`blocks[${bi}] (${b.name})`, cell, config.area));
+                        areaConfigs.add(stableStringify(canonical));
+                      }
                       if (seen.has(id)) continue;
                       seen.add(id);
                       points.push({ id, index: points.length, block: b.name, role: b.role, config: canonical, workload, wantsArea: false });

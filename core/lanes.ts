@@ -1,0 +1,42 @@
+// The dot-product cell's two parameters (docs/arithmetic.md §3, "Dot-product cells"): how many
+// products it adds per step (lanes, G) and how wide its aligned adder is (alignBits, W). Which
+// accumulation a configuration takes is decided here, once, for the core, the golden model and
+// the sweeps; the texts users see about lanes are here too.
+
+/** The lane counts a cell may have: powers of two, as the multi-term adders built use. */
+export const LANES = [1, 2, 4, 8, 16, 32] as const;
+
+/** alignBits as a number: at least the one bit of the largest term; at most a width no format with
+ *  a default bias needs (an exact product of two fp32s spans under 600 bits). "exact" is wider
+ *  still: every bit of every term. */
+export const ALIGN_BITS = { min: 1, max: 1024 } as const;
+
+export type AlignBits = number | 'exact';
+
+/** A cell that adds `lanes` products to the accumulator per step, each term truncated to the grid of
+ *  an `alignBits`-bit window below the largest one's leading bit. */
+export interface DotCell {
+  lanes: number;
+  alignBits: AlignBits;
+}
+
+/** The configuration's dot-product cell, or null for the fused or rounded multiply-add cell of §3:
+ *  one lane whose adder keeps every bit is that cell, so it keeps its own (faster) kernels. */
+export function dotCellOf(cfg: { lanes?: number; alignBits?: AlignBits }): DotCell | null {
+  const lanes = cfg.lanes ?? 1;
+  const alignBits = cfg.alignBits ?? 'exact';
+  return lanes === 1 && alignBits === 'exact' ? null : { lanes, alignBits };
+}
+
+export const laneMessages = {
+  chunkNotMultiple: (where: string, chunk: number, lanes: number) =>
+    `${where}.chunk = ${chunk} is not a multiple of lanes = ${lanes}: a chunk closes after whole steps of ${lanes} terms; ` +
+    `use a multiple of ${lanes} (${lanes}, ${2 * lanes}, ${3 * lanes}, ...)`,
+  notInArray: (cell: DotCell) =>
+    `array: lanes = ${cell.lanes} with alignBits = ${JSON.stringify(cell.alignBits)} (a dot-product cell) is not yet in the array: ` +
+    'the cycle simulator, the Verilator engine and the generated RTL have one multiply-add per PE; ' +
+    'compute it with --engine core or --engine golden, or set lanes to 1 and alignBits to "exact"',
+  noArea: (where: string, cell: DotCell, provider: string) =>
+    `${where}: lanes = ${cell.lanes} with alignBits = ${JSON.stringify(cell.alignBits)} (a dot-product cell) is not yet in the array, ` +
+    `so the area provider "${provider}" cannot synthesize its PE; set "area": false on the block (its accuracy is still computed)`,
+};
