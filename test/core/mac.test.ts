@@ -40,7 +40,8 @@ function compare(spec: MacSpec, accs: Iterable<number>, pairs: [number, number][
       if (got !== want) throw new Error(`acc 0x${acc.toString(16)} + 0x${a.toString(16)}*0x${w.toString(16)}: kernel 0x${got.toString(16)}, generic 0x${want.toString(16)}`);
     }
   }
-  expect(Array.from(k.events)).to.deep.equal(ev);
+  // The six counters (EVI order); the slot after them only says that events came since the last look.
+  expect(Array.from(k.events.subarray(0, 6))).to.deep.equal(ev);
 }
 
 function randomPairs(fa: Format, fw: Format, n: number, seed: number): [number, number][] {

@@ -20,7 +20,7 @@ describe('sweep/grid: stages', () => {
   });
 
   it('a stage count out of range names the value and the allowed range', () => {
-    expect(() => parseSweep({ name: 's', workloads, blocks: [{ name: 'b', preset: 'lba', stages: [3] }] })).to.throw(/stages\[0\].*2/);
+    expect(() => parseSweep({ name: 's', workloads, blocks: [{ name: 'b', preset: 'lba', stages: [5] }] })).to.throw(/stages\[0\].*4/);
   });
 });
 
