@@ -104,7 +104,7 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
       flags: 'flags',
     }),
     evaluate: (u, arch, k, st) => {
-      if (st === null && sameRoles(u, { x: 'acc', y: 'product', out: 'acc' }) && u.rounding === arch.rounding.acc) {
+      if (st === null && isKernelAdder(u, arch)) {
         const mac = k.mac;
         return { kind: 'call', fn: (x, y) => mac.addProduct(x!, y!) };
       }
@@ -279,6 +279,12 @@ function genericRound(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array |
  *  x + round(a*b): the kernel's step, with the product table and the float64 paths. */
 export function fusedMulAdd(k: Accumulation): (x: number, a: number, b: number) => number {
   return k.mac.step;
+}
+
+/** The adder is the kernel's own (accumulator plus product, the accumulator's mode): without
+ *  status flags it evaluates as MacKernel.addProduct. */
+export function isKernelAdder(adder: UnitDesc, arch: Arch): boolean {
+  return adder.kind === 'add' && sameRoles(adder, { x: 'acc', y: 'product', out: 'acc' }) && adder.rounding === arch.rounding.acc;
 }
 
 /** The multiplier and adder are the kernel's own (its formats and modes): fusedMulAdd applies. */

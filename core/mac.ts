@@ -218,13 +218,14 @@ export class MacKernel {
   }
 
   /**
-   * The rounded exact-sum step (stepRoundedFast) as JavaScript for the simulator compiler, its
-   * constants pasted in as literals so that the generated code needs no property loads: a
-   * function declaration `name(acc, a, w)` over the tables of `inlineParts()`, bound to the names
-   * `${p}T` (products), `${p}V` (product values), `${p}A` (accumulator values), `${p}E` (events),
-   * `${p}F`/`${p}U` (a float64 and its words), `${p}slow` and `${p}count`. Null on other paths.
+   * The rounded exact-sum step (stepRoundedFast, `name(acc, a, w)`) and the adder alone
+   * (addProduct, `name(acc, p)` with a product code) as JavaScript for the simulator compiler,
+   * their constants pasted in as literals so that the generated code needs no property loads.
+   * They read the tables of `inlineParts()` bound to the names `${p}T` (products), `${p}V`
+   * (product values), `${p}A` (accumulator values), `${p}E` (events), `${p}F`/`${p}U` (a float64
+   * and its words), `${p}slow` and `${p}count`. Null on the other paths.
    */
-  inlineStepSource(name: string, p: string): string | null {
+  inlineSource(name: string, p: string, what: 'step' | 'add'): string | null {
     if (this.path !== 'exact-sum' || this.spec.product === null || this.dropHi < 0 || this.prodTable === null) return null;
     const { acc, modeAcc } = this.spec;
     const drop = this.dropHi;
@@ -236,32 +237,36 @@ export class MacKernel {
       [RUP]: 'inexact && hi >>> 31 === 0',
       [ROD]: `inexact && !(${odd})`,
     };
+    const half = 2 ** (drop - 1);
     const rounding =
       modeAcc === RTZ
-        ? ''
+        ? []
         : [
             `  const lo = ${p}U[0];`,
             ...(drop === 0
               ? ['  const vsHalf = lo > 0x80000000 ? 1 : lo === 0x80000000 ? 0 : -1;', '  const inexact = lo !== 0;']
               : [
                   `  const rem = mant & ${2 ** drop - 1};`,
-                  `  const vsHalf = rem > ${2 ** (drop - 1)} || (rem === ${2 ** (drop - 1)} && lo !== 0) ? 1 : rem === ${2 ** (drop - 1)} ? 0 : -1;`,
+                  `  const vsHalf = rem > ${half} || (rem === ${half} && lo !== 0) ? 1 : rem === ${half} ? 0 : -1;`,
                   '  const inexact = rem !== 0 || lo !== 0;',
                 ]),
             `  if (${up[modeAcc]}) mag += 1;`,
-          ].join('\n');
+          ];
+    const product =
+      what === 'step'
+        ? [`  const t = ${p}T[(a << ${this.wShift}) | w];`, `  if (t >>> 24 !== 0) ${p}count(t >>> 24);`, '  const code = t & 0xffffff;']
+        : [];
     return [
-      `function ${name}(acc, a, w) {`,
-      `  const t = ${p}T[(a << ${this.wShift}) | w];`,
-      `  if (t >>> 24 !== 0) ${p}count(t >>> 24);`,
-      `  const pv = ${p}V[t & 0xffffff];`,
+      `function ${name}(${what === 'step' ? 'acc, a, w' : 'acc, code'}) {`,
+      ...product,
+      `  const pv = ${p}V[code];`,
       `  ${p}F[0] = ${p}A[acc] + pv;`,
       `  const hi = ${p}U[1];`,
       '  const e = ((hi >>> 20) & 0x7ff) - 1023;',
-      `  if (e < ${this.eLo} || e >= ${this.eHi}) return ${p}slow(acc, t & 0xffffff);`,
+      `  if (e < ${this.eLo} || e >= ${this.eHi}) return ${p}slow(acc, code);`,
       '  const mant = hi & 0xfffff;',
       `  let mag = (e + ${acc.bias}) * ${acc.hidden} + ${drop === 0 ? 'mant' : `(mant >>> ${drop})`};`,
-      ...(rounding ? [rounding] : []),
+      ...rounding,
       `  const out = hi >>> 31 === 1 ? ${acc.signBit} + mag : mag;`,
       `  if (out === acc && pv !== 0) { ${p}E[${EVI.swamping}]++; ${p}E[${EV_SINCE}]++; }`,
       '  return out;',
@@ -269,7 +274,7 @@ export class MacKernel {
     ].join('\n');
   }
 
-  /** The tables and slow paths inlineStepSource's code reads. */
+  /** The tables and slow paths inlineSource's code reads. */
   inlineParts(): { T: Uint32Array; V: Float64Array; A: Float64Array; E: Float64Array; slow: (acc: number, p: number) => number; count: (flags: number) => void } {
     return { T: this.prodTable!, V: this.prodVal!, A: this.accVal!, E: this.events, slow: (acc, p) => this.addGeneric(acc, p), count: (f) => this.countProduct(f) };
   }

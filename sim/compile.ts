@@ -19,7 +19,7 @@ import type { Accumulation } from '../core/gemm.js';
 import { kernelOf } from './pe-arith.js';
 import { reads } from '../arch/ir.js';
 import type { Arch, Expr, LineDesc, Neighbour, PeInputDesc, PortDesc, RegisterDesc, TagKind, UnitDesc } from '../arch/types.js';
-import { fusedMulAdd, isKernelTerm, UNIT_KINDS, type UnitEvaluation } from '../arch/units.js';
+import { fusedMulAdd, isKernelAdder, isKernelTerm, UNIT_KINDS, type UnitEvaluation } from '../arch/units.js';
 
 /** d(r, j) = cr·r + cj·j + c0. */
 export interface Linear {
@@ -535,19 +535,28 @@ function factoryOf(arch: Arch): Factory {
       loops.push(`for (${jl}) {\n${colLines.join('\n')}${colLines.length ? '\n' : ''}  for (${rl}) {\n    const q = r * ${plan.C} + j;\n${inner}\n  }\n}`);
     } else loops.push(`for (${rl}) {\n  for (${jl}) {\n    const q = r * ${plan.C} + j;\n${inner}\n  }\n}`);
   }
-  // The kernel's multiply-add pasted in with its constants (core/mac.ts inlineStepSource): the
-  // fused units call a local function instead of the kernel's methods.
-  const kernelStep = em.fused.size > 0 ? kernelOf(arch).mac.inlineStepSource('K_step', 'K') : null;
+  // The kernel's multiply-add and adder pasted in with their constants (core/mac.ts inlineSource):
+  // the units call local functions instead of the kernel's methods.
+  const mac = kernelOf(arch).mac;
+  const kernelStep = em.fused.size > 0 ? mac.inlineSource('K_step', 'K', 'step') : null;
+  const adders = arch.flags ? [] : [...em.unitsUsed].filter((u) => !em.fused.has(u) && isKernelAdder(plan.units.get(u)!, arch));
+  const kernelAdd = adders.length > 0 ? mac.inlineSource('K_add', 'K', 'add') : null;
   const inlined = kernelStep !== null;
   const bind = [
-    ...(inlined
-      ? ['const KP = env.kernel.mac.inlineParts(), KT = KP.T, KV = KP.V, KA = KP.A, KE = KP.E, Kslow = KP.slow, Kcount = KP.count;', 'const KF = new Float64Array(1), KU = new Uint32Array(KF.buffer);', kernelStep]
+    ...(inlined || kernelAdd !== null
+      ? ['const KP = env.kernel.mac.inlineParts(), KT = KP.T, KV = KP.V, KA = KP.A, KE = KP.E, Kslow = KP.slow, Kcount = KP.count;', 'const KF = new Float64Array(1), KU = new Uint32Array(KF.buffer);']
       : []),
+    ...(kernelStep !== null ? [kernelStep] : []),
+    ...(kernelAdd !== null ? [kernelAdd] : []),
     ...[...em.hists].map((p) => `const H_${p} = env.hist[${JSON.stringify(p)}];`),
     ...[...em.tagHists].map((p) => `const TH_${p} = env.tagHist[${JSON.stringify(p)}];`),
     ...plan.state.map((r) => `const S_${r.name} = env.state[${JSON.stringify(r.name)}];`),
     ...plan.state.filter((r) => r.tag !== null).map((r) => `const T_${r.name} = env.tags[${JSON.stringify(r.name)}];`),
-    ...[...em.unitsUsed].map((u) => (em.fused.has(u) ? `const F_${u} = ${inlined ? 'K_step' : `env.fused[${JSON.stringify(u)}]`};` : `const U_${u} = env.units[${JSON.stringify(u)}];`)),
+    ...[...em.unitsUsed].map((u) =>
+      em.fused.has(u)
+        ? `const F_${u} = ${inlined ? 'K_step' : `env.fused[${JSON.stringify(u)}]`};`
+        : `const U_${u} = ${kernelAdd !== null && adders.includes(u) ? 'K_add' : `env.units[${JSON.stringify(u)}]`};`,
+    ),
     'const EV = env.kernel.mac.events, ST = env.status;',
     'const ATTR = env.attribute, PT = env.peTerms, MASK = env.mask, N = env.N, C = ' + plan.C + ';',
   ];
