@@ -2,6 +2,7 @@
 // and the RTL generator need to agree on is decided here, once.
 import { LbamacError } from '../core/errors.js';
 import { exactProductFormat, UNIT_FORMAT } from '../core/exact-product.js';
+import { fixedLabel, fixedMessages } from '../core/fixed.js';
 import { oddSumFormat } from '../core/odd-sum.js';
 import { MAX_STAGES } from '../config/schema.js';
 import { type Format, formatSpecOf, INTERNAL_LIMITS, makeFormat } from '../core/format.js';
@@ -39,6 +40,7 @@ function checkDim(name: string, v: unknown): number {
 
 /** Validates what the architecture needs from a config (beyond the schema) and builds the description. */
 export function buildArch(cfg: ArrayConfig): Arch {
+  if (cfg.fixed !== undefined) throw new LbamacError(fixedMessages.notInArray(fixedLabel(cfg.fixed, cfg.acc)));
   const R = checkDim('rows', cfg.rows);
   const C = checkDim('cols', cfg.cols);
   if (cfg.dataflow !== 'os' && cfg.dataflow !== 'ws') throw new LbamacError(`array: dataflow = ${JSON.stringify(cfg.dataflow)} is not allowed; expected "os" or "ws"`);

@@ -399,3 +399,28 @@ export function isFiniteNonzeroCode(code: number, f: Format): boolean {
   unpack(f, code);
   return uCls === FINITE;
 }
+
+/**
+ * (-1)^sign * (sig + sticky) * 2^q rounded once into f, for the core's other modules (the
+ * fixed-point register's final rounding, core/fixed-acc.ts): sig is a positive integer below
+ * 2^53 and, with sticky set, has at least man + 2 bits.
+ */
+export function roundScaled(f: Format, mode: RoundingCode, sign: number, sig: number, q: number, sticky: boolean): number {
+  return roundPack(f, mode, sign, sig, q, sticky);
+}
+
+/** A code as its class and exact value (-1)^sign * sig * 2^q (sig and q only for 'finite'). */
+export interface UnpackedCode {
+  kind: 'zero' | 'finite' | 'inf' | 'nan';
+  sign: number;
+  sig: number;
+  q: number;
+}
+
+const KINDS = ['zero', 'finite', 'inf', 'nan'] as const;
+
+/** unpack for callers off the hot path (core/fixed-acc.ts's wide register): allocates. */
+export function unpackCode(f: Format, code: number): UnpackedCode {
+  unpack(f, code);
+  return { kind: KINDS[uCls]!, sign: uSign, sig: uSig, q: uQ };
+}

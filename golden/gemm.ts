@@ -19,6 +19,7 @@ import {
   toFloat64,
   zero,
 } from './exact.js';
+import { fixedDot } from './fixed.js';
 import { compress24 } from './sparse.js';
 
 export interface EventCounts {
@@ -59,7 +60,7 @@ export interface GoldenGemm {
 }
 
 /** One term of a dot product: codes in cfg.a and cfg.w. */
-interface Term {
+export interface Term {
   a: number;
   b: number;
 }
@@ -80,7 +81,7 @@ export function goldenGemm(cfg: ArrayConfig, A: number[][], B: number[][], C?: n
     perOutput.push([]);
     for (let j = 0; j < N; j++) {
       const ev = zeroEvents();
-      D[i]!.push(dot(cfg, termsOf(i, j), C?.[i]![j], ev));
+      D[i]!.push(cfg.fixed === undefined ? dot(cfg, termsOf(i, j), C?.[i]![j], ev) : fixedDot(cfg, cfg.fixed, termsOf(i, j), C?.[i]![j], ev));
       perOutput[i]!.push(ev);
       events = addEvents(events, ev);
     }

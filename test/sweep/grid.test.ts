@@ -14,7 +14,7 @@ describe('sweep/grid: stages', () => {
     for (const p of plain.points) expect(staged.points.map((q) => q.id)).to.include(p.id);
     const stagesOf = staged.points.map((p) => p.config.pipeline?.stages ?? 0);
     expect([...new Set(stagesOf)].sort()).to.deep.equal([0, 1, 2]);
-    const [r0, , r2] = staged.points.filter((p) => p.config.acc.man === 7).map(runPoint);
+    const [r0, , r2] = staged.points.filter((p) => 'man' in p.config.acc && p.config.acc.man === 7).map(runPoint);
     expect(r2!.metrics).to.deep.equal(r0!.metrics);
     expect(r2!.events).to.deep.equal(r0!.events);
   });
