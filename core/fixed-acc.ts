@@ -348,9 +348,12 @@ class BigIntFixedKernel extends FixedKernel {
   }
 }
 
-/** The kernel for a configuration: the float64 one where it applies (fixedPath). */
-export function fixedKernel(spec: FixedKernelSpec): FixedKernel {
-  return fitsFloat64(spec) ? new Float64FixedKernel(spec) : new BigIntFixedKernel(spec);
+/** The kernel for a configuration: by default the float64 one where it applies (fixedPath);
+ *  the bigint one computes every configuration (the tests hold both to the golden model). */
+export function fixedKernel(spec: FixedKernelSpec, path: FixedPath = fixedPath(spec)): FixedKernel {
+  if (path === 'bigint') return new BigIntFixedKernel(spec);
+  if (!fitsFloat64(spec)) throw new Error('internal: this fixed-point configuration does not fit the float64 kernel');
+  return new Float64FixedKernel(spec);
 }
 
 /** coreGemm's accumulator for a fixed-point configuration: one output at a time. */

@@ -9,7 +9,8 @@
 //        lsb = max(qa + qw, qP), except that P's largest finite value (what an overflow saturates
 //        to) may have a coarser last bit still, emax - man of P, when that is lower.
 //   msb: |Σ| <= K · pmax, with pmax the largest finite product magnitude (a·w's largest, rounded
-//        up into P where there is one: rounding is monotonic); the register's top,
+//        up into P where there is one: rounding is monotonic; or P's largest finite value where
+//        an inf or NaN product becomes it); the register's top,
 //        2^(msb+1) - 2^lsb, must reach it, so msb = floor(log2(K · pmax)).
 // C is not covered unless asked for (`c`): it is rounded onto the grid like a term and may lose
 // bits or overflow, and covering every C of a wide output format (fp32 beside fp8 products) would
@@ -67,6 +68,11 @@ function largestFinite(f: Format): { sig: bigint; q: number } {
 /** pmax: the largest product magnitude a finite product can have. */
 function largestProduct(a: Format, w: Format, product: Format | null): { sig: bigint; q: number } {
   if (product === null) return { sig: BigInt(a.maxSig) * BigInt(w.maxSig), q: a.emax - a.man + w.emax - w.man };
+  // An infinite product in a format without inf, or a NaN one (a NaN operand, inf · 0) in a format
+  // without NaN, becomes its largest finite value (docs/arithmetic.md §2).
+  const infs = a.specials === 'ieee' || w.specials === 'ieee';
+  const nans = a.specials !== 'none' || w.specials !== 'none';
+  if ((infs && product.specials !== 'ieee') || (nans && product.specials === 'none')) return largestFinite(product);
   const code = mul(a, a.maxFiniteMag, w, w.maxFiniteMag, product, RUP);
   if (isInfCode(code, product)) return largestFinite(product); // beyond P's range: finite products stop at its largest
   const u = unpackCode(product, code);

@@ -39,3 +39,10 @@ describe('sweep/grid: config errors', () => {
     });
   }
 });
+
+describe('sweep/grid: accumulators', () => {
+  it('a fixed-point accumulator is refused, naming the block and the point', () => {
+    const raw = { name: 's', workloads, blocks: [{ name: 'k', config: { a: 'e4m3', w: 'e4m3', product: 'exact', acc: { fixed: { msb: 29, lsb: -18 }, overflow: 'saturate', out: 'fp32' } } }] };
+    expect(() => expandSweep(parseSweep(raw))).to.throw(/^blocks\[0\] \(k\)\.acc: the accumulator fixed\(msb 29, lsb -18, saturate\) into fp32 is fixed-point, which sweeps do not take yet.*\nin the point \{/s);
+  });
+});
