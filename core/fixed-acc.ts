@@ -103,9 +103,8 @@ export abstract class FixedKernel {
     this.saturate = spec.fixed.overflow === 'saturate';
   }
 
-  newState(): FixedState {
-    return { reg: this.zero(), special: NO_SPECIAL, zeroSign: 0 };
-  }
+  /** A fresh state (each kernel makes its own, so that V8 keeps a float64 register unboxed). */
+  abstract newState(): FixedState;
 
   /** The register starts at zero with C's sign and takes C (a code of out; +0 without C), rounded
    *  onto the grid with the input mode; C counts overflow and underflow, never swamping. */
@@ -134,7 +133,6 @@ export abstract class FixedKernel {
     return code;
   }
 
-  protected abstract zero(): number | bigint;
   protected abstract isZero(reg: number | bigint): boolean;
   /** The nonzero register value rounded into out; status.flags holds the rounding's flags. */
   protected abstract roundOut(reg: number | bigint): number;
@@ -220,8 +218,8 @@ class Float64FixedKernel extends FixedKernel {
     this.add(s, this.decP(p), this.spec.modeAcc, true);
   }
 
-  protected zero(): number {
-    return 0;
+  newState(): FixedState {
+    return { reg: 0, special: NO_SPECIAL, zeroSign: 0 };
   }
 
   protected isZero(reg: number | bigint): boolean {
@@ -235,17 +233,23 @@ class Float64FixedKernel extends FixedKernel {
 
   /** The value v (a double, exact) onto the grid with `mode` and into the register. */
   private add(s: FixedState, v: number, mode: RoundingCode, term: boolean): void {
-    if (v !== v) return this.special(s, NAN_SEEN);
-    if (v === Infinity || v === -Infinity) return this.special(s, v > 0 ? POS_INF : NEG_INF);
+    if (v - v !== 0) return this.special(s, v !== v ? NAN_SEEN : v > 0 ? POS_INF : NEG_INF); // NaN or ±inf
     if (s.special !== NO_SPECIAL) return;
     if (v === 0) return this.addZero(s, Object.is(v, -0) ? 1 : 0);
     const sign = v < 0 ? 1 : 0;
-    const n = unitsOf(mode, sign, (sign === 1 ? -v : v) * this.scale);
+    const x = (sign === 1 ? -v : v) * this.scale;
+    // On the grid already (every product, in a Kulisch register): no rounding to decide.
+    const n = Math.floor(x) === x ? x : unitsOf(mode, sign, x);
     if (n === 0) return this.lost(s, sign, term);
     const r = s.reg as number;
     // Exact while |r ± n| <= 2^53; beyond, far outside the register, the sign is still right.
     const t = sign === 1 ? r - n : r + n;
-    if (t >= this.lo && t <= this.hi) return this.settle(s, t, false, term);
+    if (t >= this.lo && t <= this.hi) {
+      // The common case, settle() without what cannot happen: n != 0 moved the register.
+      if (t === 0) s.zeroSign = this.cancelSign;
+      s.reg = t;
+      return;
+    }
     if (this.saturate) return this.settle(s, t > this.hi ? this.hi : this.lo, true, term);
     // Wrap: n modulo 2^width (fmod is exact), centred, so that r ± m stays within ±2^width.
     let m = n % this.modulus;
@@ -304,8 +308,8 @@ class BigIntFixedKernel extends FixedKernel {
     this.add(s, u.kind, u.sign, u.sig, u.q, this.spec.modeAcc, true);
   }
 
-  protected zero(): bigint {
-    return 0n;
+  newState(): FixedState {
+    return { reg: 0n, special: NO_SPECIAL, zeroSign: 0 };
   }
 
   protected isZero(reg: number | bigint): boolean {
