@@ -55,7 +55,7 @@ export const configSchema = z
     total: formatInputSchema.optional().describe('chunk-total format (needs chunk); default: the accumulator format'),
     rounding: z
       .object({
-        input: roundingModeSchema.default('rne'),
+        input: roundingModeSchema.default('rne').describe('real inputs into a, w and the output format (job files, workloads); with a fixed-point accumulator also C onto its grid'),
         product: roundingModeSchema.default('rne'),
         acc: roundingModeSchema.default('rne'),
         total: roundingModeSchema.optional().describe('default: the accumulator mode'),

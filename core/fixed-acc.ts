@@ -137,7 +137,7 @@ export abstract class FixedKernel {
   /** The nonzero register value rounded into out; status.flags holds the rounding's flags. */
   protected abstract roundOut(reg: number | bigint): number;
 
-  /** An infinity (sign 0 or 1) or NaN joins the special state; inf + -inf is NaN, an invalid operation. */
+  /** POS_INF, NEG_INF or NAN_SEEN joins the special state; inf + -inf is NaN, an invalid operation. */
   protected special(s: FixedState, incoming: number): void {
     if (s.special === NAN_SEEN || incoming === NAN_SEEN) s.special = NAN_SEEN;
     else if (s.special === NO_SPECIAL || s.special === incoming) s.special = incoming;
