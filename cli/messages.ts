@@ -286,9 +286,14 @@ export const messages = {
         `the last bit of ${p}'s largest finite value, which an overflowing product saturates to: 2^${c.productMaxLsb}`,
       c: (c: { cLsb: number | null }, out: string) => `C (${out}) has bits down to 2^${c.cLsb}, below every product's`,
     },
-    msb: (msb: number, k: number, pmax: string, rounded: string | null, cmax: string | null, bound: string) =>
-      `${msb}: K × the largest product${cmax === null ? '' : ' + the largest C'} = ${k} × ${pmax}${rounded === null ? '' : ` (rounded up into ${rounded})`}` +
+    msb: (msb: number, k: number, pmax: string, pmaxWhy: string, cmax: string | null, bound: string) =>
+      `${msb}: K × the largest product${cmax === null ? '' : ' + the largest C'} = ${k} × ${pmax} (${pmaxWhy})` +
       `${cmax === null ? '' : ` + ${cmax}`} = ${bound} < 2^${msb + 1} = 2^(msb+1)`,
+    largestProduct: {
+      exact: (a: string, w: string) => `${a}'s largest × ${w}'s`,
+      rounded: (a: string, w: string, p: string) => `${a}'s largest × ${w}'s, rounded up into ${p}`,
+      'product-format-max': (_a: string, _w: string, p: string) => `${p}'s largest finite value: no finite product lies above it`,
+    },
     register: (width: number, lsb: number, msb: number) =>
       `${width} bits (msb + 2 - lsb), two's complement: the multiples of 2^${lsb} in [-2^${msb + 1}, 2^${msb + 1} - 2^${lsb}]`,
     cCovered: (out: string) => `covered: every finite C of ${out} is on the grid and within the range`,

@@ -48,6 +48,9 @@ export interface KulischChoice {
   productMaxLsb: number | null;
   cLsb: number | null;
   largestProduct: ExactValue;
+  /** pmax is the largest a times the largest w, exact or rounded up into P, or P's largest
+   *  finite value (products beyond it are infinite, or specials become it). */
+  largestProductFrom: 'exact' | 'rounded' | 'product-format-max';
   largestC: ExactValue | null;
   /** K · largestProduct (+ largestC): the largest |Σ|, below 2^(msb+1). */
   bound: ExactValue;
@@ -66,17 +69,18 @@ function largestFinite(f: Format): { sig: bigint; q: number } {
 }
 
 /** pmax: the largest product magnitude a finite product can have. */
-function largestProduct(a: Format, w: Format, product: Format | null): { sig: bigint; q: number } {
-  if (product === null) return { sig: BigInt(a.maxSig) * BigInt(w.maxSig), q: a.emax - a.man + w.emax - w.man };
+function largestProduct(a: Format, w: Format, product: Format | null): { sig: bigint; q: number; from: KulischChoice['largestProductFrom'] } {
+  if (product === null) return { sig: BigInt(a.maxSig) * BigInt(w.maxSig), q: a.emax - a.man + w.emax - w.man, from: 'exact' };
+  const top = { ...largestFinite(product), from: 'product-format-max' as const };
   // An infinite product in a format without inf, or a NaN one (a NaN operand, inf · 0) in a format
   // without NaN, becomes its largest finite value (docs/arithmetic.md §2).
   const infs = a.specials === 'ieee' || w.specials === 'ieee';
   const nans = a.specials !== 'none' || w.specials !== 'none';
-  if ((infs && product.specials !== 'ieee') || (nans && product.specials === 'none')) return largestFinite(product);
+  if ((infs && product.specials !== 'ieee') || (nans && product.specials === 'none')) return top;
   const code = mul(a, a.maxFiniteMag, w, w.maxFiniteMag, product, RUP);
-  if (isInfCode(code, product)) return largestFinite(product); // beyond P's range: finite products stop at its largest
+  if (isInfCode(code, product)) return top; // beyond P's range: finite products stop at its largest
   const u = unpackCode(product, code);
-  return { sig: BigInt(u.sig), q: u.q };
+  return { sig: BigInt(u.sig), q: u.q, from: 'rounded' };
 }
 
 export function kulisch({ a, w, product, k, c }: KulischInput): KulischChoice {
@@ -107,6 +111,7 @@ export function kulisch({ a, w, product, k, c }: KulischInput): KulischChoice {
     productMaxLsb,
     cLsb,
     largestProduct: exactValue(p.sig, p.q),
+    largestProductFrom: p.from,
     largestC: cmax === null ? null : exactValue(cmax.sig, cmax.q),
     bound: exactValue(bound, q0),
     configurable: width <= FIXED_LIMITS.width.max,

@@ -5,7 +5,7 @@ import { describeFormat, type ExactValue, type FormatDescription, parseFormatArg
 import { LbamacError } from '../../core/errors.js';
 import { fixedPath } from '../../core/fixed-acc.js';
 import { FIXED_LIMITS, makeFixed } from '../../core/fixed.js';
-import { type Format, formatSpecOf, NAMED_FORMATS } from '../../core/format.js';
+import { type Format, NAMED_FORMATS } from '../../core/format.js';
 import { kulisch, type KulischChoice } from '../../core/kulisch.js';
 import { toJsonText } from '../../engine/json.js';
 import { messages } from '../messages.js';
@@ -141,7 +141,7 @@ export function kulischText(args: KulischArgs, json: boolean): string {
   const rows = [
     [L.title, T.title(a.name, w.name, product?.name ?? null, args.k)],
     [L.lsb, `${choice.lsb}: ${lsbWhy}`],
-    [L.msb, T.msb(choice.msb, args.k, choice.largestProduct.decimal, product?.name ?? null, choice.largestC?.decimal ?? null, choice.bound.decimal)],
+    [L.msb, T.msb(choice.msb, args.k, choice.largestProduct.decimal, T.largestProduct[choice.largestProductFrom](a.name, w.name, product?.name ?? ''), choice.largestC?.decimal ?? null, choice.bound.decimal)],
     [L.register, T.register(choice.width, choice.lsb, choice.msb)],
     [L.c, args.withC ? T.cCovered(out.name) : T.cNotCovered(out.name)],
   ];
@@ -150,12 +150,8 @@ export function kulischText(args: KulischArgs, json: boolean): string {
   return renderTable(rows);
 }
 
-/** The config's acc for the choice: saturating (it never overflows anyway), into `out`. */
-function configOf(choice: KulischChoice, out: Format): { acc: { fixed: { msb: number; lsb: number }; overflow: 'saturate'; out: string | ReturnType<typeof formatSpecOf> } } {
-  return { acc: { fixed: { msb: choice.msb, lsb: choice.lsb }, overflow: 'saturate', out: sameNamed(out) ? out.name : formatSpecOf(out) } };
-}
-
-/** Whether the format's name parses back to it (every canonical name does). */
-function sameNamed(f: Format): boolean {
-  return parseFormatArg(f.name).name === f.name;
+/** The config's acc for the choice: saturating (it never overflows anyway), into `out` by its
+ *  canonical name (which parses back to it). */
+function configOf(choice: KulischChoice, out: Format) {
+  return { acc: { fixed: { msb: choice.msb, lsb: choice.lsb }, overflow: 'saturate', out: out.name } };
 }

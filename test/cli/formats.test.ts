@@ -56,7 +56,7 @@ describe('cli: formats', function () {
     const r = lbamac('formats', '--kulisch', 'e4m3', 'e4m3', '--k', '4096');
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^lsb\s+-18: the last bit of the smallest exact product: 2\^-9 \(e4m3's last bit\) × 2\^-9 \(e4m3's\) = 2\^-18$/m);
-    expect(r.stdout).to.match(/^msb\s+29: K × the largest product = 4096 × 200704 = 822083584 < 2\^30 = 2\^\(msb\+1\)$/m);
+    expect(r.stdout).to.match(/^msb\s+29: K × the largest product = 4096 × 200704 \(e4m3's largest × e4m3's\) = 822083584 < 2\^30 = 2\^\(msb\+1\)$/m);
     expect(r.stdout).to.match(/^register\s+49 bits \(msb \+ 2 - lsb\), two's complement: the multiples of 2\^-18 in \[-2\^30, 2\^30 - 2\^-18\]$/m);
     expect(r.stdout).to.match(/^C\s+not covered: .*--with-c covers it$/m);
     expect(r.stdout).to.match(/^core\s+a float64 register/m);
