@@ -3,6 +3,7 @@
 import { LbamacError } from '../core/errors.js';
 import { exactProductFormat, UNIT_FORMAT } from '../core/exact-product.js';
 import { dotCellOf, laneMessages } from '../core/lanes.js';
+import { fixedLabel, fixedMessages } from '../core/fixed.js';
 import { oddSumFormat } from '../core/odd-sum.js';
 import { MAX_STAGES } from '../config/schema.js';
 import { type Format, formatSpecOf, INTERNAL_LIMITS, makeFormat } from '../core/format.js';
@@ -42,6 +43,7 @@ function checkDim(name: string, v: unknown): number {
 export function buildArch(cfg: ArrayConfig): Arch {
   const cell = dotCellOf(cfg);
   if (cell !== null) throw new LbamacError(laneMessages.notInArray(cell));
+  if (cfg.fixed !== undefined) throw new LbamacError(fixedMessages.notInArray(fixedLabel(cfg.fixed, cfg.acc)));
   const R = checkDim('rows', cfg.rows);
   const C = checkDim('cols', cfg.cols);
   if (cfg.dataflow !== 'os' && cfg.dataflow !== 'ws') throw new LbamacError(`array: dataflow = ${JSON.stringify(cfg.dataflow)} is not allowed; expected "os" or "ws"`);

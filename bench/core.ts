@@ -1,6 +1,8 @@
 // Core throughput: rounded multiply-adds per second, one thread, against a plain float64
 // multiply-add loop over the same data in the same worker (so the ratio is meaningful).
 import { add, fma, fromFloat64, mul, RNE, RTZ, type RoundingCode, toFloat64 } from '../core/arith.js';
+import { type FixedPath, fixedKernel, type FixedKernelSpec } from '../core/fixed-acc.js';
+import { type FixedSpec, makeFixed } from '../core/fixed.js';
 import { type Format, parseFormatName } from '../core/format.js';
 import { DotKernel } from '../core/dot.js';
 import type { DotCell } from '../core/lanes.js';
@@ -26,7 +28,9 @@ interface Case {
   a: string;
   w: string;
   product: string | null;
+  /** The accumulator format; with `fixed`, the output format of the fixed-point register. */
   acc: string;
+  fixed?: FixedSpec;
   mode: RoundingCode;
   /** A dot-product cell (core/dot.ts) instead of the multiply-add kernel. */
   cell?: DotCell;
@@ -46,14 +50,24 @@ export const CORE_CASES: Case[] = [
     mode: RTZ,
     cell: { lanes: 8, alignBits: 24 },
   },
+  {
+    label: 'e4m3 x e4m3, exact products into the 49-bit Kulisch register (lbamac formats --kulisch e4m3 e4m3 --k 4096), fp32 out, rne',
+    a: 'e4m3',
+    w: 'e4m3',
+    product: null,
+    acc: 'fp32',
+    fixed: { msb: 29, lsb: -18, overflow: 'saturate' },
+    mode: RNE,
+  },
 ];
 
 export interface CoreBenchRow {
   label: string;
-  /** Which MacKernel path the configuration takes, or "dot" for a dot-product cell. */
-  path: MacPath | 'dot';
+  /** Which MacKernel (or FixedKernel) path the configuration takes, or "dot" for a dot-product cell. */
+  path: MacPath | FixedPath | 'dot';
+  /** The compiled kernel, and what it is measured against beside float64: the generic integer
+   *  operations, for a fixed-point register its bigint kernel, for a dot-product cell nothing. */
   kernel: Rate;
-  /** The arith operations one by one; null for a dot-product cell, which has no such operation. */
   generic: Rate | null;
   float64: Rate;
   /** kernel / float64 */
@@ -97,6 +111,7 @@ export function benchCoreCase(index: number): CoreBenchRow {
     }
     return sum + acc;
   };
+  if (spec.fixed !== undefined) return benchFixed(spec, { a: c.a, w: c.w, product: c.product, out: c.acc, fixed: makeFixed(spec.fixed), modeProduct: c.mode, modeAcc: c.mode, modeInput: c.mode }, A, B, Af, Bf);
   const kernel = new MacKernel({ a: c.a, w: c.w, product: c.product, acc: c.acc, modeProduct: c.mode, modeAcc: c.mode });
   if (spec.cell !== undefined) return benchDotCell(spec.label, spec.cell, kernel, A, B, Af, Bf);
   const compiled = (ops: number) => {
@@ -155,4 +170,34 @@ function benchDotCell(label: string, cell: DotCell, mac: MacKernel, A: Uint32Arr
     4_000_000,
   );
   return { label, path: 'dot', kernel: kernelRate!, generic: null, float64: f64Rate!, ratio: kernelRate!.opsPerSecond / f64Rate!.opsPerSecond };
+}
+
+/** A fixed-point register: its float64 kernel, its bigint kernel, the float64 loop. */
+function benchFixed(spec: Case, k: FixedKernelSpec, A: Uint32Array, B: Uint32Array, Af: Float64Array, Bf: Float64Array): CoreBenchRow {
+  const loop = (path: FixedPath) => {
+    const kernel = fixedKernel(k, path);
+    const s = kernel.newState();
+    return (ops: number) => {
+      let sum = 0;
+      kernel.start(s, 0);
+      for (let i = 0; i < ops; i++) {
+        const j = i & (N - 1);
+        if (j % BENCH_K === 0) {
+          sum += kernel.finish(s);
+          kernel.start(s, 0);
+        }
+        kernel.step(s, A[j]!, B[j]!);
+      }
+      return sum + kernel.finish(s);
+    };
+  };
+  const [kernelRate, bigintRate, f64Rate] = measure(
+    [
+      { name: 'FixedKernel float64', run: loop('float64') },
+      { name: 'FixedKernel bigint', run: loop('bigint') },
+      { name: 'float64', run: (ops) => float64Loop(Af, Bf, ops) },
+    ],
+    4_000_000,
+  );
+  return { label: spec.label, path: 'float64', kernel: kernelRate!, generic: bigintRate!, float64: f64Rate!, ratio: kernelRate!.opsPerSecond / f64Rate!.opsPerSecond };
 }

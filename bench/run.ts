@@ -24,7 +24,8 @@ for (let i = 0; i < CORE_CASES.length; i++) {
   const r = await inWorker<CoreBenchRow>('core', i);
   core.push(r);
   console.log(`  ${r.label} (${r.path} path)`);
-  console.log(`    ${r.path === 'dot' ? 'DotKernel' : 'MacKernel'} ${formatRate(r.kernel.opsPerSecond)}  generic ops ${r.generic === null ? '-' : formatRate(r.generic.opsPerSecond)}  float64 ${formatRate(r.float64.opsPerSecond)}  kernel/float64 = 1/${(1 / r.ratio).toFixed(1)}`);
+  const [kernel, generic] = CORE_CASES[i]!.fixed !== undefined ? ['FixedKernel', 'bigint kernel'] : r.path === 'dot' ? ['DotKernel', 'generic ops'] : ['MacKernel', 'generic ops'];
+  console.log(`    ${kernel} ${formatRate(r.kernel.opsPerSecond)}  ${generic} ${r.generic === null ? '-' : formatRate(r.generic.opsPerSecond)}  float64 ${formatRate(r.float64.opsPerSecond)}  kernel/float64 = 1/${(1 / r.ratio).toFixed(1)}`);
 }
 report.core = core;
 

@@ -23,15 +23,27 @@ export const messages = {
 
   formats: {
     command: 'formats [format]',
-    describe: 'show the properties of float formats',
-    usage: `${PROGRAM} formats [format] [--json]\n\nWithout an argument: the named formats and two examples. With one: that format in detail.`,
+    describe: 'show the properties of float formats, or the exact (Kulisch) fixed-point accumulator for two',
+    usage:
+      `${PROGRAM} formats [format] [--json]\n${PROGRAM} formats --kulisch A W --k K [--product P] [--out F] [--with-c] [--json]\n\n` +
+      'Without an argument: the named formats and two examples. With one: that format in detail. With --kulisch: the narrowest fixed-point ' +
+      'accumulator in which K products of A and W add up exactly (docs/arithmetic.md §3), and why.',
     format: 'a named format (fp32, fp16, bf16, e5m2, e4m3), an eXmY string (e4m7, e4m7_b10_ftz), or a JSON object like \'{"exp":4,"man":7,"bias":10}\'',
     json: 'print JSON instead of a table',
+    kulisch: 'the input formats A and W (as FORMAT above) of the Kulisch register to choose',
+    k: 'with --kulisch: terms per dot product (the K of an M×K by K×N GEMM)',
+    product: 'with --kulisch: the product format, or "exact"',
+    out: 'with --kulisch: the output format the register is rounded into (D and C), for the config it prints',
+    withC: 'with --kulisch: also hold every finite C of the output format exactly (wider: C\'s last bit and range join the products\')',
     examples: [
       [`${PROGRAM} formats`, 'the named formats side by side'],
       [`${PROGRAM} formats e4m3`, 'OCP E4M3FN: largest finite 448 = 1.75·2^8'],
       [`${PROGRAM} formats '{"exp":4,"man":7,"bias":10}'`, 'a custom accumulator format'],
+      [`${PROGRAM} formats --kulisch e4m3 e4m3 --k 4096`, 'the exact fixed-point accumulator for 4096 FP8 products: 49 bits'],
     ] as [string, string][],
+    kulischNeedsK: '--kulisch needs --k K: how many products the register sums',
+    kulischOnly: (options: string[]) => `${options.map((o) => `--${o}`).join(', ')} only go${options.length === 1 ? 'es' : ''} with --kulisch A W`,
+    kulischAndFormat: (format: string) => `give either a format (${format}) or --kulisch A W, not both`,
   },
 
   /** Options of a given job, for gemm and sim alike. */
@@ -288,6 +300,35 @@ export const messages = {
     zero: (pos: string, neg: string) => `${pos}, -0: ${neg}`,
     inf: (pos: string | null, neg: string | null) => (pos ? `${pos}, -inf: ${neg}` : 'none'),
     nan: (codes: string[], canonical: string | null) => (canonical ? `${codes.join(', ')} (canonical ${canonical})` : 'none'),
+  },
+  /** `formats --kulisch`: the register and why. */
+  kulischLabels: { title: 'Kulisch register', lsb: 'lsb', msb: 'msb', register: 'register', c: 'C', core: 'core', config: 'config' },
+  kulischTexts: {
+    title: (a: string, w: string, product: string | null, k: number) =>
+      `${a} × ${w}, ${product === null ? 'exact products' : `products rounded into ${product}`}, K = ${k}: every sum exact, D rounded once`,
+    lsb: {
+      'exact-product': (c: { exactProductLsb: number }, a: string, w: string, qa: number, qw: number) =>
+        `the last bit of the smallest exact product: 2^${qa} (${a}'s last bit) × 2^${qw} (${w}'s) = 2^${c.exactProductLsb}`,
+      'product-format': (c: { productFormatLsb: number | null; exactProductLsb: number }, p: string) =>
+        `products are rounded into ${p}, whose values have no bit below 2^${c.productFormatLsb} (finer than the exact products' 2^${c.exactProductLsb}, it does not matter)`,
+      'product-max': (c: { productMaxLsb: number | null }, p: string) =>
+        `the last bit of ${p}'s largest finite value, which an overflowing product saturates to: 2^${c.productMaxLsb}`,
+      c: (c: { cLsb: number | null }, out: string) => `C (${out}) has bits down to 2^${c.cLsb}, below every product's`,
+    },
+    msb: (msb: number, k: number, pmax: string, pmaxWhy: string, cmax: string | null, bound: string) =>
+      `${msb}: K × the largest product${cmax === null ? '' : ' + the largest C'} = ${k} × ${pmax} (${pmaxWhy})` +
+      `${cmax === null ? '' : ` + ${cmax}`} = ${bound} < 2^${msb + 1} = 2^(msb+1)`,
+    largestProduct: {
+      exact: (a: string, w: string) => `${a}'s largest × ${w}'s`,
+      rounded: (a: string, w: string, p: string) => `${a}'s largest × ${w}'s, rounded up into ${p}`,
+      'product-format-max': (_a: string, _w: string, p: string) => `${p}'s largest finite value: no finite product lies above it`,
+    },
+    register: (width: number, lsb: number, msb: number) =>
+      `${width} bits (msb + 2 - lsb), two's complement: the multiples of 2^${lsb} in [-2^${msb + 1}, 2^${msb + 1} - 2^${lsb}]`,
+    cCovered: (out: string) => `covered: every finite C of ${out} is on the grid and within the range`,
+    cNotCovered: (out: string) => `not covered: C (${out}) is rounded onto the grid like a term and may lose bits or overflow; --with-c covers it`,
+    core: (path: 'float64' | 'bigint') => (path === 'float64' ? 'a float64 register (53 bits or fewer): the fast path' : 'a BigInt register (wider than 53 bits)'),
+    tooWide: (width: number, max: number) => `${width} bits is more than a config allows (${max}): no exact fixed-point accumulator for these formats`,
   },
   /** Columns of the `formats` overview table. */
   formatColumns: ['format', 'name', 'bits', 'bias', 'specials', 'overflow', 'largest finite', 'smallest normal', 'smallest subnormal', 'epsilon'],

@@ -1,9 +1,17 @@
 // A resolved configuration written back as a complete config input: every format field explicit,
 // so two inputs that resolve alike give the same object (and the same hash, wherever it keys a
 // cache or a sweep point).
+import type { FixedOverflow } from '../core/fixed.js';
 import { formatSpecOf, type FormatSpec } from '../core/format.js';
 import { type AlignBits, dotCellOf } from '../core/lanes.js';
 import type { ArrayConfig } from './resolve.js';
+
+/** A fixed-point accumulator as the config writes it (docs/arithmetic.md §3). */
+export interface CanonicalFixedAcc {
+  fixed: { msb: number; lsb: number };
+  overflow: FixedOverflow;
+  out: Required<FormatSpec>;
+}
 
 /** A resolved config as a complete config input (every format field explicit): valid for resolveConfig. */
 export interface CanonicalConfig {
@@ -13,7 +21,7 @@ export interface CanonicalConfig {
   a: Required<FormatSpec>;
   w: Required<FormatSpec>;
   product: Required<FormatSpec> | 'exact';
-  acc: Required<FormatSpec>;
+  acc: Required<FormatSpec> | CanonicalFixedAcc;
   total?: Required<FormatSpec>;
   rounding: { input: string; product: string; acc: string; total: string };
   chunk?: number;
@@ -34,7 +42,7 @@ export function canonicalConfig(c: ArrayConfig): CanonicalConfig {
     a: formatSpecOf(c.a),
     w: formatSpecOf(c.w),
     product: c.product === null ? 'exact' : formatSpecOf(c.product),
-    acc: formatSpecOf(c.acc),
+    acc: c.fixed === undefined ? formatSpecOf(c.acc) : { fixed: { msb: c.fixed.msb, lsb: c.fixed.lsb }, overflow: c.fixed.overflow, out: formatSpecOf(c.acc) },
     ...(c.chunk === null ? {} : { total: formatSpecOf(c.total), chunk: c.chunk }),
     rounding: { ...c.rounding },
     sparsity: c.sparsity,

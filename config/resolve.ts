@@ -1,9 +1,10 @@
 // From a parsed config to the resolved ArrayConfig every engine uses.
 import { LbamacError } from '../core/errors.js';
+import { type FixedAccumulator, fixedMessages, makeFixed } from '../core/fixed.js';
 import { type Format, type FormatInput, type RoundingMode, toFormat } from '../core/format.js';
 import type { GemmArithmetic } from '../core/gemm.js';
 import { laneMessages } from '../core/lanes.js';
-import { configSchema, type ConfigInput } from './schema.js';
+import { configSchema, type ConfigInput, type ConfigParsed } from './schema.js';
 import { describeZodError } from './zod-errors.js';
 
 export interface ArrayConfig extends GemmArithmetic {
@@ -32,7 +33,8 @@ export function resolveConfig(raw: unknown, where = 'config'): ArrayConfig {
     throw new LbamacError(`${where}.total is set but chunk is not; a chunk-total format needs "chunk": N`);
   }
   if (c.chunk !== undefined && c.chunk % c.lanes !== 0) throw new LbamacError(laneMessages.chunkNotMultiple(where, c.chunk, c.lanes));
-  const acc = toFormat(c.acc, `${where}.acc`);
+  const { acc, fixed } = accumulator(c.acc, `${where}.acc`);
+  if (fixed !== undefined && c.chunk !== undefined) throw new LbamacError(fixedMessages.chunk(where, c.chunk));
   return {
     rows: c.rows,
     cols: c.cols,
@@ -41,6 +43,7 @@ export function resolveConfig(raw: unknown, where = 'config'): ArrayConfig {
     w: toFormat(c.w, `${where}.w`),
     product: c.product === 'exact' ? null : productFormat(c.product, `${where}.product`),
     acc,
+    ...(fixed === undefined ? {} : { fixed }),
     total: c.total === undefined ? acc : toFormat(c.total, `${where}.total`),
     rounding: { input: c.rounding.input, product: c.rounding.product, acc: c.rounding.acc, total: c.rounding.total ?? c.rounding.acc },
     chunk: c.chunk ?? null,
@@ -50,6 +53,12 @@ export function resolveConfig(raw: unknown, where = 'config'): ArrayConfig {
     pipeline: { stages: c.pipeline.stages },
     flags: c.flags,
   };
+}
+
+/** A float accumulator's format, or a fixed-point register and the format it is rounded into. */
+function accumulator(input: ConfigParsed['acc'], where: string): { acc: Format; fixed?: FixedAccumulator } {
+  if (typeof input === 'string' || !('fixed' in input)) return { acc: toFormat(input, where) };
+  return { acc: toFormat(input.out, `${where}.out`), fixed: makeFixed({ ...input.fixed, overflow: input.overflow }, where) };
 }
 
 /** Like toFormat, but a bad name also reminds that "exact" is allowed here. */

@@ -1,6 +1,7 @@
 // The array/job configuration: one zod schema is the source of the TS types, the validation
 // and the published JSON Schema (schema/config.schema.json, written by scripts/write-schema.ts).
 import { z } from 'zod';
+import { FIXED_LIMITS } from '../core/fixed.js';
 import { LIMITS, ROUNDING_MODES } from '../core/format.js';
 import { ALIGN_BITS, LANES } from '../core/lanes.js';
 
@@ -23,6 +24,23 @@ export const formatInputSchema = z
   .union([z.string().describe('a named format (fp32, fp16, bf16, e5m2, e4m3) or eXmY[_bN][_ftz][_fn|_none|_ieee][_sat|_inf]'), formatSpecSchema])
   .describe('a float format (docs/arithmetic.md §1)');
 
+const fixedBit = (what: string) => z.number().int().min(FIXED_LIMITS.bit.min).max(FIXED_LIMITS.bit.max).describe(what);
+
+export const fixedAccSchema = z
+  .object({
+    fixed: z
+      .object({
+        msb: fixedBit('exponent of the highest value bit (the sign bit above it weighs -2^(msb+1))'),
+        lsb: fixedBit('exponent of the last bit: the register holds multiples of 2^lsb'),
+      })
+      .strict()
+      .describe(`a two's-complement register of multiples of 2^lsb in [-2^(msb+1), 2^(msb+1) - 2^lsb]: msb + 2 - lsb bits, ${FIXED_LIMITS.width.min} to ${FIXED_LIMITS.width.max}`),
+    overflow: z.enum(['saturate', 'wrap']).describe('a sum outside the range saturates to the nearer end, or wraps modulo 2^(msb+2-lsb)'),
+    out: formatInputSchema.describe('the format of D (and C): the register is rounded into it once, at the end'),
+  })
+  .strict()
+  .describe('a fixed-point (Kulisch-style) accumulator (docs/arithmetic.md §3); not with chunk');
+
 /** Most pipeline stages a PE takes (docs/rtl.md says where each cuts). */
 export const MAX_STAGES = 4;
 
@@ -34,11 +52,11 @@ export const configSchema = z
     a: formatInputSchema.describe('activation (A) format'),
     w: formatInputSchema.describe('weight (B) format'),
     product: z.union([z.literal('exact'), formatInputSchema]).describe('product format, or "exact" for a fused multiply-add'),
-    acc: formatInputSchema.describe('accumulator format'),
+    acc: z.union([formatInputSchema, fixedAccSchema]).describe('accumulator: a float format, or a fixed-point register'),
     total: formatInputSchema.optional().describe('chunk-total format (needs chunk); default: the accumulator format'),
     rounding: z
       .object({
-        input: roundingModeSchema.default('rne'),
+        input: roundingModeSchema.default('rne').describe('real inputs into a, w and the output format (job files, workloads); with a fixed-point accumulator also C onto its grid'),
         product: roundingModeSchema.default('rne'),
         acc: roundingModeSchema.default('rne'),
         total: roundingModeSchema.optional().describe('default: the accumulator mode'),

@@ -1,6 +1,7 @@
 // A configuration in one line, for headings, tables, test titles and the comment atop a
 // co-simulation harness: shape, dataflow, sparsity, then each step's format and rounding.
 // ASCII only, as it also lands in Verilog comments.
+import { fixedLabel } from '../core/fixed.js';
 import type { ArrayConfig } from './resolve.js';
 
 const DATAFLOW: Record<ArrayConfig['dataflow'], string> = { os: 'output-stationary', ws: 'weight-stationary' };
@@ -8,7 +9,7 @@ const DATAFLOW: Record<ArrayConfig['dataflow'], string> = { os: 'output-stationa
 type Named = { name: string };
 
 /** What the line names: an ArrayConfig, or an arch's shape with its formats (any object with format names). */
-export type SummaryInput = Pick<ArrayConfig, 'rows' | 'cols' | 'dataflow' | 'sparsity' | 'chunk' | 'pipeline' | 'flags'> & {
+export type SummaryInput = Pick<ArrayConfig, 'rows' | 'cols' | 'dataflow' | 'sparsity' | 'chunk' | 'pipeline' | 'flags' | 'fixed'> & {
   a: Named;
   w: Named;
   product: Named | null;
@@ -26,7 +27,7 @@ export function configSummary(c: SummaryInput): string {
     `a ${c.a.name}`,
     `w ${c.w.name}`,
     c.product === null ? 'exact product' : `product ${c.product.name} (${r.product})`,
-    `acc ${c.acc.name} (${r.acc})`,
+    `acc ${c.fixed === undefined ? c.acc.name : fixedLabel(c.fixed, c.acc)} (${r.acc})`,
   ];
   if (c.chunk !== null) parts.push(`chunk ${c.chunk} into ${c.total.name} (${r.total})`);
   const stages = c.pipeline?.stages ?? 0;

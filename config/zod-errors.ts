@@ -23,17 +23,37 @@ function unwrap(schema: z.ZodType): z.ZodType {
   return s;
 }
 
-/** The schema that validates the value at `path`; through a union it follows the object branch
- *  for a key and the array branch for an index. */
-function schemaAt(schema: z.ZodType, path: Path): z.ZodType | undefined {
+/** The schema that validates the value at `path` of `raw`; through a union it follows the array
+ *  branch for an index and, for a key, the object branch that fits the value there (objectFor). */
+function schemaAt(schema: z.ZodType, path: Path, raw: unknown): z.ZodType | undefined {
   let s: z.ZodType | undefined = unwrap(schema);
-  for (const key of path) {
+  for (const [i, key] of path.entries()) {
     let next: z.ZodType | undefined;
     if (typeof key === 'number') next = branch(s, z.ZodArray)?.element as z.ZodType | undefined;
-    else if (typeof key === 'string') next = (branch(s, z.ZodObject)?.shape as Record<string, z.ZodType> | undefined)?.[key];
+    else if (typeof key === 'string') next = (objectFor(s, valueAt(raw, path.slice(0, i)))?.shape as Record<string, z.ZodType> | undefined)?.[key];
     s = next === undefined ? undefined : unwrap(next);
   }
   return s;
+}
+
+/** The schema itself, or the members of its unions (unions nest). */
+function members(s: z.ZodType | undefined): z.ZodType[] {
+  if (s instanceof z.ZodUnion) return (s.options as z.ZodType[]).flatMap((o) => members(unwrap(o)));
+  return s === undefined ? [] : [s];
+}
+
+/** Of the object schemas among s's members, the one that knows most of the value's keys (the
+ *  first on a tie): an accumulator is a float format or a fixed-point register by its keys. */
+function objectFor(s: z.ZodType | undefined, value: unknown): z.ZodObject | undefined {
+  const keys = value !== null && typeof value === 'object' ? Object.keys(value) : [];
+  let best: z.ZodObject | undefined;
+  let fewest = Infinity;
+  for (const o of members(s)) {
+    if (!(o instanceof z.ZodObject)) continue;
+    const unknown = keys.filter((k) => !(k in o.shape)).length;
+    if (unknown < fewest) [best, fewest] = [o, unknown];
+  }
+  return best;
 }
 
 /** The schema itself or the first member of the given class of its union (unions nest). */
@@ -48,13 +68,9 @@ function branch<T extends z.ZodType>(s: z.ZodType | undefined, kind: abstract ne
   return s instanceof kind ? s : undefined;
 }
 
-function objectBranch(s: z.ZodType | undefined): z.ZodObject | undefined {
-  return branch(s, z.ZodObject);
-}
-
-/** "from 1 to 23" when the number schema at the path has both bounds, else the one bound the issue names. */
-function allowedRange(schema: z.ZodType, path: Path, bound: string): string {
-  const n = branch(schemaAt(schema, path), z.ZodNumber);
+/** "from 1 to 23" when the number schema has both bounds, else the one bound the issue names. */
+function allowedRange(schema: z.ZodType | undefined, bound: string): string {
+  const n = branch(schema, z.ZodNumber);
   const min = n?.minValue;
   const max = n?.maxValue;
   const finite = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < Number.MAX_SAFE_INTEGER;
@@ -79,23 +95,45 @@ function got(value: unknown): string {
   return value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
 }
 
-/** A union branch "fits" when the value has its type, so its inner issues are the useful ones. */
+/**
+ * A union branch "fits" when the value has its type, so its inner issues are the useful ones. Of
+ * several (objects of two shapes, e.g. an accumulator's float format and its fixed-point
+ * register), the one that calls the fewest of the value's keys unknown.
+ */
 function fittingBranch(issue: Extract<Issue, { code: 'invalid_union' }>): Issue[] | undefined {
   const failsAtRoot = (i: Issue): boolean =>
     i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value' || (i.code === 'invalid_union' && fittingBranch(i) === undefined));
-  return issue.errors.find((branch) => !branch.some(failsAtRoot));
+  let best: Issue[] | undefined;
+  let fewest = Infinity;
+  for (const branch of issue.errors) {
+    if (branch.some(failsAtRoot)) continue;
+    const unknown = unknownKeys(branch);
+    if (unknown < fewest) [best, fewest] = [branch, unknown];
+  }
+  return best;
+}
+
+/** How many keys of the value a branch's issues call unknown at its root. */
+function unknownKeys(branch: Issue[]): number {
+  let n = 0;
+  for (const i of branch) {
+    if (i.path.length > 0) continue;
+    if (i.code === 'unrecognized_keys') n += i.keys.length;
+    if (i.code === 'invalid_union') n += unknownKeys(fittingBranch(i) ?? []);
+  }
+  return n;
 }
 
 function describeIssue(issue: Issue, path: Path, raw: unknown, where: string, schema: z.ZodType): string[] {
   const field = where + path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('');
   const value = valueAt(raw, path);
   const expected = (): string => {
-    const s = schemaAt(schema, path);
+    const s = schemaAt(schema, path, raw);
     return s === undefined ? issue.message : `expected ${expectation(s)}`;
   };
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const s = objectBranch(schemaAt(schema, path));
+      const s = objectFor(schemaAt(schema, path, raw), value);
       const allowed = s ? `; allowed keys: ${Object.keys(s.shape).join(', ')}` : '';
       return [`${field}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${allowed}`];
     }
@@ -109,9 +147,9 @@ function describeIssue(issue: Issue, path: Path, raw: unknown, where: string, sc
       return [`${field}: ${expected()} (${got(value)})`];
     case 'too_small':
       if (issue.origin === 'array') return [`${field}: must have at least ${issue.minimum} ${issue.minimum === 1 ? 'entry' : 'entries'} (${got(value)})`];
-      return [`${field}: must be ${allowedRange(schema, path, `${issue.inclusive ? '>=' : '>'} ${issue.minimum}`)} (${got(value)})`];
+      return [`${field}: must be ${allowedRange(schemaAt(schema, path, raw), `${issue.inclusive ? '>=' : '>'} ${issue.minimum}`)} (${got(value)})`];
     case 'too_big':
-      return [`${field}: must be ${allowedRange(schema, path, `${issue.inclusive ? '<=' : '<'} ${issue.maximum}`)} (${got(value)})`];
+      return [`${field}: must be ${allowedRange(schemaAt(schema, path, raw), `${issue.inclusive ? '<=' : '<'} ${issue.maximum}`)} (${got(value)})`];
     default:
       return [`${field}: ${issue.message} (${got(value)})`];
   }

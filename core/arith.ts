@@ -421,3 +421,19 @@ export function unpackCode(f: Format, code: number, out: Unpacked): void {
   out.sig = uSig;
   out.q = uQ;
 }
+
+/** A code as its class and exact value (-1)^sign * sig * 2^q (sig and q only for 'finite'). */
+export interface UnpackedValue {
+  kind: 'zero' | 'finite' | 'inf' | 'nan';
+  sign: number;
+  sig: number;
+  q: number;
+}
+
+const KINDS = ['zero', 'finite', 'inf', 'nan'] as const;
+
+/** unpackCode for callers off the hot path (core/fixed-acc.ts's wide register): allocates. */
+export function unpackValue(f: Format, code: number): UnpackedValue {
+  unpack(f, code);
+  return { kind: KINDS[uCls]!, sign: uSign, sig: uSig, q: uQ };
+}

@@ -112,8 +112,8 @@ export function powerForm(v: ExactValue): string {
   return v.significand === '1' ? `2^${v.exp2}` : `${v.significand}·2^${v.exp2}`;
 }
 
-/** sig·2^q for a positive integer sig < 2^53. */
-export function exactValue(sig: number, q: number): ExactValue {
+/** sig·2^q for a positive integer sig (a number below 2^53, or a bigint). */
+export function exactValue(sig: number | bigint, q: number): ExactValue {
   const bits = sig.toString(2).length;
   const frac = bits - 1; // sig / 2^frac is in [1, 2)
   return { decimal: decimalOf(BigInt(sig), q), significand: dyadicDecimal(BigInt(sig), frac), exp2: q + frac };

@@ -2,6 +2,8 @@
 import { add, EV_INVALID, EV_OVERFLOW, EV_ZERO, isFiniteCode, isFiniteNonzeroCode, roundingCode, status, type RoundingCode } from './arith.js';
 import { DotKernel } from './dot.js';
 import { type EventCounts, zeroEvents } from './events.js';
+import type { FixedAccumulator } from './fixed.js';
+import { FixedAccumulation } from './fixed-acc.js';
 import type { Format, RoundingMode } from './format.js';
 import { type AlignBits, dotCellOf } from './lanes.js';
 import { countEvent, EVI, MacKernel } from './mac.js';
@@ -17,10 +19,15 @@ export interface GemmArithmetic {
   w: Format;
   /** null: products are exact (a fused multiply-add). */
   product: Format | null;
+  /** The accumulator format; with a fixed-point accumulator, the format its register is rounded
+   *  into at the end (the config's acc.out), in which D and C are. */
   acc: Format;
+  /** A fixed-point accumulator (docs/arithmetic.md §3) instead of the float one; never with chunk. */
+  fixed?: FixedAccumulator;
   /** Chunk-total format; equals acc when the config gives none. Used only with chunk. */
   total: Format;
-  rounding: { product: RoundingMode; acc: RoundingMode; total: RoundingMode };
+  /** input: C onto a fixed-point register's grid (rne when absent; an ArrayConfig always has it). */
+  rounding: { product: RoundingMode; acc: RoundingMode; total: RoundingMode; input?: RoundingMode };
   /** Chunk size in terms, or null for plain accumulation. */
   chunk: number | null;
   sparsity: 'dense' | '2:4';
@@ -72,9 +79,22 @@ export function sparseTerms(B: readonly (readonly number[])[], w: Format, cols: 
   });
 }
 
-/** Everything one output's accumulation needs, built once per GEMM. */
-export class Accumulation {
+/** What coreGemm asks of an accumulator: one output at a time, its events counted in `events`
+ *  (EVI order). */
+export interface OutputAccumulator {
+  readonly events: Float64Array;
+  dot(aRow: readonly number[], t: Terms, c: number): number;
+}
+
+/** The accumulator kind a configuration names: fixed-point (core/fixed-acc.ts) or float. */
+export function accumulatorFor(cfg: GemmArithmetic): OutputAccumulator {
+  return cfg.fixed === undefined ? new Accumulation(cfg) : new FixedAccumulation(cfg, cfg.fixed);
+}
+
+/** Everything one output's float accumulation needs, built once per GEMM. */
+export class Accumulation implements OutputAccumulator {
   readonly mac: MacKernel;
+  readonly events: Float64Array;
   private readonly total: Format;
   private readonly modeTotal: RoundingCode;
   private readonly chunk: number;
@@ -91,6 +111,7 @@ export class Accumulation {
       modeProduct: roundingCode(cfg.rounding.product),
       modeAcc: roundingCode(cfg.rounding.acc),
     });
+    this.events = this.mac.events;
     this.total = cfg.total;
     this.modeTotal = roundingCode(cfg.rounding.total);
     this.chunk = cfg.chunk ?? 0;
@@ -162,7 +183,7 @@ export function coreGemm(
   const M = A.length;
   const N = B.length > 0 ? B[0]!.length : (C?.[0]?.length ?? 0);
   const columns = cfg.sparsity === '2:4' ? sparseTerms(B, cfg.w, N) : Array.from({ length: N }, (_, j) => denseTerms(B, j));
-  const acc = new Accumulation(cfg);
+  const acc = accumulatorFor(cfg);
   const events = zeroEvents();
   const D: number[][] = [];
   const perOutput: EventCounts[][] = [];
@@ -171,7 +192,7 @@ export function coreGemm(
     const eRow: EventCounts[] = [];
     for (let j = 0; j < N; j++) {
       dRow.push(acc.dot(A[i]!, columns[j]!, C ? C[i]![j]! : 0));
-      const ev = takeEvents(acc.mac.events);
+      const ev = takeEvents(acc.events);
       eRow.push(ev);
       for (const k of Object.keys(ev) as (keyof EventCounts)[]) events[k] += ev[k];
     }

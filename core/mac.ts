@@ -91,8 +91,14 @@ function decoder(f: Format, table: Float64Array | null): (code: number) => numbe
   };
 }
 
+/** code -> float64 value of f (exact when f's values are float64 normals or zeros): a table up
+ *  to 16-bit codes. */
+export function valueDecoder(f: Format): (code: number) => number {
+  return decoder(f, valueTable(f));
+}
+
 /** Lowest and highest bit positions any finite value of f can occupy. */
-function bitSpan(f: Format): { lsb: number; msb: number } {
+export function bitSpan(f: Format): { lsb: number; msb: number } {
   return { lsb: f.emin - f.man, msb: f.emax };
 }
 

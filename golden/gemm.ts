@@ -21,6 +21,7 @@ import {
   toFloat64,
   zero,
 } from './exact.js';
+import { fixedDot } from './fixed.js';
 import { compress24 } from './sparse.js';
 
 export interface EventCounts {
@@ -82,7 +83,7 @@ export function goldenGemm(cfg: ArrayConfig, A: number[][], B: number[][], C?: n
     perOutput.push([]);
     for (let j = 0; j < N; j++) {
       const ev = zeroEvents();
-      D[i]!.push(dot(cfg, termsOf(i, j), C?.[i]![j], ev));
+      D[i]!.push(cfg.fixed === undefined ? dot(cfg, termsOf(i, j), C?.[i]![j], ev) : fixedDot(cfg, cfg.fixed, termsOf(i, j), C?.[i]![j], ev));
       perOutput[i]!.push(ev);
       events = addEvents(events, ev);
     }

@@ -2,6 +2,7 @@
 // resolved (so a bad combination fails before any work) and named by its content hash.
 import { readFileSync } from 'node:fs';
 import { LbamacError } from '../core/errors.js';
+import { fixedLabel, fixedMessages } from '../core/fixed.js';
 import { type FormatInput, type FormatSpec } from '../core/format.js';
 import { dotCellOf, laneMessages } from '../core/lanes.js';
 import { canonicalConfig, type CanonicalConfig } from '../config/canonical.js';
@@ -153,7 +154,9 @@ export function expandSweep(config: SweepConfig): Sweep {
                       }
                       let resolved: ArrayConfig;
                       try {
-                        resolved = resolveConfig(raw, `blocks[${bi}] (${b.name})`);
+                        const where = `blocks[${bi}] (${b.name})`;
+                        resolved = resolveConfig(raw, where);
+                        if (resolved.fixed !== undefined) throw new LbamacError(fixedMessages.notInSweeps(where, fixedLabel(resolved.fixed, resolved.acc)));
                       } catch (err) {
                         throw new LbamacError(`${(err as Error).message}\nin the point ${describePoint(raw)}`);
                       }

@@ -51,4 +51,36 @@ describe('cli: formats', function () {
       expect(r.stderr).to.match(expected);
     }
   });
+
+  it('--kulisch: the exact register for e4m3 × e4m3 and K = 4096, and why', () => {
+    const r = lbamac('formats', '--kulisch', 'e4m3', 'e4m3', '--k', '4096');
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^lsb\s+-18: the last bit of the smallest exact product: 2\^-9 \(e4m3's last bit\) × 2\^-9 \(e4m3's\) = 2\^-18$/m);
+    expect(r.stdout).to.match(/^msb\s+29: K × the largest product = 4096 × 200704 \(e4m3's largest × e4m3's\) = 822083584 < 2\^30 = 2\^\(msb\+1\)$/m);
+    expect(r.stdout).to.match(/^register\s+49 bits \(msb \+ 2 - lsb\), two's complement: the multiples of 2\^-18 in \[-2\^30, 2\^30 - 2\^-18\]$/m);
+    expect(r.stdout).to.match(/^C\s+not covered: .*--with-c covers it$/m);
+    expect(r.stdout).to.match(/^core\s+a float64 register/m);
+    expect(r.stdout).to.match(/^config\s+\{"acc":\{"fixed":\{"msb":29,"lsb":-18\},"overflow":"saturate","out":"fp32"\}\}$/m);
+  });
+
+  it('--kulisch with a product format, an output format and C, as JSON', () => {
+    const r = lbamac('formats', '--kulisch', 'e4m3', 'e4m3', '--k', '256', '--product', 'e4m7_b10', '--out', 'fp16', '--with-c', '--json');
+    expect(r.status, r.stderr).to.equal(0);
+    const d = JSON.parse(r.stdout);
+    expect(d).to.deep.include({ product: 'e4m7_b10', out: 'fp16', withC: true, lsb: -24, lsbFrom: 'c', msb: 16, width: 42, path: 'float64' });
+    expect(d.config).to.deep.equal({ acc: { fixed: { msb: 16, lsb: -24 }, overflow: 'saturate', out: 'fp16' } });
+  });
+
+  it('--kulisch: options that do not go together are user errors', () => {
+    for (const [args, expected] of [
+      [['--kulisch', 'e4m3', 'e4m3'], /--kulisch needs --k K/],
+      [['--k', '4'], /--k only goes with --kulisch A W/],
+      [['e4m3', '--kulisch', 'e4m3', 'e4m3', '--k', '4'], /give either a format \(e4m3\) or --kulisch A W, not both/],
+      [['--kulisch', 'e4m3', 'e4m3', '--k', '0'], /--k 0: expected a whole number from 1 to/],
+    ] as const) {
+      const r = lbamac('formats', ...args);
+      expect(r.status, args.join(' ')).to.equal(1);
+      expect(r.stderr).to.match(expected);
+    }
+  });
 });

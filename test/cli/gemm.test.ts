@@ -78,6 +78,42 @@ describe('cli: gemm', function () {
   });
 });
 
+describe('cli: gemm with a fixed-point accumulator', function () {
+  this.timeout(60_000);
+  // Multiples of 1/4 in [-16, 15.75]: 1 + 2 + 0.375 (→ 0.5, rne onto the grid) = 3.5; 8 + 8 saturates.
+  const cfg = { a: 'fp16', w: 'fp16', product: 'exact', acc: { fixed: { msb: 3, lsb: -2 }, overflow: 'saturate', out: 'fp16' } };
+  const a = [
+    [1, 2, 0.375],
+    [8, 8, 0],
+  ];
+  const b = [[1], [1], [1]];
+  const args = (dir: string) => ['gemm', '--config', join(dir, 'cfg.json'), '--a', join(dir, 'a.json'), '--b', join(dir, 'b.json')];
+
+  it('core and golden give the same D (codes of out) and events', () => {
+    const dir = fixture({ 'cfg.json': cfg, 'a.json': a, 'b.json': b });
+    const [golden, core] = ['golden', 'core'].map((engine) => lbamac(...args(dir), '--engine', engine));
+    expect([golden!.status, core!.status], golden!.stderr + core!.stderr).to.deep.equal([0, 0]);
+    const g = JSON.parse(golden!.stdout);
+    const c = JSON.parse(core!.stdout);
+    expect(g.format).to.deep.include({ name: 'fp16' });
+    expect(g.values).to.deep.equal([[3.5], [15.75]]);
+    expect(g.D).to.deep.equal([['0x4300'], ['0x4be0']]);
+    expect(g.events).to.deep.include({ accOverflow: 1, swamping: 0 });
+    expect({ D: c.D, values: c.values, events: c.events }).to.deep.equal({ D: g.D, values: g.values, events: g.events });
+  });
+
+  for (const engine of ['sim', 'verilator']) {
+    it(`--engine ${engine} refuses it: not yet in the array`, () => {
+      const dir = fixture({ 'cfg.json': cfg, 'a.json': a, 'b.json': b });
+      const r = lbamac(...args(dir), '--engine', engine);
+      expect(r.status).to.equal(1);
+      expect(r.stdout).to.equal('');
+      expect(r.stderr).to.match(/lbamac: array: the accumulator fixed\(msb 3, lsb -2, saturate\) into fp16 is fixed-point, which is not yet in the array/);
+      expect(r.stderr).not.to.match(/\n\s+at /);
+    });
+  }
+});
+
 /** Every way a job can be wrong: exit 1, one message naming file, position and value, no output. */
 describe('cli: gemm input errors', function () {
   this.timeout(30_000);
@@ -127,6 +163,11 @@ describe('cli: gemm input errors', function () {
       name: 'an unknown config key',
       files: { 'cfg.json': { ...CONFIG, colums: 4 } },
       expected: [/cfg\.json: config: unknown key "colums"; allowed keys: rows, cols/],
+    },
+    {
+      name: 'a fixed-point accumulator with chunk',
+      files: { 'cfg.json': { ...CONFIG, acc: { fixed: { msb: 3, lsb: -2 }, overflow: 'wrap', out: 'fp16' }, chunk: 4 } },
+      expected: [/cfg\.json: config\.chunk = 4 is not allowed with a fixed-point accumulator/],
     },
     {
       name: 'a config value out of range',

@@ -17,6 +17,12 @@ describe('config: JSON Schema and error messages', () => {
     expect(schema).to.include({ $id: 'urn:lbamac:config', title: 'lbamac array configuration', additionalProperties: false });
     expect(schema.required).to.deep.equal(['a', 'w', 'product', 'acc']);
     expect(schema.properties.rows).to.include({ default: 4, minimum: 1 });
+    // acc: a float format or a fixed-point register.
+    const fixed = schema.properties.acc.anyOf.find((s: { properties?: object }) => s.properties && 'fixed' in s.properties);
+    expect(fixed).to.include({ additionalProperties: false });
+    expect(fixed.required).to.deep.equal(['fixed', 'overflow', 'out']);
+    expect(fixed.properties.overflow.enum).to.deep.equal(['saturate', 'wrap']);
+    expect(fixed.properties.fixed.properties.msb).to.include({ type: 'integer', minimum: -(2 ** 22), maximum: 2 ** 22 });
   });
 
   const cases: [string, unknown, RegExp][] = [
@@ -32,6 +38,19 @@ describe('config: JSON Schema and error messages', () => {
     ['a bad rounding mode', { ...BASE, rounding: { acc: 'rn' } }, /^config\.rounding\.acc: expected one of "rne", "rna", "rtz", "rdn", "rup", "rod" \(got "rn"\)$/],
     ['total without chunk', { ...BASE, total: 'fp16' }, /^config\.total is set but chunk is not/],
   ];
+  const fixed = (over: object) => ({ ...BASE, acc: { fixed: { msb: 29, lsb: -18 }, overflow: 'saturate', out: 'fp16', ...over } });
+  cases.push(
+    ['a fixed accumulator with chunk', { ...fixed({}), chunk: 16 }, /^config\.chunk = 16 is not allowed with a fixed-point accumulator \(config\.acc\.fixed\).*remove chunk$/],
+    ['msb <= lsb', fixed({ fixed: { msb: -18, lsb: -18 } }), /^config\.acc\.fixed: msb = -18 is not allowed with lsb = -18; expected msb from -17 to 4076, .* 3 to 4096 bits; it would have 2$/],
+    ['a register wider than 4096 bits', fixed({ fixed: { msb: 5000, lsb: 0 } }), /^config\.acc\.fixed: msb = 5000 is not allowed with lsb = 0; expected msb from 1 to 4094, .*it would have 5002$/],
+    ['a bit position beyond the limits', fixed({ fixed: { msb: 2 ** 23, lsb: 0 } }), /^config\.acc\.fixed\.msb: must be from -4194304 to 4194304 \(got 8388608\)$/],
+    ['a fractional lsb', fixed({ fixed: { msb: 3, lsb: 0.5 } }), /^config\.acc\.fixed\.lsb: expected an integer \(got 0\.5\)$/],
+    ['a bad fixed overflow', fixed({ overflow: 'inf' }), /^config\.acc\.overflow: expected one of "saturate", "wrap" \(got "inf"\)$/],
+    ['a missing out', { ...BASE, acc: { fixed: { msb: 3, lsb: 0 }, overflow: 'wrap' } }, /^config\.acc\.out: expected a named format .* \(missing\)$/],
+    ['a bad out', fixed({ out: 'fp8' }), /^config\.acc\.out: "fp8" is not a format/],
+    ['an unknown key beside fixed', fixed({ bias: 3 }), /^config\.acc: unknown key "bias"; allowed keys: fixed, overflow, out$/],
+    ['fixed inside a float format', { ...BASE, acc: { exp: 4, man: 7, fixed: 1 } }, /^config\.acc: unknown key "fixed"; allowed keys: exp, man, bias/],
+  );
   for (const [name, raw, message] of cases) {
     it(`rejects ${name}, naming field and value`, () => {
       expect(() => resolveConfig(raw)).to.throw(message).with.property('name', 'LbamacError');

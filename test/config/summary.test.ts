@@ -8,5 +8,7 @@ describe('config/summary', () => {
     expect(configSummary(chunked)).to.equal('3x2 weight-stationary, 2:4, a e4m3, w e4m3, product fp16 (rtz), acc e4m7_b10 (rtz), chunk 2 into e4m7_b10 (rtz), 1 pipeline stage');
     const fused = resolveConfig({ rows: 1, cols: 2, dataflow: 'os', a: 'e2m1', w: 'e2m1', product: 'exact', acc: 'e3m4', rounding: { acc: 'rtz' } });
     expect(configSummary(fused)).to.equal('1x2 output-stationary, dense, a e2m1, w e2m1, exact product, acc e3m4 (rtz)');
+    const fixed = resolveConfig({ rows: 1, cols: 1, a: 'e4m3', w: 'e4m3', product: 'exact', acc: { fixed: { msb: 29, lsb: -18 }, overflow: 'wrap', out: 'fp16' } });
+    expect(configSummary(fixed)).to.equal('1x1 output-stationary, dense, a e4m3, w e4m3, exact product, acc fixed(msb 29, lsb -18, wrap) into fp16 (rne)');
   });
 });

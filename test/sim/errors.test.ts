@@ -55,6 +55,11 @@ describe('sim: bad configurations and jobs fail before the first cycle', () => {
     archFails(resolveConfig({ rows: 2, cols: 2, a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: { exp: 8, man: 7, bias: 70000 }, pipeline: { stages: 3 } }), /pipeline\.stages = 3 cuts the accumulator adder.*use pipeline\.stages = 2/);
   });
 
+  it('a fixed-point accumulator: not yet in the array', () => {
+    const fixed = resolveConfig({ rows: 2, cols: 2, a: 'e4m3', w: 'e4m3', product: 'exact', acc: { fixed: { msb: 29, lsb: -18 }, overflow: 'saturate', out: 'fp16' } });
+    archFails(fixed, /^array: the accumulator fixed\(msb 29, lsb -18, saturate\) into fp16 is fixed-point, which is not yet in the array .*`lbamac gemm --engine core` or `--engine golden`$/);
+  });
+
   it('zero-sized, ragged and mismatched jobs, and codes outside their format', () => {
     fails(DENSE, { A: [], B }, /job: A has no rows; every matrix needs at least one row and one column/);
     fails(DENSE, { A: [[]], B }, /job: A has rows of length 0/);

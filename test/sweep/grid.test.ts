@@ -14,7 +14,7 @@ describe('sweep/grid: stages', () => {
     for (const p of plain.points) expect(staged.points.map((q) => q.id)).to.include(p.id);
     const stagesOf = staged.points.map((p) => p.config.pipeline?.stages ?? 0);
     expect([...new Set(stagesOf)].sort()).to.deep.equal([0, 1, 2]);
-    const [r0, , r2] = staged.points.filter((p) => p.config.acc.man === 7).map(runPoint);
+    const [r0, , r2] = staged.points.filter((p) => 'man' in p.config.acc && p.config.acc.man === 7).map(runPoint);
     expect(r2!.metrics).to.deep.equal(r0!.metrics);
     expect(r2!.events).to.deep.equal(r0!.events);
   });
@@ -38,4 +38,11 @@ describe('sweep/grid: config errors', () => {
       expect(() => parseSweep(raw)).to.throw(message);
     });
   }
+});
+
+describe('sweep/grid: accumulators', () => {
+  it('a fixed-point accumulator is refused, naming the block and the point', () => {
+    const raw = { name: 's', workloads, blocks: [{ name: 'k', config: { a: 'e4m3', w: 'e4m3', product: 'exact', acc: { fixed: { msb: 29, lsb: -18 }, overflow: 'saturate', out: 'fp32' } } }] };
+    expect(() => expandSweep(parseSweep(raw))).to.throw(/^blocks\[0\] \(k\)\.acc: the accumulator fixed\(msb 29, lsb -18, saturate\) into fp32 is fixed-point, which sweeps do not take yet.*\nin the point \{/s);
+  });
 });
