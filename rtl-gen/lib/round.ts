@@ -1,7 +1,7 @@
 // The shared round-and-pack stage (docs/arithmetic.md §2, steps 1-6): an exact magnitude given as a
 // significand, a sticky bit and the exponent of the significand's top bit becomes a code of the
 // target format, with the event flags of core/arith.ts's roundPack.
-import { EV_INEXACT, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO } from '../../core/arith.js';
+import { EV_INEXACT, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, overflowsToInf, roundingCode } from '../../core/arith.js';
 import type { Format, RoundingMode } from '../../core/format.js';
 import { Body, makeModule, type VModule } from '../back/module.js';
 import { bit, bitsFor, hex, lit, slice, slit, zeros, zext } from '../back/verilog.js';
@@ -15,12 +15,12 @@ export const FLAGS_WIDTH = 5;
 /** The code an overflow of sign `sign` rounds to (magnitude): inf where the format allows it and
  *  the mode rounds to nearest or toward that sign's infinity, else the largest finite. */
 export function overflowMagnitude(f: Format, mode: RoundingMode, sign: 0 | 1): number {
-  const toInf = mode === 'rne' || mode === 'rna' || (mode === 'rdn' && sign === 1) || (mode === 'rup' && sign === 0);
-  return f.overflow === 'inf' && toInf ? f.infCode : f.maxFiniteMag;
+  return f.overflow === 'inf' && overflowsToInf(roundingCode(mode), sign) ? f.infCode : f.maxFiniteMag;
 }
 
-/** Verilog of step 2's increment for the modes that may add one unit to the kept bits. */
-const ROUND_UP: Partial<Record<RoundingMode, { rule: (keptLsb: string) => string; why: string }>> = {
+/** Verilog of step 2's increment for the modes that add one unit to the kept bits (rtz keeps
+ *  them, rod ORs into the last one). */
+const ROUND_UP: Record<Exclude<RoundingMode, 'rtz' | 'rod'>, { rule: (keptLsb: string) => string; why: string }> = {
   rne: { rule: (lsb) => `round_bit & (sticky_all | ${lsb})`, why: 'above half, or a tie with an odd kept value' },
   rna: { rule: () => 'round_bit', why: 'half or above (ties away from zero)' },
   rdn: { rule: () => 'sign & inexact', why: 'toward -inf: a negative value with anything dropped grows in magnitude' },
@@ -102,14 +102,13 @@ export function roundModule(o: Format, mode: RoundingMode, sigWidth: number, exp
   let roundedWidth: number;
   let expRes: string;
   let normalBit: string | null; // the significand's hidden bit after rounding (subnormals on)
-  const up = ROUND_UP[mode];
   if (mode === 'rtz') {
     b.comment('rtz truncates: the kept bits are the result.');
     rounded = 'kept';
     roundedWidth = M + 1;
     expRes = expBase;
     normalBit = o.subnormals ? bit('kept', M + 1, M) : null;
-  } else if (up === undefined) {
+  } else if (mode === 'rod') {
     b.comment(
       'rod truncates and sets the last kept bit when anything was dropped: no adder, and no carry',
       '(all ones stay all ones). A subnormal or zero truncation may become the smallest unit.',
@@ -120,6 +119,7 @@ export function roundModule(o: Format, mode: RoundingMode, sigWidth: number, exp
     expRes = expBase;
     normalBit = o.subnormals ? bit('rounded', M + 1, M) : null;
   } else {
+    const up = ROUND_UP[mode];
     b.wire(1, 'round_up', up.rule(bit('kept', M + 1, 0)), up.why);
     b.wire(M + 2, 'rounded', `{1'b0, kept} + ${zext('round_up', 1, M + 2)}`);
     b.comment(

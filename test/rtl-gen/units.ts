@@ -233,6 +233,9 @@ export function fixedUnits(): { unit: UnitSpec; cases: CaseSource[] }[] {
   const list: { unit: UnitSpec; cases: CaseSource[] }[] = [];
   for (const mode of ROUNDING_MODES) list.push({ unit: { kind: 'mul', a: e4m3, b: e4m3, out: fp16, mode }, cases: [{ kind: 'exhaustive' }] });
   list.push({ unit: { kind: 'mul', a: F('e5m2'), b: F('e5m2'), out: F('e4m7_b10'), mode: 'rtz' }, cases: [{ kind: 'exhaustive' }] });
+  // No mantissa bits: the kept significand is the hidden bit alone (rod sets it below the
+  // smallest normal, rne's tie and rup's increment carry into the exponent).
+  for (const mode of ROUNDING_MODES) list.push({ unit: { kind: 'mul', a: e4m3, b: e4m3, out: F('e4m0_fn'), mode }, cases: [{ kind: 'exhaustive' }] });
   for (const mode of ROUNDING_MODES) {
     const count = mode === 'rne' ? 300_000 : 60_000;
     list.push({ unit: { kind: 'fma', a: e4m3, b: e4m3, c: F('e4m7'), out: F('e4m7'), mode }, cases: [{ kind: 'random', count, seed: 11 + mode.length }] });
