@@ -5,7 +5,7 @@ import { LbamacError } from '../core/errors.js';
 import type { ConfigInput } from './schema.js';
 
 /** The arithmetic fields of a config; geometry (rows, cols, dataflow) stays the config's own. */
-export type PresetInput = Pick<ConfigInput, 'a' | 'w' | 'product' | 'acc' | 'rounding'> & Partial<Pick<ConfigInput, 'chunk' | 'total' | 'sparsity'>>;
+export type PresetInput = Pick<ConfigInput, 'a' | 'w' | 'product' | 'acc' | 'rounding'> & Partial<Pick<ConfigInput, 'chunk' | 'total' | 'sparsity' | 'lanes' | 'alignBits'>>;
 
 export interface Preset {
   name: string;
@@ -39,6 +39,76 @@ const LIST: Preset[] = [
       acc: lbaFormat(7, 10),
       rounding: { input: 'rne', product: 'rtz', acc: 'rtz' },
       chunk: 16,
+    },
+  },
+  {
+    name: 'lba-floor',
+    summary: 'the lba preset with "floor" read as two\'s-complement hardware does: rdn (toward -inf) for products and accumulator instead of rtz',
+    notes: [
+      'from the paper: as the lba preset; the paper says its accumulator rounds by "floor"',
+      'assumed: on sign-magnitude hardware that truncates the mantissa, floor is rtz (the lba preset); on a two\'s-complement datapath it is the floor of the signed value, rdn, which this preset takes (docs/arithmetic.md §2)',
+      'everything else as the lba preset (e4m3 inputs rne, e4m7 bias 12 products, e4m7 bias 10 accumulator, chunk 16, flush to zero, saturation)',
+    ],
+    config: {
+      a: 'e4m3',
+      w: 'e4m3',
+      product: lbaFormat(7, 12),
+      acc: lbaFormat(7, 10),
+      rounding: { input: 'rne', product: 'rdn', acc: 'rdn' },
+      chunk: 16,
+    },
+  },
+  {
+    name: 'tensorcore-fp8',
+    summary: 'an H800-style FP8 tensor core: e4m3 inputs, 32-lane dot-product cell keeping 14 bits by truncation, e8m13 partial sum (rtz), promoted every 128 terms into fp32',
+    notes: [
+      'from DeepSeek-V3 (technical report, §3.3.2): FP8 GEMMs on H800 tensor cores accumulate with about 14 bits retained after aligning the products to the largest exponent, which the report measures at nearly 2% maximum relative error for K = 4096; its fix promotes the partial sums to FP32 registers on the CUDA cores every N_C = 128 elements',
+      'from the DeepGEMM maintainers\' description of the tensor core\'s partial result: "FP22", read here as e8m13 (1 sign, 8 exponent, 13 mantissa bits)',
+      'assumed: 32 lanes (products added per step, alignBits 14, truncation), exact products (e4m3 products are exact in the aligned adder), the e8m13 partial sum rounded rtz (truncation), IEEE-style e8 exponent with subnormals and inf',
+      'assumed: promotion = the chunk total: chunk 128 into fp32 with rne (the CUDA-core FP32 add); without promotion, override "chunk" away ({ "preset": "tensorcore-fp8", "chunk": null } in a sweep block, or leave chunk out of a config built from it)',
+    ],
+    config: {
+      a: 'e4m3',
+      w: 'e4m3',
+      product: 'exact',
+      acc: { exp: 8, man: 13 },
+      lanes: 32,
+      alignBits: 14,
+      rounding: { input: 'rne', product: 'rtz', acc: 'rtz', total: 'rne' },
+      chunk: 128,
+      total: 'fp32',
+    },
+  },
+  {
+    name: 'kulisch-fp8',
+    summary: 'exact accumulation of e4m3 products: a 49-bit fixed-point (Kulisch) register, lsb 2^-18, msb 2^29, rounded once into fp32',
+    notes: [
+      'from the Kulisch accumulator idea: a fixed-point register wide enough that every product lands on its grid and no sum of K of them overflows, so the dot product is exact and rounded once',
+      'the register is `lbamac formats --kulisch e4m3 e4m3 --k 4096`: lsb -18 (the last bit of the smallest e4m3 product, 2^-9 · 2^-9), msb 29 (4096 times the largest product 448² stays below 2^30)',
+      'assumed: saturation at the ends (never reached for K ≤ 4096), the final rounding into fp32 with rne; C is rounded onto the grid with the input mode (not covered by the width: see --with-c)',
+    ],
+    config: {
+      a: 'e4m3',
+      w: 'e4m3',
+      product: 'exact',
+      acc: { fixed: { msb: 29, lsb: -18 }, overflow: 'saturate', out: 'fp32' },
+      rounding: { input: 'rne', product: 'rne', acc: 'rne' },
+    },
+  },
+  {
+    name: 'int32-fixed',
+    summary: 'a 32-bit two\'s-complement accumulator as an INT8 MAC array has, under e4m3 products: lsb 2^-10, msb 2^20, saturating, rounded once into fp32',
+    notes: [
+      'the width is an int32 register\'s: msb + 2 - lsb = 32 bits',
+      'assumed: where the 32 bits sit for e4m3 × e4m3 products: msb 20 holds about 10 of the largest products (448² ≈ 2^17.6) before saturating, lsb -10 rounds products below 2^-11 to zero (rne onto the grid); move them with a config\'s own acc.fixed for other input scales',
+      'assumed: exact products, saturation, the final rounding into fp32 with rne',
+    ],
+    config: {
+      a: 'e4m3',
+      w: 'e4m3',
+      product: 'exact',
+      acc: { fixed: { msb: 20, lsb: -10 }, overflow: 'saturate', out: 'fp32' },
+      rounding: { input: 'rne', product: 'rne', acc: 'rne' },
     },
   },
   {

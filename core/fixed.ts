@@ -47,9 +47,9 @@ export const fixedMessages = {
   notInArray: (label: string) =>
     `array: the accumulator ${label} is fixed-point, which is not yet in the array (the simulator, the Verilog and what is built from them); ` +
     'compute D with `lbamac gemm --engine core` or `--engine golden`',
-  notInSweeps: (where: string, label: string) =>
-    `${where}.acc: the accumulator ${label} is fixed-point, which sweeps do not take yet (their records and plots describe float accumulators); ` +
-    'compute D with `lbamac gemm --engine core` or `--engine golden`',
+  noArea: (where: string, label: string, provider: string) =>
+    `${where}: the accumulator ${label} is fixed-point, which the array (and so the area provider "${provider}") does not build yet; ` +
+    'give the block "area": false, or set the sweep\'s "area": "none"',
 };
 
 function checkBit(where: string, field: string, v: unknown): number {

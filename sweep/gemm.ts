@@ -21,6 +21,7 @@ import { EVI, MacKernel } from '../core/mac.js';
 import { compress24 } from '../core/sparse.js';
 import { type ArrayConfig, outputFormat } from '../config/resolve.js';
 import { allFinite, type CodeMat, nonzeroByRow, type RowIndex, toRows, valueTable, zeroTable } from '../workloads/matrix.js';
+import { sweepGemmFixed } from './gemm-fixed.js';
 import { sweepGemmLanes } from './gemm-lanes.js';
 
 /** B laid out for the loop. */
@@ -129,6 +130,7 @@ export function sweepGemm(cfg: ArrayConfig, A: CodeMat, B: PreparedB, rows?: Row
   if (!B.finite || !allFinite(A)) return viaCore(cfg, A, B);
   const cell = dotCellOf(cfg);
   if (cell !== null) return sweepGemmLanes(cfg, cell, A, B, rows);
+  if (cfg.fixed !== undefined) return sweepGemmFixed(cfg, cfg.fixed, A, B, rows);
   const M = A.rows;
   const K = B.K;
   const N = B.N;

@@ -156,7 +156,6 @@ export function expandSweep(config: SweepConfig): Sweep {
                       try {
                         const where = `blocks[${bi}] (${b.name})`;
                         resolved = resolveConfig(raw, where);
-                        if (resolved.fixed !== undefined) throw new LbamacError(fixedMessages.notInSweeps(where, fixedLabel(resolved.fixed, resolved.acc)));
                       } catch (err) {
                         throw new LbamacError(`${(err as Error).message}\nin the point ${describePoint(raw)}`);
                       }
@@ -166,6 +165,7 @@ export function expandSweep(config: SweepConfig): Sweep {
                         // Refused here rather than by the area provider, hours into the sweep.
                         const cell = config.area === 'none' ? null : dotCellOf(resolved);
                         if (cell !== null) throw new LbamacError(laneMessages.noArea(`blocks[${bi}] (${b.name})`, cell, config.area));
+                        if (config.area !== 'none' && resolved.fixed !== undefined) throw new LbamacError(fixedMessages.noArea(`blocks[${bi}] (${b.name})`, fixedLabel(resolved.fixed, resolved.acc), config.area));
                         areaConfigs.add(stableStringify(canonical));
                       }
                       if (seen.has(id)) continue;

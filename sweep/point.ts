@@ -4,6 +4,7 @@
 import { addConversions, type ConversionCounts, zeroConversions } from '../core/conversions.js';
 import { type EventCounts, addEvents, zeroEvents } from '../core/events.js';
 import { type ArrayConfig, resolveConfig } from '../config/resolve.js';
+import { fixedLabel } from '../core/fixed.js';
 import { allFinite, decode, mat, nonzeroByRow, quantize } from '../workloads/matrix.js';
 import { countCorrect, layerOutput, type PreparedMnist, type PreparedSynthetic, prepareWorkload } from '../workloads/prepare.js';
 import type { AreaResult } from './area.js';
@@ -90,11 +91,13 @@ function baseRecord(p: PointSpec, cfg: ArrayConfig): Omit<PointResult, 'metrics'
     a: cfg.a.name,
     w: cfg.w.name,
     product: formatLabel(cfg.product),
-    acc: cfg.acc.name,
+    // A fixed-point register is named by its label and its width in bits; its float fields are
+    // those of its output format.
+    acc: cfg.fixed === undefined ? cfg.acc.name : fixedLabel(cfg.fixed, cfg.acc),
     accExp: cfg.acc.exp,
     accMan: cfg.acc.man,
     accBias: cfg.acc.bias,
-    accWidth: cfg.acc.width,
+    accWidth: cfg.fixed === undefined ? cfg.acc.width : cfg.fixed.msb + 2 - cfg.fixed.lsb,
     accSubnormals: cfg.acc.subnormals,
     accSpecials: cfg.acc.specials,
     accOverflow: cfg.acc.overflow,
