@@ -325,9 +325,37 @@ function syntheticFindings(results: readonly PointResult[]): Finding[] {
   return [finding('synthetic matrices: the mantissa needed for 1% NRMSE', `Narrowest accumulator mantissa from which the NRMSE of D against the exact result stays below ${pct(NRMSE_TARGET, 0)}, per curve and workload:`, lines, ids)];
 }
 
+/** DeepSeek-V3 (technical report, §3.3.2): the maximum relative error of an H800 FP8 GEMM with K = 4096 without promotion, quoted. */
+export const DEEPSEEK_MAX_REL = 0.02;
+
+/**
+ * The tensorcore-fp8 preset's error on random K = 4096 GEMMs with and without promotion into fp32
+ * every 128 terms (its chunk), beside DeepSeek-V3's "nearly 2%": points of the preset on the
+ * synthetic workloads with K = 4096.
+ */
+function tensorcoreFinding(results: readonly PointResult[]): Finding[] {
+  const tc = results.filter((r) => r.kind === 'synthetic' && r.K === 4096 && r.config.lanes === 32 && r.config.alignBits === 14 && r.acc === 'e8m13');
+  const promoted = tc.filter((r) => r.chunk === 128);
+  const plain = tc.filter((r) => r.chunk === null);
+  if (promoted.length === 0 || plain.length === 0) return [];
+  const items = plain.map((p) => {
+    const q = promoted.find((r) => r.workload === p.workload);
+    const pair = (r: PointResult) => `maximum relative error ${pct(r.metrics.maxRelError)}, mean ${pct(r.metrics.meanRelError)}, NRMSE ${r.metrics.nrmse.toExponential(1)}`;
+    return `${p.workload}: without promotion ${pair(p)}` + (q ? `; promoted every 128 terms ${pair(q)}.` : '.');
+  });
+  return [
+    finding(
+      'an FP8 tensor core (tensorcore-fp8): promotion every 128 terms',
+      `The tensorcore-fp8 preset (32-lane dot-product cell keeping 14 bits by truncation, e8m13 partial sums) on random K = 4096 GEMMs; DeepSeek-V3 reports a maximum relative error of nearly ${pct(DEEPSEEK_MAX_REL, 0)} for such GEMMs without promotion. Relative errors are per output against the exact result, over outputs whose exact value is nonzero (outputs near zero dominate the maximum):`,
+      items,
+      [...plain, ...promoted].map((r) => r.id),
+    ),
+  ];
+}
+
 export function findings(results: readonly PointResult[]): Finding[] {
   const mnist = workloadsOf(results).filter((w) => results.some((r) => r.workload === w && r.kind === 'mnist-mlp'));
-  return [...mnist.flatMap((w) => mnistFindings(results, w)), ...syntheticFindings(results)];
+  return [...mnist.flatMap((w) => mnistFindings(results, w)), ...syntheticFindings(results), ...tensorcoreFinding(results)];
 }
 
 /** Points with the best accuracy for their x (area or width): nothing cheaper is at least as accurate. */

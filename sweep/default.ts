@@ -38,6 +38,12 @@ export const DEFAULT_SWEEP: SweepInput = {
     },
     { name: 'e5-ieee', preset: 'ocp-fp8', acc: { exp: 5, man: { from: 1, to: 10 } }, rounding: ['rtz', 'rne'], chunk: [null], area: false },
     { name: 'lba', preset: 'lba' },
+    { name: 'lba-floor', preset: 'lba-floor', area: false },
+    // Other accumulator architectures beside the FMA cells: a tensor-core-like dot-product cell
+    // with and without promotion into fp32, and exact and int32-wide fixed-point registers.
+    { name: 'tensorcore-fp8', preset: 'tensorcore-fp8', chunk: [128, null], area: false },
+    { name: 'kulisch-fp8', preset: 'kulisch-fp8', area: false },
+    { name: 'int32-fixed', preset: 'int32-fixed', area: false },
     { name: 'fp32', role: 'baseline', preset: 'ocp-fp8' },
   ],
 };
