@@ -11,7 +11,7 @@
 // layout) and a Relu, output `logits` [batch, 10]. Nothing is trained or rounded here: the
 // float32 weights are the JSON's six-digit values rounded to float32.
 import { writeFileSync } from 'node:fs';
-import { endianness } from 'node:os';
+import { encodeNpy } from '../engine/npy.js';
 import { pathToFileURL } from 'node:url';
 import { attr, encodeModel, type ModelSpec, type NodeSpec } from '../onnx/builder.js';
 import { tensor } from '../onnx/tensor.js';
@@ -55,28 +55,13 @@ export function mlpOnnxBytes(): Uint8Array {
   return encodeModel(mlpSpec(loadModel()));
 }
 
-// A minimal .npy writer (format 1.0, little-endian, C order), for the two files below only.
-// TODO: use util/npy.ts once it is merged.
-function npy(descr: '<f4' | '|u1', shape: number[], data: Uint8Array): Uint8Array {
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  // Magic (6) + version (2) + header length (2) + header + '\n', padded with spaces to a multiple of 64.
-  header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
-  const out = new Uint8Array(10 + header.length + data.length);
-  out.set([0x93, ...Buffer.from('NUMPY', 'latin1'), 1, 0, header.length & 0xff, header.length >> 8]);
-  out.set(Buffer.from(header, 'latin1'), 10);
-  out.set(data, 10 + header.length);
-  return out;
-}
-
 /** The test digits of the MLP's split, in its order: x as float32 [n, 1, 28, 28], y as uint8 [n]. */
 export function testDigitsNpy(): { x: Uint8Array; y: Uint8Array } {
   const digits = digitsOf(loadModel().split.test);
   const x = new Float32Array(digits.length * PIXELS);
   digits.forEach((d, i) => x.set(d.pixels, i * PIXELS));
   const y = Uint8Array.from(digits, (d) => d.label);
-  // Float32Array's bytes are in the platform's order, which .npy's '<f4' says is little-endian.
-  if (endianness() !== 'LE') throw new Error('writing .npy files needs a little-endian machine');
-  return { x: npy('<f4', [digits.length, 1, 28, 28], new Uint8Array(x.buffer)), y: npy('|u1', [digits.length], y) };
+  return { x: encodeNpy({ dtype: 'float32', shape: [digits.length, 1, 28, 28], data: x }), y: encodeNpy({ dtype: 'uint8', shape: [digits.length], data: y }) };
 }
 
 function main(): void {
