@@ -6,7 +6,7 @@ const name = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit')
   .describe('a short label used in outputs and plots');
 
-export const distributionSchema = z.enum(['gaussian', 'laplace', 'student-t']).describe('gaussian: N(0,1); laplace: heavier tails; student-t: heavy tails (nu degrees of freedom)');
+export const distributionSchema = z.enum(['gaussian', 'laplace', 'student-t', 'uniform']).describe('gaussian: N(0,1); laplace: heavier tails; student-t: heavy tails (nu degrees of freedom); uniform: U(0,1), positive (sums without cancellation)');
 
 export const syntheticSchema = z
   .object({

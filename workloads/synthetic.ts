@@ -13,6 +13,9 @@ function draw(rng: Rng, dist: SyntheticSpec['dist'], nu: number): number {
       return rng.laplace();
     case 'student-t':
       return rng.studentT(nu);
+    case 'uniform':
+      // Positive values: sums without cancellation, where a relative error is the error's size.
+      return rng.uniform();
   }
 }
 
