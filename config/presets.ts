@@ -21,6 +21,16 @@ const lbaFormat = (man: number, bias: number) => ({ exp: 4, man, bias, subnormal
 /** QPyTorch's float_quantize: subnormals kept, every exponent code a number, saturation, standard bias. */
 const qtorchFormat = (exp: number, man: number) => ({ exp, man, subnormals: true, specials: 'none', overflow: 'saturate' }) as const;
 
+/** The paper's configuration (the lba preset; lba-floor changes its rounding). */
+const LBA: PresetInput = {
+  a: 'e4m3',
+  w: 'e4m3',
+  product: lbaFormat(7, 12),
+  acc: lbaFormat(7, 10),
+  rounding: { input: 'rne', product: 'rtz', acc: 'rtz' },
+  chunk: 16,
+};
+
 const LIST: Preset[] = [
   {
     name: 'lba',
@@ -32,14 +42,7 @@ const LIST: Preset[] = [
       'assumed: no inf or NaN codes in products and accumulator (specials "none": the top exponent code is a normal number, largest accumulator value 63.75)',
       'assumed: the chunk totals are kept in the accumulator format (e4m7, bias 10) with the same rounding',
     ],
-    config: {
-      a: 'e4m3',
-      w: 'e4m3',
-      product: lbaFormat(7, 12),
-      acc: lbaFormat(7, 10),
-      rounding: { input: 'rne', product: 'rtz', acc: 'rtz' },
-      chunk: 16,
-    },
+    config: LBA,
   },
   {
     name: 'lba-floor',
@@ -49,14 +52,7 @@ const LIST: Preset[] = [
       'assumed: on sign-magnitude hardware that truncates the mantissa, floor is rtz (the lba preset); on a two\'s-complement datapath it is the floor of the signed value, rdn, which this preset takes (docs/arithmetic.md §2)',
       'everything else as the lba preset (e4m3 inputs rne, e4m7 bias 12 products, e4m7 bias 10 accumulator, chunk 16, flush to zero, saturation)',
     ],
-    config: {
-      a: 'e4m3',
-      w: 'e4m3',
-      product: lbaFormat(7, 12),
-      acc: lbaFormat(7, 10),
-      rounding: { input: 'rne', product: 'rdn', acc: 'rdn' },
-      chunk: 16,
-    },
+    config: { ...LBA, rounding: { input: 'rne', product: 'rdn', acc: 'rdn' } },
   },
   {
     name: 'tensorcore-fp8',

@@ -2,8 +2,7 @@
 // option the config has (formats from test/rtl-gen/units.ts's generator of valid formats).
 import { type ArrayConfig, resolveConfig } from '../../config/resolve.js';
 import { formatSpecOf, ROUNDING_MODES } from '../../core/format.js';
-import { LbamacError } from '../../core/errors.js';
-import { buildArch } from '../../arch/build.js';
+import { buildsArch } from '../support/arch.js';
 import { randomFormat, randInt, rng } from './units.js';
 
 export function randomArrayConfig(seed: number): { cfg: ArrayConfig; raw: Record<string, unknown> } {
@@ -37,12 +36,3 @@ export function randomArrayConfig(seed: number): { cfg: ArrayConfig; raw: Record
   return { cfg: resolveConfig(raw), raw };
 }
 
-function buildsArch(raw: Record<string, unknown>): boolean {
-  try {
-    buildArch(resolveConfig(raw));
-    return true;
-  } catch (e) {
-    if (e instanceof LbamacError) return false;
-    throw e;
-  }
-}

@@ -2,8 +2,7 @@
 // `LBAMAC_SIM_SEED=<seed> npx mocha test/sim/random.test.ts` (or randomCase(seed)) replays it.
 import { type FormatSpec, ROUNDING_MODES } from '../../core/format.js';
 import { exactProductFormat } from '../../core/exact-product.js';
-import { LbamacError } from '../../core/errors.js';
-import { buildArch } from '../../arch/build.js';
+import { buildsArch } from '../support/arch.js';
 import { type ArrayConfig, outputFormat, resolveConfig } from '../../config/resolve.js';
 import { mulberry32 as prng } from '../support/rng.js';
 
@@ -120,15 +119,6 @@ export function describeCase(c: RandomCase): string {
   return `seed ${c.seed}: ${c.A.length}×${c.B.length} by ${c.B.length}×${c.B[0]!.length}${c.C ? ' with C' : ''} on ${JSON.stringify(c.raw)}`;
 }
 
-function buildsArch(raw: Record<string, unknown>): boolean {
-  try {
-    buildArch(resolveConfig(raw));
-    return true;
-  } catch (e) {
-    if (e instanceof LbamacError) return false;
-    throw e;
-  }
-}
 
 /** The exact product of the config's a and w fits a format (core/exact-product.ts). */
 function holdsExactProducts(raw: Record<string, unknown>): boolean {
