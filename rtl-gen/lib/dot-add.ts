@@ -339,13 +339,16 @@ function emitSpecials(b: Body, terms: Term[], acc: Format, mode: RoundingMode): 
   };
   if (nans.length > 0) anyOf('any_nan', 'nan_terms', nans, 'the terms that are NaN');
   if (infZeros.length > 0) anyOf('inf_zero', 'inf_zero_lanes', infZeros, 'the lanes that multiply inf by 0');
-  if (hasInf) {
+  if (infs.length === 1) {
+    b.wire(1, 'pos_inf', `${infs[0]!.isInf} & ~${infs[0]!.sign}`);
+    b.wire(1, 'neg_inf', `${infs[0]!.isInf} & ${infs[0]!.sign}`);
+  } else if (hasInf) {
     emitVector(b, 'inf_terms', infs.map((t) => t.isInf!).reverse(), 'the terms that are infinite');
     emitVector(b, 'inf_signs', infs.map((t) => t.sign).reverse(), 'and their signs');
-    b.wire(1, 'pos_inf', infs.length === 1 ? 'inf_terms & ~inf_signs' : '|(inf_terms & ~inf_signs)');
-    b.wire(1, 'neg_inf', infs.length === 1 ? 'inf_terms & inf_signs' : '|(inf_terms & inf_signs)');
-    b.wire(1, 'is_inf', 'pos_inf | neg_inf');
+    b.wire(1, 'pos_inf', '|(inf_terms & ~inf_signs)');
+    b.wire(1, 'neg_inf', '|(inf_terms & inf_signs)');
   }
+  if (hasInf) b.wire(1, 'is_inf', 'pos_inf | neg_inf');
   if (hasInvalid) {
     const made = joinTerms([infZeros.length > 0 && 'inf_zero', hasClash && 'pos_inf & neg_inf'], '|', '');
     b.wire(1, 'invalid', nans.length > 0 ? `~any_nan & (${made})` : made, 'a NaN operand takes precedence');

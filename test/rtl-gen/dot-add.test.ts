@@ -228,10 +228,15 @@ class StepMaker {
         }
       }
     } else if (v < 0.85) {
-      // Near and below the accumulator's smallest normal: subnormal, tiny and flushed sums.
+      // Near and below the accumulator's smallest normal: subnormal, tiny and flushed sums (zero
+      // lanes, often all of them, let a tiny accumulator through where no product is that small).
       const e = u.acc.emin - randInt(r, -2, u.acc.man + 3);
       s.acc = r() < 0.3 ? signedZero(u.acc, r) : codeNearExponent(u.acc, e + randInt(r, -2, 2), r);
-      for (let j = 0; j < G; j++) this.laneNear(s, j, e - randInt(r, 0, 4));
+      const zeroLanes = r() < 0.4 ? 1 : 0.5;
+      for (let j = 0; j < G; j++) {
+        if (r() < zeroLanes) this.laneZero(s, j);
+        else this.laneNear(s, j, e - randInt(r, 0, 4));
+      }
     } else {
       // Independent corner-biased codes (specials come up often with many lanes).
       s.acc = randomCode(u.acc, r);
