@@ -29,7 +29,7 @@ import type { DotCell } from '../../core/lanes.js';
 import { Body, makeModule, type Port, type VModule } from '../back/module.js';
 import { bitsFor, hex, joinTerms, lit, plusConst, signedBits, slice, slit, zeros, zext } from '../back/verilog.js';
 import { emitExactProduct } from './fma.js';
-import { describeFormat, MODE_TEXT, normExpRange, type NormOperand, unpackNormalized } from './operand.js';
+import { describeFormat, leadExpr, MODE_TEXT, normExpRange, type NormOperand, unpackNormalized } from './operand.js';
 import { popcountModule } from './popcount.js';
 import { FLAGS_WIDTH, roundModule } from './round.js';
 import { emitFlagsMux, emitMux, specialCodes, zeroSumText } from './specials.js';
@@ -175,8 +175,7 @@ function emitVector(b: Body, name: string, bits: string[], comment: string): voi
 /** A code term (the accumulator, or a rounded product): its lead in the accumulator's bias. */
 function codeTerm(b: Body, op: NormOperand, acc: Format, XW: number): Term {
   const p = op.prefix;
-  const lead = op.lz ? `$signed(${zext(op.exp, op.expWidth, XW)}) - $signed(${zext(op.lz, op.lzWidth, XW)})` : `$signed(${zext(op.exp, op.expWidth, XW)})`;
-  b.swire(XW, `${p}_lead`, plusConst(lead, acc.bias - op.f.bias, XW), `exponent of ${p}'s leading one, in ${acc.name}'s bias`);
+  b.swire(XW, `${p}_lead`, plusConst(leadExpr(op, XW), acc.bias - op.f.bias, XW), `exponent of ${p}'s leading one, in ${acc.name}'s bias`);
   return { name: p, sign: op.sign, isZero: op.isZero, isInf: op.isInf, isNaN: op.isNaN, infZero: null, m: op.norm, F: op.sigWidth - 1, lead: `${p}_lead` };
 }
 

@@ -5,7 +5,7 @@ import { Body, makeModule, type VModule } from '../back/module.js';
 import { hex, joinTerms, padLow, plusConst, zext } from '../back/verilog.js';
 import { emitScale } from './add.js';
 import { alignShape, emitAlignAdd } from './align.js';
-import { describeFormat, MODE_TEXT, type NormOperand, normExpRange, unpackNormalized } from './operand.js';
+import { describeFormat, leadExpr, MODE_TEXT, type NormOperand, normExpRange, unpackNormalized } from './operand.js';
 import { emitFlagsMux, emitMux, specialCodes, zeroSumArms, zeroSumText } from './specials.js';
 
 /**
@@ -23,8 +23,7 @@ export function emitExactProduct(b: Body, p: string, A: NormOperand, B: NormOper
   b.wire(WP, `${p}_norm`, `${p}_top ? ${p}_raw : {${p}_raw[${WP - 2}:0], 1'b0}`);
   const lead = (op: NormOperand): string => {
     const name = `${op.prefix}_lead`;
-    const expr = op.lz ? `$signed(${zext(op.exp, op.expWidth, XW)}) - $signed(${zext(op.lz, op.lzWidth, XW)})` : `$signed(${zext(op.exp, op.expWidth, XW)})`;
-    b.swire(XW, name, expr, `biased exponent of ${op.prefix}'s leading one`);
+    b.swire(XW, name, leadExpr(op, XW), `biased exponent of ${op.prefix}'s leading one`);
     return name;
   };
   const aLead = lead(A);
