@@ -10,9 +10,10 @@ import { requireTool } from '../cosim/tools.js';
 
 export const VECTORS_FILE = 'vectors.hex';
 
-/** One case: input port values then expected output values, in port order. */
+/** One case: input port values then expected output values, in port order (a bigint for an input
+ *  port wider than a number holds exactly). */
 export interface TestVector {
-  ins: readonly number[];
+  ins: readonly (number | bigint)[];
   outs: readonly number[];
 }
 

@@ -5,7 +5,9 @@
 //
 // Case files:
 //   binary (default): little-endian uint32 records. In: [unit, in_0 .. in_{I-1}], I = the most
-//     inputs any unit has (unused words are ignored). Out: [out_0 .. out_{O-1}] likewise.
+//     input words any unit has (unused words are ignored); a port takes one word, or ceil(width/32)
+//     words, least significant first, when it is wider than 32 bits. Out: [out_0 .. out_{O-1}]
+//     likewise.
 //   text (--hex): one case a line, hexadecimal words separated by spaces ("0 3c 38"); the output
 //     has one line per case with the output words in hex.
 import { spawnSync } from 'node:child_process';
@@ -19,16 +21,23 @@ export const TOP = 'lbamac_tb_top';
 
 export interface HarnessBuild extends VerilatorBuild {
   units: readonly VModule[];
-  /** Operand words per case record (after the unit index) and output words per case. */
+  /** Operand words per case record (after the unit index) and output words per case (ports
+   *  wider than 32 bits take several, portWords). */
   inWords: number;
   outWords: number;
 }
 
-function checkPorts(u: VModule): { ins: Port[]; outs: Port[] } {
-  const ins = u.ports.filter((p) => p.dir === 'input');
-  const outs = u.ports.filter((p) => p.dir === 'output');
-  for (const p of u.ports) if (p.width > 32) throw new Error(`harness: port ${u.name}.${p.name} is ${p.width} bits; at most 32 are supported`);
-  return { ins, outs };
+/** Words a port's value takes in a case record. */
+export function portWords(p: Pick<Port, 'width'>): number {
+  return Math.ceil(p.width / 32);
+}
+
+function wordsOf(ports: readonly Port[]): number {
+  return ports.reduce((n, p) => n + portWords(p), 0);
+}
+
+function ports(u: VModule): { ins: Port[]; outs: Port[] } {
+  return { ins: u.ports.filter((p) => p.dir === 'input'), outs: u.ports.filter((p) => p.dir === 'output') };
 }
 
 /** The wrapper top: each unit's ports appear as u<i>_<port>. */
@@ -51,19 +60,49 @@ function mask(width: number): string {
   return width >= 32 ? '0xffffffffu' : `0x${(2 ** width - 1).toString(16)}u`;
 }
 
+/** C++ that sets the top's port from the record words in[k..]: Verilator holds up to 32 bits in a
+ *  uint32_t, up to 64 in a uint64_t, wider ports as an array of 32-bit words. */
+function setPort(sig: string, width: number, k: number): string[] {
+  const n = portWords({ width });
+  const top = mask(width - 32 * (n - 1));
+  if (n === 1) return [`      ${sig} = in[${k}] & ${mask(width)};`];
+  if (n === 2) return [`      ${sig} = (static_cast<uint64_t>(in[${k + 1}] & ${top}) << 32) | in[${k}];`];
+  return [`      for (unsigned w = 0; w < ${n}; w++) ${sig}[w] = in[${k} + w];`, `      ${sig}[${n - 1}] &= ${top};`];
+}
+
+/** C++ that copies the top's port into out[k..]. */
+function getPort(sig: string, width: number, k: number): string[] {
+  const n = portWords({ width });
+  if (n === 1) return [`      out[${k}] = ${sig};`];
+  if (n === 2) return [`      out[${k}] = static_cast<uint32_t>(${sig});`, `      out[${k + 1}] = static_cast<uint32_t>(${sig} >> 32);`];
+  return [`      for (unsigned w = 0; w < ${n}; w++) out[${k} + w] = ${sig}[w];`];
+}
+
+/** Each port's first word in the record, in port order. */
+function offsets(ps: readonly Port[]): number[] {
+  let k = 0;
+  return ps.map((p) => {
+    const at = k;
+    k += portWords(p);
+    return at;
+  });
+}
+
 /** The C++ main: reads the case file, evaluates each case, writes the outputs. */
 export function harnessCpp(units: readonly VModule[]): string {
   const gen = generatorInfo();
-  const shapes = units.map(checkPorts);
-  const inWords = Math.max(1, ...shapes.map((s) => s.ins.length));
-  const outWords = Math.max(1, ...shapes.map((s) => s.outs.length));
+  const shapes = units.map(ports);
+  const inWords = Math.max(1, ...shapes.map((s) => wordsOf(s.ins)));
+  const outWords = Math.max(1, ...shapes.map((s) => wordsOf(s.outs)));
   const cases = units.map((u, i) => {
     const { ins, outs } = shapes[i]!;
+    const inAt = offsets(ins);
+    const outAt = offsets(outs);
     return [
       `    case ${i}:  // ${u.name}`,
-      ...ins.map((p, k) => `      top.u${i}_${p.name} = in[${k}] & ${mask(p.width)};`),
+      ...ins.flatMap((p, k) => setPort(`top.u${i}_${p.name}`, p.width, inAt[k]!)),
       '      top.eval();',
-      ...outs.map((p, k) => `      out[${k}] = top.u${i}_${p.name};`),
+      ...outs.flatMap((p, k) => getPort(`top.u${i}_${p.name}`, p.width, outAt[k]!)),
       '      return true;',
     ].join('\n');
   });
@@ -176,8 +215,8 @@ export function buildHarness(units: readonly VModule[], opts: VerilatorBuildOpti
   return {
     ...b,
     units,
-    inWords: Math.max(1, ...units.map((u) => u.ports.filter((p) => p.dir === 'input').length)),
-    outWords: Math.max(1, ...units.map((u) => u.ports.filter((p) => p.dir === 'output').length)),
+    inWords: Math.max(1, ...units.map((u) => wordsOf(ports(u).ins))),
+    outWords: Math.max(1, ...units.map((u) => wordsOf(ports(u).outs))),
   };
 }
 

@@ -2,19 +2,16 @@
 // different formats (accumulator + product).
 import type { Format, RoundingMode } from '../../core/format.js';
 import { Body, makeModule, type VModule } from '../back/module.js';
-import { hex, joinTerms, padLow, plusConst, zext } from '../back/verilog.js';
+import { hex, joinTerms, padLow, plusConst } from '../back/verilog.js';
 import { alignShape, emitAlignAdd } from './align.js';
-import { describeFormat, MODE_TEXT, type NormOperand, normExpRange, unpackNormalized } from './operand.js';
+import { describeFormat, leadExpr, MODE_TEXT, type NormOperand, normExpRange, unpackNormalized } from './operand.js';
 import { emitFlagsMux, emitMux, specialCodes, zeroSumArms, zeroSumText } from './specials.js';
 
 /** Declares `<p>_scale` (signed: exponent of the leading one, biased like fo) and `<p>_m` (F+1 bits). */
 export function emitScale(b: Body, op: NormOperand, fo: Format, F: number, XW: number): { scale: string; m: string } {
   const p = op.prefix;
   const k = fo.bias - op.f.bias;
-  const lead = op.lz
-    ? `$signed(${zext(op.exp, op.expWidth, XW)}) - $signed(${zext(op.lz, op.lzWidth, XW)})`
-    : `$signed(${zext(op.exp, op.expWidth, XW)})`;
-  b.swire(XW, `${p}_scale`, plusConst(lead, k, XW), `exponent of ${p}'s leading one, in ${fo.name}'s bias`);
+  b.swire(XW, `${p}_scale`, plusConst(leadExpr(op, XW), k, XW), `exponent of ${p}'s leading one, in ${fo.name}'s bias`);
   b.wire(F + 1, `${p}_m`, padLow(op.norm, F - op.f.man), `${F} fraction bits`);
   return { scale: `${p}_scale`, m: `${p}_m` };
 }

@@ -5,8 +5,36 @@ import { Body, makeModule, type VModule } from '../back/module.js';
 import { hex, joinTerms, padLow, plusConst, zext } from '../back/verilog.js';
 import { emitScale } from './add.js';
 import { alignShape, emitAlignAdd } from './align.js';
-import { describeFormat, MODE_TEXT, normExpRange, unpackNormalized } from './operand.js';
+import { describeFormat, leadExpr, MODE_TEXT, type NormOperand, normExpRange, unpackNormalized } from './operand.js';
 import { emitFlagsMux, emitMux, specialCodes, zeroSumArms, zeroSumText } from './specials.js';
+
+/**
+ * The exact product of two normalized operands, normalized: declares `<p>_sign`, `<p>_is_zero`,
+ * `<p>_raw`, `<p>_top`, `<p>_norm` (A.sigWidth + B.sigWidth bits, the leading one on top unless
+ * zero), `<a>_lead`, `<b>_lead` and `<p>_scale` (the exponent of <p>_norm's top bit, biased like fo;
+ * K = fo.bias - A.bias - B.bias). The exponents must fit XW signed bits.
+ */
+export function emitExactProduct(b: Body, p: string, A: NormOperand, B: NormOperand, K: number, XW: number, fo: Format): void {
+  const WP = A.sigWidth + B.sigWidth;
+  b.wire(1, `${p}_sign`, `${A.sign} ^ ${B.sign}`);
+  b.wire(1, `${p}_is_zero`, `${A.isZero} | ${B.isZero}`);
+  b.wire(WP, `${p}_raw`, `${zext(A.norm, A.sigWidth, WP)} * ${zext(B.norm, B.sigWidth, WP)}`);
+  b.wire(1, `${p}_top`, `${p}_raw[${WP - 1}]`);
+  b.wire(WP, `${p}_norm`, `${p}_top ? ${p}_raw : {${p}_raw[${WP - 2}:0], 1'b0}`);
+  const lead = (op: NormOperand): string => {
+    const name = `${op.prefix}_lead`;
+    b.swire(XW, name, leadExpr(op, XW), `biased exponent of ${op.prefix}'s leading one`);
+    return name;
+  };
+  const aLead = lead(A);
+  const bLead = lead(B);
+  b.swire(
+    XW,
+    `${p}_scale`,
+    plusConst(`${aLead} + ${bLead} + $signed(${zext(`${p}_top`, 1, XW)})`, K, XW),
+    `exponent of ${p}_norm[${WP - 1}], biased like ${fo.name}: K = ${fo.bias} - ${A.f.bias} - ${B.f.bias}`,
+  );
+}
 
 /** lbamac_fma_<a>_<b>_<c>_to_<out>_<mode>: ports a, b, c -> result, flags[4:0]. */
 export function fmaModule(fa: Format, fb: Format, fc: Format, fo: Format, mode: RoundingMode): VModule {
@@ -36,25 +64,7 @@ export function fmaModule(fa: Format, fb: Format, fc: Format, fo: Format, mode: 
     `Exact product of the normalized significands (${A.sigWidth} x ${B.sigWidth} bits): 1.x * 1.y is in [1, 4), so the`,
     'leading one is prod_raw\'s top bit or the one below; shift once to put it on top.',
   );
-  b.wire(1, 'prod_sign', `${A.sign} ^ ${B.sign}`);
-  b.wire(1, 'prod_is_zero', `${A.isZero} | ${B.isZero}`);
-  b.wire(WP, 'prod_raw', `${zext(A.norm, A.sigWidth, WP)} * ${zext(B.norm, B.sigWidth, WP)}`);
-  b.wire(1, 'prod_top', `prod_raw[${WP - 1}]`);
-  b.wire(WP, 'prod_norm', `prod_top ? prod_raw : {prod_raw[${WP - 2}:0], 1'b0}`);
-  const lead = (op: typeof A): string => {
-    const name = `${op.prefix}_lead`;
-    const expr = op.lz ? `$signed(${zext(op.exp, op.expWidth, XW)}) - $signed(${zext(op.lz, op.lzWidth, XW)})` : `$signed(${zext(op.exp, op.expWidth, XW)})`;
-    b.swire(XW, name, expr, `biased exponent of ${op.prefix}'s leading one`);
-    return name;
-  };
-  const aLead = lead(A);
-  const bLead = lead(B);
-  b.swire(
-    XW,
-    'prod_scale',
-    plusConst(`${aLead} + ${bLead} + $signed(${zext('prod_top', 1, XW)})`, K, XW),
-    `exponent of prod_norm[${WP - 1}], biased like ${fo.name}: K = ${fo.bias} - ${fa.bias} - ${fb.bias}`,
-  );
+  emitExactProduct(b, 'prod', A, B, K, XW, fo);
 
   b.blank().comment(`Both addends as ${F + 1}-bit significands with the leading one on top, and its exponent.`);
   b.wire(F + 1, 'prod_m', padLow('prod_norm', F - FP), `${F} fraction bits`);

@@ -1,7 +1,7 @@
 // Unpacking an operand code into sign, class and significand, shared by every operator.
 import type { Format, RoundingMode } from '../../core/format.js';
 import type { Body, VModule } from '../back/module.js';
-import { bitsFor, hex, lit, slice } from '../back/verilog.js';
+import { bitsFor, hex, lit, slice, zext } from '../back/verilog.js';
 import { clzModule } from './clz.js';
 
 /** A format as one header line: "fp16: exp 5, man 10, bias 15, subnormals on, specials ieee, overflow inf". */
@@ -106,6 +106,13 @@ export function unpackNormalized(body: Body, p: string, f: Format, deps: VModule
   body.instance(clz.name, `${p}_clz`, [['value', op.sig], ['count', `${p}_lz`]]);
   body.wire(w, `${p}_norm`, `${op.sig} << ${p}_lz`);
   return { ...op, norm: `${p}_norm`, lz: `${p}_lz`, lzWidth };
+}
+
+/** `exp - lz` of a normalized operand as a signed XW-bit expression: the exponent of its leading
+ *  one, in its own bias. */
+export function leadExpr(op: NormOperand, XW: number): string {
+  const exp = `$signed(${zext(op.exp, op.expWidth, XW)})`;
+  return op.lz ? `${exp} - $signed(${zext(op.lz, op.lzWidth, XW)})` : exp;
 }
 
 /**

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFormatName as F } from '../../core/format.js';
+import { dotAddModule } from '../../rtl-gen/lib/dot-add.js';
 import { buildHarness, CaseBatch, harnessCpp, runHarness, runHarnessHex, wrapperTop } from '../../testbenches/verilator.js';
 import { moduleFor, reference, type UnitSpec } from '../rtl-gen/units.js';
 
@@ -28,6 +29,14 @@ describe('testbenches: Verilator harness', function () {
     const cpp = harnessCpp(mods);
     expect(cpp).to.include('static const unsigned kInWords = 3;');
     expect(cpp).to.include('top.u1_c = in[2] & 0x3fu;');
+  });
+
+  it('passes a port wider than 32 bits as several words, least significant first', () => {
+    const cell = (lanes: number) => dotAddModule(F('e4m7_b10'), F('fp16'), { lanes, alignBits: 6 }, 'rtz');
+    const cpp = harnessCpp([cell(4), cell(8)]); // p: 64 and 128 bits
+    expect(cpp).to.include('static const unsigned kInWords = 5;'); // acc and 4 words of p
+    expect(cpp).to.include('top.u0_p = (static_cast<uint64_t>(in[2] & 0xffffffffu) << 32) | in[1];');
+    expect(cpp).to.include('for (unsigned w = 0; w < 4; w++) top.u1_p[w] = in[1 + w];');
   });
 
   it('builds once, then finds the build in the cache; binary and hex cases agree with the core', () => {
