@@ -15,10 +15,18 @@ export interface Operand {
 }
 
 export interface Quantizer {
-  /** `name` is the tensor's name in the graph (a key for calibrated scales); x is not modified. */
-  operand(role: Role, name: string, x: Float64Array): Operand;
+  /**
+   * `name` is the tensor's name in the graph (a key for calibrated scales); x is not modified.
+   * `constant`: the tensor is an initializer, the same on every run, so its operand may be made once.
+   */
+  operand(role: Role, name: string, x: Float64Array, constant: boolean): Operand;
 }
 
+/**
+ * Operands of constant tensors keep their identity from run to run (the quantizers return the same
+ * Operand, the operators the same layouts of it), so a backend may key what it derives from B
+ * (codes, layouts) on the B array itself: a weight is then prepared once, not on every batch.
+ */
 export interface GemmBackend {
   /** D = A·B, row-major: A is M×K, B is K×N, D is M×N. `node` names the ONNX node, for accounting. */
   gemm(A: Float64Array, B: Float64Array, M: number, K: number, N: number, node: string): Float64Array;

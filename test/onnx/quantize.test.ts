@@ -57,15 +57,23 @@ describe('onnx quantization policy', () => {
     expect(q.operand('a', 'other', x).log2Scale).to.equal(1);
   });
 
-  it('converts the same tensor data once (a weight on every batch) and counts it once', () => {
-    const q = new FormatQuantizer({ a: cfg.a, w: cfg.w, rounding: 'rne', scale: 'pow2-max' });
+  it('converts a constant tensor once (a weight on every batch) and counts it once; a shared quantizer does it for many', () => {
+    const setup = { a: cfg.a, w: cfg.w, rounding: 'rne' as const, scale: 'pow2-max' as const };
+    const q = new FormatQuantizer(setup);
     const w = Float64Array.of(0.1, 0.2, 0.3);
-    const first = q.operand('w', 'W', w);
-    expect(q.operand('w', 'W', w)).to.equal(first);
+    const first = q.operand('w', 'W', w, true);
+    expect(q.operand('w', 'W', w, true)).to.equal(first);
     expect(q.conversions.get('W')!.values).to.equal(3);
     q.operand('a', 'x', Float64Array.of(1));
     q.operand('a', 'x', Float64Array.of(2));
     expect(q.conversions.get('x')!.values).to.equal(2);
+    expect(q.totals).to.deep.equal({ a: { values: 2, overflow: 0, underflow: 0, inexact: 0 }, w: { values: 3, overflow: 0, underflow: 0, inexact: 3 } });
+    const point = new FormatQuantizer(setup, q);
+    expect(point.operand('w', 'W', w, true)).to.equal(first);
+    point.operand('a', 'x', Float64Array.of(3));
+    expect(point.totals.w.values).to.equal(0);
+    expect(point.totals.a.values).to.equal(1);
+    expect(q.totals.w.values).to.equal(3);
   });
 });
 
@@ -83,7 +91,7 @@ describe('onnx array backend', () => {
       const backend = new ArrayBackend(c);
       const D = backend.gemm(A, B, M, K, N, 'node');
       expect(Array.from(D)).to.deep.equal(ref.D.flat().map((code) => toFloat64(code, outputFormat(c))));
-      expect(backend.perNode.get('node')).to.deep.equal(ref.events);
+      expect(backend.perNode.get('node')!.events).to.deep.equal(ref.events);
     }
   });
 
