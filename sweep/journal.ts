@@ -126,6 +126,7 @@ const POINT_FIELDS: Record<keyof PointResult, Kinds> = {
   // Only onnx points have these; layer and mixed points perLayer.
   accuracyOrt: 'number|null|undefined',
   images: 'number|undefined',
+  classes: 'number|undefined',
   perLayer: 'object|undefined',
 };
 

@@ -48,5 +48,6 @@ export function runOnnx(cfg: ArrayConfig, p: PreparedOnnx, perLayer: Readonly<Re
     accuracyFloat64: data.accuracyFloat,
     accuracyExactAcc: p.accuracyExactAcc,
     images: data.info.images,
+    classes: data.info.classes,
   };
 }

@@ -77,9 +77,10 @@ export interface PointResult {
   accuracy: number | null;
   accuracyFloat64: number | null;
   accuracyExactAcc: number | null;
-  /** ONNX: onnxruntime's float32 accuracy (added by sweep/run.ts), and the inputs classified. */
+  /** ONNX: onnxruntime's float32 accuracy (added by sweep/run.ts), the inputs classified and their classes. */
   accuracyOrt?: number | null;
   images?: number;
+  classes?: number;
   /** Layer and mixed points: the configuration of each node that differs from `config`'s. */
   perLayer?: Record<string, CanonicalConfig>;
   layers: LayerResult[];
@@ -157,6 +158,7 @@ export interface Body {
   accuracyFloat64: number | null;
   accuracyExactAcc: number | null;
   images?: number;
+  classes?: number;
 }
 
 function eventsOf(layers: readonly LayerResult[]): EventCounts {
