@@ -13,18 +13,52 @@ import { type PreparedB, prepareB, sweepGemm } from '../sweep/gemm.js';
 import { ErrorAccumulator } from '../sweep/metrics.js';
 import { exactGemm, type ReferenceMethod } from '../sweep/reference.js';
 import { stableStringify } from '../util/stable-json.js';
-import { type CodeMat, decode, mat, nonzeroByRow, quantize, type RowIndex } from '../workloads/matrix.js';
+import { fromFloat64, RNE } from '../core/arith.js';
+import { type CodeMat, decode, mat, nonzeroByRow, quantize, type RowIndex, valueTable } from '../workloads/matrix.js';
 import { float64Backend, type GemmBackend } from './linear.js';
 import { onnxMessages as msg } from './messages.js';
 
-/** The codes of values that `format` holds exactly; anything else is a caller's bug (no quantizer ran). */
-function exactCodes(x: Float64Array, rows: number, cols: number, format: Format): CodeMat {
-  const q = quantize(mat(rows, cols, x), 0, format, 'rne');
-  const back = decode(q);
-  for (let i = 0; i < x.length; i++) {
-    if (back[i] !== x[i] && !(Number.isNaN(back[i]) && Number.isNaN(x[i]))) throw new Error(`array backend: ${x[i]} is not a value of ${format.name}; operands must be quantized first`);
+const notQuantized = (x: number, format: Format) => new Error(`array backend: ${x} is not a value of ${format.name}; operands must be quantized first`);
+
+const codeMaps = new WeakMap<Format, Map<number, number> | null>();
+
+/** Each value of a format up to 16 bits wide to its code (as rounding it in would give), NaN and the zeros' signs aside. */
+function codeMap(f: Format): Map<number, number> | null {
+  let map = codeMaps.get(f);
+  if (map === undefined) {
+    const values = valueTable(f);
+    map = values && new Map();
+    if (map) for (const v of values!) if (!Number.isNaN(v) && !map.has(v)) map.set(v, fromFloat64(v, f, RNE));
+    codeMaps.set(f, map);
   }
-  return q;
+  return map;
+}
+
+/**
+ * The codes of values that `format` holds exactly; anything else is a caller's bug (no quantizer
+ * ran). A lookup per value for formats up to 16 bits: this runs on every GEMM's A (im2col's
+ * output), where converting each value would cost as much as a narrow layer's GEMM.
+ */
+function exactCodes(x: Float64Array, rows: number, cols: number, format: Format): CodeMat {
+  const map = codeMap(format);
+  if (!map) {
+    const q = quantize(mat(rows, cols, x), 0, format, 'rne');
+    const back = decode(q);
+    for (let i = 0; i < x.length; i++) if (back[i] !== x[i] && !(Number.isNaN(back[i]) && Number.isNaN(x[i]))) throw notQuantized(x[i]!, format);
+    return q;
+  }
+  const data = new Uint32Array(x.length);
+  const negZero = fromFloat64(-0, format, RNE);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    let c = map.get(v);
+    if (c === undefined) {
+      if (!Number.isNaN(v)) throw notQuantized(v, format);
+      c = fromFloat64(v, format, RNE);
+    } else if (v === 0 && Object.is(v, -0)) c = negZero;
+    data[i] = c;
+  }
+  return { rows, cols, data, format };
 }
 
 /**
