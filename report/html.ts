@@ -85,7 +85,7 @@ function pointTable(results: readonly PointResult[], ctx: ReportContext): string
   const rows = results.map(
     (r) =>
       `<tr><td>${r.id}</td><td>${escapeHtml(r.block)}</td><td>${escapeHtml(perLayerLabel(r))}</td><td>${escapeHtml(r.workload)}</td><td>${escapeHtml(`${r.a}×${r.w}`)}</td><td>${escapeHtml(r.product)}</td><td>${escapeHtml(r.acc)}</td><td>${r.rounding}</td><td>${r.chunk ?? ''}</td><td>${r.sparsity}</td><td>${r.config.pipeline?.stages ?? 0}</td>` +
-      `<td>${sci(r.metrics.nrmse)}</td><td>${pct(r.accuracy)}</td><td>${pct(r.swampingRate)}</td><td>${r.area ? `${r.area.perPE} ${escapeHtml(r.area.unit)}${r.area.detail?.ff !== undefined ? ` (${r.area.detail.ff} FF, depth ${r.area.detail.depth ?? '?'})` : ''}` : ''}</td><td class="cmdcell">${escapeHtml(ctx.pointsCommand([r.id]))}</td></tr>`,
+      `<td>${sci(r.metrics.nrmse)}</td><td>${pct(r.accuracy)}</td><td>${pct(r.swampingRate)}</td><td>${r.area ? `${r.area.perPE} ${escapeHtml(r.area.unit)}${r.area.detail?.ff !== undefined ? ` (${r.area.detail.ff} FF, depth ${r.area.detail.depth ?? '?'})` : ''}` : ''}</td><td class="cmdcell">${escapeHtml(r.role === 'mixed' ? ctx.allCommand : ctx.pointsCommand([r.id]))}</td></tr>`,
   );
   return `<table>${head}${rows.join('')}</table>`;
 }
@@ -132,7 +132,7 @@ ${areaNote}
 ${figures.join('\n')}
 <h2>Tables</h2>
 ${tables(ctx)}
-${perLayerHtml(ctx.perLayer, ctx.pointsCommand)}
+${perLayerHtml(ctx.perLayer, ctx.pointsCommand, ctx.allCommand)}
 ${presetNotes(ctx)}
 <h2>Every point</h2>
 <details><summary>${results.length} points</summary>${pointTable(results, ctx)}</details>

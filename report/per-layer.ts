@@ -123,7 +123,7 @@ export function perLayerCsv(rows: readonly PerLayerRow[]): string {
 }
 
 /** The report's section: what the method is, then per study its table and the mixed network. */
-export function perLayerHtml(rows: readonly PerLayerRow[], pointsCommand: (ids: readonly string[]) => string): string {
+export function perLayerHtml(rows: readonly PerLayerRow[], pointsCommand: (ids: readonly string[]) => string, allCommand: string): string {
   if (rows.length === 0) return '';
   const studies = new Map<string, PerLayerRow[]>();
   for (const r of rows) {
@@ -143,7 +143,7 @@ export function perLayerHtml(rows: readonly PerLayerRow[], pointsCommand: (ids: 
         `<td>${r.swamping === null ? '' : `${r.swamping} (${pct(r.swamping / Math.max(1, r.terms!))})`}</td><td>${r.accOverflow ?? ''}</td><td>${r.accUnderflow ?? ''}</td><td class="cmdcell">${escapeHtml(pointsCommand(r.ids))}</td></tr>`,
     );
     const mixedText = mixed
-      ? `<p>Every layer at its narrowest, as one network (the mixed configuration): accuracy ${pct(mixed.accuracy)}, output NRMSE ${sci(mixed.nrmse)} against exact accumulation, ${mixed.swamping} of ${mixed.terms} products swamped.${mixed.ids[0] === mixed.ids[1] ? ' Every narrowest is the widest, so it is the reference network.' : ''}</p><div class="cmd">$ ${escapeHtml(pointsCommand(mixed.ids))}</div>`
+      ? `<p>Every layer at its narrowest, as one network (the mixed configuration): accuracy ${pct(mixed.accuracy)}, output NRMSE ${sci(mixed.nrmse)} against exact accumulation, ${mixed.swamping} of ${mixed.terms} products swamped.${mixed.ids[0] === mixed.ids[1] ? ' Every narrowest is the widest, so it is the reference network.' : ' It is made from the layer points\' results, so the whole sweep (or lbamac merge) recomputes it:'}</p><div class="cmd">$ ${escapeHtml(mixed.ids[0] === mixed.ids[1] ? pointsCommand(mixed.ids) : allCommand)}</div>`
       : '';
     return (
       `<h3>${escapeHtml(`${s.workload}, block ${s.block}: the other layers at ${s.reference}`)}</h3>` +
