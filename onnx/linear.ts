@@ -37,14 +37,20 @@ export const identityQuantizer: Quantizer = {
   operand: (_role, _name, x) => ({ values: x, log2Scale: 0 }),
 };
 
-/** The project's float path: each output one float64 sum, in ascending k. */
+/**
+ * The project's float path: each output one float64 sum, in ascending k. A zero activation (half
+ * of them after a ReLU) is skipped when B is finite: its products are zeros, which change no sum
+ * (a +0 start stays +0 whatever zeros are added), so the sums are those of the full loop.
+ */
 export const float64Backend: GemmBackend = {
   gemm(A, B, M, K, N) {
     const D = new Float64Array(M * N);
+    const skipZeros = B.every(Number.isFinite);
     for (let i = 0; i < M; i++) {
       const d = i * N;
       for (let k = 0; k < K; k++) {
         const a = A[i * K + k]!;
+        if (a === 0 && skipZeros) continue;
         const b = k * N;
         for (let j = 0; j < N; j++) D[d + j]! += a * B[b + j]!;
       }
