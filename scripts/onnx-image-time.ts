@@ -64,11 +64,10 @@ const seconds = (f: () => void) => {
 };
 const cfg = resolveConfig(first!.config);
 const prep = seconds(() => prepareWorkload(spec, { a: cfg.a, w: cfg.w, inputRounding: cfg.rounding.input, sparsity: 'dense' })) / images;
-// The first point also lays out the weights for the array (once per weight format): it runs again
-// to tell that apart; the point's own cost is the mean of the later two.
-const [once, other, again] = [first!, second!, first!].map((p) => runPoint(p)) as [PointResult, PointResult, PointResult];
+// The first point also lays out the weights for the array (once per weight format, a few seconds
+// for ResNet-18): a point's own cost is the mean of the two after it.
+const [, other, again] = [first!, second!, first!].map((p) => runPoint(p)) as [PointResult, PointResult, PointResult];
 const point = (other.seconds + again.seconds) / 2 / images;
-const weights = once.seconds - again.seconds;
 const terms = other.terms / images;
 const t0 = performance.now();
 await ortAccuracy(spec);
@@ -84,8 +83,8 @@ const f = (x: number, d = 1) => x.toFixed(d);
 console.log(`ResNet-18-shaped model (random weights), ${size}×${size} inputs, ${info.layers.length} Conv/Gemm layers, ${f(macs / 1e9, 2)} G multiply-accumulates per image; files in ${dir}`);
 console.log(`measured on ${images} image${images === 1 ? '' : 's'}, one thread (load average while measuring: ${loadavg().map((x) => x.toFixed(1)).join(', ')} on ${availableParallelism()} cores):`);
 console.log(`  preparation (float path, calibration, quantized weights, exact-accumulation reference): ${f(prep)} s per image, once per worker and input setup`);
-console.log(`  weights laid out for the array: ${f(weights)} s, once per worker and weight format`);
 console.log(`  one sweep point: ${f(point)} s per image (${f(terms / 1e6, 0)} M nonzero products, ${f(terms / point / 1e6)} M per second, each layer's error against its exact sums included)`);
 console.log(`  onnxruntime float32: ${f(ort, 3)} s per image (loading the model included)`);
+console.log(`  peak memory: ${f(process.resourceUsage().maxRSS / 1024, 0)} MB (one worker's: the model, its quantized and laid-out weights, a batch's activations)`);
 console.log(`1,000 images, the examples/onnx-cnn sweep on this model: ${widths + 1} grid and baseline points, ${layerPoints} layer points, 1 mixed = ${sweepPoints} points`);
 console.log(`  ${sweepPoints} × ${f(point)} s + ${f(prep)} s preparation = ${f(per1000 / 3600, 0)} CPU-hours per 1,000 images (one worker's preparation; each worker repeats it)`);
