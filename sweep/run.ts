@@ -197,8 +197,10 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepRunResult> {
 
 /** Mixed points (sweep/per-layer.ts) of every per-layer study whose points all have results. */
 function mixedPoints(sweep: Sweep, results: readonly PointResult[]): PointSpec[] {
-  const seen = new Set<string>();
-  return layerStudies(sweep, results).flatMap((s) => (s.mixed && !seen.has(s.mixed.id) && seen.add(s.mixed.id) ? [s.mixed] : []));
+  const byId = new Map<string, PointSpec>();
+  // Two blocks with the same curve make the same mixed point: once.
+  for (const s of layerStudies(sweep, results)) if (s.mixed && !byId.has(s.mixed.id)) byId.set(s.mixed.id, s.mixed);
+  return [...byId.values()];
 }
 
 /** Points computed on the workers, each handed to `journal` once its area and onnxruntime accuracy (when it has them) are known. */
@@ -334,16 +336,14 @@ export async function mergeSweeps(dirs: readonly string[], opts: MergeOptions = 
     }
     // The shards leave the mixed points to merge: they need every layer point's result.
     const mixed = mixedPoints(sweep, sweep.points.map((p) => byId.get(p.id)!));
-    const provider = areaProvider(sweep.config.area);
-    try {
-      await computePoints(
-        mixed.filter((p) => !byId.has(p.id)),
-        opts.workers ?? defaultWorkers(),
-        provider,
-        (r) => byId.set(r.id, r),
-      );
-    } finally {
-      await provider.close?.();
+    const pending = mixed.filter((p) => !byId.has(p.id));
+    if (pending.length) {
+      const provider = areaProvider(sweep.config.area);
+      try {
+        await computePoints(pending, opts.workers ?? defaultWorkers(), provider, (r) => byId.set(r.id, r));
+      } finally {
+        await provider.close?.();
+      }
     }
     const results = [...sweep.points, ...mixed].map((p) => byId.get(p.id)!);
     await writeWholeJournal(out, headerOf(sweep, ALL_POINTS), results);
