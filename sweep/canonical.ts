@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { LbamacError } from '../core/errors.js';
 import type { CanonicalConfig } from '../config/canonical.js';
+import { workloadMessages } from '../workloads/messages.js';
 import { DEFAULT_MODEL } from '../workloads/mnist.js';
 import { sha256 } from '../util/hash.js';
 import { packagePath } from '../util/package-root.js';
@@ -28,7 +29,7 @@ function fileHash(what: string, path: string): string {
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    throw new LbamacError(`cannot read the ${what} ${path}, which a point's id depends on: ${(err as Error).message}`);
+    throw new LbamacError(workloadMessages.hashRead(what, path, (err as Error).message));
   }
   try {
     for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));

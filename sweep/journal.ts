@@ -124,7 +124,7 @@ const POINT_FIELDS: Record<keyof PointResult, Kinds> = {
   // Journals written before the input conversions were counted have none.
   inputs: 'object|undefined',
   // Only onnx points have these; layer and mixed points perLayer.
-  accuracyOrt: 'number|null|undefined',
+  accuracyOrt: 'number|undefined',
   images: 'number|undefined',
   classes: 'number|undefined',
   perLayer: 'object|undefined',

@@ -78,7 +78,7 @@ export interface PointResult {
   accuracyFloat64: number | null;
   accuracyExactAcc: number | null;
   /** ONNX: onnxruntime's float32 accuracy (added by sweep/run.ts), the inputs classified and their classes. */
-  accuracyOrt?: number | null;
+  accuracyOrt?: number;
   images?: number;
   classes?: number;
   /** Layer and mixed points: the configuration of each node that differs from `config`'s. */
