@@ -20,43 +20,68 @@ import { onnxMessages as msg } from './messages.js';
 
 const notQuantized = (x: number, format: Format) => new Error(`array backend: ${x} is not a value of ${format.name}; operands must be quantized first`);
 
-const codeMaps = new WeakMap<Format, Map<number, number> | null>();
+/** Mantissas this wide at most get a direct table (2^(12 + man) entries: 2 MB for 7 bits). */
+const TABLE_MAN = 7;
 
-/** Each value of a format up to 16 bits wide to its code (as rounding it in would give), NaN and the zeros' signs aside. */
-function codeMap(f: Format): Map<number, number> | null {
-  let map = codeMaps.get(f);
-  if (map === undefined) {
-    const values = valueTable(f);
-    map = values && new Map();
-    if (map) for (const v of values!) if (!Number.isNaN(v) && !map.has(v)) map.set(v, fromFloat64(v, f, RNE));
-    codeMaps.set(f, map);
+/**
+ * A format's values by the top bits of their float64 pattern: a value with at most man + 1
+ * significant bits has nothing below the top 20 − man bits of the high word's mantissa and nothing
+ * in the low word, so sign, exponent and those bits index its code (-1: not a value).
+ */
+interface CodeIndex {
+  shift: number;
+  table: Int32Array;
+}
+
+const codeIndexes = new WeakMap<Format, CodeIndex | null>();
+
+function codeIndex(f: Format): CodeIndex | null {
+  let index = codeIndexes.get(f);
+  if (index === undefined) {
+    const values = f.man <= TABLE_MAN ? valueTable(f) : null;
+    index = null;
+    if (values) {
+      const shift = 20 - f.man;
+      const table = new Int32Array(2 ** (12 + f.man)).fill(-1);
+      const bits = new Uint32Array(new Float64Array(1).buffer);
+      const f64 = new Float64Array(bits.buffer);
+      for (const v of values) {
+        if (Number.isNaN(v)) continue;
+        for (const signed of v === 0 ? [0, -0] : [v]) {
+          f64[0] = signed;
+          table[bits[1]! >>> shift] = fromFloat64(signed, f, RNE);
+        }
+      }
+      index = { shift, table };
+    }
+    codeIndexes.set(f, index);
   }
-  return map;
+  return index;
 }
 
 /**
  * The codes of values that `format` holds exactly; anything else is a caller's bug (no quantizer
- * ran). A lookup per value for formats up to 16 bits: this runs on every GEMM's A (im2col's
- * output), where converting each value would cost as much as a narrow layer's GEMM.
+ * ran). By table for formats of up to 7 mantissa bits (the FP8 inputs): this runs on every GEMM's
+ * A (im2col's output), where converting each value would cost a good part of a narrow layer's GEMM.
  */
 function exactCodes(x: Float64Array, rows: number, cols: number, format: Format): CodeMat {
-  const map = codeMap(format);
-  if (!map) {
+  const index = codeIndex(format);
+  if (!index) {
     const q = quantize(mat(rows, cols, x), 0, format, 'rne');
     const back = decode(q);
     for (let i = 0; i < x.length; i++) if (back[i] !== x[i] && !(Number.isNaN(back[i]) && Number.isNaN(x[i]))) throw notQuantized(x[i]!, format);
     return q;
   }
+  const { shift, table } = index;
+  const low = (1 << shift) - 1;
+  const words = new Uint32Array(x.buffer, x.byteOffset, 2 * x.length);
   const data = new Uint32Array(x.length);
-  const negZero = fromFloat64(-0, format, RNE);
   for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    let c = map.get(v);
-    if (c === undefined) {
-      if (!Number.isNaN(v)) throw notQuantized(v, format);
-      c = fromFloat64(v, format, RNE);
-    } else if (v === 0 && Object.is(v, -0)) c = negZero;
-    data[i] = c;
+    const hi = words[2 * i + 1]!;
+    const c = words[2 * i] === 0 && (hi & low) === 0 ? table[hi >>> shift]! : -1;
+    if (c >= 0) data[i] = c;
+    else if (Number.isNaN(x[i])) data[i] = fromFloat64(x[i]!, format, RNE);
+    else throw notQuantized(x[i]!, format);
   }
   return { rows, cols, data, format };
 }

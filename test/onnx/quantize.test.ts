@@ -95,8 +95,21 @@ describe('onnx array backend', () => {
     }
   });
 
+  it('codes zeros, NaN and the extremes by its lookup table as rounding them in would: equal to coreGemm on them', () => {
+    const A = Float64Array.of(-0, 0, 448, -448, 2 ** -9, NaN, 1.125, -0.0390625);
+    const B = Float64Array.of(1, -0.5, 0.25, 2, -0, 0.5, 1.5, 3);
+    const codes = (x: Float64Array, rows: number) => Array.from({ length: rows }, (_, i) => Array.from(x.subarray(i * (x.length / rows), (i + 1) * (x.length / rows)), (v) => fromFloat64(v, cfg.a, RNE)));
+    const ref = coreGemm(cfg, codes(A, 1), codes(B, 8));
+    const backend = new ArrayBackend(cfg);
+    expect(Array.from(backend.gemm(A, B, 1, 8, 1, 'n'))).to.deep.equal(ref.D.flat().map((code) => toFloat64(code, outputFormat(cfg))));
+    expect(backend.perNode.get('n')!.events).to.deep.equal(ref.events);
+  });
+
   it('refuses values the format does not hold, and 2:4 arrays', () => {
     expect(() => new ArrayBackend(cfg).gemm(Float64Array.of(0.1), Float64Array.of(1), 1, 1, 1, 'n')).to.throw('not a value of');
+    expect(() => new ArrayBackend(cfg).gemm(Float64Array.of(1 + 2 ** -40), Float64Array.of(1), 1, 1, 1, 'n')).to.throw('not a value of'); // a bit in the low word
+    expect(() => new ArrayBackend(cfg).gemm(Float64Array.of(512), Float64Array.of(1), 1, 1, 1, 'n')).to.throw('not a value of'); // beyond e4m3's 448
+    expect(() => new ArrayBackend(cfg).gemm(Float64Array.of(Infinity), Float64Array.of(1), 1, 1, 1, 'n')).to.throw('not a value of'); // e4m3 has no inf
     expect(() => new ArrayBackend(resolveConfig({ a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'fp32', sparsity: '2:4' }))).to.throw(LbamacError);
   });
 
