@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { BENCH_K, BENCH_SIGMA, CORE_CASES, type CoreBenchRow } from './core.js';
 import { formatRate } from './measure.js';
+import { ONNX_CASES, type OnnxBenchRow } from './onnx.js';
 import { SIM_BENCH_K, SIM_CASES, type SimBenchRow } from './sim.js';
 import { SWEEP_BENCH_SHAPE, SWEEP_CASES, type SweepBenchRow } from './sweep.js';
 import { VERILATOR_CASES, type VerilatorBenchRow } from './verilator.js';
@@ -49,6 +50,18 @@ for (let i = 0; i < SWEEP_CASES.length; i++) {
   console.log(`  ${r.label}: ${formatRate(r.macsPerSecond)} MACs (${r.points} points, ${(r.terms / 1e6).toFixed(0)}M MACs in ${r.seconds.toFixed(1)} s)`);
 }
 report.sweep = sweep;
+
+console.log('onnx: a Conv layer through the interpreter on the array (im2col, codes, GEMM, output) against the same GEMM alone, one thread; e4m3 inputs, e4m7 b10 rtz accumulator');
+console.log('  target: Conv <= 1.5 × GEMM');
+const onnx: OnnxBenchRow[] = [];
+for (let i = 0; i < ONNX_CASES.length; i++) {
+  const r = await inWorker<OnnxBenchRow>('onnx', i);
+  onnx.push(r);
+  const met = r.ratio <= 1.5 ? 'met' : 'NOT met';
+  console.log(`  ${r.label}: ${r.M}×${r.K} by ${r.K}×${r.N}`);
+  console.log(`    Conv ${(1000 * r.convSeconds).toFixed(0)} ms  GEMM ${(1000 * r.gemmSeconds).toFixed(0)} ms  Conv/GEMM = ${r.ratio.toFixed(2)} (${met})  Conv with per-layer error ${(1000 * r.convMeasuredSeconds).toFixed(0)} ms`);
+}
+report.onnx = onnx;
 
 console.log('verilator: the generated RTL under Verilator (-O3; build timed apart) beside the simulator, same arrays and stimulus as sim');
 const verilator: VerilatorBenchRow[] = [];

@@ -222,7 +222,7 @@ export const messages = {
   sweep: {
     command: 'sweep',
     describe: 'run an accumulator sweep and write its report (no options: the built-in default sweep)',
-    usage: `${PROGRAM} sweep [--config SWEEP.json] [--out DIR] [--resume | --force] [--shard i/N] [--only IDS] [--workers N]\n\nRuns every point of the sweep on worker threads and writes, in out/sweep-NAME/: journal.jsonl (each point as it finishes), results.csv, results.json, plots/*.svg and report.html. Without --config: the default sweep (accumulator mantissa 1..10 bits on synthetic matrices and the MNIST classifier, area per PE from Yosys for 12 of its configurations; about 100 s on 2 cores with an empty synthesis cache).`,
+    usage: `${PROGRAM} sweep [--config SWEEP.json] [--out DIR] [--resume | --force] [--shard i/N] [--only IDS] [--workers N]\n\nRuns every point of the sweep on worker threads and writes, in out/sweep-NAME/: journal.jsonl (each point as it finishes), results.csv, results.json, per-layer.csv (blocks with "perLayer"), plots/*.svg and report.html. Workloads: synthetic matrices, the MNIST MLP, or ONNX models with .npy inputs and labels (paths relative to SWEEP.json; docs/sweeps.md). Without --config: the default sweep (accumulator mantissa 1..10 bits on synthetic matrices and the MNIST classifier, area per PE from Yosys for 12 of its configurations; about 100 s on 2 cores with an empty synthesis cache).`,
     config: 'sweep configuration (sweep/schema.ts; docs/sweeps.md); default: the built-in default sweep',
     out: 'output directory; default out/sweep-NAME (a shard: out/sweep-NAME/shard-i-of-N, --only: out/sweep-NAME/only)',
     resume: 'continue the run whose journal is in the output directory: finished points are kept, the rest computed',
@@ -250,10 +250,11 @@ export const messages = {
   merge: {
     command: 'merge <dirs..>',
     describe: 'join the journals of sweep shards into one set of outputs',
-    usage: `${PROGRAM} merge DIR... [--out DIR] [--force]\n\nEach DIR holds the journal.jsonl of one shard (lbamac sweep --shard i/N) of the same sweep. Writes the full outputs (results, plots, report.html) once every point is present.`,
+    usage: `${PROGRAM} merge DIR... [--out DIR] [--force] [--workers N]\n\nEach DIR holds the journal.jsonl of one shard (lbamac sweep --shard i/N) of the same sweep. Writes the full outputs (results, plots, report.html) once every point is present; per-layer studies (blocks with "perLayer") need their mixed points, which only merge can make (they depend on every shard's layer points), so merge computes those on worker threads first.`,
     dirs: 'shard output directories',
     out: 'output directory; default out/sweep-NAME',
     force: 'replace the results an output directory already holds',
+    workers: 'worker threads for the mixed points of per-layer studies (default: one per core)',
     examples: [[`${PROGRAM} merge out/sweep-default/shard-*`, 'join the shards of the default sweep into out/sweep-default']] as [string, string][],
   },
 

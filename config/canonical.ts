@@ -2,7 +2,8 @@
 // so two inputs that resolve alike give the same object (and the same hash, wherever it keys a
 // cache or a sweep point).
 import type { FixedOverflow } from '../core/fixed.js';
-import { formatSpecOf, type FormatSpec } from '../core/format.js';
+import { formatSpecOf, type FormatSpec, makeFormat } from '../core/format.js';
+import { fixedLabel } from '../core/fixed.js';
 import { type AlignBits, dotCellOf } from '../core/lanes.js';
 import type { ArrayConfig } from './resolve.js';
 
@@ -50,4 +51,18 @@ export function canonicalConfig(c: ArrayConfig): CanonicalConfig {
     ...((c.pipeline?.stages ?? 0) > 0 ? { pipeline: { stages: c.pipeline!.stages } } : {}),
     ...(c.flags ? { flags: true as const } : {}),
   };
+}
+
+/** The accumulator's name (a fixed-point register by its label) and its width in bits. */
+export function accName(acc: CanonicalConfig['acc']): string {
+  return 'fixed' in acc ? fixedLabel({ ...acc.fixed, overflow: acc.overflow, width: accWidth(acc) }, makeFormat(acc.out)) : makeFormat(acc).name;
+}
+
+export function accWidth(acc: CanonicalConfig['acc']): number {
+  return 'fixed' in acc ? acc.fixed.msb + 2 - acc.fixed.lsb : makeFormat(acc).width;
+}
+
+/** The mantissa bits of a float accumulator, of a fixed-point one's output format. */
+export function accMan(acc: CanonicalConfig['acc']): number {
+  return 'fixed' in acc ? acc.out.man : acc.man;
 }

@@ -64,8 +64,8 @@ export const npyMessages = {
     `${file}: an object array ('${descr}': pickled Python objects) is not supported, and is never unpickled; save a numeric array of ${NPY_ALLOWED}`,
   bigEndian: (file: string, descr: string) => `${file}: the array is big-endian ('${descr}'); save a little-endian copy: numpy.save(path, x.astype(x.dtype.newbyteorder('<')))`,
   noByteOrder: (file: string, descr: string) => `${file}: dtype '${descr}' does not say its byte order; numpy.save writes '<${descr.slice(1)}' for a little-endian array`,
-  unsupportedDtype: (file: string, descr: string, name: string | null) =>
-    `${file}: dtype '${descr}'${name === null ? '' : ` (${name})`} is not supported; allowed: ${NPY_ALLOWED}` +
+  unsupportedDtype: (file: string, descr: string, name: string | null, integers = false) =>
+    `${file}: dtype '${descr}'${name === null ? '' : ` (${name})`} is not supported; allowed: ${NPY_ALLOWED}${integers ? ', and int8, int16, int32, int64' : ''}` +
     // numpy.array([[1, 2]]) is int64: the likeliest way to get here.
     (name?.startsWith('int') ? '; integers meant as values: numpy.save(path, x.astype(numpy.float64))' : ''),
   fortranOrder: (file: string) => `${file}: the array is stored in Fortran (column-major) order; save a C-ordered copy: numpy.save(path, numpy.ascontiguousarray(x))`,

@@ -8,7 +8,9 @@ import { LbamacError } from '../core/errors.js';
 import { npyMessages as msg } from './messages.js';
 
 export const NPY_DTYPES = ['float16', 'float32', 'float64', 'uint8', 'uint16', 'uint32'] as const;
-export type NpyDtype = (typeof NPY_DTYPES)[number];
+/** Signed integers: what numpy saves class labels as (int64 by default); read only when asked (parseNpy's `integers`). */
+export const NPY_INT_DTYPES = ['int8', 'int16', 'int32', 'int64'] as const;
+export type NpyDtype = (typeof NPY_DTYPES)[number] | (typeof NPY_INT_DTYPES)[number];
 
 interface DtypeCodec {
   /** What NumPy writes for the dtype ('|': byte order does not apply to one byte). */
@@ -21,6 +23,7 @@ interface DtypeCodec {
 }
 
 const uintHolds = (bits: number) => (x: number) => Number.isInteger(x) && x >= 0 && x < 2 ** bits;
+const intHolds = (bits: number) => (x: number) => Number.isInteger(x) && x >= -(2 ** (bits - 1)) && x < 2 ** (bits - 1);
 
 const CODECS: Record<NpyDtype, DtypeCodec> = {
   float16: {
@@ -41,6 +44,20 @@ const CODECS: Record<NpyDtype, DtypeCodec> = {
   uint8: { descr: '|u1', size: 1, read: (v, at) => v.getUint8(at), holds: uintHolds(8), write: (v, at, x) => v.setUint8(at, x) },
   uint16: { descr: '<u2', size: 2, read: (v, at) => v.getUint16(at, true), holds: uintHolds(16), write: (v, at, x) => v.setUint16(at, x, true) },
   uint32: { descr: '<u4', size: 4, read: (v, at) => v.getUint32(at, true), holds: uintHolds(32), write: (v, at, x) => v.setUint32(at, x, true) },
+  int8: { descr: '|i1', size: 1, read: (v, at) => v.getInt8(at), holds: intHolds(8), write: (v, at, x) => v.setInt8(at, x) },
+  int16: { descr: '<i2', size: 2, read: (v, at) => v.getInt16(at, true), holds: intHolds(16), write: (v, at, x) => v.setInt16(at, x, true) },
+  int32: { descr: '<i4', size: 4, read: (v, at) => v.getInt32(at, true), holds: intHolds(32), write: (v, at, x) => v.setInt32(at, x, true) },
+  // Beyond 2^53 an int64 does not fit a float64 exactly: read as NaN, which no caller takes for an integer.
+  int64: {
+    descr: '<i8',
+    size: 8,
+    read: (v, at) => {
+      const x = Number(v.getBigInt64(at, true));
+      return Number.isSafeInteger(x) ? x : NaN;
+    },
+    holds: Number.isSafeInteger,
+    write: (v, at, x) => v.setBigInt64(at, BigInt(x), true),
+  },
 };
 
 export function isFloatDtype(dtype: NpyDtype): boolean {
@@ -65,33 +82,58 @@ export function hasNpyMagic(bytes: Uint8Array): boolean {
   return MAGIC.every((b, i) => bytes[i] === b);
 }
 
-/** The array in a .npy file; `file` names it in error messages. */
-export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
-  if (!hasNpyMagic(bytes)) {
-    if (ZIP_MAGIC.every((b, i) => bytes[i] === b)) throw new LbamacError(msg.npz(file));
+/** The array in a .npy file; `file` names it in error messages. `integers`: signed integer dtypes are read too (labels). */
+export function parseNpy(bytes: Uint8Array, file: string, opts: { integers?: boolean } = {}): NpyArray {
+  const layout = npyLayout(bytes, bytes.length, file, opts);
+  return new NpyArray(layout.dtype, layout.shape, decodeNpyData(bytes.subarray(layout.dataStart), layout.dtype));
+}
+
+/** Where a .npy file keeps its array: the dtype, the shape, and the offset of the data (C order). */
+export interface NpyLayout {
+  dtype: NpyDtype;
+  shape: number[];
+  dataStart: number;
+  /** Bytes per element. */
+  itemSize: number;
+}
+
+/**
+ * The layout of a .npy file from its first bytes (`head`: at least the whole header) and its size,
+ * so that a large file can be read a slice at a time; the size must be exactly header + data.
+ */
+export function npyLayout(head: Uint8Array, fileSize: number, file: string, opts: { integers?: boolean } = {}): NpyLayout {
+  if (!hasNpyMagic(head)) {
+    if (ZIP_MAGIC.every((b, i) => head[i] === b)) throw new LbamacError(msg.npz(file));
     throw new LbamacError(msg.badMagic(file));
   }
-  if (bytes.length < 8) throw new LbamacError(msg.truncatedHeader(file));
-  const [major, minor] = [bytes[6]!, bytes[7]!];
+  if (head.length < 8) throw new LbamacError(msg.truncatedHeader(file));
+  const [major, minor] = [head[6]!, head[7]!];
   if (!((major === 1 || major === 2 || major === 3) && minor === 0)) throw new LbamacError(msg.version(file, major, minor));
   // 1.0 has a 2-byte header length; 2.0 widened it to 4 bytes; 3.0 only makes the header UTF-8.
   const lengthBytes = major === 1 ? 2 : 4;
   const headerStart = 8 + lengthBytes;
-  if (bytes.length < headerStart) throw new LbamacError(msg.truncatedHeader(file));
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (head.length < headerStart) throw new LbamacError(msg.truncatedHeader(file));
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataStart = headerStart + headerLength;
-  if (bytes.length < dataStart) throw new LbamacError(msg.truncatedHeader(file));
-  const header = decodeHeader(bytes.subarray(headerStart, dataStart), major === 3, file);
-  const { descr, dtype, shape } = readHeader(header, file);
+  if (head.length < dataStart) throw new LbamacError(msg.truncatedHeader(file));
+  const header = decodeHeader(head.subarray(headerStart, dataStart), major === 3, file);
+  const { descr, dtype, shape } = readHeader(header, file, opts.integers ?? false);
   const count = shape.reduce((n, d) => n * d, 1);
-  const { size, read } = CODECS[dtype];
-  const have = bytes.length - dataStart;
+  const { size } = CODECS[dtype];
+  const have = fileSize - dataStart;
   if (have < count * size) throw new LbamacError(msg.truncatedData(file, descr, showShape(shape), count * size, have));
   if (have > count * size) throw new LbamacError(msg.trailingData(file, have - count * size));
-  const data = new Float64Array(count);
-  for (let i = 0; i < count; i++) data[i] = read(view, dataStart + i * size);
-  return new NpyArray(dtype, shape, data);
+  return { dtype, shape, dataStart, itemSize: size };
+}
+
+/** Elements of `dtype` stored in `data` (little-endian, whole elements), as float64. */
+export function decodeNpyData(data: Uint8Array, dtype: NpyDtype): Float64Array {
+  const { size, read } = CODECS[dtype];
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const out = new Float64Array(Math.floor(data.length / size));
+  for (let i = 0; i < out.length; i++) out[i] = read(view, i * size);
+  return out;
 }
 
 /** A .npy file (format 1.0) holding `data` in C order. The writer never rounds: a value the dtype
@@ -163,7 +205,7 @@ function decodeHeader(raw: Uint8Array, utf8: boolean, file: string): string {
 }
 
 /** The header: a Python dict literal with exactly the keys descr, fortran_order and shape. */
-function readHeader(text: string, file: string): { descr: string; dtype: NpyDtype; shape: number[] } {
+function readHeader(text: string, file: string, integers: boolean): { descr: string; dtype: NpyDtype; shape: number[] } {
   const fail = (reason: string): never => {
     throw new LbamacError(msg.badHeader(file, reason, text.trim()));
   };
@@ -180,7 +222,7 @@ function readHeader(text: string, file: string): { descr: string; dtype: NpyDtyp
   if (!(shape instanceof PyTuple) || !shape.items.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) {
     return fail('shape is not a tuple of non-negative integers');
   }
-  const dtype = dtypeOf(descr, file);
+  const dtype = dtypeOf(descr, file, integers);
   // After the dtype: a big-endian or object array says so first, whatever its order.
   if (fortran) throw new LbamacError(msg.fortranOrder(file));
   return { descr, dtype, shape: shape.items as number[] };
@@ -190,18 +232,18 @@ function readHeader(text: string, file: string): { descr: string; dtype: NpyDtyp
 const KIND_NAMES: Record<string, string> = { b: 'bool', i: 'int', u: 'uint', f: 'float', c: 'complex', m: 'timedelta64', M: 'datetime64', S: 'bytes', U: 'str', V: 'void' };
 const SIZED_KINDS = 'iufc';
 
-function dtypeOf(descr: string, file: string): NpyDtype {
+function dtypeOf(descr: string, file: string, integers: boolean): NpyDtype {
   const m = /^([<>|=]?)([a-zA-Z])(\d*)$/.exec(descr);
   const [order, kind, bytes] = m === null ? ['', '', ''] : [m[1]!, m[2]!, m[3]!];
   if (kind === 'O') throw new LbamacError(msg.objectArray(file, descr));
-  const dtype = NPY_DTYPES.find((d) => CODECS[d].descr.slice(1) === kind + bytes);
+  const dtype = [...NPY_DTYPES, ...(integers ? NPY_INT_DTYPES : [])].find((d) => CODECS[d].descr.slice(1) === kind + bytes);
   if (dtype !== undefined) {
     if (CODECS[dtype].size === 1 || order === '<') return dtype;
     throw new LbamacError(order === '>' ? msg.bigEndian(file, descr) : msg.noByteOrder(file, descr));
   }
   const kindName = KIND_NAMES[kind];
   const name = kindName === undefined ? null : SIZED_KINDS.includes(kind) && bytes !== '' ? `${kindName}${Number(bytes) * 8}` : kindName;
-  throw new LbamacError(msg.unsupportedDtype(file, descr, name));
+  throw new LbamacError(msg.unsupportedDtype(file, descr, name, integers));
 }
 
 // --- A Python literal, as much of it as a .npy header uses ---------------------------------------

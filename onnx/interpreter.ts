@@ -32,6 +32,8 @@ export class Program {
     for (const o of model.outputs) this.lastUse.set(o.name, Infinity);
   }
 
+  private readonly isConstant = (name: string): boolean => this.model.initializers.has(name);
+
   /** The graph's outputs, by name, for the given inputs (by name). */
   run(feeds: Readonly<Record<string, Tensor>>, opts: RunOptions = {}): Map<string, Tensor> {
     const quantizer = opts.quantizer ?? identityQuantizer;
@@ -43,7 +45,7 @@ export class Program {
       const inputs = node.inputs.map((name) => (name === '' ? null : values.get(name)!));
       let out: Tensor;
       try {
-        out = OPS[node.opType]!.run(new OpContext(node, this.model.opset, inputs, quantizer, backend));
+        out = OPS[node.opType]!.run(new OpContext(node, this.model.opset, inputs, quantizer, backend, this.isConstant));
       } catch (e) {
         if (e instanceof OpError) throw new LbamacError(msg.inNode(node.name, node.opType, e.message));
         throw e;

@@ -15,10 +15,18 @@ export interface Operand {
 }
 
 export interface Quantizer {
-  /** `name` is the tensor's name in the graph (a key for calibrated scales); x is not modified. */
-  operand(role: Role, name: string, x: Float64Array): Operand;
+  /**
+   * `name` is the tensor's name in the graph (a key for calibrated scales); x is not modified.
+   * `constant`: the tensor is an initializer, the same on every run, so its operand may be made once.
+   */
+  operand(role: Role, name: string, x: Float64Array, constant: boolean): Operand;
 }
 
+/**
+ * Operands of constant tensors keep their identity from run to run (the quantizers return the same
+ * Operand, the operators the same layouts of it), so a backend may key what it derives from B
+ * (codes, layouts) on the B array itself: a weight is then prepared once, not on every batch.
+ */
 export interface GemmBackend {
   /** D = A·B, row-major: A is M×K, B is K×N, D is M×N. `node` names the ONNX node, for accounting. */
   gemm(A: Float64Array, B: Float64Array, M: number, K: number, N: number, node: string): Float64Array;
@@ -29,14 +37,20 @@ export const identityQuantizer: Quantizer = {
   operand: (_role, _name, x) => ({ values: x, log2Scale: 0 }),
 };
 
-/** The project's float path: each output one float64 sum, in ascending k. */
+/**
+ * The project's float path: each output one float64 sum, in ascending k. A zero activation (half
+ * of them after a ReLU) is skipped when B is finite: its products are zeros, which change no sum
+ * (a +0 start stays +0 whatever zeros are added), so the sums are those of the full loop.
+ */
 export const float64Backend: GemmBackend = {
   gemm(A, B, M, K, N) {
     const D = new Float64Array(M * N);
+    const skipZeros = B.every(Number.isFinite);
     for (let i = 0; i < M; i++) {
       const d = i * N;
       for (let k = 0; k < K; k++) {
         const a = A[i * K + k]!;
+        if (a === 0 && skipZeros) continue;
         const b = k * N;
         for (let j = 0; j < N; j++) D[d + j]! += a * B[b + j]!;
       }

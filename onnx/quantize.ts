@@ -10,7 +10,7 @@
 //                     s = 0 for an all-zero tensor. Weights use their own maximum; activations the
 //                     calibrated maximum of that tensor (the float path's, over every input), or
 //                     without calibration the maximum of the batch at hand.
-import { addConversions, type ConversionCounts } from '../core/conversions.js';
+import { addConversions, type ConversionCounts, zeroConversions } from '../core/conversions.js';
 import type { Format, RoundingMode } from '../core/format.js';
 import { absMax, decode, mat, quantize, scaleLog2 } from '../workloads/matrix.js';
 import { type Operand, type Quantizer, type Role } from './linear.js';
@@ -35,17 +35,26 @@ export interface QuantizerSetup {
 }
 
 export class FormatQuantizer implements Quantizer {
-  /** What rounding into the format did, per tensor name, summed over runs; a tensor reused (a weight) counts once. */
+  /** What rounding into the format did, per tensor name, summed over runs; a constant tensor counts once. */
   readonly conversions = new Map<string, ConversionCounts>();
-  /** The same tensor data (a weight, on every batch) is converted once per role and name (which decide its scale). */
-  private readonly done = new WeakMap<Float64Array, Map<string, Operand>>();
+  /** The same, summed per role. */
+  readonly totals: Record<Role, ConversionCounts> = { a: zeroConversions(), w: zeroConversions() };
+  /** Constant tensors' operands by role and name (which decide the scale), made once. */
+  private readonly constants = new Map<string, Operand>();
 
-  constructor(readonly setup: QuantizerSetup) {}
+  /**
+   * `shared`: a quantizer of the same setup that makes (and counts) the constant tensors' operands
+   * instead, so that many runs (a sweep's points) quantize each weight once between them.
+   */
+  constructor(
+    readonly setup: QuantizerSetup,
+    private readonly shared?: FormatQuantizer,
+  ) {}
 
-  operand(role: Role, name: string, x: Float64Array): Operand {
+  operand(role: Role, name: string, x: Float64Array, constant = false): Operand {
+    if (constant && this.shared) return this.shared.operand(role, name, x, true);
     const key = `${role}:${name}`;
-    const seen = this.done.get(x) ?? this.done.set(x, new Map()).get(x)!;
-    const cached = seen.get(key);
+    const cached = constant ? this.constants.get(key) : undefined;
     if (cached) return cached;
     const { setup } = this;
     const max = (role === 'a' ? setup.calibration?.get(name) : undefined) ?? absMax(x);
@@ -54,8 +63,9 @@ export class FormatQuantizer implements Quantizer {
     const counts = this.conversions.get(name);
     if (counts) addConversions(counts, q.conversions);
     else this.conversions.set(name, { ...q.conversions });
+    addConversions(this.totals[role], q.conversions);
     const out = { values: decode(q), log2Scale: s };
-    seen.set(key, out);
+    if (constant) this.constants.set(key, out);
     return out;
   }
 }

@@ -1,9 +1,9 @@
 // What a sweep's results say, computed from them: the series of the plots (one curve per
-// combination of everything but the accumulator mantissa), where each MNIST curve holds and where
-// it collapses, the swamping behind it, and the comparison with the paper's ResNet18 numbers.
+// combination of everything but the accumulator mantissa), where each classifier's curve (the MNIST
+// MLP, an ONNX model) holds and where it collapses, the swamping behind it, and the comparison with the paper's ResNet18 numbers.
 // Every sentence is built from measured values and lists the ids of the points it cites, so the
 // report can print the command that recomputes them next to it.
-import type { PointResult } from '../sweep/point.js';
+import type { LayerResult, PointResult } from '../sweep/point.js';
 
 export interface Series {
   key: string;
@@ -33,6 +33,16 @@ function finding(title: string, lead: string, items: string[], ids: string[]): F
 export const HOLD_TOLERANCE = 0.01;
 /** Accuracy of guessing among the 10 digits. */
 export const CHANCE = 0.1;
+
+/** Accuracy of guessing: among the 10 digits, or among an ONNX model's classes. */
+export function chanceOf(r: PointResult): number {
+  return r.classes ? 1 / r.classes : CHANCE;
+}
+
+/** Points whose workload classifies (the MNIST MLP, ONNX models): they have an accuracy. */
+export function isClassifier(r: PointResult): boolean {
+  return r.kind !== 'synthetic';
+}
 
 /**
  * The paper's ResNet18 ImageNet top-1 without fine-tuning (Blumenfeld, Hubara and Soudry 2023,
@@ -119,15 +129,26 @@ export function collapseOf(series: Series, reference: Reference): Collapse {
   const pts = series.points.filter((p) => p.accuracy !== null);
   let holdsFrom: PointResult | null = null;
   for (let i = pts.length - 1; i >= 0 && pts[i]!.accuracy! >= reference.accuracy - HOLD_TOLERANCE; i--) holdsFrom = pts[i]!;
-  const collapseBelow = CHANCE + (reference.accuracy - CHANCE) / 2;
+  const chance = chanceOf(series.points[0]!);
+  const collapseBelow = chance + (reference.accuracy - chance) / 2;
   const collapsed = pts.filter((p) => p.accuracy! < collapseBelow);
   return { series, reference, holdsFrom, collapsedAt: collapsed.length ? collapsed[collapsed.length - 1]! : null, collapseBelow };
 }
 
-/** Mean nonzero terms per output of the first GEMM (zeros are skipped by the array too). */
+/** Mean nonzero terms per output of a layer (zeros are skipped by the array too). */
+export function layerMeanTerms(r: PointResult, l: LayerResult): number {
+  return l.terms / (l.M * l.N * (l.calls ?? 1) * (r.images ?? 1));
+}
+
+/** The layer whose dot products the swamping argument is about: the MLP's first; a network's longest (most nonzero terms per output). */
+export function longestLayer(r: PointResult): LayerResult {
+  if (r.kind !== 'onnx') return r.layers[0]!;
+  return r.layers.reduce((x, y) => (layerMeanTerms(r, y) > layerMeanTerms(r, x) ? y : x));
+}
+
+/** Mean nonzero terms per output of the longest layer's dot products. */
 export function meanTerms(r: PointResult): number {
-  const l = r.layers[0]!;
-  return l.terms / (l.M * l.N);
+  return layerMeanTerms(r, longestLayer(r));
 }
 
 function at(series: Series, man: number): PointResult | undefined {
@@ -160,7 +181,13 @@ function describeCollapse(c: Collapse): { text: string; ids: string[] } {
   return { text: `${s.label}: ${parts.join('; ')}.`, ids };
 }
 
-function mnistFindings(results: readonly PointResult[], workload: string): Finding[] {
+/** What a classifier's accuracy is set against: for the MLP its float64 model; for a network onnxruntime's float32 and the project's float path. */
+function baselinesText(r: PointResult): string {
+  if (r.kind !== 'onnx') return `float64 model ${pct(r.accuracyFloat64)}, quantized inputs with exact accumulation ${pct(r.accuracyExactAcc)}`;
+  return `onnxruntime float32 ${pct(r.accuracyOrt)}, the float path ${pct(r.accuracyFloat64)}, quantized inputs with exact accumulation ${pct(r.accuracyExactAcc)}`;
+}
+
+function classifierFindings(results: readonly PointResult[], workload: string): Finding[] {
   const ref = accuracyReference(results, workload);
   const series = seriesOf(results).filter((s) => s.workload === workload);
   if (!ref || series.length === 0) return [];
@@ -183,8 +210,7 @@ function mnistFindings(results: readonly PointResult[], workload: string): Findi
   out.push(
     finding(
       `${workload}: where accuracy collapses`,
-      `Test accuracy of the ${sample.M} digits through the array against ${ref.label}: ${pct(ref.accuracy)} ` +
-        `(float64 model ${pct(sample.accuracyFloat64)}, quantized inputs with exact accumulation ${pct(sample.accuracyExactAcc)}).`,
+      `Test accuracy of the ${sample.kind === 'onnx' ? `${sample.images} inputs` : `${sample.M} digits`} through the array against ${ref.label}: ${pct(ref.accuracy)} (${baselinesText(sample)}).`,
       lines.map((l) => l.text),
       [...ref.ids, ...lines.flatMap((l) => l.ids)],
     ),
@@ -199,11 +225,15 @@ function mnistFindings(results: readonly PointResult[], workload: string): Findi
 
 /** The measured collapse set against the swamping argument: log2 of the dot-product length. */
 function whyFinding(workload: string, sample: PointResult, collapses: Collapse[]): Finding {
-  const l1 = sample.layers[0]!;
+  const l1 = longestLayer(sample);
   const n = meanTerms(sample);
-  const later = sample.layers.slice(1).map((l) => `K = ${l.K} in ${l.name}`);
+  const others = sample.layers.filter((l) => l !== l1).map((l) => `K = ${l.K} in ${l.name}`);
+  const opening =
+    sample.kind === 'onnx'
+      ? `Why: the longest dot products are ${l1.name}'s (${l1.op}), with K = ${l1.K} terms, of which ${num(n)} on average are nonzero (zero activations are skipped)${others.length ? `; the other layers have ${others.join(', ')}` : ''}. `
+      : `Why: the first layer's dot products have K = ${l1.K} terms, of which ${num(n)} on average are nonzero (blank pixels are skipped)${others.length ? `; then ${others.join(', ')}` : ''}. `;
   const text: string[] = [
-    `Why: the first layer's dot products have K = ${l1.K} terms, of which ${num(n)} on average are nonzero (blank pixels are skipped)${later.length ? `; then ${later.join(', ')}` : ''}. ` +
+    opening +
       `A running sum of n comparable products is up to n times larger than each of them, and a product below the accumulator's last mantissa place is swamped (lost entirely, or rounded to one place). ` +
       `With m mantissa bits that starts once the sum is about 2^m products large, so swamping sets in once m is below about log2(${num(n)}) = ${num(Math.log2(n))} bits. ` +
       `What it costs depends on the rounding: rtz drops every swamped product's contribution toward zero, a bias that grows with each term, while rne rounds half of them up and the errors largely cancel.`,
@@ -294,7 +324,7 @@ function paperFinding(workload: string, series: Series[], sample: PointResult): 
     `The paper reports ResNet18 ImageNet top-1 without fine-tuning of ${PAPER_RESNET18.map((q) => `${pct(q.top1)} with e5m${q.man}`).join(', ')} accumulators (its table 8, quoted, not measured here): ` +
       `${keepPaper.map((k) => pct(k, 0)).join(', ')} of its e5m10 accuracy${firstPaperDrop ? `, collapsing at e5m${firstPaperDrop.man}` : ''}.`,
     [
-      `Our MLP measures, ${ours.join('; ')}.`,
+      `Our ${sample.kind === 'onnx' ? 'network' : 'MLP'} measures, ${ours.join('; ')}.`,
       `ResNet18's longest dot products have K = ${RESNET18_MAX_K} terms against our ${num(n)} nonzero ones; log2 of the ratio is ${num(gap)} bits, and by the swamping argument above a collapse moves up by about that many mantissa bits for the longer sums.`,
     ],
     ids,
@@ -354,8 +384,8 @@ function tensorcoreFinding(results: readonly PointResult[]): Finding[] {
 }
 
 export function findings(results: readonly PointResult[]): Finding[] {
-  const mnist = workloadsOf(results).filter((w) => results.some((r) => r.workload === w && r.kind === 'mnist-mlp'));
-  return [...mnist.flatMap((w) => mnistFindings(results, w)), ...syntheticFindings(results), ...tensorcoreFinding(results)];
+  const classifiers = workloadsOf(results).filter((w) => results.some((r) => r.workload === w && isClassifier(r)));
+  return [...classifiers.flatMap((w) => classifierFindings(results, w)), ...syntheticFindings(results), ...tensorcoreFinding(results)];
 }
 
 /** Points with the best accuracy for their x (area or width): nothing cheaper is at least as accurate. */

@@ -1,4 +1,5 @@
 // results.csv: one row per point, flat columns (RFC 4180 quoting), in sweep order.
+import { accName } from '../config/canonical.js';
 import type { PointResult } from '../sweep/point.js';
 
 const COLUMNS: Array<[string, (r: PointResult) => unknown]> = [
@@ -6,6 +7,8 @@ const COLUMNS: Array<[string, (r: PointResult) => unknown]> = [
   ['id', (r) => r.id],
   ['block', (r) => r.block],
   ['role', (r) => r.role],
+  // Layer and mixed points: node=accumulator for each node on its own configuration.
+  ['perLayer', (r) => (r.perLayer ? Object.entries(r.perLayer).map(([node, c]) => `${node}=${accName(c.acc)}`).join(';') : '')],
   ['workload', (r) => r.workload],
   ['kind', (r) => r.kind],
   ['M', (r) => r.M],
@@ -35,6 +38,7 @@ const COLUMNS: Array<[string, (r: PointResult) => unknown]> = [
   ['accuracy', (r) => r.accuracy],
   ['accuracyFloat64', (r) => r.accuracyFloat64],
   ['accuracyExactAcc', (r) => r.accuracyExactAcc],
+  ['accuracyOrt', (r) => r.accuracyOrt],
   ['terms', (r) => r.terms],
   ['swamping', (r) => r.events.swamping],
   ['swampingRate', (r) => r.swampingRate],

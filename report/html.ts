@@ -1,10 +1,12 @@
 // report.html: one self-contained page (inline CSS, inline SVG figures, the results as inline
 // JSON; no script, no external URL) that a browser opens from disk. Every number is printed
 // next to the command that recomputes it.
+import { accName } from '../config/canonical.js';
 import { PRESETS } from '../config/presets.js';
 import type { Sweep } from '../sweep/grid.js';
 import type { PointResult } from '../sweep/point.js';
 import { findings, seriesOf, type Series } from './analysis.js';
+import { perLayerHtml, type PerLayerRow } from './per-layer.js';
 import type { Figure } from './plots.js';
 
 export interface ReportContext {
@@ -15,6 +17,8 @@ export interface ReportContext {
   allCommand: string;
   /** The command that recomputes the given points. */
   pointsCommand: (ids: readonly string[]) => string;
+  /** Per-layer answers (report/per-layer.ts); empty without per-layer blocks. */
+  perLayer: readonly PerLayerRow[];
   version: string;
   generated: string;
 }
@@ -61,19 +65,27 @@ function tables(ctx: ReportContext): string {
   const out: string[] = [];
   for (const w of [...new Set(series.map((s) => s.workload))]) {
     const mine = series.filter((s) => s.workload === w);
-    if (mine[0]!.kind === 'mnist-mlp') out.push(pivot(`${w}: test accuracy`, mine, (p) => pct(p.accuracy), ctx));
-    out.push(pivot(`${w}: NRMSE${mine[0]!.kind === 'mnist-mlp' ? ' (first layer)' : ''}`, mine, (p) => sci(p.metrics.nrmse), ctx));
+    const kind = mine[0]!.kind;
+    if (kind !== 'synthetic') out.push(pivot(`${w}: test accuracy`, mine, (p) => pct(p.accuracy), ctx));
+    out.push(pivot(`${w}: NRMSE${kind === 'mnist-mlp' ? ' (first layer)' : kind === 'onnx' ? ' (output)' : ''}`, mine, (p) => sci(p.metrics.nrmse), ctx));
     out.push(pivot(`${w}: swamped products`, mine, (p) => pct(p.swampingRate), ctx));
   }
   return out.join('\n');
 }
 
+/** Layer and mixed points: the nodes on their own accumulators. */
+function perLayerLabel(r: PointResult): string {
+  return Object.entries(r.perLayer ?? {})
+    .map(([node, c]) => `${node}: ${accName(c.acc)}`)
+    .join(', ');
+}
+
 function pointTable(results: readonly PointResult[], ctx: ReportContext): string {
-  const head = '<tr><th>id</th><th>block</th><th>workload</th><th>inputs</th><th>product</th><th>accumulator</th><th>rounding</th><th>chunk</th><th>sparsity</th><th>stages</th><th>NRMSE</th><th>accuracy</th><th>swamped</th><th>area/PE</th><th>recompute</th></tr>';
+  const head = '<tr><th>id</th><th>block</th><th>per layer</th><th>workload</th><th>inputs</th><th>product</th><th>accumulator</th><th>rounding</th><th>chunk</th><th>sparsity</th><th>stages</th><th>NRMSE</th><th>accuracy</th><th>swamped</th><th>area/PE</th><th>recompute</th></tr>';
   const rows = results.map(
     (r) =>
-      `<tr><td>${r.id}</td><td>${escapeHtml(r.block)}</td><td>${escapeHtml(r.workload)}</td><td>${escapeHtml(`${r.a}×${r.w}`)}</td><td>${escapeHtml(r.product)}</td><td>${escapeHtml(r.acc)}</td><td>${r.rounding}</td><td>${r.chunk ?? ''}</td><td>${r.sparsity}</td><td>${r.config.pipeline?.stages ?? 0}</td>` +
-      `<td>${sci(r.metrics.nrmse)}</td><td>${pct(r.accuracy)}</td><td>${pct(r.swampingRate)}</td><td>${r.area ? `${r.area.perPE} ${escapeHtml(r.area.unit)}${r.area.detail?.ff !== undefined ? ` (${r.area.detail.ff} FF, depth ${r.area.detail.depth ?? '?'})` : ''}` : ''}</td><td class="cmdcell">${escapeHtml(ctx.pointsCommand([r.id]))}</td></tr>`,
+      `<tr><td>${r.id}</td><td>${escapeHtml(r.block)}</td><td>${escapeHtml(perLayerLabel(r))}</td><td>${escapeHtml(r.workload)}</td><td>${escapeHtml(`${r.a}×${r.w}`)}</td><td>${escapeHtml(r.product)}</td><td>${escapeHtml(r.acc)}</td><td>${r.rounding}</td><td>${r.chunk ?? ''}</td><td>${r.sparsity}</td><td>${r.config.pipeline?.stages ?? 0}</td>` +
+      `<td>${sci(r.metrics.nrmse)}</td><td>${pct(r.accuracy)}</td><td>${pct(r.swampingRate)}</td><td>${r.area ? `${r.area.perPE} ${escapeHtml(r.area.unit)}${r.area.detail?.ff !== undefined ? ` (${r.area.detail.ff} FF, depth ${r.area.detail.depth ?? '?'})` : ''}` : ''}</td><td class="cmdcell">${escapeHtml(r.role === 'mixed' ? ctx.allCommand : ctx.pointsCommand([r.id]))}</td></tr>`,
   );
   return `<table>${head}${rows.join('')}</table>`;
 }
@@ -120,6 +132,7 @@ ${areaNote}
 ${figures.join('\n')}
 <h2>Tables</h2>
 ${tables(ctx)}
+${perLayerHtml(ctx.perLayer, ctx.pointsCommand, ctx.allCommand)}
 ${presetNotes(ctx)}
 <h2>Every point</h2>
 <details><summary>${results.length} points</summary>${pointTable(results, ctx)}</details>

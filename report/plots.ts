@@ -4,7 +4,7 @@
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { PointResult } from '../sweep/point.js';
-import { CHANCE, HOLD_TOLERANCE, paretoFront, type Series, seriesOf } from './analysis.js';
+import { chanceOf, HOLD_TOLERANCE, isClassifier, paretoFront, type Series, seriesOf } from './analysis.js';
 
 export interface Figure {
   /** File name under plots/. */
@@ -99,7 +99,8 @@ export function errorFigure(results: readonly PointResult[]): Figure | null {
   return {
     file: 'error-vs-acc-bits.svg',
     title: 'Error against accumulator mantissa bits',
-    caption: 'NRMSE of D against the exact result of the same quantized inputs (docs/arithmetic.md §6; for the MLP its first layer), log scale. Dashed: the baseline blocks. Zero errors are not drawn.',
+    caption:
+      'NRMSE of D against the exact result of the same quantized inputs (docs/arithmetic.md §6; for the MLP its first layer; for an ONNX model its output against exact accumulation of every layer), log scale. Dashed: the baseline blocks. Zero errors are not drawn.',
     spec: bitsChart({ title: 'NRMSE vs accumulator mantissa bits', series, value: nrmse, yTitle: 'NRMSE (log)', log: true, rules: baselineRules(results, nrmse) }),
     ids: series.flatMap((s) => s.points.map((p) => p.id)),
   };
@@ -117,42 +118,53 @@ export function swampingFigure(results: readonly PointResult[]): Figure | null {
   };
 }
 
+/** "MNIST" when the classifiers are all the MNIST MLP; the plots' titles say what they show. */
+function classifierWord(points: readonly PointResult[]): string {
+  return points.every((r) => r.kind === 'mnist-mlp') ? 'MNIST' : 'test';
+}
+
 export function accuracyFigure(results: readonly PointResult[]): Figure | null {
-  const series = seriesOf(results).filter((s) => s.kind === 'mnist-mlp');
+  const series = seriesOf(results).filter((s) => s.kind !== 'synthetic');
   if (series.length === 0) return null;
-  const mnist = results.filter((r) => r.kind === 'mnist-mlp');
+  const classified = results.filter(isClassifier);
   const rules = [
-    ...baselineRules(mnist, (r) => r.accuracy),
-    ...[...new Set(mnist.map((r) => r.workload))].flatMap((w) => {
-      const r = mnist.find((x) => x.workload === w)!;
+    ...baselineRules(classified, (r) => r.accuracy),
+    ...[...new Set(classified.map((r) => r.workload))].flatMap((w) => {
+      const r = classified.find((x) => x.workload === w)!;
       return [
+        ...(typeof r.accuracyOrt === 'number' ? [{ workload: w, label: 'onnxruntime fp32', value: r.accuracyOrt }] : []),
         { workload: w, label: 'exact accumulation', value: r.accuracyExactAcc! },
-        { workload: w, label: 'chance', value: CHANCE },
+        { workload: w, label: 'chance', value: chanceOf(r) },
       ];
     }),
   ];
+  const word = classifierWord(classified);
+  const mnist = word === 'MNIST';
   return {
     file: 'accuracy-vs-acc-bits.svg',
-    title: 'MNIST accuracy against accumulator mantissa bits',
-    caption: 'Test accuracy of the MLP with every GEMM through the bit-exact array. Dashed: the baseline blocks, exact accumulation of the same FP8 inputs, and chance (10%).',
-    spec: bitsChart({ title: 'MNIST MLP accuracy vs accumulator mantissa bits', series, value: (r) => r.accuracy, yTitle: 'test accuracy', yFormat: '.0%', rules }),
+    title: `${mnist ? 'MNIST accuracy' : 'Test accuracy'} against accumulator mantissa bits`,
+    caption: mnist
+      ? 'Test accuracy of the MLP with every GEMM through the bit-exact array. Dashed: the baseline blocks, exact accumulation of the same FP8 inputs, and chance (10%).'
+      : 'Test accuracy with every GEMM (the MLP\'s layers; an ONNX model\'s Conv, Gemm and MatMul) through the bit-exact array. Dashed: the baseline blocks, onnxruntime\'s float32 accuracy, exact accumulation of the same quantized inputs, and chance.',
+    spec: bitsChart({ title: `${mnist ? 'MNIST MLP accuracy' : 'test accuracy'} vs accumulator mantissa bits`, series, value: (r) => r.accuracy, yTitle: 'test accuracy', yFormat: '.0%', rules }),
     ids: series.flatMap((s) => s.points.map((p) => p.id)),
   };
 }
 
 /**
- * Accuracy against area per PE, with the Pareto front: the MNIST grid points that have an area
+ * Accuracy against area per PE, with the Pareto front: the classifiers' grid points that have an area
  * (blocks may leave theirs out); without any, accuracy against accumulator width instead.
  */
 export function paretoFigure(results: readonly PointResult[], areaName: string): Figure | null {
-  const mnist = results.filter((r) => r.kind === 'mnist-mlp' && r.accuracy !== null);
-  const grid = mnist.filter((r) => r.role === 'grid');
+  const classified = results.filter((r) => isClassifier(r) && r.accuracy !== null);
+  const word = classifierWord(classified);
+  const grid = classified.filter((r) => r.role === 'grid');
   if (grid.length === 0) return null;
   const withArea = grid.some((r) => r.area !== null);
   const pts = withArea ? grid.filter((r) => r.area !== null) : grid;
   const unit = withArea ? pts[0]!.area!.unit : 'bits';
   const x = (r: PointResult) => (withArea ? r.area!.perPE : r.accWidth);
-  const baseArea = new Map(mnist.filter((r) => r.role === 'baseline' && r.area !== null).map((r) => [r.workload, r.area!.perPE]));
+  const baseArea = new Map(classified.filter((r) => r.role === 'baseline' && r.area !== null).map((r) => [r.workload, r.area!.perPE]));
   const ratio = (r: PointResult) => {
     const b = baseArea.get(r.workload);
     return withArea && b ? r.area!.perPE / b : null;
@@ -177,13 +189,13 @@ export function paretoFigure(results: readonly PointResult[], areaName: string):
   const rows = [
     ...pts.map((r) => ({ layer: 'point', x: x(r), accuracy: r.accuracy, ratio: ratio(r), series: labels.get(r.id) ?? r.block, acc: r.acc, short: short(r), front: onFront.has(r.id), label: labelled.get(r.id) ?? null, id: r.id })),
     // Baselines (fp32 accumulation) as horizontal rules: their width or area would squeeze the axis.
-    ...mnist
+    ...classified
       .filter((r) => r.role === 'baseline')
       .map((r) => ({ layer: 'baseline', accuracy: r.accuracy, text: `${r.block} (${r.acc}${withArea ? (r.area ? `, ${r.area.perPE} ${unit}` : '') : `, ${r.accWidth} bits`})` })),
   ];
   const xTitle = withArea ? `area per PE (${unit}, ${pts[0]!.area!.source})` : 'accumulator width (bits)';
-  const title = withArea ? 'MNIST accuracy vs area per PE' : `MNIST accuracy vs accumulator width (no area: the sweep's area provider is "${areaName}")`;
-  const counted = `${pts.length} of the ${grid.length} MNIST grid points have an area${pts.length < grid.length ? ' and are drawn (the blocks\' "area" leaves the others out)' : ''}`;
+  const title = withArea ? `${word} accuracy vs area per PE` : `${word} accuracy vs accumulator width (no area: the sweep's area provider is "${areaName}")`;
+  const counted = `${pts.length} of the ${grid.length} ${word} grid points have an area${pts.length < grid.length ? ' and are drawn (the blocks\' "area" leaves the others out)' : ''}`;
   const y = { field: 'accuracy', type: 'quantitative' as const, title: 'test accuracy', axis: { format: '.0%' } };
   const enc = { x: { field: 'x', type: 'quantitative' as const, title: xTitle, scale: { zero: false } }, y };
   const only = (layer: string, extra = '') => [{ filter: `datum.layer === '${layer}'${extra}` }];
@@ -209,7 +221,7 @@ export function paretoFigure(results: readonly PointResult[], areaName: string):
         { transform: only('baseline'), mark: { type: 'text', align: 'right', dy: 11, fontSize: 9, color: '#444' }, encoding: { y, x: { value: WIDTH * 1.4 - 4 }, text: { field: 'text' } } },
       ],
     } as TopLevelSpec,
-    ids: [...pts, ...mnist.filter((r) => r.role === 'baseline')].map((r) => r.id),
+    ids: [...pts, ...classified.filter((r) => r.role === 'baseline')].map((r) => r.id),
   };
 }
 

@@ -1,6 +1,6 @@
 // Everything a finished sweep writes next to its journal, each file atomically: sweep.json (the
-// config, so the report's commands can name it), results.json, results.csv, plots/*.svg and
-// report.html.
+// config, so the report's commands can name it), results.json, results.csv, per-layer.csv (when
+// blocks ask for per-layer answers), plots/*.svg and report.html.
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { sha256 } from '../util/hash.js';
@@ -14,6 +14,7 @@ import type { PointResult } from '../sweep/point.js';
 import { resultsCsv } from './csv.js';
 import { findings } from './analysis.js';
 import { reportHtml } from './html.js';
+import { perLayerCsv, perLayerRows } from './per-layer.js';
 import { figuresOf, renderSvg } from './plots.js';
 
 const quote = (s: string) => (/^[\w./,:=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
@@ -36,15 +37,17 @@ export function sweepCommands(sweep: Sweep, outDir: string): { all: string; poin
 /** Writes the outputs and returns their paths. */
 export async function writeSweepOutputs(outDir: string, sweep: Sweep, results: readonly PointResult[], selection: Selection): Promise<string[]> {
   const commands = sweepCommands(sweep, outDir);
+  const perLayer = perLayerRows(sweep, results);
   const figures = await Promise.all(figuresOf(results, sweep.config.area).map(async (f) => ({ ...f, svg: await renderSvg(f.spec) })));
   const generated = new Date().toISOString();
   const version = packageInfo().version;
   const files: Array<[string, string]> = [
     [OUTPUT_FILES.sweep, JSON.stringify(sweep.config, null, 2) + '\n'],
-    [OUTPUT_FILES.results, JSON.stringify({ lbamac: version, generated, sweep: sweep.config, hash: sweep.hash, selection, command: commands.all, findings: findings(results), results }, null, 1) + '\n'],
+    [OUTPUT_FILES.results, JSON.stringify({ lbamac: version, generated, sweep: sweep.config, hash: sweep.hash, selection, command: commands.all, findings: findings(results), perLayer, results }, null, 1) + '\n'],
     [OUTPUT_FILES.csv, resultsCsv(results)],
+    ...(perLayer.length ? [[OUTPUT_FILES.perLayer, perLayerCsv(perLayer)] as [string, string]] : []),
     ...figures.map((f): [string, string] => [join(PLOTS_DIR, f.file), f.svg]),
-    [OUTPUT_FILES.report, reportHtml({ sweep, results, figures, allCommand: commands.all, pointsCommand: commands.points, version, generated })],
+    [OUTPUT_FILES.report, reportHtml({ sweep, results, figures, allCommand: commands.all, pointsCommand: commands.points, perLayer, version, generated })],
   ];
   for (const [name, text] of files) await writeFileAtomic(join(outDir, name), text);
   return files.map(([name]) => join(outDir, name));

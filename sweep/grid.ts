@@ -1,6 +1,7 @@
 // From a sweep config to its points: every block's grid expanded in a fixed order, each point
 // resolved (so a bad combination fails before any work) and named by its content hash.
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { LbamacError } from '../core/errors.js';
 import { fixedLabel, fixedMessages } from '../core/fixed.js';
 import { type FormatInput, type FormatSpec } from '../core/format.js';
@@ -9,20 +10,32 @@ import { canonicalConfig, type CanonicalConfig } from '../config/canonical.js';
 import { describeZodError } from '../config/zod-errors.js';
 import { presetConfig } from '../config/presets.js';
 import { type ArrayConfig, resolveConfig } from '../config/resolve.js';
+import { workloadMessages } from '../workloads/messages.js';
+import { describeOnnx, resolveOnnxPaths } from '../workloads/onnx.js';
 import type { WorkloadSpec } from '../workloads/schema.js';
 import { sha256 } from '../util/hash.js';
 import { stableStringify } from '../util/stable-json.js';
 import { pointId } from './canonical.js';
+import { layerPoints } from './per-layer.js';
 import { type AccGrid, type BlockConfig, type SweepConfig, sweepSchema } from './schema.js';
 
+/**
+ * grid and baseline: a block's configurations. layer: one ONNX layer narrowed to one of its block's
+ * accumulators, the others at the block's widest (sweep/per-layer.ts); mixed: every layer at its own
+ * narrowest, made from the layer points' results.
+ */
+export type PointRole = 'grid' | 'baseline' | 'layer' | 'mixed';
+
 export interface PointSpec {
-  /** Content hash of config and workload (canonical.ts). */
+  /** Content hash of config, workload and per-layer configurations (canonical.ts). */
   id: string;
-  /** Position in the expanded sweep: what --shard slices by. */
+  /** Position in the expanded sweep: what --shard slices by (mixed points come after every other). */
   index: number;
   block: string;
-  role: 'grid' | 'baseline';
+  role: PointRole;
   config: CanonicalConfig;
+  /** Layer and mixed points: the nodes whose configuration is not `config`. */
+  perLayer?: Record<string, CanonicalConfig>;
   workload: WorkloadSpec;
   /** Whether the sweep's area provider is asked for this point's area: some block producing its configuration wants it. */
   wantsArea: boolean;
@@ -35,10 +48,16 @@ export interface Sweep {
   points: PointSpec[];
 }
 
-/** Validates raw JSON into a SweepConfig; errors name the field. */
-export function parseSweep(raw: unknown, where = 'sweep'): SweepConfig {
+/**
+ * Validates raw JSON into a SweepConfig; errors name the field. The files of onnx workloads are
+ * made absolute against `baseDir` (the config file's directory; what the journal and the written
+ * sweep.json then hold) and checked against each other.
+ */
+export function parseSweep(raw: unknown, where = 'sweep', baseDir = process.cwd()): SweepConfig {
   const r = sweepSchema.safeParse(raw);
   if (!r.success) throw new LbamacError(describeZodError(r.error, raw, where, sweepSchema));
+  r.data.workloads = r.data.workloads.map((w) => (w.kind === 'onnx' ? resolveOnnxPaths(w, baseDir) : w));
+  for (const w of r.data.workloads) if (w.kind === 'onnx') describeOnnx(w);
   const names = new Set<string>();
   for (const w of r.data.workloads) {
     if (names.has(w.name)) throw new LbamacError(`${where}.workloads: the name "${w.name}" is used twice`);
@@ -59,7 +78,7 @@ export function loadSweepFile(path: string): SweepConfig {
   } catch (err) {
     throw new LbamacError(`cannot read the sweep config ${path}: ${(err as Error).message}`);
   }
-  return parseSweep(raw, path);
+  return parseSweep(raw, path, dirname(resolve(path)));
 }
 
 function ints(v: number | number[] | { from: number; to: number; step: number }): number[] {
@@ -124,6 +143,12 @@ export function expandSweep(config: SweepConfig): Sweep {
   const points: PointSpec[] = [];
   const seen = new Set<string>();
   const areaConfigs = new Set<string>();
+  const add = (p: Omit<PointSpec, 'id' | 'index' | 'wantsArea'>) => {
+    const id = pointId(p.config, p.workload, p.perLayer);
+    if (seen.has(id)) return;
+    seen.add(id);
+    points.push({ id, index: points.length, ...p, wantsArea: false });
+  };
   config.blocks.forEach((b, bi) => {
     const base = baseConfig(b);
     const workloads = config.workloads.filter((w) => !b.workloads || b.workloads.includes(w.name));
@@ -135,7 +160,9 @@ export function expandSweep(config: SweepConfig): Sweep {
             for (const sparsity of list(b.sparsity))
               for (const chunk of list(b.chunk))
                 for (const rounding of list(b.rounding))
-                  for (const stages of list(b.stages))
+                  for (const stages of list(b.stages)) {
+                    // One curve of the block: everything fixed but the accumulator.
+                    const curve: CanonicalConfig[] = [];
                     for (const acc of accs) {
                       const raw: RawConfig = { ...base, acc, rounding: { ...base.rounding } };
                       if (stages !== undefined) raw.pipeline = { stages };
@@ -159,8 +186,10 @@ export function expandSweep(config: SweepConfig): Sweep {
                       } catch (err) {
                         throw new LbamacError(`${(err as Error).message}\nin the point ${describePoint(raw)}`);
                       }
+                      if (workload.kind === 'onnx' && resolved.sparsity === '2:4') throw new LbamacError(workloadMessages.sparse(workload.name));
                       const canonical = canonicalConfig(resolved);
-                      const id = pointId(canonical, workload);
+                      curve.push(canonical);
+                      add({ block: b.name, role: b.role, config: canonical, workload });
                       if (blockWantsArea(b.area, resolved)) {
                         // Refused here rather than by the area provider, hours into the sweep.
                         const cell = config.area === 'none' ? null : dotCellOf(resolved);
@@ -168,14 +197,17 @@ export function expandSweep(config: SweepConfig): Sweep {
                         if (config.area !== 'none' && resolved.fixed !== undefined) throw new LbamacError(fixedMessages.noArea(`blocks[${bi}] (${b.name})`, fixedLabel(resolved.fixed, resolved.acc), config.area));
                         areaConfigs.add(stableStringify(canonical));
                       }
-                      if (seen.has(id)) continue;
-                      seen.add(id);
-                      points.push({ id, index: points.length, block: b.name, role: b.role, config: canonical, workload, wantsArea: false });
                     }
+                    if (b.perLayer && workload.kind === 'onnx') {
+                      const layers = describeOnnx(workload).layers.map((l) => l.name);
+                      for (const lp of layerPoints(curve, layers)) add({ block: b.name, role: 'layer', workload, ...lp });
+                    }
+                  }
   });
   // Area belongs to a configuration, not to a block: once one block has it synthesized, every
   // point of that configuration gets it at no further cost.
-  if (config.area !== 'none') for (const p of points) p.wantsArea = areaConfigs.has(stableStringify(p.config));
+  // Layer points borrow theirs from the grid points of the same configurations (the report's table).
+  if (config.area !== 'none') for (const p of points) p.wantsArea = !p.perLayer && areaConfigs.has(stableStringify(p.config));
   return { config, hash: sha256(stableStringify(config)).slice(0, 12), points };
 }
 

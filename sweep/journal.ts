@@ -123,6 +123,11 @@ const POINT_FIELDS: Record<keyof PointResult, Kinds> = {
   config: 'object',
   // Journals written before the input conversions were counted have none.
   inputs: 'object|undefined',
+  // Only onnx points have these; layer and mixed points perLayer.
+  accuracyOrt: 'number|undefined',
+  images: 'number|undefined',
+  classes: 'number|undefined',
+  perLayer: 'object|undefined',
 };
 
 function kindOf(v: unknown): string {

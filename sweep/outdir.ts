@@ -14,7 +14,7 @@ import { describeSelection, JOURNAL_FILE, type JournalContents, readJournal, sam
 import type { SweepConfig } from './schema.js';
 
 /** The files a finished sweep writes beside its journal (report/write.ts), and its plots directory. */
-export const OUTPUT_FILES = { sweep: 'sweep.json', results: 'results.json', csv: 'results.csv', report: 'report.html' } as const;
+export const OUTPUT_FILES = { sweep: 'sweep.json', results: 'results.json', csv: 'results.csv', perLayer: 'per-layer.csv', report: 'report.html' } as const;
 export const PLOTS_DIR = 'plots';
 
 export function defaultOutDir(config: Pick<SweepConfig, 'name'>, selection: Selection): string {

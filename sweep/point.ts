@@ -1,6 +1,6 @@
 // One point of a sweep: its workload, prepared for its inputs (cached), run through the sweep's
 // GEMM with its accumulator configuration; error metrics against the exact reference, the event
-// counts of docs/arithmetic.md §5 and, for the MLP, the classification accuracy.
+// counts of docs/arithmetic.md §5 and, for the classifiers (the MLP, ONNX models), the accuracy.
 import { addConversions, type ConversionCounts, zeroConversions } from '../core/conversions.js';
 import { type EventCounts, addEvents, zeroEvents } from '../core/events.js';
 import { type ArrayConfig, resolveConfig } from '../config/resolve.js';
@@ -8,16 +8,25 @@ import { fixedLabel } from '../core/fixed.js';
 import { allFinite, decode, mat, nonzeroByRow, quantize } from '../workloads/matrix.js';
 import { countCorrect, layerOutput, type PreparedMnist, type PreparedSynthetic, prepareWorkload } from '../workloads/prepare.js';
 import type { AreaResult } from './area.js';
-import type { PointSpec } from './grid.js';
+import type { CanonicalConfig } from '../config/canonical.js';
+import type { WorkloadSpec } from '../workloads/schema.js';
+import type { PointRole, PointSpec } from './grid.js';
+import { runOnnx } from './onnx-point.js';
 import { sweepGemm } from './gemm.js';
 import { type ErrorMetrics, errorMetrics } from './metrics.js';
 import { exactGemm } from './reference.js';
 
 export interface LayerResult {
   name: string;
+  /** The MLP: every test digit's GEMM. ONNX: one GEMM for one input (workloads/onnx.ts LayerShape). */
   M: number;
   K: number;
   N: number;
+  /** ONNX only: the node's operator, its GEMMs per input (groups) and dense multiply-accumulates per input. */
+  op?: string;
+  calls?: number;
+  macsPerImage?: number;
+  /** Summed over every input. */
   terms: number;
   events: EventCounts;
   /** Against the exact Σ of this layer's own (quantized) inputs; null when they hold inf or NaN. */
@@ -29,9 +38,9 @@ export interface PointResult {
   id: string;
   index: number;
   block: string;
-  role: 'grid' | 'baseline';
+  role: PointRole;
   workload: string;
-  kind: 'synthetic' | 'mnist-mlp';
+  kind: WorkloadSpec['kind'];
   /** The first GEMM's shape (for the MLP: the test digits × 784 × 128 layer). */
   M: number;
   K: number;
@@ -52,7 +61,8 @@ export interface PointResult {
   roundingInput: string;
   chunk: number | null;
   sparsity: 'dense' | '2:4';
-  /** Error of the first GEMM against its exact reference (docs/arithmetic.md §6). */
+  /** Error of the first GEMM against its exact reference (docs/arithmetic.md §6); ONNX: of the
+   *  model's output against exact accumulation of the same quantized operands. */
   metrics: ErrorMetrics;
   /** Events of every GEMM of the point (docs/arithmetic.md §5). */
   events: EventCounts;
@@ -63,10 +73,17 @@ export interface PointResult {
   terms: number;
   /** swamping / terms. */
   swampingRate: number;
-  /** The MLP only: test accuracy through the array, and the two baselines on the same digits. */
+  /** The classifiers only: test accuracy through the array, and the baselines on the same inputs
+   *  (accuracyFloat64: the MLP's float64 model, an ONNX model's float path). */
   accuracy: number | null;
   accuracyFloat64: number | null;
   accuracyExactAcc: number | null;
+  /** ONNX: onnxruntime's float32 accuracy (added by sweep/run.ts), the inputs classified and their classes. */
+  accuracyOrt?: number;
+  images?: number;
+  classes?: number;
+  /** Layer and mixed points: the configuration of each node that differs from `config`'s. */
+  perLayer?: Record<string, CanonicalConfig>;
   layers: LayerResult[];
   refMethod: string;
   /** Area per PE from the sweep's area provider (sweep/area.ts), or null. */
@@ -80,7 +97,7 @@ function formatLabel(f: ArrayConfig['acc'] | null): string {
   return f === null ? 'exact' : f.name;
 }
 
-function baseRecord(p: PointSpec, cfg: ArrayConfig): Omit<PointResult, 'metrics' | 'events' | 'inputs' | 'terms' | 'swampingRate' | 'accuracy' | 'accuracyFloat64' | 'accuracyExactAcc' | 'layers' | 'refMethod' | 'seconds' | 'M' | 'K' | 'N'> {
+function baseRecord(p: PointSpec, cfg: ArrayConfig): Omit<PointResult, keyof Body | 'terms' | 'swampingRate' | 'seconds' | 'M' | 'K' | 'N'> {
   return {
     id: p.id,
     index: p.index,
@@ -108,6 +125,7 @@ function baseRecord(p: PointSpec, cfg: ArrayConfig): Omit<PointResult, 'metrics'
     sparsity: cfg.sparsity,
     area: null,
     config: p.config,
+    ...(p.perLayer ? { perLayer: p.perLayer } : {}),
   };
 }
 
@@ -115,42 +133,50 @@ export function runPoint(p: PointSpec): PointResult {
   const t0 = performance.now();
   const cfg = resolveConfig(p.config, `point ${p.id}`);
   const prep = prepareWorkload(p.workload, { a: cfg.a, w: cfg.w, inputRounding: cfg.rounding.input, sparsity: cfg.sparsity });
-  const body = prep.kind === 'synthetic' ? runSynthetic(cfg, prep) : runMnist(cfg, prep);
+  if (p.perLayer && prep.kind !== 'onnx') throw new Error(`point ${p.id}: per-layer configurations are for onnx workloads`);
+  const body = prep.kind === 'synthetic' ? runSynthetic(cfg, prep) : prep.kind === 'mnist-mlp' ? runMnist(cfg, prep) : runOnnx(cfg, prep, p.perLayer ?? {});
   const terms = body.layers.reduce((s, l) => s + l.terms, 0);
-  const events = body.layers.reduce((e, l) => addEvents(e, l.events), zeroEvents());
   const first = body.layers[0]!;
   return {
     ...baseRecord(p, cfg),
+    ...body,
     M: first.M,
     K: first.K,
     N: first.N,
-    metrics: first.metrics!,
-    events,
-    inputs: body.inputs,
     terms,
-    swampingRate: terms > 0 ? events.swamping / terms : 0,
-    accuracy: body.accuracy,
-    accuracyFloat64: body.accuracyFloat64,
-    accuracyExactAcc: body.accuracyExactAcc,
-    layers: body.layers,
-    refMethod: prep.refMethod,
+    swampingRate: terms > 0 ? body.events.swamping / terms : 0,
     seconds: (performance.now() - t0) / 1000,
   };
 }
 
-interface Body {
+/** What running a workload gives, by kind. */
+export interface Body {
   layers: LayerResult[];
+  /** Every GEMM's. */
+  events: EventCounts;
+  metrics: ErrorMetrics;
+  refMethod: string;
   inputs: { a: ConversionCounts; w: ConversionCounts };
   accuracy: number | null;
   accuracyFloat64: number | null;
   accuracyExactAcc: number | null;
+  images?: number;
+  classes?: number;
+}
+
+function eventsOf(layers: readonly LayerResult[]): EventCounts {
+  return layers.reduce((e, l) => addEvents(e, l.events), zeroEvents());
 }
 
 function runSynthetic(cfg: ArrayConfig, p: PreparedSynthetic): Body {
   const r = sweepGemm(cfg, p.A, p.B, p.rows);
   const { M, K, N } = p.spec;
+  const layers = [{ name: 'A·B', M, K, N, terms: r.terms, events: r.events, metrics: errorMetrics(r.D, p.ref) }];
   return {
-    layers: [{ name: 'A·B', M, K, N, terms: r.terms, events: r.events, metrics: errorMetrics(r.D, p.ref) }],
+    layers,
+    events: eventsOf(layers),
+    metrics: layers[0]!.metrics,
+    refMethod: p.refMethod,
     inputs: { a: p.A.conversions, w: p.wConversions },
     accuracy: null,
     accuracyFloat64: null,
@@ -179,5 +205,14 @@ function runMnist(cfg: ArrayConfig, p: PreparedMnist): Body {
       rows = nonzeroByRow(X);
     }
   });
-  return { layers, inputs, accuracy: countCorrect(h, p.labels) / M, accuracyFloat64: p.accuracyFloat64, accuracyExactAcc: p.accuracyExactAcc };
+  return {
+    layers,
+    events: eventsOf(layers),
+    metrics: layers[0]!.metrics!,
+    refMethod: p.refMethod,
+    inputs,
+    accuracy: countCorrect(h, p.labels) / M,
+    accuracyFloat64: p.accuracyFloat64,
+    accuracyExactAcc: p.accuracyExactAcc,
+  };
 }

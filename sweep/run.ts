@@ -8,7 +8,10 @@ import { resolveConfig } from '../config/resolve.js';
 import { type AreaProvider, areaProvider, type AreaResult } from './area.js';
 import { stableStringify } from '../util/stable-json.js';
 import { RESULTS_VERSION } from './canonical.js';
+import { describeOnnx } from '../workloads/onnx.js';
+import { ortAccuracy } from '../workloads/onnx-ort.js';
 import { expandSweep, type PointSpec, shardPoints, type Sweep } from './grid.js';
+import { layerStudies } from './per-layer.js';
 import { type JournalContents, type JournalHeader, JournalWriter, readJournal, type Selection, writeWholeJournal } from './journal.js';
 import type { PointResult } from './point.js';
 import { claimOutDir, defaultOutDir } from './outdir.js';
@@ -82,7 +85,25 @@ async function writeOutputs(...args: Parameters<typeof import('../report/write.j
 /** Nominal multiply-adds of a point: to schedule the big ones first (fewer idle workers at the end) and to estimate. */
 function nominalCost(p: PointSpec): number {
   const w = p.workload;
-  return w.kind === 'synthetic' ? w.M * w.K * w.N : w.testDigits * (784 * MNIST_NONZERO_PIXELS * 128 + 128 * 10);
+  if (w.kind === 'synthetic') return w.M * w.K * w.N;
+  if (w.kind === 'mnist-mlp') return w.testDigits * (784 * MNIST_NONZERO_PIXELS * 128 + 128 * 10);
+  const info = describeOnnx(w);
+  return info.images * info.layers.reduce((n, l) => n + l.macsPerImage, 0);
+}
+
+/**
+ * onnxruntime's accuracy for every onnx workload of `points`, all started at once (onnxruntime runs
+ * on a thread of its own while the workers compute); each awaited when a point of it is journaled.
+ */
+function startOrt(points: readonly PointSpec[]): Map<string, Promise<number>> {
+  const out = new Map<string, Promise<number>>();
+  for (const { workload: w } of points) {
+    if (w.kind !== 'onnx' || out.has(w.name)) continue;
+    const a = ortAccuracy(w);
+    a.catch(() => {});
+    out.set(w.name, a);
+  }
+  return out;
 }
 
 /**
@@ -174,57 +195,93 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepRunResult> {
   }
 }
 
+/** Mixed points (sweep/per-layer.ts) of every per-layer study whose points all have results. */
+function mixedPoints(sweep: Sweep, results: readonly PointResult[]): PointSpec[] {
+  const byId = new Map<string, PointSpec>();
+  // Two blocks with the same curve make the same mixed point: once.
+  for (const s of layerStudies(sweep, results)) if (s.mixed && !byId.has(s.mixed.id)) byId.set(s.mixed.id, s.mixed);
+  return [...byId.values()];
+}
+
+/** Points computed on the workers, each handed to `journal` once its area and onnxruntime accuracy (when it has them) are known. */
+async function computePoints(
+  pending: readonly PointSpec[],
+  workers: number,
+  provider: AreaProvider,
+  journal: (r: PointResult, spec: PointSpec) => void,
+): Promise<void> {
+  const queue = [...pending].sort((x, y) => nominalCost(y) - nominalCost(x) || x.index - y.index);
+  const byId = new Map(queue.map((p) => [p.id, p]));
+  const areas = startAreas(provider, pending);
+  const ort = startOrt(pending);
+  // Points whose area is still being synthesized wait here, not in the workers' queue: they are
+  // journaled as soon as their area arrives, in whatever order.
+  const waiting: Promise<void>[] = [];
+  let failure: unknown = null;
+  await runInWorkers(queue, workers, (r) => {
+    if (failure) throw failure;
+    const spec = byId.get(r.id)!;
+    const area = areas.get(stableStringify(spec.config));
+    const accuracyOrt = ort.get(spec.workload.name);
+    const finish = ([a, o]: [AreaResult | null, number | undefined]) => {
+      r.area = a;
+      if (o !== undefined) r.accuracyOrt = o;
+      journal(r, spec);
+    };
+    if (!area && !accuracyOrt) return finish([null, undefined]);
+    const journaled = Promise.all([area ?? null, accuracyOrt]).then(finish);
+    journaled.catch((err: unknown) => (failure ??= err));
+    waiting.push(journaled);
+  });
+  await Promise.all(waiting);
+}
+
 async function runClaimed(opts: SweepRunOptions, sweep: Sweep, selection: Selection, selected: PointSpec[], earlier: JournalContents | null): Promise<SweepRunResult> {
   const t0 = performance.now();
   const provider = areaProvider(opts.config.area);
   const done = new Map<string, PointResult>();
-  const ids = new Set(selected.map((p) => p.id));
-  let writer: JournalWriter;
-  if (earlier) {
-    for (const r of earlier.results) if (ids.has(r.id)) done.set(r.id, r);
-    writer = JournalWriter.reopen(opts.outDir, earlier);
-  } else {
-    writer = await JournalWriter.create(opts.outDir, headerOf(sweep, selection));
-  }
-  const resumed = done.size;
-  const pending = selected.filter((p) => !done.has(p.id));
-  const queue = [...pending].sort((x, y) => nominalCost(y) - nominalCost(x) || x.index - y.index);
+  // Every point of an earlier journal, mixed points included (they are not among `selected`).
+  const before = new Map((earlier?.results ?? []).map((r) => [r.id, r]));
+  const writer = earlier ? JournalWriter.reopen(opts.outDir, earlier) : await JournalWriter.create(opts.outDir, headerOf(sweep, selection));
   const workers = opts.workers ?? defaultWorkers();
-  const byId = new Map(queue.map((p) => [p.id, p]));
-  const eta = new Eta(queue, workers);
+  let total = 0;
+  let resumed = 0;
+  let computed = 0;
+  let eta = new Eta([], workers);
   const report = (last: PointResult | null) =>
-    opts.onProgress?.({ done: done.size, total: selected.length, resumed, elapsedSeconds: (performance.now() - t0) / 1000, etaSeconds: eta.seconds(), last });
-  report(null);
-  // Points whose area is still being synthesized wait here, not in the workers' queue: they are
-  // journaled as soon as their area arrives, in whatever order.
-  const waiting: Promise<void>[] = [];
-  let areaFailure: unknown = null;
-  try {
-    const areas = startAreas(provider, pending);
-    await runInWorkers(queue, workers, (r) => {
-      if (areaFailure) throw areaFailure;
-      const spec = byId.get(r.id)!;
-      const finish = (area: AreaResult | null) => {
-        r.area = area;
-        writer.append(r);
-        done.set(r.id, r);
-        eta.finished(spec, r.seconds);
-        report(r);
-      };
-      const area = areas.get(stableStringify(spec.config));
-      if (!area) return finish(null);
-      const journaled = area.then(finish);
-      journaled.catch((err: unknown) => (areaFailure ??= err));
-      waiting.push(journaled);
+    opts.onProgress?.({ done: done.size, total, resumed, elapsedSeconds: (performance.now() - t0) / 1000, etaSeconds: eta.seconds(), last });
+  /** Takes the points of the earlier journal, computes the others. */
+  const run = async (points: readonly PointSpec[]) => {
+    total += points.length;
+    for (const p of points) if (before.has(p.id)) done.set(p.id, before.get(p.id)!);
+    const pending = points.filter((p) => !done.has(p.id));
+    resumed += points.length - pending.length;
+    computed += pending.length;
+    eta = new Eta(pending, workers);
+    report(null);
+    await computePoints(pending, workers, provider, (r, spec) => {
+      writer.append(r);
+      done.set(r.id, r);
+      eta.finished(spec, r.seconds);
+      report(r);
     });
-    await Promise.all(waiting);
+  };
+  let points = selected;
+  try {
+    await run(selected);
+    // Mixed points need the layer points' results: a full run makes them, a shard leaves them to merge.
+    if (!selection.shard && !selection.only) {
+      const mixed = mixedPoints(sweep, selected.map((p) => done.get(p.id)!));
+      await run(mixed);
+      points = [...selected, ...mixed];
+    }
   } finally {
     writer.close();
     await provider.close?.();
   }
-  const results = selected.map((p) => done.get(p.id)!);
+  const results = points.map((p) => done.get(p.id)!);
   const files = selection.shard ? [] : await writeOutputs(opts.outDir, sweep, results, selection);
-  return { sweep, outDir: opts.outDir, selection, results, computed: pending.length, resumed, files };
+  return { sweep, outDir: opts.outDir, selection, results, computed, resumed, files };
 }
 
 export interface MergeResult {
@@ -240,6 +297,8 @@ export interface MergeOptions {
   /** Replace results already in the output directory. */
   force?: boolean;
   onStaleLock?: (dir: string, owner: LockOwner) => void;
+  /** Worker threads for the points only merge can make (per-layer studies' mixed points); default one per core. */
+  workers?: number;
 }
 
 /** Joins the journals of a sweep's shards (or of any runs of the same sweep) into full outputs. */
@@ -275,7 +334,18 @@ export async function mergeSweeps(dirs: readonly string[], opts: MergeOptions = 
       const hint = shards.length === 1 ? ` (with --shard i/${shards[0]}: shards ${[...new Set(missing.map((p) => (p.index % shards[0]!) + 1))].join(', ')})` : '';
       throw new LbamacError(`merge: ${missing.length} of ${sweep.points.length} points are in none of the journals${hint}; finish those runs (--resume continues them) and merge again`);
     }
-    const results = sweep.points.map((p) => byId.get(p.id)!);
+    // The shards leave the mixed points to merge: they need every layer point's result.
+    const mixed = mixedPoints(sweep, sweep.points.map((p) => byId.get(p.id)!));
+    const pending = mixed.filter((p) => !byId.has(p.id));
+    if (pending.length) {
+      const provider = areaProvider(sweep.config.area);
+      try {
+        await computePoints(pending, opts.workers ?? defaultWorkers(), provider, (r) => byId.set(r.id, r));
+      } finally {
+        await provider.close?.();
+      }
+    }
+    const results = [...sweep.points, ...mixed].map((p) => byId.get(p.id)!);
     await writeWholeJournal(out, headerOf(sweep, ALL_POINTS), results);
     const files = await writeOutputs(out, sweep, results, ALL_POINTS);
     return { sweep, outDir: out, results, files };

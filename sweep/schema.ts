@@ -7,6 +7,12 @@ import { LIMITS } from '../core/format.js';
 import { PRESET_NAMES } from '../config/presets.js';
 import { workloadSchema } from '../workloads/schema.js';
 
+/**
+ * Per-layer answers: a layer's output may differ from its exact sums by this NRMSE (1%, the
+ * synthetic workloads' target in the report too); accuracy may drop by the report's 1 point.
+ */
+export const LAYER_NRMSE_TOLERANCE = 0.01;
+
 const slug = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit');
 
 const range = (min: number, max: number) =>
@@ -54,6 +60,12 @@ export const blockSchema = z
       .describe('PE pipeline stages (docs/rtl.md): the results are the same bits, the area, registers and logic depth per PE differ'),
     inputs: z.array(z.object({ a: formatInputSchema, w: formatInputSchema }).strict()).min(1).optional().describe('input format pairs'),
     workloads: z.array(z.string()).min(1).optional().describe('names of the workloads this block runs on; default: all'),
+    perLayer: z
+      .union([z.literal(true), z.object({ tolerance: z.number().positive().max(1).default(LAYER_NRMSE_TOLERANCE).describe('largest NRMSE of a layer\'s output against its exact sums') }).strict()])
+      .optional()
+      .describe(
+        'onnx workloads: per layer, the narrowest of the block\'s accumulators that keeps the layer\'s NRMSE within the tolerance and the accuracy within 1 point when only that layer is narrowed (the others at the widest), then every layer at its own narrowest as one network (docs/sweeps.md)',
+      ),
     area: z
       .union([
         z.boolean(),

@@ -83,8 +83,25 @@ export function valueTable(f: Format): Float64Array | null {
 
 /** True when every code is a finite number (no inf, no NaN). */
 export function allFinite(m: CodeMat): boolean {
+  const finite = finiteTable(m.format);
+  if (finite) {
+    for (let i = 0; i < m.data.length; i++) if (finite[m.data[i]!] === 0) return false;
+    return true;
+  }
   for (let i = 0; i < m.data.length; i++) if (!isFiniteCode(m.data[i]!, m.format)) return false;
   return true;
+}
+
+const finiteTables = new WeakMap<Format, Uint8Array | null>();
+
+/** 1 for the codes that are finite numbers, formats up to 16 bits (a lookup instead of decoding: it runs on every GEMM's A). */
+function finiteTable(f: Format): Uint8Array | null {
+  let t = finiteTables.get(f);
+  if (t === undefined) {
+    t = f.width <= 16 ? Uint8Array.from({ length: 2 ** f.width }, (_, c) => (isFiniteCode(c, f) ? 1 : 0)) : null;
+    finiteTables.set(f, t);
+  }
+  return t;
 }
 
 /** For each row: the columns holding a nonzero code, ascending (offsets into one Int32Array). */
@@ -95,17 +112,20 @@ export interface RowIndex {
 
 export function nonzeroByRow(m: CodeMat): RowIndex {
   const start = new Int32Array(m.rows + 1);
-  const cols: number[] = [];
+  // Room for every column, cut to size at the end: one pass, no growing array.
+  const cols = new Int32Array(m.rows * m.cols);
   const zero = zeroTable(m.format);
+  let n = 0;
   for (let i = 0; i < m.rows; i++) {
-    start[i] = cols.length;
+    start[i] = n;
+    const off = i * m.cols;
     for (let k = 0; k < m.cols; k++) {
-      const c = m.data[i * m.cols + k]!;
-      if (!(zero ? zero[c] === 1 : isZeroCode(c, m.format))) cols.push(k);
+      const c = m.data[off + k]!;
+      if (!(zero ? zero[c] === 1 : isZeroCode(c, m.format))) cols[n++] = k;
     }
   }
-  start[m.rows] = cols.length;
-  return { start, cols: Int32Array.from(cols) };
+  start[m.rows] = n;
+  return { start, cols: cols.slice(0, n) };
 }
 
 const zeroTables = new WeakMap<Format, Uint8Array | null>();

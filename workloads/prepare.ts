@@ -15,6 +15,7 @@ import { formatSpecOf } from '../core/format.js';
 import { absMax, decode, mat, nonzeroByRow, prune24, quantize, type QuantizedMat, type RowIndex, scaleLog2 } from './matrix.js';
 import { accuracy64, argmax, CLASSES, digitsOf, loadModel, type MlpModel, PIXELS } from './mnist.js';
 import type { MnistSpec, SyntheticSpec, WorkloadSpec } from './schema.js';
+import { prepareOnnx, type PreparedOnnx } from './onnx.js';
 import { syntheticMatrices } from './synthetic.js';
 
 export interface InputSetup {
@@ -71,7 +72,7 @@ export interface PreparedMnist {
   accuracyExactAcc: number;
 }
 
-export type Prepared = PreparedSynthetic | PreparedMnist;
+export type Prepared = PreparedSynthetic | PreparedMnist | PreparedOnnx;
 
 const cache = new Map<string, Prepared>();
 
@@ -83,7 +84,7 @@ export function prepareWorkload(spec: WorkloadSpec, setup: InputSetup): Prepared
   const key = prepareKey(spec, setup);
   let p = cache.get(key);
   if (!p) {
-    p = spec.kind === 'synthetic' ? prepareSynthetic(spec, setup) : prepareMnist(spec, setup);
+    p = spec.kind === 'synthetic' ? prepareSynthetic(spec, setup) : spec.kind === 'mnist-mlp' ? prepareMnist(spec, setup) : prepareOnnx(spec, setup);
     cache.set(key, p);
   }
   return p;

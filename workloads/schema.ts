@@ -1,5 +1,6 @@
 // Workload descriptions as a sweep config writes them (zod: validation, defaults, TS types).
 import { z } from 'zod';
+import { SCALE_POLICIES } from '../onnx/quantize.js';
 
 const name = z
   .string()
@@ -32,9 +33,24 @@ export const mnistSchema = z
   })
   .strict();
 
-export const workloadSchema = z.discriminatedUnion('kind', [syntheticSchema, mnistSchema]);
+export const onnxSchema = z
+  .object({
+    name,
+    kind: z.literal('onnx'),
+    model: z.string().min(1).describe('the .onnx model; a relative path is relative to the sweep config file'),
+    inputs: z.string().min(1).describe('.npy of float inputs, one per row of the first axis (e.g. N×1×28×28), fed to the model\'s one input; relative to the sweep config file'),
+    labels: z.string().min(1).describe('.npy of the N class labels (integers), for top-1 accuracy; relative to the sweep config file'),
+    output: z.string().optional().describe('the graph output holding the class scores; default: the first'),
+    scale: z.enum(SCALE_POLICIES).default('pow2-max').describe('per-tensor scale before rounding into the input formats: pow2-max puts each tensor\'s largest magnitude (activations: calibrated over the inputs) in [1, 2); none rounds the values as they are (docs/onnx.md)'),
+    limit: z.number().int().min(1).optional().describe('use only the first N inputs'),
+    batch: z.number().int().min(1).max(4096).default(32).describe('inputs per interpreter run: memory against per-run overhead; the results do not depend on it'),
+  })
+  .strict();
+
+export const workloadSchema = z.discriminatedUnion('kind', [syntheticSchema, mnistSchema, onnxSchema]);
 
 export type WorkloadInput = z.input<typeof workloadSchema>;
 export type WorkloadSpec = z.output<typeof workloadSchema>;
 export type SyntheticSpec = z.output<typeof syntheticSchema>;
 export type MnistSpec = z.output<typeof mnistSchema>;
+export type OnnxSpec = z.output<typeof onnxSchema>;

@@ -2,12 +2,14 @@
 import type { CommandModule } from 'yargs';
 import { mergeSweeps } from '../../sweep/run.js';
 import { messages } from '../messages.js';
-import { reportStaleLock } from './sweep.js';
+import { wholeNumber } from '../options.js';
+import { MAX_WORKERS, reportStaleLock } from './sweep.js';
 
 interface Args {
   dirs: string[];
   out?: string;
   force: boolean;
+  workers?: number;
 }
 
 export const mergeCommand: CommandModule<object, Args> = {
@@ -20,11 +22,13 @@ export const mergeCommand: CommandModule<object, Args> = {
       .options({
         out: { type: 'string', alias: 'o', requiresArg: true, describe: messages.merge.out },
         force: { type: 'boolean', default: false, describe: messages.merge.force },
+        workers: { requiresArg: true, coerce: wholeNumber('workers', 1, MAX_WORKERS), describe: messages.merge.workers },
       })
       .example(messages.merge.examples) as never,
   handler: async (args) => {
     const r = await mergeSweeps(args.dirs, {
       ...(args.out === undefined ? {} : { outDir: args.out }),
+      ...(args.workers === undefined ? {} : { workers: args.workers }),
       force: args.force,
       onStaleLock: reportStaleLock,
     });

@@ -25,7 +25,7 @@ interface Args {
   workers?: number;
 }
 
-const MAX_WORKERS = 256;
+export const MAX_WORKERS = 256;
 
 /** The note when a lock left by a dead process is taken over (the run goes on). */
 export function reportStaleLock(dir: string, owner: LockOwner): void {

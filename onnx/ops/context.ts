@@ -76,6 +76,8 @@ export class OpContext {
     readonly inputs: readonly (Tensor | null)[],
     private readonly quantizer: Quantizer,
     private readonly backend: GemmBackend,
+    /** Whether a value of the graph is an initializer (the same on every run). */
+    private readonly isConstant: (name: string) => boolean = () => false,
   ) {
     this.attrs = new Attrs(node.attrs);
   }
@@ -101,12 +103,26 @@ export class OpContext {
 
   /** Input i's values as they enter a GEMM in the given role. */
   operand(role: Role, i: number): Operand {
-    return this.quantizer.operand(role, this.node.inputs[i]!, this.floatInput(i).data);
+    const name = this.node.inputs[i]!;
+    return this.quantizer.operand(role, name, this.floatInput(i).data, this.isConstant(name));
   }
 
   gemm(A: Float64Array, B: Float64Array, M: number, K: number, N: number): Float64Array {
     return this.backend.gemm(A, B, M, K, N, this.node.name);
   }
+}
+
+/**
+ * A layout of an operand's values (`shape` says which), made once per values array: a constant
+ * operand keeps its array from run to run (onnx/linear.ts), so its weight layouts are built once;
+ * the entries of activations go with their arrays.
+ */
+export function layoutOf<T>(cache: WeakMap<Float64Array, Map<string, T>>, values: Float64Array, shape: string, build: () => T): T {
+  let byShape = cache.get(values);
+  if (byShape === undefined) cache.set(values, (byShape = new Map()));
+  let t = byShape.get(shape);
+  if (t === undefined) byShape.set(shape, (t = build()));
+  return t;
 }
 
 /** An axis attribute made non-negative (ONNX counts negative axes from the end). */

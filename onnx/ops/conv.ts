@@ -3,7 +3,7 @@
 // B with one row per (input channel, kernel tap) and one column per output channel of the group.
 import { onnxMessages as msg } from '../messages.js';
 import { tensor } from '../tensor.js';
-import { type OpDef, OpError } from './context.js';
+import { layoutOf, type OpDef, OpError } from './context.js';
 import { makeWindow, type Window } from './window.js';
 
 /**
@@ -31,6 +31,17 @@ export function im2col(x: Float64Array, batch: number, channels: number, g: numb
   return A;
 }
 
+/** Per group g, B (K × N): B[k·N + j] = W[g·N + j][k], output channel g·N + j's weights flattened as (channel, tap). */
+function groupWeights(w: Float64Array, group: number, K: number, N: number): Float64Array[] {
+  return Array.from({ length: group }, (_, g) => {
+    const B = new Float64Array(K * N);
+    for (let j = 0; j < N; j++) for (let k = 0; k < K; k++) B[k * N + j] = w[(g * N + j) * K + k]!;
+    return B;
+  });
+}
+
+const weightLayouts = new WeakMap<Float64Array, Map<string, Float64Array[]>>();
+
 export const Conv: OpDef = {
   attrs: ['auto_pad', 'dilations', 'group', 'kernel_shape', 'pads', 'strides'],
   inputs: [2, 3],
@@ -57,11 +68,9 @@ export const Conv: OpDef = {
     const K = cg * taps;
     const N = outCh / group;
     const Y = tensor([batch, outCh, ...win.outDims]);
+    const Bs = layoutOf(weightLayouts, w.values, `${group}`, () => groupWeights(w.values, group, K, N));
     for (let g = 0; g < group; g++) {
-      // B[k·N + j] = W[g·N + j][k]: output channel g·N + j's weights, flattened as (channel, tap).
-      const B = new Float64Array(K * N);
-      for (let j = 0; j < N; j++) for (let k = 0; k < K; k++) B[k * N + j] = w.values[(g * N + j) * K + k]!;
-      const D = ctx.gemm(im2col(a.values, batch, channels, g, cg, win), B, M, K, N);
+      const D = ctx.gemm(im2col(a.values, batch, channels, g, cg, win), Bs[g]!, M, K, N);
       for (let n = 0; n < batch; n++) {
         for (let j = 0; j < N; j++) {
           const oc = g * N + j;

@@ -2,7 +2,7 @@
 // weights B (format w), whichever of them is an initializer.
 import { onnxMessages as msg } from '../messages.js';
 import { sizeOf, tensor } from '../tensor.js';
-import { type OpDef, OpError } from './context.js';
+import { layoutOf, type OpDef, OpError } from './context.js';
 import { broadcastDims, broadcastStrides } from './elementwise.js';
 
 /** The transpose of a rows × cols row-major matrix. */
@@ -11,6 +11,8 @@ function transpose(x: Float64Array, rows: number, cols: number): Float64Array {
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = x[i * cols + j]!;
   return t;
 }
+
+const transposedWeights = new WeakMap<Float64Array, Map<string, Float64Array>>();
 
 /** Y = alpha · A'·B' + beta · C, where A' and B' are A and B transposed when transA and transB say so. */
 export const Gemm: OpDef = {
@@ -27,7 +29,7 @@ export const Gemm: OpDef = {
     if (K !== Kb) throw new OpError(msg.inner([M, K], [Kb, N]));
     const a = ctx.operand('a', 0);
     const w = ctx.operand('w', 1);
-    const D = ctx.gemm(transA ? transpose(a.values, K, M) : a.values, transB ? transpose(w.values, N, K) : w.values, M, K, N);
+    const D = ctx.gemm(transA ? transpose(a.values, K, M) : a.values, transB ? layoutOf(transposedWeights, w.values, `${N}`, () => transpose(w.values, N, K)) : w.values, M, K, N);
     const alpha = ctx.attrs.float('alpha', 1) * 2 ** -(a.log2Scale + w.log2Scale);
     const beta = ctx.attrs.float('beta', 1);
     const C = ctx.optional(2);

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { toFloat64 } from '../../core/arith.js';
 import { parseFormatName } from '../../core/format.js';
-import { encodeNpy, float16Bits, float16Value, NPY_DTYPES, NpyArray, type NpyDtype, parseNpy } from '../../engine/npy.js';
+import { LbamacError } from '../../core/errors.js';
+import { encodeNpy, float16Bits, float16Value, NPY_DTYPES, NPY_INT_DTYPES, NpyArray, type NpyDtype, parseNpy } from '../../engine/npy.js';
 
 /** A .npy file built by hand: magic, version, header length (2 bytes for 1.x, else 4), header, data. */
 function npyBytes(header: string, data: number[] = [], version: [number, number] = [1, 0], utf8 = false): Uint8Array {
@@ -28,6 +29,10 @@ const SAMPLES: Record<NpyDtype, number[]> = {
   uint8: [0, 1, 127, 128, 255],
   uint16: [0, 1, 0x7e00, 0x8000, 0xffff],
   uint32: [0, 1, 0x7fffffff, 0x80000000, 0xffffffff],
+  int8: [0, 1, -1, 127, -128],
+  int16: [0, -1, 0x7fff, -0x8000],
+  int32: [0, -1, 0x7fffffff, -0x80000000],
+  int64: [0, -1, 9, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER],
 };
 
 function sameElements(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
@@ -53,6 +58,20 @@ describe('engine/npy', () => {
         }
       });
     }
+
+    for (const dtype of NPY_INT_DTYPES) {
+      it(`${dtype}: read only when integers are asked for (class labels), every sample back`, () => {
+        const bytes = encodeNpy({ dtype, shape: [SAMPLES[dtype].length], data: SAMPLES[dtype] });
+        sameElements(parseNpy(bytes, 'y.npy', { integers: true }).data, SAMPLES[dtype]);
+        expect(() => parseNpy(bytes, 'y.npy')).to.throw(LbamacError, /is not supported; allowed: float16, float32, float64 \(real values\) and uint8, uint16, uint32 \(bit patterns\); integers meant as values/);
+      });
+    }
+
+    it('an int64 beyond 2^53 reads as NaN, not as a nearby integer', () => {
+      const bytes = Buffer.from(encodeNpy({ dtype: 'int64', shape: [1], data: [0] }));
+      bytes.writeBigInt64LE(2n ** 60n + 1n, bytes.length - 8);
+      expect(parseNpy(bytes, 'y.npy', { integers: true }).data[0]).to.be.NaN;
+    });
 
     it('writes format 1.0 with the data 64-byte aligned, as NumPy does', () => {
       const bytes = encodeNpy({ dtype: 'uint16', shape: [2, 3], data: [1, 2, 3, 4, 5, 6] });

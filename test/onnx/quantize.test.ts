@@ -57,15 +57,23 @@ describe('onnx quantization policy', () => {
     expect(q.operand('a', 'other', x).log2Scale).to.equal(1);
   });
 
-  it('converts the same tensor data once (a weight on every batch) and counts it once', () => {
-    const q = new FormatQuantizer({ a: cfg.a, w: cfg.w, rounding: 'rne', scale: 'pow2-max' });
+  it('converts a constant tensor once (a weight on every batch) and counts it once; a shared quantizer does it for many', () => {
+    const setup = { a: cfg.a, w: cfg.w, rounding: 'rne' as const, scale: 'pow2-max' as const };
+    const q = new FormatQuantizer(setup);
     const w = Float64Array.of(0.1, 0.2, 0.3);
-    const first = q.operand('w', 'W', w);
-    expect(q.operand('w', 'W', w)).to.equal(first);
+    const first = q.operand('w', 'W', w, true);
+    expect(q.operand('w', 'W', w, true)).to.equal(first);
     expect(q.conversions.get('W')!.values).to.equal(3);
     q.operand('a', 'x', Float64Array.of(1));
     q.operand('a', 'x', Float64Array.of(2));
     expect(q.conversions.get('x')!.values).to.equal(2);
+    expect(q.totals).to.deep.equal({ a: { values: 2, overflow: 0, underflow: 0, inexact: 0 }, w: { values: 3, overflow: 0, underflow: 0, inexact: 3 } });
+    const point = new FormatQuantizer(setup, q);
+    expect(point.operand('w', 'W', w, true)).to.equal(first);
+    point.operand('a', 'x', Float64Array.of(3));
+    expect(point.totals.w.values).to.equal(0);
+    expect(point.totals.a.values).to.equal(1);
+    expect(q.totals.w.values).to.equal(3);
   });
 });
 
@@ -83,12 +91,25 @@ describe('onnx array backend', () => {
       const backend = new ArrayBackend(c);
       const D = backend.gemm(A, B, M, K, N, 'node');
       expect(Array.from(D)).to.deep.equal(ref.D.flat().map((code) => toFloat64(code, outputFormat(c))));
-      expect(backend.perNode.get('node')).to.deep.equal(ref.events);
+      expect(backend.perNode.get('node')!.events).to.deep.equal(ref.events);
     }
+  });
+
+  it('codes zeros, NaN and the extremes by its lookup table as rounding them in would: equal to coreGemm on them', () => {
+    const A = Float64Array.of(-0, 0, 448, -448, 2 ** -9, NaN, 1.125, -0.0390625);
+    const B = Float64Array.of(1, -0.5, 0.25, 2, -0, 0.5, 1.5, 3);
+    const codes = (x: Float64Array, rows: number) => Array.from({ length: rows }, (_, i) => Array.from(x.subarray(i * (x.length / rows), (i + 1) * (x.length / rows)), (v) => fromFloat64(v, cfg.a, RNE)));
+    const ref = coreGemm(cfg, codes(A, 1), codes(B, 8));
+    const backend = new ArrayBackend(cfg);
+    expect(Array.from(backend.gemm(A, B, 1, 8, 1, 'n'))).to.deep.equal(ref.D.flat().map((code) => toFloat64(code, outputFormat(cfg))));
+    expect(backend.perNode.get('n')!.events).to.deep.equal(ref.events);
   });
 
   it('refuses values the format does not hold, and 2:4 arrays', () => {
     expect(() => new ArrayBackend(cfg).gemm(Float64Array.of(0.1), Float64Array.of(1), 1, 1, 1, 'n')).to.throw('not a value of');
+    expect(() => new ArrayBackend(cfg).gemm(Float64Array.of(1 + 2 ** -40), Float64Array.of(1), 1, 1, 1, 'n')).to.throw('not a value of'); // a bit in the low word
+    expect(() => new ArrayBackend(cfg).gemm(Float64Array.of(512), Float64Array.of(1), 1, 1, 1, 'n')).to.throw('not a value of'); // beyond e4m3's 448
+    expect(() => new ArrayBackend(cfg).gemm(Float64Array.of(Infinity), Float64Array.of(1), 1, 1, 1, 'n')).to.throw('not a value of'); // e4m3 has no inf
     expect(() => new ArrayBackend(resolveConfig({ a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'fp32', sparsity: '2:4' }))).to.throw(LbamacError);
   });
 

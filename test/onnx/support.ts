@@ -1,6 +1,10 @@
-// Shared by the ONNX tests: random float32 tensors, onnxruntime as the reference, and the
-// comparison of our outputs with its.
+// Shared by the ONNX tests: random float32 tensors, onnxruntime as the reference, the comparison
+// of our outputs with its, and onnx workloads' files for the sweep tests.
 import { expect } from 'chai';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeNpy } from '../../engine/npy.js';
+import { argmax } from '../../workloads/mnist.js';
 import * as ort from 'onnxruntime-node';
 import { attr, encodeModel, type ModelSpec } from '../../onnx/builder.js';
 import { loadProgram } from '../../onnx/interpreter.js';
@@ -109,4 +113,22 @@ export function smallCnn(rng: Rng): ModelSpec {
 export function slice(x: Tensor, i: number, n: number): Tensor {
   const per = x.data.length / x.dims[0]!;
   return tensor([n, ...x.dims.slice(1)], x.data.slice(i * per, (i + n) * per), x.dtype);
+}
+
+/**
+ * An onnx workload's three files in `dir`: the model, the inputs (float32 .npy) and the labels
+ * (int64 .npy, as numpy saves integers); `labels` default: the float path's predictions.
+ */
+export function writeWorkload(dir: string, spec: ModelSpec, x: Tensor, labels?: number[], names = { model: 'm.onnx', inputs: 'x.npy', labels: 'y.npy' }): typeof names {
+  const bytes = encodeModel(spec);
+  let y = labels;
+  if (!y) {
+    const out = loadProgram(bytes).run({ x }).get(spec.outputs[0]!.name)!;
+    const classes = out.data.length / x.dims[0]!;
+    y = Array.from({ length: x.dims[0]! }, (_, i) => argmax(out.data.subarray(i * classes, (i + 1) * classes)));
+  }
+  writeFileSync(join(dir, names.model), bytes);
+  writeFileSync(join(dir, names.inputs), encodeNpy({ dtype: 'float32', shape: x.dims, data: x.data }));
+  writeFileSync(join(dir, names.labels), encodeNpy({ dtype: 'int64', shape: [y.length], data: y }));
+  return names;
 }
