@@ -29,7 +29,7 @@ describe('sweep/grid: config errors', () => {
   const cases: [string, unknown, string][] = [
     ['a mantissa range end', { name: 's', workloads, blocks: [{ ...block, acc: { exp: 4, man: { from: 1, to: 30, step: 1 } } }] }, 'sweep.blocks[0].acc.man.to: must be from 0 to 23 (got 30)'],
     ['a workload size', { name: 's', workloads: [{ ...workloads[0], M: 0 }], blocks: [block] }, 'sweep.workloads[0].M: must be from 1 to 4096 (got 0)'],
-    ['a preset name', { name: 's', workloads, blocks: [{ ...block, preset: 'nope' }] }, 'sweep.blocks[0].preset: expected one of "lba", "ocp-fp8", "ocp-fp8-e5m2", "fp16", "bf16", "qtorch" (got "nope")'],
+    ['a preset name', { name: 's', workloads, blocks: [{ ...block, preset: 'nope' }] }, 'sweep.blocks[0].preset: expected one of "lba", "lba-floor", "tensorcore-fp8", "kulisch-fp8", "int32-fixed", "ocp-fp8", "ocp-fp8-e5m2", "fp16", "bf16", "qtorch" (got "nope")'],
     ['a list given as one value', { name: 's', workloads, blocks: [{ ...block, rounding: 'up' }] }, 'sweep.blocks[0].rounding: expected a list of one of "rne", "rna", "rtz", "rdn", "rup", "rod" (got "up")'],
     ['an empty list', { name: 's', workloads, blocks: [] }, 'sweep.blocks: must have at least 1 entry (got [])'],
   ];
@@ -41,8 +41,11 @@ describe('sweep/grid: config errors', () => {
 });
 
 describe('sweep/grid: accumulators', () => {
-  it('a fixed-point accumulator is refused, naming the block and the point', () => {
-    const raw = { name: 's', workloads, blocks: [{ name: 'k', config: { a: 'e4m3', w: 'e4m3', product: 'exact', acc: { fixed: { msb: 29, lsb: -18 }, overflow: 'saturate', out: 'fp32' } } }] };
-    expect(() => expandSweep(parseSweep(raw))).to.throw(/^blocks\[0\] \(k\)\.acc: the accumulator fixed\(msb 29, lsb -18, saturate\) into fp32 is fixed-point, which sweeps do not take yet.*\nin the point \{/s);
+  const kulisch = { a: 'e4m3', w: 'e4m3', product: 'exact', acc: { fixed: { msb: 29, lsb: -18 }, overflow: 'saturate', out: 'fp32' } };
+  it('a fixed-point accumulator is a point like any other without area; with area it is refused, naming the block and the register', () => {
+    const free = expandSweep(parseSweep({ name: 's', workloads, blocks: [{ name: 'k', config: kulisch, area: false }] }));
+    expect(free.points).to.have.length(1);
+    const raw = { name: 's', workloads, area: 'yosys-gates', blocks: [{ name: 'k', config: kulisch }] };
+    expect(() => expandSweep(parseSweep(raw))).to.throw(/blocks\[0\] \(k\): the accumulator fixed\(msb 29, lsb -18, saturate\) into fp32 is fixed-point, which the array \(and so the area provider "yosys-gates"\) does not build yet/);
   });
 });
