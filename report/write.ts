@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { sha256 } from '../util/hash.js';
 import { packageInfo } from '../util/package-root.js';
 import { stableStringify } from '../util/stable-json.js';
+import { packageRoot } from '../util/package-root.js';
 import { DEFAULT_SWEEP } from '../sweep/default.js';
 import { parseSweep, type Sweep } from '../sweep/grid.js';
 import type { Selection } from '../sweep/journal.js';
@@ -21,7 +22,7 @@ const quote = (s: string) => (/^[\w./,:=-]+$/.test(s) ? s : `'${s.replace(/'/g, 
 
 /** True when the config is the built-in default sweep (then `lbamac sweep` alone recomputes it). */
 export function isDefaultSweep(sweep: Sweep): boolean {
-  return sweep.hash === sha256(stableStringify(parseSweep(DEFAULT_SWEEP))).slice(0, 12);
+  return sweep.hash === sha256(stableStringify(parseSweep(DEFAULT_SWEEP, 'the default sweep', packageRoot()))).slice(0, 12);
 }
 
 export function sweepCommands(sweep: Sweep, outDir: string): { all: string; points: (ids: readonly string[]) => string } {

@@ -14,6 +14,9 @@
 // ratio the paper estimates), 12 PEs of 1 to 10 s each.
 import type { SweepInput } from './schema.js';
 
+/** Every workload but the CNN, which runs the lba curve and the baseline only (time). */
+const CLASSIC = ['mnist-mlp', 'gauss-k64', 'gauss-k256', 'gauss-k1024', 'gauss-k4096', 'laplace-k1024', 'uniform-k4096'];
+
 export const DEFAULT_SWEEP: SweepInput = {
   name: 'default',
   description:
@@ -21,6 +24,9 @@ export const DEFAULT_SWEEP: SweepInput = {
   area: 'yosys-gates',
   workloads: [
     { name: 'mnist-mlp', kind: 'mnist-mlp', testDigits: 2000 },
+    // The bundled LeNet-5 (docs/onnx.md) on 300 of its held-out digits: 85 M MACs a point. Paths
+    // are relative to the package (the default sweep has no file of its own).
+    { name: 'lenet5', kind: 'onnx', model: 'models/lenet5.onnx', inputs: 'models/mnist-test-x.npy', labels: 'models/mnist-test-y.npy', limit: 300, batch: 50 },
     { name: 'gauss-k64', kind: 'synthetic', dist: 'gaussian', M: 32, K: 64, N: 32, seed: 1 },
     { name: 'gauss-k256', kind: 'synthetic', dist: 'gaussian', M: 32, K: 256, N: 32, seed: 1 },
     { name: 'gauss-k1024', kind: 'synthetic', dist: 'gaussian', M: 32, K: 1024, N: 32, seed: 1 },
@@ -37,15 +43,25 @@ export const DEFAULT_SWEEP: SweepInput = {
       rounding: ['rtz', 'rne'],
       chunk: [null, 16],
       area: { rounding: ['rtz'], chunk: [null] },
+      workloads: CLASSIC,
     },
-    { name: 'e5-ieee', preset: 'ocp-fp8', acc: { exp: 5, man: { from: 1, to: 10 } }, rounding: ['rtz', 'rne'], chunk: [null], area: false },
-    { name: 'lba', preset: 'lba' },
-    { name: 'lba-floor', preset: 'lba-floor', area: false },
+    // The CNN on the lba family with rtz, unchunked (the curve with area), and its baseline below.
+    {
+      name: 'e4-b10-cnn',
+      preset: 'ocp-fp8',
+      acc: { exp: 4, man: { from: 1, to: 10 }, bias: 10, subnormals: false, specials: 'none', overflow: 'saturate' },
+      rounding: ['rtz'],
+      area: false,
+      workloads: ['lenet5'],
+    },
+    { name: 'e5-ieee', preset: 'ocp-fp8', acc: { exp: 5, man: { from: 1, to: 10 } }, rounding: ['rtz', 'rne'], chunk: [null], area: false, workloads: CLASSIC },
+    { name: 'lba', preset: 'lba', workloads: CLASSIC },
+    { name: 'lba-floor', preset: 'lba-floor', area: false, workloads: CLASSIC },
     // Other accumulator architectures beside the FMA cells: a tensor-core-like dot-product cell
     // with and without promotion into fp32, and exact and int32-wide fixed-point registers.
-    { name: 'tensorcore-fp8', preset: 'tensorcore-fp8', chunk: [128, null], area: false },
-    { name: 'kulisch-fp8', preset: 'kulisch-fp8', area: false },
-    { name: 'int32-fixed', preset: 'int32-fixed', area: false },
+    { name: 'tensorcore-fp8', preset: 'tensorcore-fp8', chunk: [128, null], area: false, workloads: CLASSIC },
+    { name: 'kulisch-fp8', preset: 'kulisch-fp8', area: false, workloads: CLASSIC },
+    { name: 'int32-fixed', preset: 'int32-fixed', area: false, workloads: CLASSIC },
     { name: 'fp32', role: 'baseline', preset: 'ocp-fp8' },
   ],
 };

@@ -4,6 +4,7 @@
 import type { CommandModule } from 'yargs';
 import { LbamacError } from '../../core/errors.js';
 import { PRESET_NAMES, PRESETS } from '../../config/presets.js';
+import { packageRoot } from '../../util/package-root.js';
 import { DEFAULT_SWEEP } from '../../sweep/default.js';
 import { loadSweepFile, parseShard, parseSweep } from '../../sweep/grid.js';
 import { journalPath, type Selection } from '../../sweep/journal.js';
@@ -54,7 +55,7 @@ export const sweepCommand: CommandModule<object, Args> = {
       .example(messages.sweep.examples)
       .epilogue(presetList()),
   handler: async (args) => {
-    const config = args.config === undefined ? parseSweep(DEFAULT_SWEEP, 'the default sweep') : loadSweepFile(args.config);
+    const config = args.config === undefined ? parseSweep(DEFAULT_SWEEP, 'the default sweep', packageRoot()) : loadSweepFile(args.config);
     const only = args.only === undefined ? null : args.only.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
     const selection: Selection = { shard: args.shard === undefined ? null : parseShard(args.shard), only };
     // Not yargs' conflicts(): it counts the options' default values as given.
