@@ -10,10 +10,11 @@ import { requireTool } from '../cosim/tools.js';
 
 export const VECTORS_FILE = 'vectors.hex';
 
-/** One case: input port values then expected output values, in port order. */
+/** One case: input port values then expected output values, in port order (bigints for ports
+ *  wider than a number holds exactly). */
 export interface TestVector {
-  ins: readonly number[];
-  outs: readonly number[];
+  ins: readonly (number | bigint)[];
+  outs: readonly (number | bigint)[];
 }
 
 /** The vector file: one hex word a line, the inputs then the expected outputs concatenated (MSB first). */

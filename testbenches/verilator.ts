@@ -1,11 +1,12 @@
 // The C++ harness for combinational units, built through cosim/verilator-build.ts: one build
 // holds several units behind a wrapper top; the harness reads cases (unit index and operand
 // words) from a file, evaluates the unit and writes its output words (result code, flags) per
-// case.
+// case. A port takes one 32-bit word, or ceil(width / 32) words, least significant first, when it
+// is wider (the fixed-point accumulator's state bus).
 //
 // Case files:
 //   binary (default): little-endian uint32 records. In: [unit, in_0 .. in_{I-1}], I = the most
-//     inputs any unit has (unused words are ignored). Out: [out_0 .. out_{O-1}] likewise.
+//     input words any unit has (unused words are ignored). Out: [out_0 .. out_{O-1}] likewise.
 //   text (--hex): one case a line, hexadecimal words separated by spaces ("0 3c 38"); the output
 //     has one line per case with the output words in hex.
 import { spawnSync } from 'node:child_process';
@@ -24,11 +25,17 @@ export interface HarnessBuild extends VerilatorBuild {
   outWords: number;
 }
 
-function checkPorts(u: VModule): { ins: Port[]; outs: Port[] } {
-  const ins = u.ports.filter((p) => p.dir === 'input');
-  const outs = u.ports.filter((p) => p.dir === 'output');
-  for (const p of u.ports) if (p.width > 32) throw new Error(`harness: port ${u.name}.${p.name} is ${p.width} bits; at most 32 are supported`);
-  return { ins, outs };
+/** 32-bit words a port takes in a case record. */
+export function portWords(p: Pick<Port, 'width'>): number {
+  return Math.ceil(p.width / 32);
+}
+
+function wordsOf(ports: readonly Port[]): number {
+  return ports.reduce((n, p) => n + portWords(p), 0);
+}
+
+function splitPorts(u: VModule): { ins: Port[]; outs: Port[] } {
+  return { ins: u.ports.filter((p) => p.dir === 'input'), outs: u.ports.filter((p) => p.dir === 'output') };
 }
 
 /** The wrapper top: each unit's ports appear as u<i>_<port>. */
@@ -51,19 +58,47 @@ function mask(width: number): string {
   return width >= 32 ? '0xffffffffu' : `0x${(2 ** width - 1).toString(16)}u`;
 }
 
+/** C++ lines that set input port `sig` from in[k..]: Verilator keeps up to 32 bits in a 32-bit
+ *  integer, up to 64 in a uint64_t and wider ports as an array of 32-bit words (VlWide). */
+function cppSetInput(sig: string, width: number, k: number): string[] {
+  if (width <= 32) return [`      ${sig} = in[${k}] & ${mask(width)};`];
+  if (width <= 64) return [`      ${sig} = (static_cast<uint64_t>(in[${k + 1}] & ${mask(width - 32)}) << 32) | in[${k}];`];
+  const n = portWords({ width });
+  return Array.from({ length: n }, (_, j) => `      ${sig}[${j}] = in[${k + j}]${j === n - 1 ? ` & ${mask(width - 32 * j)}` : ''};`);
+}
+
+/** C++ lines that copy output port `sig` into out[k..]. */
+function cppGetOutput(sig: string, width: number, k: number): string[] {
+  if (width <= 32) return [`      out[${k}] = ${sig};`];
+  if (width <= 64) return [`      out[${k}] = static_cast<uint32_t>(${sig});`, `      out[${k + 1}] = static_cast<uint32_t>(${sig} >> 32);`];
+  return Array.from({ length: portWords({ width }) }, (_, j) => `      out[${k + j}] = ${sig}[${j}];`);
+}
+
+/** Each port's first word in a record of the given ports. */
+function wordOffsets(ports: readonly Port[]): number[] {
+  let k = 0;
+  return ports.map((p) => {
+    const at = k;
+    k += portWords(p);
+    return at;
+  });
+}
+
 /** The C++ main: reads the case file, evaluates each case, writes the outputs. */
 export function harnessCpp(units: readonly VModule[]): string {
   const gen = generatorInfo();
-  const shapes = units.map(checkPorts);
-  const inWords = Math.max(1, ...shapes.map((s) => s.ins.length));
-  const outWords = Math.max(1, ...shapes.map((s) => s.outs.length));
+  const shapes = units.map(splitPorts);
+  const inWords = Math.max(1, ...shapes.map((s) => wordsOf(s.ins)));
+  const outWords = Math.max(1, ...shapes.map((s) => wordsOf(s.outs)));
   const cases = units.map((u, i) => {
     const { ins, outs } = shapes[i]!;
+    const inAt = wordOffsets(ins);
+    const outAt = wordOffsets(outs);
     return [
       `    case ${i}:  // ${u.name}`,
-      ...ins.map((p, k) => `      top.u${i}_${p.name} = in[${k}] & ${mask(p.width)};`),
+      ...ins.flatMap((p, k) => cppSetInput(`top.u${i}_${p.name}`, p.width, inAt[k]!)),
       '      top.eval();',
-      ...outs.map((p, k) => `      out[${k}] = top.u${i}_${p.name};`),
+      ...outs.flatMap((p, k) => cppGetOutput(`top.u${i}_${p.name}`, p.width, outAt[k]!)),
       '      return true;',
     ].join('\n');
   });
@@ -176,8 +211,8 @@ export function buildHarness(units: readonly VModule[], opts: VerilatorBuildOpti
   return {
     ...b,
     units,
-    inWords: Math.max(1, ...units.map((u) => u.ports.filter((p) => p.dir === 'input').length)),
-    outWords: Math.max(1, ...units.map((u) => u.ports.filter((p) => p.dir === 'output').length)),
+    inWords: Math.max(1, ...units.map((u) => wordsOf(splitPorts(u).ins))),
+    outWords: Math.max(1, ...units.map((u) => wordsOf(splitPorts(u).outs))),
   };
 }
 
