@@ -188,11 +188,12 @@ function emitAdd(b: Body, o: AddBody): [string, string][] {
 
   // 2. The sum.
   b.blank().comment(
-    `2. Add: acc +- (units${roundUp ? ' + round_up' : ''}) in ${W + 2} bits, exact for magnitudes up to 2^${W}; subtracting adds the`,
+    `2. Add: acc +- ${roundUp ? `(${units} + round_up)` : units} in ${W + 2} bits, exact for magnitudes up to 2^${W}; subtracting adds the`,
     `   complement${roundUp ? ' with carry 1 - round_up' : ' plus one'}.${s.IW > W ? ` Magnitudes of 2^${W} and more (big) overflow whatever acc is.` : ''}`,
   );
-  const low = s.IW >= W ? slice(units, s.IW, W - 1, 0) : zext(units, s.IW, W);
-  b.wire(W + 2, 'addend', `${sign} ? ~${zext(low, W, W + 2)} : ${zext(low, W, W + 2)}`);
+  const lowWidth = Math.min(s.IW, W);
+  const low = zext(slice(units, s.IW, lowWidth - 1, 0), lowWidth, W + 2);
+  b.wire(W + 2, 'addend', `${sign} ? ~${low} : ${low}`);
   b.wire(1, 'carry_in', roundUp ? `${roundUp} ^ ${sign}` : sign);
   b.wire(W + 2, 'sum', `{{2{acc_value[${W - 1}]}}, acc_value} + addend + ${zext('carry_in', 1, W + 2)}`);
   if (s.IW > W) b.wire(1, 'big', `|${slice(units, s.IW, s.IW - 1, W)}`);
@@ -213,8 +214,8 @@ function emitAdd(b: Body, o: AddBody): [string, string][] {
     `that a nonzero addend made zero, ${zeroSumText(o.zeroMode)}. Specials join by OR.`,
   );
   b.wire(W, 'reg_next', 'live ? sum_reg : acc_value');
-  const zeroAddend = joinTerms([P.isZero, canLose && 'lost'], '|', '');
-  b.wire(1, 'zero_cancel', `live & (reg_next == ${lit(W, 0)}) & (~(${zeroAddend}) | (acc_zero_sign ^ ${sign}))`);
+  const zeroAddend = canLose ? `(${P.isZero} | lost)` : P.isZero;
+  b.wire(1, 'zero_cancel', `live & (reg_next == ${lit(W, 0)}) & (~${zeroAddend} | (acc_zero_sign ^ ${sign}))`);
   b.wire(1, 'zero_sign_next', cancel ? 'zero_cancel | acc_zero_sign' : '~zero_cancel & acc_zero_sign');
   const hasSpecial = Boolean(P.isNaN || P.isInf);
   if (hasSpecial) {
@@ -238,7 +239,7 @@ function emitAdd(b: Body, o: AddBody): [string, string][] {
   b.line(`assign flags = {${invalid ? 'invalid' : "1'b0"}, ${lostBit}, ${lostBit}, overflow, ${inexactFlag}};  // invalid, zero, tiny, overflow, inexact`);
   if (!o.load) {
     b.comment('Swamping: a nonzero finite product left the register as it was (lost, saturated at its end, whole turns).');
-    b.line(`assign swamp = ${canLose ? 'lost | ' : ''}(overflow & (sum_reg == acc_value));`);
+    b.line(`assign swamp = ${canLose ? 'lost | (overflow & (sum_reg == acc_value))' : 'overflow & (sum_reg == acc_value)'};`);
   }
 
   return [

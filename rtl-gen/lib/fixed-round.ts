@@ -21,7 +21,6 @@ export function fixedRoundModule(fx: FixedAccumulator, out: Format, mode: Roundi
   const deps: VModule[] = [];
   emitStateFields(b, 'acc', fx);
 
-  // The magnitude of the most negative register, 2^(W-1), still fits W unsigned bits.
   b.blank().comment('The register as sign and magnitude (units of 2^lsb); -2^(W-1) negates to 2^(W-1), still W bits.');
   b.wire(1, 'acc_sign', `acc_value[${W - 1}]`);
   b.wire(W, 'acc_mag', `acc_sign ? ~acc_value + ${lit(W, 1)} : acc_value`);
@@ -46,7 +45,7 @@ export function fixedRoundModule(fx: FixedAccumulator, out: Format, mode: Roundi
   ]);
 
   // The special state becomes out's code as any rounding of it does (arithmetic.md §2, "Special
-  // operands"): canonical NaN, +-inf, or the largest finite magnitude where out has no such code.
+  // operands"): the same codes as core/arith.ts fromFloat64 gives for NaN and +-inf.
   const S = specialCodes(out);
   const OW = out.width;
   b.blank().comment(

@@ -3,7 +3,9 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeFixed } from '../../core/fixed.js';
 import { parseFormatName as F } from '../../core/format.js';
+import { fixedAddModule } from '../../rtl-gen/lib/fixed-add.js';
 import { buildHarness, CaseBatch, harnessCpp, runHarness, runHarnessHex, wrapperTop } from '../../testbenches/verilator.js';
 import { moduleFor, reference, type UnitSpec } from '../rtl-gen/units.js';
 
@@ -28,6 +30,20 @@ describe('testbenches: Verilator harness', function () {
     const cpp = harnessCpp(mods);
     expect(cpp).to.include('static const unsigned kInWords = 3;');
     expect(cpp).to.include('top.u1_c = in[2] & 0x3fu;');
+  });
+
+  it('passes ports wider than 32 bits as several words, least significant first', () => {
+    // The 102-bit fixed-point register's 105-bit state bus (four words) and a 52-bit one (two).
+    const wide = fixedAddModule(F('fp16'), makeFixed({ msb: 70, lsb: -30, overflow: 'saturate' }), 'rne');
+    const narrow = fixedAddModule(F('fp16'), makeFixed({ msb: 29, lsb: -18, overflow: 'wrap' }), 'rne');
+    const cpp = harnessCpp([wide, narrow]);
+    expect(cpp).to.include('static const unsigned kInWords = 5;');
+    expect(cpp).to.include('static const unsigned kOutWords = 6;');
+    expect(cpp).to.include('top.u0_acc[3] = in[3] & 0x1ffu;');
+    expect(cpp).to.include('top.u0_p = in[4] & 0xffffu;');
+    expect(cpp).to.include('out[3] = top.u0_acc_next[3];');
+    expect(cpp).to.include('top.u1_acc = (static_cast<uint64_t>(in[1] & 0xfffffu) << 32) | in[0];');
+    expect(cpp).to.include('out[1] = static_cast<uint32_t>(top.u1_acc_next >> 32);');
   });
 
   it('builds once, then finds the build in the cache; binary and hex cases agree with the core', () => {
