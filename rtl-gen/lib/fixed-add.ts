@@ -4,7 +4,7 @@
 // register. Two modules share the body: the adder of a product into the state (`addProduct`), and
 // the load of C, which puts a code of `out` into an empty register with the input mode (`start`).
 //
-// The state bus (STATE_LAYOUT below) is what a PE keeps per output and what a weight-stationary
+// The state bus (stateLayout below) is what a PE keeps per output and what a weight-stationary
 // column passes down: the register itself, so no rounding happens between PEs.
 //
 // Rounding onto the grid. A finite code is sig * 2^k units of 2^lsb, k = e - bias - M - lsb
@@ -39,7 +39,7 @@ export function fixedStateWidth(fx: FixedAccumulator): number {
   return fx.width + 3;
 }
 
-/** The state bus layout, for module headers (and the reply to "what does a PE hold"). */
+/** The state bus layout, for the module headers. */
 export function stateLayout(fx: FixedAccumulator): string[] {
   const W = fx.width;
   return [

@@ -497,6 +497,37 @@ describe('rtl-gen: fixed-point accumulator vs core/fixed-acc.ts, bit for bit', f
       expect(`${r.stdout}${r.stderr}`.trim()).to.equal('');
     });
 
+    it('the 567-bit register (fp32 products, wrap, rne) and its rounding into fp32 (rod) under Icarus against the kernel', () => {
+      const [add, , round] = extra as [VModule, VModule, VModule];
+      const k = fixedKernel({ a: E4M3, w: E4M3, product: F('fp32'), fixed: wide, out: F('fp32'), modeProduct: 0, modeAcc: roundingCode('rne'), modeInput: 0 });
+      const kr = fixedKernel({ ...k.spec, modeAcc: roundingCode('rod') });
+      const r = rng(567);
+      const W = wide.width;
+      const addVectors: TestVector<number | bigint>[] = [];
+      const roundVectors: TestVector<number | bigint>[] = [];
+      for (let n = 0; n < 400; n++) {
+        const state = randomState(r, W);
+        const code = randomCode(r, F('fp32'), wide);
+        const ks = setKernelState(k, state);
+        k.events.fill(0);
+        k.addProduct(ks, code);
+        const [, , ovf, lost, swamp, nan] = kernelEvents(k);
+        const inexact = ovf || (state.special === 0 && offGrid(F('fp32'), code, wide.lsb)) ? 1 : 0;
+        const flags = inexact | (ovf! << 1) | (lost! * 12) | (nan! << 4);
+        addVectors.push({ ins: [packState(state, W), code], outs: [packState(readKernelState(ks), W), flags, swamp!] });
+
+        const rs = randomState(r, W);
+        status.flags = 0;
+        const d = kr.finish(setKernelState(kr, rs));
+        roundVectors.push({ ins: [packState(rs, W)], outs: [d, rs.special !== 0 || rs.reg === 0n ? 0 : status.flags] });
+      }
+      for (const [m, v] of [[add, addVectors], [round, roundVectors]] as const) {
+        const res = runIcarus(m, v, join(dir, `icarus-${m.name}`));
+        expect(res.cases).to.equal(v.length);
+        expect(res.mismatches, res.log).to.equal(0);
+      }
+    });
+
     // The Kulisch register of e4m3 x e4m3 (msb 29, lsb -18): synthesized, and the netlist under
     // Icarus against the kernel.
     for (const kind of ['add', 'round'] as const) {
