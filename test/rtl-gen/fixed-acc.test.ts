@@ -28,9 +28,11 @@ import { rng } from './units.js';
 const E4M3 = F('e4m3');
 const EXACT = exactProductFormat(E4M3, E4M3);
 
-/** A register with its product and output formats; a = w = e4m3 throughout. */
+/** A register with its factor, product and output formats. */
 interface Setup {
   label: string;
+  /** The format of a and w (the chain's operands). */
+  factors: Format;
   /** The product format, or null for exact e4m3 x e4m3 products (the adder then takes EXACT codes). */
   product: Format | null;
   msb: number;
@@ -40,16 +42,18 @@ interface Setup {
   modes: readonly RoundingMode[];
 }
 
+const E5M2 = F('e5m2'); // with inf: inf * 0 at the multiplier
+
 const SETUPS: Setup[] = [
-  { label: 'Kulisch e4m3', product: null, msb: 29, lsb: -18, overflows: ['saturate'], out: F('fp32'), modes: ROUNDING_MODES },
-  { label: 'int32', product: null, msb: 20, lsb: -10, overflows: ['saturate', 'wrap'], out: F('fp32'), modes: ROUNDING_MODES },
-  { label: 'worked example', product: null, msb: 3, lsb: -2, overflows: ['saturate', 'wrap'], out: F('fp16'), modes: ROUNDING_MODES },
-  { label: 'fp16 products', product: F('fp16'), msb: 12, lsb: -12, overflows: ['saturate', 'wrap'], out: F('e4m7_b10'), modes: ROUNDING_MODES },
-  { label: 'fp16 products, 102 bits', product: F('fp16'), msb: 70, lsb: -30, overflows: ['saturate'], out: F('fp16'), modes: ROUNDING_MODES },
-  { label: 'e4m7_b12 products', product: F('e4m7_b12'), msb: 5, lsb: -8, overflows: ['saturate', 'wrap'], out: F('fp16'), modes: ROUNDING_MODES },
-  { label: '3 bits', product: F('e4m7_b12'), msb: 0, lsb: -1, overflows: ['saturate', 'wrap'], out: F('e4m7_b10'), modes: ROUNDING_MODES },
-  { label: 'products below the grid', product: F('fp16'), msb: 40, lsb: 30, overflows: ['saturate'], out: F('fp32'), modes: ['rne', 'rup', 'rdn', 'rod'] },
-  { label: 'products beyond the register', product: F('fp16'), msb: -38, lsb: -40, overflows: ['wrap'], out: F('fp16'), modes: ['rne', 'rtz'] },
+  { label: 'Kulisch e4m3', factors: E4M3, product: null, msb: 29, lsb: -18, overflows: ['saturate'], out: F('fp32'), modes: ROUNDING_MODES },
+  { label: 'int32', factors: E4M3, product: null, msb: 20, lsb: -10, overflows: ['saturate', 'wrap'], out: F('fp32'), modes: ROUNDING_MODES },
+  { label: 'worked example', factors: E4M3, product: null, msb: 3, lsb: -2, overflows: ['saturate', 'wrap'], out: F('fp16'), modes: ROUNDING_MODES },
+  { label: 'fp16 products', factors: E5M2, product: F('fp16'), msb: 12, lsb: -12, overflows: ['saturate', 'wrap'], out: F('e4m7_b10'), modes: ROUNDING_MODES },
+  { label: 'fp16 products, 102 bits', factors: E5M2, product: F('fp16'), msb: 70, lsb: -30, overflows: ['saturate'], out: F('fp16'), modes: ROUNDING_MODES },
+  { label: 'e4m7_b12 products', factors: E4M3, product: F('e4m7_b12'), msb: 5, lsb: -8, overflows: ['saturate', 'wrap'], out: F('fp16'), modes: ROUNDING_MODES },
+  { label: '3 bits', factors: E5M2, product: F('e4m7_b12'), msb: 0, lsb: -1, overflows: ['saturate', 'wrap'], out: F('e4m7_b10'), modes: ROUNDING_MODES },
+  { label: 'products below the grid', factors: E5M2, product: F('fp16'), msb: 40, lsb: 30, overflows: ['saturate'], out: F('fp32'), modes: ['rne', 'rup', 'rdn', 'rod'] },
+  { label: 'products beyond the register', factors: E4M3, product: F('fp16'), msb: -38, lsb: -40, overflows: ['wrap'], out: F('fp16'), modes: ['rne', 'rtz'] },
 ];
 
 const ADD_CASES = 1500;
@@ -189,14 +193,15 @@ function reach(what: string): void {
 }
 
 /** The corners the add, chain and load cases must reach (by their kernel results). */
-function tallyAdd(job: Job, f: Format, code: number, before: State | undefined, after: State, ev: number[]): void {
+function tallyAdd(job: Job, f: Format, code: number, before: State | undefined, after: State, ev: number[], mulFlags: number): void {
   const fx = job.fx;
   const mode = ROUNDING_MODES[job.kernel.spec[job.kind === 'load' ? 'modeInput' : 'modeAcc']]!;
   const k = job.kind === 'load' ? 'C' : 'term';
   if (ev[2]) reach(`${k} ${fx.overflow === 'saturate' ? 'saturates' : 'wraps'}`);
   if (ev[3]) reach(`${k} lost to the grid`);
   if (ev[4] && ev[2]) reach(`swamping at ${fx.overflow === 'saturate' ? 'the saturated end' : 'whole turns'}`);
-  if (ev[5]) reach('+inf meets -inf');
+  if (mulFlags & EV_INVALID) reach('inf * 0 at the multiplier');
+  else if (ev[5]) reach('+inf meets -inf');
   if ((before === undefined || before.special === 0) && tie(f, code, fx.lsb)) reach(`${k} tie on the grid, ${mode}`);
   if (after.special === 0 && after.reg === 0n) {
     reach(`zero register ${after.zeroSign ? '-0' : '+0'}`);
@@ -228,15 +233,16 @@ interface Plan {
   modules: VModule[];
 }
 
+/** The kernel of a setup; `input` is C's mode and the multiplier's. */
 function kernelFor(s: Setup, fx: FixedAccumulator, mode: RoundingMode, input: RoundingMode, chain: boolean): FixedKernel {
   return fixedKernel({
-    a: E4M3,
-    w: E4M3,
+    a: s.factors,
+    w: s.factors,
     // Off the chain the adder's codes are the kernel's products: EXACT codes are exact products.
     product: chain ? s.product : (s.product ?? EXACT),
     fixed: fx,
     out: s.out,
-    modeProduct: roundingCode('rne'),
+    modeProduct: roundingCode(input),
     modeAcc: roundingCode(mode),
     modeInput: roundingCode(input),
   });
@@ -282,11 +288,13 @@ function plan(): Plan {
 
         // The multiplier's product into the adder, against the kernel's step.
         const kc = kernelFor(s, fx, mode, input, true);
-        const chain: Job = { kind: 'chain', label: `${where}: e4m3 x e4m3 -> ${s.product?.name ?? 'exact'} ${mode}`, module: add, fx, kernel: kc, inputs: [], cases: [], slot: slotOf(add), first: -1 };
+        const ab = s.factors;
+        const chain: Job = { kind: 'chain', label: `${where}: ${ab.name} x ${ab.name} -> ${s.product ? `${s.product.name} ${input}` : 'exact'}, acc ${mode}`, module: add, fx, kernel: kc, inputs: [], cases: [], slot: slotOf(add), first: -1 };
+        const factor = () => (r() < 0.15 ? pick(r, [0, ab.signBit, ab.nanCode, ab.infCode >= 0 ? ab.infCode : ab.maxFiniteMag]) : randInt(r, 0, 2 ** ab.width - 1));
         for (let n = 0; n < CHAIN_CASES; n++) {
-          const a = randInt(r, 0, 255);
-          const w = r() < 0.1 ? pick(r, [0, 0x80, 0x7f]) : randInt(r, 0, 255);
-          const code = mul(E4M3, a, E4M3, w, fp, roundingCode('rne'));
+          const a = factor();
+          const w = factor();
+          const code = mul(ab, a, ab, w, fp, roundingCode(input));
           const pFlags = status.flags;
           const state = randomState(r, W);
           chain.cases.push({ state, a, w, code, pFlags });
@@ -370,7 +378,7 @@ function check(job: Job, i: number, out: Uint32Array, at: number): string | null
   }
   const want = readKernelState(ks);
   const ev = kernelEvents(k);
-  tallyAdd(job, f, c.code!, c.state, want, ev);
+  tallyAdd(job, f, c.code!, c.state, want, ev, job.kind === 'chain' ? c.pFlags! : 0);
   // The module's events, plus (chain) the multiplier's as the core counts them.
   const pf = job.kind === 'chain' && k.spec.product !== null ? c.pFlags! : 0;
   const rtlEv = [
@@ -452,7 +460,7 @@ describe('rtl-gen: fixed-point accumulator vs core/fixed-acc.ts, bit for bit', f
   it('the cases reach every corner', () => {
     const corners = [
       'term saturates', 'term wraps', 'C saturates', 'C wraps', 'term lost to the grid', 'C lost to the grid',
-      'swamping at the saturated end', 'swamping at whole turns', '+inf meets -inf', 'zero register +0', 'zero register -0',
+      'swamping at the saturated end', 'swamping at whole turns', '+inf meets -inf', 'inf * 0 at the multiplier', 'zero register +0', 'zero register -0',
       'a sum cancels to zero', 'C wraps onto zero', 'D overflows', 'D underflows to zero', 'D subnormal',
       ...ROUNDING_MODES.flatMap((m) => [`term tie on the grid, ${m}`, `C tie on the grid, ${m}`]),
     ];
