@@ -10,15 +10,15 @@ import { requireTool } from '../cosim/tools.js';
 
 export const VECTORS_FILE = 'vectors.hex';
 
-/** One case: input port values then expected output values, in port order (a bigint for an input
- *  port wider than a number holds exactly). */
-export interface TestVector {
-  ins: readonly (number | bigint)[];
-  outs: readonly number[];
+/** One case: input port values then expected output values, in port order (bigints for ports
+ *  wider than a number holds exactly). */
+export interface TestVector<V extends number | bigint = number> {
+  ins: readonly V[];
+  outs: readonly V[];
 }
 
 /** The vector file: one hex word a line, the inputs then the expected outputs concatenated (MSB first). */
-export function vectorsHex(unit: VModule, vectors: readonly TestVector[]): string {
+export function vectorsHex(unit: VModule, vectors: readonly TestVector<number | bigint>[]): string {
   const ports = [...unit.ports.filter((p) => p.dir === 'input'), ...unit.ports.filter((p) => p.dir === 'output')];
   const bits = ports.reduce((n, p) => n + p.width, 0);
   const digits = Math.ceil(bits / 4);
@@ -90,7 +90,7 @@ export interface IcarusResult {
  * Writes the unit, testbench and vectors into dir, compiles with `iverilog -g2005` and runs vvp.
  * `sources` replaces the unit's generated files (e.g. a synthesized netlist with the same ports).
  */
-export function runIcarus(unit: VModule, vectors: readonly TestVector[], dir: string, sources?: readonly { path: string; text: string }[]): IcarusResult {
+export function runIcarus(unit: VModule, vectors: readonly TestVector<number | bigint>[], dir: string, sources?: readonly { path: string; text: string }[]): IcarusResult {
   requireTool('iverilog');
   mkdirSync(dir, { recursive: true });
   const design = new Design();

@@ -1,7 +1,8 @@
 // The C++ harness for combinational units, built through cosim/verilator-build.ts: one build
 // holds several units behind a wrapper top; the harness reads cases (unit index and operand
 // words) from a file, evaluates the unit and writes its output words (result code, flags) per
-// case.
+// case. A port takes one 32-bit word, or ceil(width / 32) words, least significant first, when it
+// is wider (the fixed-point accumulator's state bus).
 //
 // Case files:
 //   binary (default): little-endian uint32 records. In: [unit, in_0 .. in_{I-1}], I = the most
@@ -27,7 +28,7 @@ export interface HarnessBuild extends VerilatorBuild {
   outWords: number;
 }
 
-/** Words a port's value takes in a case record. */
+/** 32-bit words a port takes in a case record. */
 export function portWords(p: Pick<Port, 'width'>): number {
   return Math.ceil(p.width / 32);
 }
@@ -36,7 +37,7 @@ function wordsOf(ports: readonly Port[]): number {
   return ports.reduce((n, p) => n + portWords(p), 0);
 }
 
-function ports(u: VModule): { ins: Port[]; outs: Port[] } {
+function splitPorts(u: VModule): { ins: Port[]; outs: Port[] } {
   return { ins: u.ports.filter((p) => p.dir === 'input'), outs: u.ports.filter((p) => p.dir === 'output') };
 }
 
@@ -60,28 +61,26 @@ function mask(width: number): string {
   return width >= 32 ? '0xffffffffu' : `0x${(2 ** width - 1).toString(16)}u`;
 }
 
-/** C++ that sets the top's port from the record words in[k..]: Verilator holds up to 32 bits in a
- *  uint32_t, up to 64 in a uint64_t, wider ports as an array of 32-bit words. */
-function setPort(sig: string, width: number, k: number): string[] {
+/** C++ lines that set input port `sig` from in[k..]: Verilator keeps up to 32 bits in a 32-bit
+ *  integer, up to 64 in a uint64_t and wider ports as an array of 32-bit words (VlWide). */
+function cppSetInput(sig: string, width: number, k: number): string[] {
+  if (width <= 32) return [`      ${sig} = in[${k}] & ${mask(width)};`];
+  if (width <= 64) return [`      ${sig} = (static_cast<uint64_t>(in[${k + 1}] & ${mask(width - 32)}) << 32) | in[${k}];`];
   const n = portWords({ width });
-  const top = mask(width - 32 * (n - 1));
-  if (n === 1) return [`      ${sig} = in[${k}] & ${mask(width)};`];
-  if (n === 2) return [`      ${sig} = (static_cast<uint64_t>(in[${k + 1}] & ${top}) << 32) | in[${k}];`];
-  return [`      for (unsigned w = 0; w < ${n}; w++) ${sig}[w] = in[${k} + w];`, `      ${sig}[${n - 1}] &= ${top};`];
+  return Array.from({ length: n }, (_, j) => `      ${sig}[${j}] = in[${k + j}]${j === n - 1 ? ` & ${mask(width - 32 * j)}` : ''};`);
 }
 
-/** C++ that copies the top's port into out[k..]. */
-function getPort(sig: string, width: number, k: number): string[] {
-  const n = portWords({ width });
-  if (n === 1) return [`      out[${k}] = ${sig};`];
-  if (n === 2) return [`      out[${k}] = static_cast<uint32_t>(${sig});`, `      out[${k + 1}] = static_cast<uint32_t>(${sig} >> 32);`];
-  return [`      for (unsigned w = 0; w < ${n}; w++) out[${k} + w] = ${sig}[w];`];
+/** C++ lines that copy output port `sig` into out[k..]. */
+function cppGetOutput(sig: string, width: number, k: number): string[] {
+  if (width <= 32) return [`      out[${k}] = ${sig};`];
+  if (width <= 64) return [`      out[${k}] = static_cast<uint32_t>(${sig});`, `      out[${k + 1}] = static_cast<uint32_t>(${sig} >> 32);`];
+  return Array.from({ length: portWords({ width }) }, (_, j) => `      out[${k + j}] = ${sig}[${j}];`);
 }
 
-/** Each port's first word in the record, in port order. */
-function offsets(ps: readonly Port[]): number[] {
+/** Each port's first word in a record of the given ports. */
+function wordOffsets(ports: readonly Port[]): number[] {
   let k = 0;
-  return ps.map((p) => {
+  return ports.map((p) => {
     const at = k;
     k += portWords(p);
     return at;
@@ -91,18 +90,18 @@ function offsets(ps: readonly Port[]): number[] {
 /** The C++ main: reads the case file, evaluates each case, writes the outputs. */
 export function harnessCpp(units: readonly VModule[]): string {
   const gen = generatorInfo();
-  const shapes = units.map(ports);
+  const shapes = units.map(splitPorts);
   const inWords = Math.max(1, ...shapes.map((s) => wordsOf(s.ins)));
   const outWords = Math.max(1, ...shapes.map((s) => wordsOf(s.outs)));
   const cases = units.map((u, i) => {
     const { ins, outs } = shapes[i]!;
-    const inAt = offsets(ins);
-    const outAt = offsets(outs);
+    const inAt = wordOffsets(ins);
+    const outAt = wordOffsets(outs);
     return [
       `    case ${i}:  // ${u.name}`,
-      ...ins.flatMap((p, k) => setPort(`top.u${i}_${p.name}`, p.width, inAt[k]!)),
+      ...ins.flatMap((p, k) => cppSetInput(`top.u${i}_${p.name}`, p.width, inAt[k]!)),
       '      top.eval();',
-      ...outs.flatMap((p, k) => getPort(`top.u${i}_${p.name}`, p.width, outAt[k]!)),
+      ...outs.flatMap((p, k) => cppGetOutput(`top.u${i}_${p.name}`, p.width, outAt[k]!)),
       '      return true;',
     ].join('\n');
   });
@@ -215,8 +214,8 @@ export function buildHarness(units: readonly VModule[], opts: VerilatorBuildOpti
   return {
     ...b,
     units,
-    inWords: Math.max(1, ...units.map((u) => wordsOf(ports(u).ins))),
-    outWords: Math.max(1, ...units.map((u) => wordsOf(ports(u).outs))),
+    inWords: Math.max(1, ...units.map((u) => wordsOf(splitPorts(u).ins))),
+    outWords: Math.max(1, ...units.map((u) => wordsOf(splitPorts(u).outs))),
   };
 }
 

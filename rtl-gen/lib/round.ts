@@ -18,13 +18,16 @@ export function overflowMagnitude(f: Format, mode: RoundingMode, sign: 0 | 1): n
   return f.overflow === 'inf' && overflowsToInf(roundingCode(mode), sign) ? f.infCode : f.maxFiniteMag;
 }
 
-/** Verilog of step 2's increment for the modes that add one unit to the kept bits (rtz keeps
- *  them, rod ORs into the last one). */
-const ROUND_UP: Record<Exclude<RoundingMode, 'rtz' | 'rod'>, { rule: (keptLsb: string) => string; why: string }> = {
+/**
+ * Verilog of step 2's increment for the modes that add one unit to the kept bits (rtz keeps
+ * them, rod ORs into the last one), over the wires `round_bit`, `sticky_all` and `inexact` and the
+ * kept value's last bit and sign (the fixed-point adder rounds onto its grid with the same rules).
+ */
+export const ROUND_UP: Record<Exclude<RoundingMode, 'rtz' | 'rod'>, { rule: (keptLsb: string, sign: string) => string; why: string }> = {
   rne: { rule: (lsb) => `round_bit & (sticky_all | ${lsb})`, why: 'above half, or a tie with an odd kept value' },
   rna: { rule: () => 'round_bit', why: 'half or above (ties away from zero)' },
-  rdn: { rule: () => 'sign & inexact', why: 'toward -inf: a negative value with anything dropped grows in magnitude' },
-  rup: { rule: () => '~sign & inexact', why: 'toward +inf: a positive value with anything dropped grows in magnitude' },
+  rdn: { rule: (_lsb, sign) => `${sign} & inexact`, why: 'toward -inf: a negative value with anything dropped grows in magnitude' },
+  rup: { rule: (_lsb, sign) => `~${sign} & inexact`, why: 'toward +inf: a positive value with anything dropped grows in magnitude' },
 };
 
 /**
@@ -120,7 +123,7 @@ export function roundModule(o: Format, mode: RoundingMode, sigWidth: number, exp
     normalBit = o.subnormals ? bit('rounded', M + 1, M) : null;
   } else {
     const up = ROUND_UP[mode];
-    b.wire(1, 'round_up', up.rule(bit('kept', M + 1, 0)), up.why);
+    b.wire(1, 'round_up', up.rule(bit('kept', M + 1, 0), 'sign'), up.why);
     b.wire(M + 2, 'rounded', `{1'b0, kept} + ${zext('round_up', 1, M + 2)}`);
     b.comment(
       `Rounding 1.1...1 up carries into 10.0...0: the significand becomes 1.0...0 one exponent higher;`,

@@ -479,7 +479,7 @@ describe('rtl-gen: Yosys synthesis of a dot-product adder', function () {
 
     const make = new StepMaker(unit, rng(77));
     const ref = new Reference(unit);
-    const vectors: TestVector[] = [];
+    const vectors: TestVector<number | bigint>[] = [];
     for (let k = 0; k < 2000; k++) {
       const s = make.next();
       const p = unit.kind === 'rounded' ? unit.p : unit.a;

@@ -3,8 +3,10 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeFixed } from '../../core/fixed.js';
 import { parseFormatName as F } from '../../core/format.js';
 import { dotAddModule } from '../../rtl-gen/lib/dot-add.js';
+import { fixedAddModule } from '../../rtl-gen/lib/fixed-add.js';
 import { buildHarness, CaseBatch, harnessCpp, runHarness, runHarnessHex, wrapperTop } from '../../testbenches/verilator.js';
 import { moduleFor, reference, type UnitSpec } from '../rtl-gen/units.js';
 
@@ -31,12 +33,26 @@ describe('testbenches: Verilator harness', function () {
     expect(cpp).to.include('top.u1_c = in[2] & 0x3fu;');
   });
 
-  it('passes a port wider than 32 bits as several words, least significant first', () => {
+  it('passes a dot-product cell\'s packed products as several words, least significant first', () => {
     const cell = (lanes: number) => dotAddModule(F('e4m7_b10'), F('fp16'), { lanes, alignBits: 6 }, 'rtz');
     const cpp = harnessCpp([cell(4), cell(8)]); // p: 64 and 128 bits
     expect(cpp).to.include('static const unsigned kInWords = 5;'); // acc and 4 words of p
     expect(cpp).to.include('top.u0_p = (static_cast<uint64_t>(in[2] & 0xffffffffu) << 32) | in[1];');
-    expect(cpp).to.include('for (unsigned w = 0; w < 4; w++) top.u1_p[w] = in[1 + w];');
+    expect(cpp).to.include('top.u1_p[3] = in[4] & 0xffffffffu;');
+  });
+
+  it('passes ports wider than 32 bits as several words, least significant first', () => {
+    // The 102-bit fixed-point register's 105-bit state bus (four words) and a 52-bit one (two).
+    const wide = fixedAddModule(F('fp16'), makeFixed({ msb: 70, lsb: -30, overflow: 'saturate' }), 'rne');
+    const narrow = fixedAddModule(F('fp16'), makeFixed({ msb: 29, lsb: -18, overflow: 'wrap' }), 'rne');
+    const cpp = harnessCpp([wide, narrow]);
+    expect(cpp).to.include('static const unsigned kInWords = 5;');
+    expect(cpp).to.include('static const unsigned kOutWords = 6;');
+    expect(cpp).to.include('top.u0_acc[3] = in[3] & 0x1ffu;');
+    expect(cpp).to.include('top.u0_p = in[4] & 0xffffu;');
+    expect(cpp).to.include('out[3] = top.u0_acc_next[3];');
+    expect(cpp).to.include('top.u1_acc = (static_cast<uint64_t>(in[1] & 0xfffffu) << 32) | in[0];');
+    expect(cpp).to.include('out[1] = static_cast<uint32_t>(top.u1_acc_next >> 32);');
   });
 
   it('builds once, then finds the build in the cache; binary and hex cases agree with the core', () => {
