@@ -6,7 +6,7 @@
 // and exact windows, every rounding mode, in one Verilator build (cached in out/verilator/). Every
 // module is lint-clean and compiles under Icarus; one is synthesized by Yosys and its netlist run
 // against the core.
-import { runYosys } from '@yowasp/yosys';
+import { synthesizeNetlist } from './yosys-netlist.js';
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -446,36 +446,7 @@ describe('rtl-gen: Yosys synthesis of a dot-product adder', function () {
 
   it(`synthesizes ${describe_(unit)}; the netlist matches the core`, async () => {
     const m = moduleOf(unit);
-    const design = new Design();
-    design.add(m);
-    const files: Record<string, string> = {};
-    for (const f of design.files()) files[f.path] = f.text;
-    const script = [
-      `read_verilog ${Object.keys(files).join(' ')}`,
-      `hierarchy -check -top ${m.name}`,
-      'proc',
-      'check -assert',
-      `synth -flatten -top ${m.name}`,
-      'check -assert',
-      'tee -q -o stat.txt stat',
-      'write_verilog -noattr netlist.v',
-    ].join('; ');
-    let log = '';
-    const collect = (bytes: Uint8Array | null) => {
-      if (bytes) log += new TextDecoder().decode(bytes);
-    };
-    const asText = (f: unknown) => (typeof f === 'string' ? f : new TextDecoder().decode(f as Uint8Array));
-    let tree: Record<string, unknown>;
-    try {
-      tree = (await runYosys(['-q', '-p', script], files, { stdout: collect, stderr: collect })) as Record<string, unknown>;
-    } catch (e) {
-      throw new Error(`yosys failed: ${(e as Error).message}\n${log.slice(-3000)}`);
-    }
-    const stat = asText(tree['stat.txt']);
-    const cells = /Number of cells:\s+(\d+)/.exec(stat);
-    expect(cells, stat).to.not.equal(null);
-    console.log(`        ${m.name}: ${cells![1]} cells`);
-    expect(log).not.to.match(/warning/i);
+    const { netlist } = await synthesizeNetlist(m);
 
     const make = new StepMaker(unit, rng(77));
     const ref = new Reference(unit);
@@ -485,7 +456,7 @@ describe('rtl-gen: Yosys synthesis of a dot-product adder', function () {
       const p = unit.kind === 'rounded' ? unit.p : unit.a;
       vectors.push({ ins: [s.acc, packBig(s.x, p.width)], outs: ref.run(s) });
     }
-    const res = runIcarus(m, vectors, join(dir, m.name), [{ path: 'netlist.v', text: asText(tree['netlist.v']) }]);
+    const res = runIcarus(m, vectors, join(dir, m.name), [{ path: 'netlist.v', text: netlist }]);
     expect(res.cases).to.equal(vectors.length);
     expect(res.mismatches, res.log).to.equal(0);
   });

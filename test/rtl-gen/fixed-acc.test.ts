@@ -5,7 +5,7 @@
 // step (product events from the multiplier's flags, as the core counts them), lint and Icarus for
 // every module, and Yosys on the 49-bit Kulisch register of e4m3 products. One Verilator build
 // holds every module (cached in out/verilator/).
-import { runYosys } from '@yowasp/yosys';
+import { synthesizeNetlist } from './yosys-netlist.js';
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -542,31 +542,7 @@ describe('rtl-gen: fixed-point accumulator vs core/fixed-acc.ts, bit for bit', f
       it(`Yosys synthesizes the 49-bit Kulisch register's ${kind === 'add' ? 'adder (e4m3 exact products, rne)' : 'rounding into fp32 (rne)'}; the netlist matches the core`, async () => {
         const job = jobs.find((j) => j.kind === kind && j.fx.width === 49 && j.kernel.spec.modeAcc === roundingCode('rne'))!;
         const m = job.module;
-        const design = new Design();
-        design.add(m);
-        const files: Record<string, string> = {};
-        for (const f of design.files()) files[f.path] = f.text;
-        const script = [
-          `read_verilog ${Object.keys(files).join(' ')}`,
-          `hierarchy -check -top ${m.name}`,
-          'proc',
-          'check -assert',
-          `synth -flatten -top ${m.name}`,
-          'check -assert',
-          'tee -q -o stat.txt stat',
-          'write_verilog -noattr netlist.v',
-        ].join('; ');
-        let log = '';
-        const collect = (bytes: Uint8Array | null) => {
-          if (bytes) log += new TextDecoder().decode(bytes);
-        };
-        const tree = (await runYosys(['-q', '-p', script], files, { stdout: collect, stderr: collect })) as Record<string, unknown>;
-        const text = (x: unknown) => (typeof x === 'string' ? x : new TextDecoder().decode(x as Uint8Array));
-        const stat = text(tree['stat.txt']);
-        const cells = /Number of cells:\s+(\d+)/.exec(stat);
-        expect(cells, stat).to.not.equal(null);
-        console.log(`        ${m.name}: ${cells![1]} cells`);
-        expect(log).not.to.match(/warning/i);
+        const { netlist } = await synthesizeNetlist(m);
 
         const SW = fixedStateWidth(job.fx);
         const vectors: TestVector<number | bigint>[] = job.cases.slice(0, 1000).map((c, i) => {
@@ -576,7 +552,7 @@ describe('rtl-gen: fixed-point accumulator vs core/fixed-acc.ts, bit for bit', f
           return { ins, outs };
         });
         // The Verilated outputs are the expectations here: the cases above hold them to the kernel.
-        const res = runIcarus(m, vectors, join(dir, `yosys-${kind}`), [{ path: 'netlist.v', text: text(tree['netlist.v']) }]);
+        const res = runIcarus(m, vectors, join(dir, `yosys-${kind}`), [{ path: 'netlist.v', text: netlist }]);
         expect(res.cases).to.equal(vectors.length);
         expect(res.mismatches, res.log).to.equal(0);
       });

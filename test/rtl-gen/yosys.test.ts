@@ -1,13 +1,12 @@
 // Yosys (WebAssembly) reads and synthesizes a few units: `hierarchy -check; proc; check -assert;
 // synth`. The synthesized netlist then runs under Icarus against core/arith.ts, so a difference
 // in how Yosys reads the Verilog (signedness, widths) would show.
-import { runYosys } from '@yowasp/yosys';
+import { synthesizeNetlist } from './yosys-netlist.js';
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFormatName as F } from '../../core/format.js';
-import { Design } from '../../rtl-gen/back/module.js';
 import { runIcarus, type TestVector } from '../../testbenches/icarus.js';
 import { describeUnit, moduleFor, randomCase, reference, rng, type UnitSpec } from './units.js';
 
@@ -17,10 +16,6 @@ const UNITS: UnitSpec[] = [
   { kind: 'fma', a: F('e4m3'), b: F('e4m3'), c: F('e4m7'), out: F('e4m7'), mode: 'rtz' },
   { kind: 'fma', a: F('e2m1_none'), b: F('e5m2'), c: F('e3m4_fn'), out: F('e3m4_fn'), mode: 'rne' },
 ];
-
-function text(file: unknown): string {
-  return typeof file === 'string' ? file : new TextDecoder().decode(file as Uint8Array);
-}
 
 describe('rtl-gen: Yosys synthesis', function () {
   this.timeout(300_000);
@@ -33,35 +28,7 @@ describe('rtl-gen: Yosys synthesis', function () {
   for (const u of UNITS) {
     it(`synthesizes ${describeUnit(u)} and the netlist matches the core`, async () => {
       const m = moduleFor(u);
-      const design = new Design();
-      design.add(m);
-      const files: Record<string, string> = {};
-      for (const f of design.files()) files[f.path] = f.text;
-      const script = [
-        `read_verilog ${Object.keys(files).join(' ')}`,
-        `hierarchy -check -top ${m.name}`,
-        'proc',
-        'check -assert',
-        `synth -flatten -top ${m.name}`,
-        'check -assert',
-        'tee -q -o stat.txt stat',
-        'write_verilog -noattr netlist.v',
-      ].join('; ');
-      let log = '';
-      const collect = (bytes: Uint8Array | null) => {
-        if (bytes) log += new TextDecoder().decode(bytes);
-      };
-      let tree: Record<string, unknown>;
-      try {
-        tree = (await runYosys(['-q', '-p', script], files, { stdout: collect, stderr: collect })) as Record<string, unknown>;
-      } catch (e) {
-        throw new Error(`yosys failed: ${(e as Error).message}\n${log.slice(-3000)}`);
-      }
-      const stat = text(tree['stat.txt']);
-      const cells = /Number of cells:\s+(\d+)/.exec(stat);
-      expect(cells, stat).to.not.equal(null);
-      console.log(`        ${m.name}: ${cells![1]} cells`);
-      expect(log).not.to.match(/warning/i);
+      const { netlist } = await synthesizeNetlist(m);
 
       // The netlist under Icarus, against the core.
       const r = rng(99);
@@ -70,7 +37,7 @@ describe('rtl-gen: Yosys synthesis', function () {
         const ops = randomCase(u, r);
         vectors.push({ ins: ops, outs: reference(u, ops) });
       }
-      const res = runIcarus(m, vectors, join(dir, m.name), [{ path: 'netlist.v', text: text(tree['netlist.v']) }]);
+      const res = runIcarus(m, vectors, join(dir, m.name), [{ path: 'netlist.v', text: netlist }]);
       expect(res.cases).to.equal(vectors.length);
       expect(res.mismatches, res.log).to.equal(0);
     });
