@@ -173,7 +173,7 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
   draw: {
     operands: ['i', 'j', 't'],
     swampVerilog: null,
-    verilog: (u, arch) => ({ module: drawModule(arch.random!, u.draw!), inputs: { i: 'i', j: 'j', t: 't' }, result: 'r', flags: null }),
+    verilog: (u, arch) => ({ module: drawModule(arch.random!, u.draw!), inputs: { i: 'row', j: 'col', t: 'term' }, result: 'r', flags: null }),
     evaluate: (u, arch) => {
       const random = arch.random!;
       const kind = u.draw!;

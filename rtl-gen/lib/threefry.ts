@@ -11,21 +11,21 @@ function rotl(x: string, d: number): string {
   return `{${x}[${31 - d}:0], ${x}[31:${32 - d}]}`;
 }
 
-/** lbamac_draw_<kind>_r<R>_s<seed>: ports i, j, t (32 bits each) -> r (R bits). */
+/** lbamac_draw_<kind>_r<R>_s<seed>: ports row, col, term (i, j, t: 32 bits each) -> r (R bits). */
 export function drawModule(random: RandomSpec, kind: DrawKind): VModule {
   const R = random.bits;
   const { invertSeed, word } = DRAW_SOURCE[kind];
   const k0 = (invertSeed ? ~random.seed : random.seed) >>> 0;
   const b = new Body();
   b.comment(
-    `Threefry-2x32, ${THREEFRY_ROUNDS} rounds: counter (t, i), key (${hex(32, k0)}${invertSeed ? ' = ~seed' : ' = seed'}, j).`,
+    `Threefry-2x32, ${THREEFRY_ROUNDS} rounds: counter (term, row), key (${hex(32, k0)}${invertSeed ? ' = ~seed' : ' = seed'}, col).`,
     'A round adds x1 into x0, rotates x1 and XORs x0 into it; after every fourth round the key',
-    'schedule (k0, j, k0 ^ j ^ parity, in turn) and the injection count are added.',
+    'schedule (k0, col, k0 ^ col ^ parity, in turn) and the injection count are added.',
   );
-  b.wire(32, 'ks2', `${hex(32, k0)} ^ j ^ ${hex(32, THREEFRY_PARITY)}`, 'the third key word');
-  const keyWord = (n: number): string => (n === 0 ? hex(32, k0) : n === 1 ? 'j' : 'ks2');
-  b.wire(32, 'x0_0', `t + ${hex(32, k0)}`);
-  b.wire(32, 'x1_0', 'i + j');
+  b.wire(32, 'ks2', `${hex(32, k0)} ^ col ^ ${hex(32, THREEFRY_PARITY)}`, 'the third key word');
+  const keyWord = (n: number): string => (n === 0 ? hex(32, k0) : n === 1 ? 'col' : 'ks2');
+  b.wire(32, 'x0_0', `term + ${hex(32, k0)}`);
+  b.wire(32, 'x1_0', 'row + col');
   let x0 = 'x0_0';
   let x1 = 'x1_0';
   for (let r = 0; r < THREEFRY_ROUNDS; r++) {
@@ -67,9 +67,9 @@ export function drawModule(random: RandomSpec, kind: DrawKind): VModule {
     ],
     source: 'rtl-gen/lib/threefry.ts',
     ports: [
-      { dir: 'input', name: 'i', width: 32, comment: 'output row of the term' },
-      { dir: 'input', name: 'j', width: 32, comment: 'output column of the term' },
-      { dir: 'input', name: 't', width: 32, comment: 'term index (docs/arithmetic.md section 3)' },
+      { dir: 'input', name: 'row', width: 32, comment: 'i: output row of the term' },
+      { dir: 'input', name: 'col', width: 32, comment: 'j: output column of the term' },
+      { dir: 'input', name: 'term', width: 32, comment: 't: term index (docs/arithmetic.md section 3)' },
       { dir: 'output', name: 'r', width: R, comment: 'the draw' },
     ],
     body: b,
