@@ -126,10 +126,9 @@ export class Accumulation implements OutputAccumulator {
     this.cell = cell === null ? null : new DotKernel(cell, this.mac);
     const r = cfg.rounding;
     this.draws = { product: cfg.product !== null && r.product === 'rsr', acc: r.acc === 'rsr', total: cfg.chunk !== null && r.total === 'rsr' };
-    this.random = this.draws.product || this.draws.acc || this.draws.total ? (cfg.random ?? null) : null;
-    if ((this.draws.product || this.draws.acc || this.draws.total) && (this.random === null || this.cell !== null)) {
-      throw new Error('internal: rsr without a random stream, or in a dot-product cell (config/resolve.ts refuses both)');
-    }
+    const stochastic = this.draws.product || this.draws.acc || this.draws.total;
+    if (stochastic && (cfg.random === undefined || this.cell !== null)) throw new Error('internal: rsr without a random stream, or in a dot-product cell (config/resolve.ts refuses both)');
+    this.random = stochastic ? cfg.random! : null;
   }
 
   /** total ← total + chunk accumulator, in the chunk-total format; counts its events. `u`: the
