@@ -118,6 +118,28 @@ describe('core/gemm: rsr against the golden model (docs/arithmetic.md §2, core/
       return fc.tuple(fc.constant(cfg), matrix(cfg.a, c.M, c.K), B, c.withC ? matrix(outputFormat(cfg), c.M, c.N) : fc.constant(undefined));
     });
 
+  it("docs/arithmetic.md §2's example: §7's 256 products into e4m7 bias 10, the accumulator rsr", () => {
+    const A = [Array<number>(256).fill(0x26)];
+    const B = Array.from({ length: 256 }, () => [0x28]);
+    const want: [number, number, number, number][] = [
+      // R, seed, D, swamping
+      [3, 0, 0x6e3, 11],
+      [3, 1, 0x6e0, 14],
+      [3, 2, 0x6dd, 14],
+      [8, 0, 0x6e3, 11],
+      [1, 0, 0x6b3, 49],
+      [1, 1, 0x6b6, 42],
+      [1, 2, 0x6b7, 41],
+    ];
+    for (const [bits, seed, D, swamping] of want) {
+      const cfg = resolveConfig({ a: 'e4m3', w: 'e4m3', product: 'fp16', acc: 'e4m7_b10', rounding: { product: 'rne', acc: 'rsr', randomBits: bits, seed } });
+      for (const r of [coreGemm(cfg, A, B), goldenGemm(cfg, A, B)]) {
+        expect(r.D, `R ${bits}, seed ${seed}`).to.deep.equal([[D]]);
+        expect(r.events.swamping, `R ${bits}, seed ${seed}`).to.equal(swamping);
+      }
+    }
+  });
+
   /** At most two nonzeros per group of 4 rows in each column: the rest become +0. */
   function prune24(B: number[][], w: Format): number[][] {
     return B.map((row, k) => row.map((code, j) => (B.slice(k - (k % 4), k).filter((r) => !isZeroCode(r[j]!, w)).length >= 2 ? 0 : code)));
