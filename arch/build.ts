@@ -5,6 +5,7 @@ import { exactProductFormat, UNIT_FORMAT } from '../core/exact-product.js';
 import { dotCellOf, laneMessages } from '../core/lanes.js';
 import { fixedLabel, fixedMessages } from '../core/fixed.js';
 import { oddSumFormat } from '../core/odd-sum.js';
+import { rsrMessages } from '../core/random-stream.js';
 import { MAX_STAGES } from '../config/schema.js';
 import { type Format, formatSpecOf, INTERNAL_LIMITS, makeFormat } from '../core/format.js';
 import { type ArrayConfig, outputFormat } from '../config/resolve.js';
@@ -65,6 +66,7 @@ export function buildArch(cfg: ArrayConfig): Arch {
   }
   const cuts = order.slice(0, stages);
   const has = (c: Cut) => cuts.includes(c);
+  if (has('inside-add') && cfg.rounding.acc === 'rsr') throw new LbamacError(rsrMessages.cutAdder(stages, order.indexOf('inside-add')));
   const pipeline: PipelineDesc = {
     stages,
     cuts,
@@ -120,6 +122,7 @@ export function buildArch(cfg: ArrayConfig): Arch {
       xsum,
     },
     rounding: { product: cfg.rounding.product, acc: cfg.rounding.acc, total: cfg.rounding.total },
+    random: cfg.random ?? null,
   };
   return {
     version: ARCH_VERSION,
@@ -135,6 +138,7 @@ export function buildArch(cfg: ArrayConfig): Arch {
     pipeline,
     formats: ctx.formats,
     rounding: ctx.rounding,
+    random: ctx.random,
     ...DATAFLOWS[cfg.dataflow](ctx),
   };
 }

@@ -3,8 +3,9 @@
 // arithmetic units and timing constants. Both walk the same object, so they cannot drift apart.
 // docs/architecture.md explains every field; docs/timing.md the schedule built on it.
 import type { FormatSpec, RoundingMode } from '../core/format.js';
+import type { DrawKind, RandomSpec } from '../core/random-stream.js';
 
-export const ARCH_VERSION = 3;
+export const ARCH_VERSION = 4;
 
 /** A float format as the hardware sees it: the resolved fields plus name and width. */
 export interface FormatDesc extends Required<FormatSpec> {
@@ -110,14 +111,15 @@ export interface PeInputDesc {
 }
 
 /** The kinds of unit; arch/units.ts gives each its evaluation and its Verilog. */
-export type UnitKind = 'selector' | 'mul' | 'add' | 'fma' | 'round';
+export type UnitKind = 'selector' | 'mul' | 'add' | 'fma' | 'round' | 'draw';
 
 /**
  * A combinational unit of the PE. `operands` maps the kind's operand roles (selector: group,
- * index; mul: a, b; add: x, y; fma: a, b, c; round: x, one, ref, term) to expressions; `formats`
- * maps the same roles (and `out`) to format roles of arch.formats. `role` says what the unit is to
- * the accumulation: `term` units add one term (counted as the PE's useful work), `finish` units
- * round the sum of a cut adder, `total` units close a chunk.
+ * index; mul: a, b; add: x, y; fma: a, b, c; round: x, one, ref, term; draw: i, j, t) to
+ * expressions, plus `rand` (the draw) for a unit that rounds with rsr; `formats` maps the same
+ * roles (and `out`) to format roles of arch.formats. `role` says what the unit is to the
+ * accumulation: `term` units add one term (counted as the PE's useful work), `finish` units round
+ * the sum of a cut adder, `total` units close a chunk, `draw` units draw from the random stream.
  */
 export interface UnitDesc {
   name: string;
@@ -127,7 +129,9 @@ export interface UnitDesc {
   operands: Record<string, Expr>;
   formats: Record<string, keyof Arch['formats']>;
   rounding: RoundingMode | null;
-  role: 'select' | 'product' | 'term' | 'finish' | 'total';
+  role: 'select' | 'product' | 'term' | 'finish' | 'total' | 'draw';
+  /** draw only: which rounding of the term the draw is for (core/random-stream.ts). */
+  draw?: DrawKind;
   /** add only: an exact zero sum takes this mode's sign rule (the first half of a cut adder rounds to odd). */
   zeroSign?: RoundingMode;
   /** mul only: inf*0 gives core/exact-product.ts's marked NaN, for the adder of a pipelined fused cell. */
@@ -256,6 +260,8 @@ export interface Arch {
     xsum: FormatDesc | null;
   };
   rounding: { product: RoundingMode; acc: RoundingMode; total: RoundingMode };
+  /** The random stream of the steps that round with rsr (R and seed), or null when none does. */
+  random: RandomSpec | null;
   ports: PortDesc[];
   /** Every PE: its inputs, named signals, units and registers, in dependency order. */
   pe: PeDesc;

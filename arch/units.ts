@@ -5,11 +5,13 @@ import { add, convert, EV_INEXACT, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fm
 import type { Accumulation } from '../core/gemm.js';
 import { countEvent, EVI, MacKernel } from '../core/mac.js';
 import { invalidProductCode } from '../core/exact-product.js';
+import { draw } from '../core/random-stream.js';
 import type { VModule } from '../rtl-gen/back/module.js';
 import { addModule } from '../rtl-gen/lib/add.js';
 import { fmaModule } from '../rtl-gen/lib/fma.js';
 import { mulModule } from '../rtl-gen/lib/mul.js';
 import { selectorModule } from '../rtl-gen/lib/selector.js';
+import { drawModule } from '../rtl-gen/lib/threefry.js';
 import { slice } from '../rtl-gen/back/verilog.js';
 import { formatOf } from './build.js';
 import type { Arch, FormatDesc, UnitDesc, UnitKind } from './types.js';
@@ -27,12 +29,12 @@ export interface UnitVerilog {
 /**
  * How the simulator evaluates a unit: `lane` units pick lane `index` of their `group` operand (the
  * compiler reads the lane directly); `call` units are a function of their operand codes, in the
- * order of the kind's operand roles, that counts the events (docs/arithmetic.md section 5) into the kernel's counters.
+ * order of operandRoles, that counts the events (docs/arithmetic.md section 5) into the kernel's counters.
  */
 export type UnitEvaluation = { kind: 'lane' } | { kind: 'call'; fn: (...codes: number[]) => number };
 
 export interface UnitKindImpl {
-  /** Operand roles, in the order `call` functions take them. */
+  /** Operand roles, in the order `call` functions take them (operandRoles adds rsr's `rand`). */
   operands: readonly string[];
   /** Verilog of the swamping condition (the sum equals the accumulator input although the term is
    *  finite and nonzero), given the result wire and the operand signals; null: never. */
@@ -69,6 +71,28 @@ function noKernelPath(u: UnitDesc): never {
   throw new Error(`internal: no simulator path for unit ${u.name} (${u.kind} of ${JSON.stringify(u.formats)})`);
 }
 
+/** The operand roles of a unit in the order its `call` function takes them: the kind's, then the
+ *  draw of a unit that rounds with rsr. */
+export function operandRoles(u: UnitDesc): string[] {
+  return [...UNIT_KINDS[u.kind].operands, ...(u.operands.rand !== undefined ? ['rand'] : [])];
+}
+
+/** The Verilog port of the draw, for a unit that rounds with rsr. */
+function randInput(u: UnitDesc): Record<string, string> {
+  return u.operands.rand !== undefined ? { rand: 'rnd' } : {};
+}
+
+/** R of the array's stream (0 without one): the rounding modules' rnd width. */
+function randomBits(arch: Arch): number {
+  return arch.random?.bits ?? 0;
+}
+
+/** A draw operand as rsr's fraction r / 2^R (core/arith.ts), or 0 for a unit without one. */
+function fractionOf(arch: Arch, u: UnitDesc): (r: number | undefined) => number {
+  const scale = u.operands.rand !== undefined ? 2 ** -randomBits(arch) : 0;
+  return (r) => (r ?? 0) * scale;
+}
+
 export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
   selector: {
     operands: ['group', 'index'],
@@ -80,13 +104,13 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
     operands: ['a', 'b'],
     swampVerilog: null,
     verilog: (u, arch) => ({
-      module: mulModule(formatOf(fmt(arch, u, 'a')), formatOf(fmt(arch, u, 'b')), formatOf(fmt(arch, u, 'out')), u.rounding!, u.marksInvalid ? invalidProductCode(formatOf(fmt(arch, u, 'out'))) : null),
-      inputs: { a: 'a', b: 'b' },
+      module: mulModule(formatOf(fmt(arch, u, 'a')), formatOf(fmt(arch, u, 'b')), formatOf(fmt(arch, u, 'out')), u.rounding!, u.marksInvalid ? invalidProductCode(formatOf(fmt(arch, u, 'out'))) : null, randomBits(arch)),
+      inputs: { a: 'a', b: 'b', ...randInput(u) },
       result: 'product',
       flags: 'flags',
     }),
     evaluate: (u, arch, k, st) => {
-      if (st === null && sameRoles(u, { a: 'a', b: 'w', out: 'product' }) && u.rounding === arch.rounding.product) {
+      if (st === null && sameRoles(u, { a: 'a', b: 'w', out: 'product' }) && u.rounding === arch.rounding.product && u.operands.rand === undefined) {
         const mac = k.mac;
         return { kind: 'call', fn: (a, b) => mac.mulCode(a!, b!) };
       }
@@ -98,8 +122,8 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
     // The first half of a cut adder (its sum in another format) leaves swamping to the rounder.
     swampVerilog: (u, arch, sum, op) => (u.formats.out !== u.formats.x ? "1'b0" : `(${sum} == ${op('x')}) & ${finiteNonzero(fmt(arch, u, 'y'), op('y'))} & ${finite(fmt(arch, u, 'x'), op('x'))}`),
     verilog: (u, arch) => ({
-      module: addModule(formatOf(fmt(arch, u, 'x')), formatOf(fmt(arch, u, 'y')), formatOf(fmt(arch, u, 'out')), u.rounding!, u.zeroSign ?? u.rounding!),
-      inputs: { x: 'x', y: 'y' },
+      module: addModule(formatOf(fmt(arch, u, 'x')), formatOf(fmt(arch, u, 'y')), formatOf(fmt(arch, u, 'out')), u.rounding!, u.zeroSign ?? u.rounding!, randomBits(arch)),
+      inputs: { x: 'x', y: 'y', ...randInput(u) },
       result: 'sum',
       flags: 'flags',
     }),
@@ -108,7 +132,10 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
         const mac = k.mac;
         return { kind: 'call', fn: (x, y) => mac.addProduct(x!, y!) };
       }
-      if (st === null && sameRoles(u, { x: 'total', y: 'acc', out: 'total' }) && u.rounding === arch.rounding.total) return { kind: 'call', fn: (x, y) => k.addChunk(x!, y!) };
+      if (st === null && sameRoles(u, { x: 'total', y: 'acc', out: 'total' }) && u.rounding === arch.rounding.total) {
+        const frac = fractionOf(arch, u);
+        return { kind: 'call', fn: (x, y, r) => k.addChunk(x!, y!, frac(r)) };
+      }
       return { kind: 'call', fn: genericAdd(u, arch, k, st) };
     },
   },
@@ -117,8 +144,8 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
     swampVerilog: (u, arch, result, op) =>
       `(${result} == ${op('c')}) & ${finiteNonzero(fmt(arch, u, 'a'), op('a'))} & ${finiteNonzero(fmt(arch, u, 'b'), op('b'))} & ${finite(fmt(arch, u, 'c'), op('c'))}`,
     verilog: (u, arch) => ({
-      module: fmaModule(formatOf(fmt(arch, u, 'a')), formatOf(fmt(arch, u, 'b')), formatOf(fmt(arch, u, 'c')), formatOf(fmt(arch, u, 'out')), u.rounding!),
-      inputs: { a: 'a', b: 'b', c: 'c' },
+      module: fmaModule(formatOf(fmt(arch, u, 'a')), formatOf(fmt(arch, u, 'b')), formatOf(fmt(arch, u, 'c')), formatOf(fmt(arch, u, 'out')), u.rounding!, randomBits(arch)),
+      inputs: { a: 'a', b: 'b', c: 'c', ...randInput(u) },
       result: 'result',
       flags: 'flags',
     }),
@@ -126,7 +153,9 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
       if (st !== null) return { kind: 'call', fn: genericFma(u, arch, k, st) };
       if (!sameRoles(u, { a: 'a', b: 'w', c: 'acc', out: 'acc' }) || u.rounding !== arch.rounding.acc) noKernelPath(u);
       const step = k.mac.step;
-      return { kind: 'call', fn: (a, b, c) => step(c!, a!, b!) };
+      // The fused cell has no product rounding: its draw is the accumulator's.
+      const frac = fractionOf(arch, u);
+      return { kind: 'call', fn: (a, b, c, r) => step(c!, a!, b!, 0, frac(r)) };
     },
   },
   round: {
@@ -140,6 +169,16 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
       flags: 'flags',
     }),
     evaluate: (u, arch, k, st) => ({ kind: 'call', fn: genericRound(u, arch, k, st) }),
+  },
+  draw: {
+    operands: ['i', 'j', 't'],
+    swampVerilog: null,
+    verilog: (u, arch) => ({ module: drawModule(arch.random!, u.draw!), inputs: { i: 'row', j: 'col', t: 'term' }, result: 'r', flags: null }),
+    evaluate: (u, arch) => {
+      const random = arch.random!;
+      const kind = u.draw!;
+      return { kind: 'call', fn: (i, j, t) => draw(random, kind, i!, j!, t!) };
+    },
   },
 };
 
@@ -164,7 +203,7 @@ function countAcc(ev: Float64Array, flags: number, swamp: boolean): void {
  * stages of a pipelined multiplier: the exact product, then its rounding by a multiply by 1.0).
  * Small operand pairs are looked up in a table of code and flags built once.
  */
-function genericMul(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | null): (a: number, b: number) => number {
+function genericMul(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | null): (a: number, b: number, r?: number) => number {
   const fa = formatOf(fmt(arch, u, 'a'));
   const fb = formatOf(fmt(arch, u, 'b'));
   const fo = formatOf(fmt(arch, u, 'out'));
@@ -180,6 +219,11 @@ function genericMul(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | n
     if (flags & EV_INVALID && marked < 0) countEvent(ev, EVI.nan);
     return flags & EV_INVALID && marked >= 0 ? marked : out;
   };
+  // Under rsr the result depends on the draw: no table.
+  if (u.operands.rand !== undefined) {
+    const frac = fractionOf(arch, u);
+    return (x, y, r) => finish(mul(fa, x, fb, y, fo, mode, frac(r)), status.flags);
+  }
   const b = u.operands.b;
   const constant = b?.op === 'const' ? b.value : null;
   // Codes and flags in tables built once: over a alone when b is a constant (the 2-stage
@@ -202,7 +246,7 @@ function genericMul(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | n
 
 /** An adder of any formats with core/arith's add, counting accumulator events and swamping
  *  (the sum equals x although y is finite and nonzero) as the kernel's adder does. */
-function genericAdd(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | null): (x: number, y: number) => number {
+function genericAdd(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | null): (x: number, y: number, r?: number) => number {
   const fx = formatOf(fmt(arch, u, 'x'));
   const fy = formatOf(fmt(arch, u, 'y'));
   const fo = formatOf(fmt(arch, u, 'out'));
@@ -211,7 +255,7 @@ function genericAdd(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | n
   // A marked invalid product (a pipelined fused cell's inf*0) is an invalid operation unless x is
   // a NaN, as in the unpipelined FMA; the adder's own status knows nothing of it.
   const marked = u.formats.y === 'xprod' ? invalidProductCode(fy) : -1;
-  if (st === null && sameRoles(u, { x: 'acc', y: 'xprod', out: 'acc' }) && u.rounding === arch.rounding.acc) {
+  if (st === null && sameRoles(u, { x: 'acc', y: 'xprod', out: 'acc' }) && u.rounding === arch.rounding.acc && u.operands.rand === undefined) {
     // The accumulator plus an exact product: a kernel whose "product" is the exact-product format
     // adds it with the float64 fast paths, counting into the PE kernel's events.
     const exact = new MacKernel({ a: fx, w: fx, product: fy, acc: fx, modeProduct: mode, modeAcc: mode, events: ev });
@@ -226,8 +270,9 @@ function genericAdd(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | n
   // under rdn an exact zero sum is -0 unless both operands are +0 (round-to-odd's rule gives +0).
   const half = u.formats.out !== u.formats.x;
   const minusZero = u.zeroSign === 'rdn' && u.rounding !== 'rdn' ? fo.signBit : 0;
-  return (x, y) => {
-    let out = add(fx, x, fy, y, fo, mode);
+  const frac = fractionOf(arch, u);
+  return (x, y, r) => {
+    let out = add(fx, x, fy, y, fo, mode, frac(r));
     const flags = status.flags;
     if (out === 0 && minusZero !== 0 && (x !== 0 || y !== 0)) out = minusZero;
     const swamp = !half && out === x && isFiniteNonzeroCode(y, fy) && isFiniteCode(x, fx);
@@ -238,15 +283,16 @@ function genericAdd(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | n
 }
 
 /** The fused multiply-add with core/arith's fma, for the status flags (the kernel has no flags). */
-function genericFma(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array): (a: number, b: number, c: number) => number {
+function genericFma(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array): (a: number, b: number, c: number, r?: number) => number {
   const fa = formatOf(fmt(arch, u, 'a'));
   const fb = formatOf(fmt(arch, u, 'b'));
   const fc = formatOf(fmt(arch, u, 'c'));
   const fo = formatOf(fmt(arch, u, 'out'));
   const mode = roundingCode(u.rounding!);
   const ev = k.mac.events;
-  return (a, b, c) => {
-    const out = fma(fa, a, fb, b, fc, c, fo, mode);
+  const frac = fractionOf(arch, u);
+  return (a, b, c, r) => {
+    const out = fma(fa, a, fb, b, fc, c, fo, mode, frac(r));
     const flags = status.flags;
     // A fused term is nonzero exactly when both factors are finite and nonzero.
     const swamp = out === c && isFiniteNonzeroCode(a, fa) && isFiniteNonzeroCode(b, fb) && isFiniteCode(c, fc);
@@ -281,16 +327,17 @@ export function fusedMulAdd(k: Accumulation): (x: number, a: number, b: number) 
   return k.mac.step;
 }
 
-/** The adder is the kernel's own (accumulator plus product, the accumulator's mode): without
- *  status flags it evaluates as MacKernel.addProduct. */
+/** The adder is the kernel's own (accumulator plus product, the accumulator's mode, no draw):
+ *  without status flags it evaluates as MacKernel.addProduct. */
 export function isKernelAdder(adder: UnitDesc, arch: Arch): boolean {
-  return adder.kind === 'add' && sameRoles(adder, { x: 'acc', y: 'product', out: 'acc' }) && adder.rounding === arch.rounding.acc;
+  return adder.kind === 'add' && sameRoles(adder, { x: 'acc', y: 'product', out: 'acc' }) && adder.rounding === arch.rounding.acc && adder.operands.rand === undefined;
 }
 
-/** The multiplier and adder are the kernel's own (its formats and modes): fusedMulAdd applies. */
+/** The multiplier and adder are the kernel's own (its formats and modes, no draws): fusedMulAdd
+ *  applies. */
 export function isKernelTerm(mul: UnitDesc, adder: UnitDesc, arch: Arch): boolean {
   return (
-    sameRoles(mul, { a: 'a', b: 'w', out: 'product' }) && mul.rounding === arch.rounding.product &&
-    sameRoles(adder, { x: 'acc', y: 'product', out: 'acc' }) && adder.rounding === arch.rounding.acc
+    sameRoles(mul, { a: 'a', b: 'w', out: 'product' }) && mul.rounding === arch.rounding.product && mul.operands.rand === undefined &&
+    isKernelAdder(adder, arch)
   );
 }

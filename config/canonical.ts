@@ -24,7 +24,8 @@ export interface CanonicalConfig {
   product: Required<FormatSpec> | 'exact';
   acc: Required<FormatSpec> | CanonicalFixedAcc;
   total?: Required<FormatSpec>;
-  rounding: { input: string; product: string; acc: string; total: string };
+  /** randomBits and seed only with a step that rounds with rsr. */
+  rounding: { input: string; product: string; acc: string; total: string; randomBits?: number; seed?: number };
   chunk?: number;
   sparsity: 'dense' | '2:4';
   /** A dot-product cell's, only when not the multiply-add cell (hashes stay as they were). */
@@ -45,7 +46,7 @@ export function canonicalConfig(c: ArrayConfig): CanonicalConfig {
     product: c.product === null ? 'exact' : formatSpecOf(c.product),
     acc: c.fixed === undefined ? formatSpecOf(c.acc) : { fixed: { msb: c.fixed.msb, lsb: c.fixed.lsb }, overflow: c.fixed.overflow, out: formatSpecOf(c.acc) },
     ...(c.chunk === null ? {} : { total: formatSpecOf(c.total), chunk: c.chunk }),
-    rounding: { ...c.rounding },
+    rounding: { ...c.rounding, ...(c.random === undefined ? {} : { randomBits: c.random.bits, seed: c.random.seed }) },
     sparsity: c.sparsity,
     ...(dotCellOf(c) ?? {}),
     ...((c.pipeline?.stages ?? 0) > 0 ? { pipeline: { stages: c.pipeline!.stages } } : {}),

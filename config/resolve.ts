@@ -1,9 +1,10 @@
 // From a parsed config to the resolved ArrayConfig every engine uses.
 import { LbamacError } from '../core/errors.js';
-import { type FixedAccumulator, fixedMessages, makeFixed } from '../core/fixed.js';
+import { type FixedAccumulator, fixedLabel, fixedMessages, makeFixed } from '../core/fixed.js';
 import { type Format, type FormatInput, type RoundingMode, toFormat } from '../core/format.js';
 import type { GemmArithmetic } from '../core/gemm.js';
-import { laneMessages } from '../core/lanes.js';
+import { dotCellOf, laneMessages } from '../core/lanes.js';
+import { type RandomSpec, rsrMessages } from '../core/random-stream.js';
 import { configSchema, type ConfigInput, type ConfigParsed } from './schema.js';
 import { describeZodError } from './zod-errors.js';
 
@@ -35,6 +36,7 @@ export function resolveConfig(raw: unknown, where = 'config'): ArrayConfig {
   if (c.chunk !== undefined && c.chunk % c.lanes !== 0) throw new LbamacError(laneMessages.chunkNotMultiple(where, c.chunk, c.lanes));
   const { acc, fixed } = accumulator(c.acc, `${where}.acc`);
   if (fixed !== undefined && c.chunk !== undefined) throw new LbamacError(fixedMessages.chunk(where, c.chunk));
+  const random = randomStream(c, where, fixed === undefined ? null : fixedLabel(fixed, acc));
   return {
     rows: c.rows,
     cols: c.cols,
@@ -46,6 +48,7 @@ export function resolveConfig(raw: unknown, where = 'config'): ArrayConfig {
     ...(fixed === undefined ? {} : { fixed }),
     total: c.total === undefined ? acc : toFormat(c.total, `${where}.total`),
     rounding: { input: c.rounding.input, product: c.rounding.product, acc: c.rounding.acc, total: c.rounding.total ?? c.rounding.acc },
+    ...(random === null ? {} : { random }),
     chunk: c.chunk ?? null,
     sparsity: c.sparsity,
     lanes: c.lanes,
@@ -53,6 +56,29 @@ export function resolveConfig(raw: unknown, where = 'config'): ArrayConfig {
     pipeline: { stages: c.pipeline.stages },
     flags: c.flags,
   };
+}
+
+/**
+ * The random stream, when a step the configuration performs rounds with rsr (a product rounding
+ * only when products are rounded, a chunk total only when chunked); randomBits and seed are
+ * refused without one, as is rsr where it is not implemented.
+ */
+function randomStream(c: ConfigParsed, where: string, fixed: string | null): RandomSpec | null {
+  const r = c.rounding;
+  const steps = [
+    ...(c.product !== 'exact' ? [['product', r.product] as const] : []),
+    ['acc', r.acc] as const,
+    ...(c.chunk !== undefined ? [['total', r.total ?? r.acc] as const] : []),
+  ];
+  const stochastic = steps.filter(([, mode]) => mode === 'rsr').map(([step]) => step);
+  if (stochastic.length === 0) {
+    for (const key of ['randomBits', 'seed'] as const) if (r[key] !== undefined) throw new LbamacError(rsrMessages.unused(where, key));
+    return null;
+  }
+  if (fixed !== null) throw new LbamacError(rsrMessages.fixed(where, fixed));
+  if (dotCellOf(c) !== null) throw new LbamacError(rsrMessages.lanes(where));
+  if (r.randomBits === undefined) throw new LbamacError(rsrMessages.noBits(where, stochastic[0]!));
+  return { bits: r.randomBits, seed: r.seed ?? 0 };
 }
 
 /** A float accumulator's format, or a fixed-point register and the format it is rounded into. */

@@ -2,12 +2,16 @@
 // and the published JSON Schema (schema/config.schema.json, written by scripts/write-schema.ts).
 import { z } from 'zod';
 import { FIXED_LIMITS } from '../core/fixed.js';
-import { LIMITS, ROUNDING_MODES } from '../core/format.js';
+import { DETERMINISTIC_MODES, LIMITS, ROUNDING_MODES } from '../core/format.js';
 import { ALIGN_BITS, LANES } from '../core/lanes.js';
+import { RANDOM_BITS, SEED } from '../core/random-stream.js';
 
 export const roundingModeSchema = z
   .enum(ROUNDING_MODES)
-  .describe('rne: nearest, ties to even; rna: nearest, ties away from zero; rtz: toward zero; rdn: toward -inf; rup: toward +inf; rod: to odd (truncate, then set the last kept bit when anything was dropped)');
+  .describe(
+    'rne: nearest, ties to even; rna: nearest, ties away from zero; rtz: toward zero; rdn: toward -inf; rup: toward +inf; rod: to odd (truncate, then set the last kept bit when anything was dropped); ' +
+      'rsr: stochastic (add randomBits random bits of the stream below the last kept bit, then truncate; needs randomBits)',
+  );
 
 export const formatSpecSchema = z
   .object({
@@ -56,10 +60,27 @@ export const configSchema = z
     total: formatInputSchema.optional().describe('chunk-total format (needs chunk); default: the accumulator format'),
     rounding: z
       .object({
-        input: roundingModeSchema.default('rne').describe('real inputs into a, w and the output format (job files, workloads); with a fixed-point accumulator also C onto its grid'),
+        input: z
+          .enum(DETERMINISTIC_MODES)
+          .default('rne')
+          .describe('real inputs into a, w and the output format (job files, workloads); with a fixed-point accumulator also C onto its grid; not rsr: no rounding unit of the array draws for it'),
         product: roundingModeSchema.default('rne'),
         acc: roundingModeSchema.default('rne'),
         total: roundingModeSchema.optional().describe('default: the accumulator mode'),
+        randomBits: z
+          .number()
+          .int()
+          .min(RANDOM_BITS.min)
+          .max(RANDOM_BITS.max)
+          .optional()
+          .describe('rsr: the random bits R of each draw, added below the last kept bit (docs/arithmetic.md section 2); required when a step rounds with rsr'),
+        seed: z
+          .number()
+          .int()
+          .min(SEED.min)
+          .max(SEED.max)
+          .optional()
+          .describe('rsr: the key of the random stream (core/random-stream.ts); default 0'),
       })
       .strict()
       .prefault({})

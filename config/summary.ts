@@ -10,6 +10,8 @@ type Named = { name: string };
 
 /** What the line names: an ArrayConfig, or an arch's shape with its formats (any object with format names). */
 export type SummaryInput = Pick<ArrayConfig, 'rows' | 'cols' | 'dataflow' | 'sparsity' | 'chunk' | 'pipeline' | 'flags' | 'fixed'> & {
+  /** The rsr stream (an arch has null without one). */
+  random?: ArrayConfig['random'] | null;
   a: Named;
   w: Named;
   product: Named | null;
@@ -30,6 +32,7 @@ export function configSummary(c: SummaryInput): string {
     `acc ${c.fixed === undefined ? c.acc.name : fixedLabel(c.fixed, c.acc)} (${r.acc})`,
   ];
   if (c.chunk !== null) parts.push(`chunk ${c.chunk} into ${c.total.name} (${r.total})`);
+  if (c.random) parts.push(`rsr ${c.random.bits} random bits, seed ${c.random.seed}`);
   const stages = c.pipeline?.stages ?? 0;
   if (stages > 0) parts.push(`${stages} pipeline stage${stages === 1 ? '' : 's'}`);
   if (c.flags) parts.push('sticky flags');

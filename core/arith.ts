@@ -8,15 +8,18 @@
 import type { Format, RoundingMode } from './format.js';
 
 /** A RoundingMode (core/format.ts) as a small integer for the hot path; roundingCode converts. */
-export type RoundingCode = 0 | 1 | 2 | 3 | 4 | 5;
+export type RoundingCode = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 export const RNE: RoundingCode = 0;
 export const RNA: RoundingCode = 1;
 export const RTZ: RoundingCode = 2;
 export const RDN: RoundingCode = 3;
 export const RUP: RoundingCode = 4;
 export const ROD: RoundingCode = 5;
+/** Stochastic rounding: the operations take the draw as the fraction u = r / 2^R in [0, 1)
+ *  (core/random-stream.ts drawFraction), their last argument. */
+export const RSR: RoundingCode = 6;
 
-const CODES: Record<RoundingMode, RoundingCode> = { rne: RNE, rna: RNA, rtz: RTZ, rdn: RDN, rup: RUP, rod: ROD };
+const CODES: Record<RoundingMode, RoundingCode> = { rne: RNE, rna: RNA, rtz: RTZ, rdn: RDN, rup: RUP, rod: ROD, rsr: RSR };
 
 export function roundingCode(mode: RoundingMode): RoundingCode {
   return CODES[mode];
@@ -24,7 +27,7 @@ export function roundingCode(mode: RoundingMode): RoundingCode {
 
 /**
  * Whether the truncated significand n (sign `sign`) goes up by one unit (docs/arithmetic.md §2,
- * step 2). `half` compares the dropped part with half a unit: -1 below, 0 exactly half, 1 above;
+ * step 2), for the deterministic modes (roundPack decides rsr itself). `half` compares the dropped part with half a unit: -1 below, 0 exactly half, 1 above;
  * `inexact` says the dropped part is nonzero; `odd` is n's parity. Directed modes look at the sign:
  * toward -inf increments the magnitude of negative values only, toward +inf of positive ones.
  * Round to odd sets the last bit, i.e. increments an even n; an odd n never carries out.
@@ -47,9 +50,10 @@ export function roundsUp(mode: RoundingCode, sign: number, odd: boolean, half: n
 }
 
 /** Whether a result above the largest finite value becomes an infinity (with overflow = inf):
- *  under the nearest modes, and under a directed mode that points away from zero (step 6). */
+ *  under the nearest modes and stochastic rounding, and under a directed mode that points away
+ *  from zero (step 6). */
 export function overflowsToInf(mode: RoundingCode, sign: number): boolean {
-  return mode === RNE || mode === RNA || (mode === RDN && sign === 1) || (mode === RUP && sign === 0);
+  return mode === RNE || mode === RNA || mode === RSR || (mode === RDN && sign === 1) || (mode === RUP && sign === 0);
 }
 
 /** Event flags of one operation (docs/arithmetic.md §5); the golden model uses the same bits. */
@@ -131,11 +135,11 @@ function exactZeroSum(f: Format, mode: RoundingCode): number {
 /**
  * Rounds (-1)^sign * (sig + sticky) * 2^q into f (docs/arithmetic.md §2, steps 1-6), where
  * sig > 0 is an integer below 2^53 and `sticky` says a nonzero fraction below sig's last bit
- * was dropped.
+ * was dropped. `u` is rsr's draw as a fraction (ignored by the other modes).
  * Callers guarantee that with sticky set, sig has at least man + 2 bits, so the rounding
- * position lies inside sig and the half bit is explicit.
+ * position lies inside sig and the half bit is explicit; under rsr, R bits below the position.
  */
-export function roundPack(f: Format, mode: RoundingCode, sign: number, sig: number, q: number, sticky: boolean): number {
+export function roundPack(f: Format, mode: RoundingCode, sign: number, sig: number, q: number, sticky: boolean, u = 0): number {
   const M = f.man;
   let e = bitLength(sig) - 1 + q;
   if (f.subnormals && e < f.emin) e = f.emin;
@@ -147,8 +151,8 @@ export function roundPack(f: Format, mode: RoundingCode, sign: number, sig: numb
     inexact = sticky;
   } else if (shift > 54) {
     // The whole value lies below half a unit of the rounding position: zero, or the smallest unit
-    // for the modes that round a nonzero remainder away from zero.
-    n = roundsUp(mode, sign, false, -1, true) ? 1 : 0;
+    // for the modes that round a nonzero remainder away from zero (rsr: when the draw carries it).
+    n = (mode === RSR ? sig >= (1 - u) * 2 ** shift : roundsUp(mode, sign, false, -1, true)) ? 1 : 0;
     inexact = true;
   } else {
     let rem: number;
@@ -165,9 +169,14 @@ export function roundPack(f: Format, mode: RoundingCode, sign: number, sig: numb
       half = unit * 0.5;
     }
     inexact = rem !== 0 || sticky;
-    // sticky lies below rem's last bit: it turns an exact half into "above".
-    const vsHalf = rem > half || (rem === half && sticky) ? 1 : rem === half ? 0 : -1;
-    if (roundsUp(mode, sign, n < TWO31 ? (n & 1) === 1 : n % 2 === 1, vsHalf, inexact)) {
+    let up: boolean;
+    if (mode === RSR) up = rem >= rsrThreshold(shift, sticky, u);
+    else {
+      // sticky lies below rem's last bit: it turns an exact half into "above".
+      const vsHalf = rem > half || (rem === half && sticky) ? 1 : rem === half ? 0 : -1;
+      up = roundsUp(mode, sign, n < TWO31 ? (n & 1) === 1 : n % 2 === 1, vsHalf, inexact);
+    }
+    if (up) {
       n += 1;
       if (n === 2 * f.hidden) {
         n = f.hidden;
@@ -195,12 +204,34 @@ export function roundPack(f: Format, mode: RoundingCode, sign: number, sig: numb
 }
 
 /**
+ * rsr (docs/arithmetic.md §2): n = ⌊(⌊x·2^R⌋ + r) / 2^R⌋ goes up by one exactly when the dropped
+ * fraction of x plus u = r / 2^R reaches 1 (2^R − r is an integer, so the floor changes nothing),
+ * i.e. when the dropped bits, in units of sig's last bit, reach T = (1 − u)·2^shift. A dropped
+ * fraction below sig's last bit (sticky) changes that only when T is not an integer: then the
+ * caller kept too few bits.
+ */
+function rsrThreshold(shift: number, sticky: boolean, u: number): number {
+  const T = (1 - u) * P2[shift]!;
+  if (sticky && T !== Math.floor(T)) throw new Error(`internal: rsr needs the bits of the draw below sig (shift ${shift}, u ${u})`);
+  return T;
+}
+
+/** Whether the window path's sum (sig S at exponent W, sticky below) keeps the bits rsr compares
+ *  with its draw: roundPack's shift, and the draw's fraction bits above the window. */
+function rsrFitsWindow(f: Format, S: number, W: number, u: number): boolean {
+  let e = bitLength(S) - 1 + W;
+  if (f.subnormals && e < f.emin) e = f.emin;
+  const shift = e - f.man - W;
+  return shift >= 32 || Number.isInteger(u * P2[shift]!);
+}
+
+/**
  * Adds two finite nonzero operands exactly where the aligned sum fits 53 bits, else in a window
  * whose low end W sits 51 bits below the larger operand's leading bit: the larger operand fits
  * whole (significands have at most 48 bits), the smaller one's bits below W fold into sticky.
  * In that case the leading bits are at least 2 apart, so even a subtraction keeps 50 bits above W.
  */
-function addFinite(f: Format, mode: RoundingCode, sx: number, sigx: number, qx: number, sy: number, sigy: number, qy: number): number {
+function addFinite(f: Format, mode: RoundingCode, sx: number, sigx: number, qx: number, sy: number, sigy: number, qy: number, u: number): number {
   let lx = bitLength(sigx) - 1 + qx;
   const ly = bitLength(sigy) - 1 + qy;
   if (ly > lx) {
@@ -222,7 +253,7 @@ function addFinite(f: Format, mode: RoundingCode, sx: number, sigx: number, qx: 
       S = -S;
       sign = sy;
     }
-    return roundPack(f, mode, sign, S, qmin, false);
+    return roundPack(f, mode, sign, S, qmin, false, u);
   }
   const W = lx - 51;
   const X = sigx * P2[qx - W]!;
@@ -241,13 +272,48 @@ function addFinite(f: Format, mode: RoundingCode, sx: number, sigx: number, qx: 
   }
   // Subtracting y + a fraction: borrow one unit and keep the fraction's complement as sticky.
   const S = sx === sy ? X + Y : X - Y - (sticky ? 1 : 0);
-  return roundPack(f, mode, sx, S, W, sticky);
+  // A wide accumulator under rsr with many random bits (man + R > 50) can need bits below W.
+  if (mode === RSR && sticky && !rsrFitsWindow(f, S, W, u)) return addWideRsr(f, sx, sigx, qx, lx, sy, sigy, qy, u);
+  return roundPack(f, mode, sx, S, W, sticky, u);
+}
+
+/**
+ * addFinite's window case under rsr when the window is too narrow for the draw: the same sum in
+ * BigInt, its window 33 bits below the lowest rounding position the sum can have (its leading bit
+ * is lx - 1 or above), which covers any R ≤ 32. The smaller operand's bits below the window fold
+ * into sticky as in addFinite; rsr only looks at the floor at the draw's last bit, which is above.
+ */
+function addWideRsr(f: Format, sx: number, sigx: number, qx: number, lx: number, sy: number, sigy: number, qy: number, u: number): number {
+  const M = f.man;
+  const G = Math.min(qx, lx - 1 - M - 33);
+  const X = BigInt(sigx) << BigInt(qx - G);
+  const dy = G - qy;
+  const Y = dy <= 0 ? BigInt(sigy) << BigInt(-dy) : BigInt(sigy) >> BigInt(dy);
+  const sticky = dy > 0 && (dy > 53 || Y << BigInt(dy) !== BigInt(sigy));
+  const S = sx === sy ? X + Y : X - Y - (sticky ? 1n : 0n);
+  let e = S.toString(2).length - 1 + G;
+  if (f.subnormals && e < f.emin) e = f.emin;
+  const k = BigInt(e - M - G);
+  let n = S >> k;
+  const rem = S - (n << k);
+  // rem ≥ (1 − u)·2^k, with u·2^32 an integer and k ≥ 33.
+  if (rem >= BigInt(2 ** 32 - u * 2 ** 32) << (k - 32n)) n += 1n;
+  const inexact = rem !== 0n || sticky;
+  if (n === 0n) {
+    status.flags = EV_INEXACT | EV_TINY | EV_ZERO;
+    return signed(f, sx, 0);
+  }
+  // n·2^(e-M) is a value of f's grid (or one unit above it): packing it rounds nothing.
+  const code = roundPack(f, RSR, sx, Number(n), e - M, false);
+  if (inexact) status.flags |= EV_INEXACT;
+  return code;
 }
 
 function addUnpacked(
   f: Format, mode: RoundingCode,
   cx: number, sx: number, sigx: number, qx: number,
   cy: number, sy: number, sigy: number, qy: number,
+  u: number,
 ): number {
   if (cx === NAN || cy === NAN) {
     status.flags = 0;
@@ -265,21 +331,21 @@ function addUnpacked(
     status.flags = 0;
     return sx === sy ? signed(f, sx, 0) : exactZeroSum(f, mode);
   }
-  if (cx === ZERO) return roundPack(f, mode, sy, sigy, qy, false);
-  if (cy === ZERO) return roundPack(f, mode, sx, sigx, qx, false);
-  return addFinite(f, mode, sx, sigx, qx, sy, sigy, qy);
+  if (cx === ZERO) return roundPack(f, mode, sy, sigy, qy, false, u);
+  if (cy === ZERO) return roundPack(f, mode, sx, sigx, qx, false, u);
+  return addFinite(f, mode, sx, sigx, qx, sy, sigy, qy, u);
 }
 
-/** x + y rounded once into fo. */
-export function add(fx: Format, x: number, fy: Format, y: number, fo: Format, mode: RoundingCode): number {
+/** x + y rounded once into fo; `u`: rsr's draw as a fraction (the other modes ignore it). */
+export function add(fx: Format, x: number, fy: Format, y: number, fo: Format, mode: RoundingCode, u = 0): number {
   unpack(fx, x);
   const cx = uCls, sx = uSign, sigx = uSig, qx = uQ;
   unpack(fy, y);
-  return addUnpacked(fo, mode, cx, sx, sigx, qx, uCls, uSign, uSig, uQ);
+  return addUnpacked(fo, mode, cx, sx, sigx, qx, uCls, uSign, uSig, uQ, u);
 }
 
-/** a * b rounded once into fo. */
-export function mul(fa: Format, a: number, fb: Format, b: number, fo: Format, mode: RoundingCode): number {
+/** a * b rounded once into fo; `u` as for add. */
+export function mul(fa: Format, a: number, fb: Format, b: number, fo: Format, mode: RoundingCode, u = 0): number {
   unpack(fa, a);
   const ca = uCls, sa = uSign, siga = uSig, qa = uQ;
   unpack(fb, b);
@@ -300,11 +366,12 @@ export function mul(fa: Format, a: number, fb: Format, b: number, fo: Format, mo
     status.flags = 0;
     return signed(fo, sign, 0);
   }
-  return roundPack(fo, mode, sign, siga * uSig, qa + uQ, false);
+  return roundPack(fo, mode, sign, siga * uSig, qa + uQ, false, u);
 }
 
-/** a * b + c with the product kept exact and one rounding into fo (a fused multiply-add). */
-export function fma(fa: Format, a: number, fb: Format, b: number, fc: Format, c: number, fo: Format, mode: RoundingCode): number {
+/** a * b + c with the product kept exact and one rounding into fo (a fused multiply-add); `u` as
+ *  for add. */
+export function fma(fa: Format, a: number, fb: Format, b: number, fc: Format, c: number, fo: Format, mode: RoundingCode, u = 0): number {
   unpack(fa, a);
   const ca = uCls, sa = uSign, siga = uSig, qa = uQ;
   unpack(fb, b);
@@ -327,17 +394,17 @@ export function fma(fa: Format, a: number, fb: Format, b: number, fc: Format, c:
   } else {
     pc = ca === ZERO || cb === ZERO ? ZERO : FINITE;
   }
-  return addUnpacked(fo, mode, pc, ps, psig, pq, uCls, uSign, uSig, uQ);
+  return addUnpacked(fo, mode, pc, ps, psig, pq, uCls, uSign, uSig, uQ, u);
 }
 
-/** A code of fx rounded into fo. */
-export function convert(fx: Format, x: number, fo: Format, mode: RoundingCode): number {
+/** A code of fx rounded into fo; `u` as for add. */
+export function convert(fx: Format, x: number, fo: Format, mode: RoundingCode, u = 0): number {
   unpack(fx, x);
   status.flags = 0;
   if (uCls === NAN) return nanResult(fo);
   if (uCls === INF) return infResult(fo, uSign);
   if (uCls === ZERO) return signed(fo, uSign, 0);
-  return roundPack(fo, mode, uSign, uSig, uQ, false);
+  return roundPack(fo, mode, uSign, uSig, uQ, false, u);
 }
 
 const F64 = new Float64Array(1);

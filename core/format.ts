@@ -69,8 +69,13 @@ export interface Format {
 }
 
 /** docs/arithmetic.md §2: to nearest (ties to even, ties away), toward zero, toward -inf, toward
- *  +inf, and to odd. The config schema's enum is this list. */
-export const ROUNDING_MODES = ['rne', 'rna', 'rtz', 'rdn', 'rup', 'rod'] as const;
+ *  +inf, and to odd: each a function of the exact value alone. */
+export const DETERMINISTIC_MODES = ['rne', 'rna', 'rtz', 'rdn', 'rup', 'rod'] as const;
+export type DeterministicMode = (typeof DETERMINISTIC_MODES)[number];
+
+/** The deterministic modes and stochastic rounding (`rsr`), which also takes a draw of the random
+ *  stream (core/random-stream.ts). The config schema's enum is this list. */
+export const ROUNDING_MODES = [...DETERMINISTIC_MODES, 'rsr'] as const;
 export type RoundingMode = (typeof ROUNDING_MODES)[number];
 
 const NAMED: Record<string, FormatSpec> = {

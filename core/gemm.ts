@@ -7,6 +7,7 @@ import { FixedAccumulation } from './fixed-acc.js';
 import type { Format, RoundingMode } from './format.js';
 import { type AlignBits, dotCellOf } from './lanes.js';
 import { countEvent, EVI, MacKernel } from './mac.js';
+import { drawFraction, type RandomSpec } from './random-stream.js';
 import { compress24 } from './sparse.js';
 
 /**
@@ -28,6 +29,9 @@ export interface GemmArithmetic {
   total: Format;
   /** input: C onto a fixed-point register's grid (rne when absent; an ArrayConfig always has it). */
   rounding: { product: RoundingMode; acc: RoundingMode; total: RoundingMode; input?: RoundingMode };
+  /** The random stream of the steps that round with rsr (config rounding.randomBits and seed);
+   *  present exactly when one does. */
+  random?: RandomSpec;
   /** Chunk size in terms, or null for plain accumulation. */
   chunk: number | null;
   sparsity: 'dense' | '2:4';
@@ -79,11 +83,11 @@ export function sparseTerms(B: readonly (readonly number[])[], w: Format, cols: 
   });
 }
 
-/** What coreGemm asks of an accumulator: one output at a time, its events counted in `events`
- *  (EVI order). */
+/** What coreGemm asks of an accumulator: one output at a time, output (i, j), its events counted
+ *  in `events` (EVI order). */
 export interface OutputAccumulator {
   readonly events: Float64Array;
-  dot(aRow: readonly number[], t: Terms, c: number): number;
+  dot(aRow: readonly number[], t: Terms, c: number, i: number, j: number): number;
 }
 
 /** The accumulator kind a configuration names: fixed-point (core/fixed-acc.ts) or float. */
@@ -101,6 +105,9 @@ export class Accumulation implements OutputAccumulator {
   /** The dot-product cell that computes each output instead of the term-by-term loop, if any. */
   readonly cell: DotKernel | null;
   private readonly addChunkTo = (total: number, part: number): number => this.addChunk(total, part);
+  /** The stream of the steps that round with rsr, and which steps do. */
+  private readonly random: RandomSpec | null;
+  private readonly draws: { product: boolean; acc: boolean; total: boolean };
 
   constructor(private readonly cfg: GemmArithmetic) {
     this.mac = new MacKernel({
@@ -117,11 +124,17 @@ export class Accumulation implements OutputAccumulator {
     this.chunk = cfg.chunk ?? 0;
     const cell = dotCellOf(cfg);
     this.cell = cell === null ? null : new DotKernel(cell, this.mac);
+    const r = cfg.rounding;
+    this.draws = { product: cfg.product !== null && r.product === 'rsr', acc: r.acc === 'rsr', total: cfg.chunk !== null && r.total === 'rsr' };
+    const stochastic = this.draws.product || this.draws.acc || this.draws.total;
+    if (stochastic && (cfg.random === undefined || this.cell !== null)) throw new Error('internal: rsr without a random stream, or in a dot-product cell (config/resolve.ts refuses both)');
+    this.random = stochastic ? cfg.random! : null;
   }
 
-  /** total ← total + chunk accumulator, in the chunk-total format; counts its events. */
-  addChunk(total: number, chunkAcc: number): number {
-    const out = add(this.total, total, this.cfg.acc, chunkAcc, this.total, this.modeTotal);
+  /** total ← total + chunk accumulator, in the chunk-total format; counts its events. `u`: the
+   *  draw of an rsr total (docs/arithmetic.md §2). */
+  addChunk(total: number, chunkAcc: number, u = 0): number {
+    const out = add(this.total, total, this.cfg.acc, chunkAcc, this.total, this.modeTotal, u);
     const f = status.flags;
     const ev = this.mac.events;
     if (f & EV_OVERFLOW) countEvent(ev, EVI.accOverflow);
@@ -131,9 +144,10 @@ export class Accumulation implements OutputAccumulator {
     return out;
   }
 
-  /** One output: C (or +0), then every term in order; events land in mac.events. */
-  dot(aRow: readonly number[], t: Terms, c: number): number {
+  /** One output, (i, j): C (or +0), then every term in order; events land in mac.events. */
+  dot(aRow: readonly number[], t: Terms, c: number, i: number, j: number): number {
     if (this.cell !== null) return this.cell.output(aRow, t, c, this.chunk, this.addChunkTo);
+    if (this.random !== null) return this.dotRandom(this.random, aRow, t, c, i, j);
     const mac = this.mac;
     const n = t.aIndex.length;
     if (this.chunk === 0) {
@@ -155,6 +169,26 @@ export class Accumulation implements OutputAccumulator {
       }
     }
     return total;
+  }
+
+  /** dot under rsr: each term's roundings draw from the stream at (i, j, term). */
+  private dotRandom(random: RandomSpec, aRow: readonly number[], t: Terms, c: number, i: number, j: number): number {
+    const mac = this.mac;
+    const draws = this.draws;
+    const n = t.aIndex.length;
+    let acc = this.chunk === 0 ? c : 0;
+    let total = c;
+    for (let s = 0; s < n; s++) {
+      const k = t.aIndex[s]!;
+      const uProduct = draws.product ? drawFraction(random, 'product', i, j, s) : 0;
+      const uAcc = draws.acc ? drawFraction(random, 'acc', i, j, s) : 0;
+      acc = mac.step(acc, k < 0 ? 0 : aRow[k]!, t.weight[s]!, uProduct, uAcc);
+      if (this.chunk !== 0 && ((s + 1) % this.chunk === 0 || s === n - 1)) {
+        total = this.addChunk(total, acc, draws.total ? drawFraction(random, 'total', i, j, s) : 0);
+        acc = 0;
+      }
+    }
+    return this.chunk === 0 ? acc : total;
   }
 }
 
@@ -191,7 +225,7 @@ export function coreGemm(
     const dRow: number[] = [];
     const eRow: EventCounts[] = [];
     for (let j = 0; j < N; j++) {
-      dRow.push(acc.dot(A[i]!, columns[j]!, C ? C[i]![j]! : 0));
+      dRow.push(acc.dot(A[i]!, columns[j]!, C ? C[i]![j]! : 0, i, j));
       const ev = takeEvents(acc.events);
       eRow.push(ev);
       for (const k of Object.keys(ev) as (keyof EventCounts)[]) events[k] += ev[k];

@@ -16,8 +16,9 @@
 // between two adjacent doubles, one of them odd, and no narrower number or midpoint lies between.
 // Everything else (zeros, subnormals, overflow, inf, NaN, formats beyond float64's normal range)
 // takes the generic core, so the result and events are the core's, bit for bit;
-// test/core/mac.test.ts checks that.
-import { add, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, mul, RDN, RNA, RNE, ROD, roundsUp, RTZ, RUP, type RoundingCode, status, toFloat64 } from './arith.js';
+// test/core/mac.test.ts checks that. Stochastic rounding (rsr) takes the generic core always: its
+// roundings depend on draws that the tables and the float64 roundings know nothing of.
+import { add, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, mul, RDN, RNA, RNE, ROD, roundsUp, RSR, RTZ, RUP, type RoundingCode, status, toFloat64 } from './arith.js';
 import type { Format } from './format.js';
 
 /** Indices of the event counters in MacKernel.events (the order of core/events.ts). */
@@ -151,7 +152,8 @@ export class MacKernel {
     this.accVal = valueTable(acc);
     this.prodVal = product === null ? null : valueTable(product);
     this.wShift = w.width;
-    this.prodTable = product !== null && a.width + w.width <= TABLE_WIDTH && product.width <= TABLE_WIDTH ? this.buildProductTable(product) : null;
+    // The table holds deterministic roundings only.
+    this.prodTable = product !== null && spec.modeProduct !== RSR && a.width + w.width <= TABLE_WIDTH && product.width <= TABLE_WIDTH ? this.buildProductTable(product) : null;
     const pa = bitSpan(a), pw = bitSpan(w), pacc = bitSpan(acc);
     const prodSpan = product === null ? { lsb: pa.lsb + pw.lsb, msb: pa.msb + pw.msb + 1 } : bitSpan(product);
     const lsb = Math.min(prodSpan.lsb, pacc.lsb);
@@ -179,7 +181,8 @@ export class MacKernel {
     // TwoSum needs exact products (two significands within 53 bits) and rounding to odd needs two
     // spare bits below the accumulator's mantissa.
     const productExact = product !== null || a.man + w.man + 2 <= 53;
-    this.path = this.exactSum && tables && acc.man <= 20 ? 'exact-sum' : inF64 && productExact && acc.man <= 23 ? 'two-sum' : 'generic';
+    const stochastic = spec.modeProduct === RSR || spec.modeAcc === RSR;
+    this.path = stochastic ? 'generic' : this.exactSum && tables && acc.man <= 20 ? 'exact-sum' : inF64 && productExact && acc.man <= 23 ? 'two-sum' : 'generic';
     this.fast = this.path !== 'generic';
     const fused = product === null;
     this.step =
@@ -195,27 +198,29 @@ export class MacKernel {
   readonly fast: boolean;
 
   /** acc ← acc + a·w in the accumulator format (docs/arithmetic.md §3, one term); counts
-   *  events. */
-  readonly step: (acc: number, a: number, w: number) => number;
+   *  events. Under rsr, uProduct and uAcc are the draws of the term's product and accumulator
+   *  roundings as fractions (core/random-stream.ts drawFraction); the other modes ignore them. */
+  readonly step: (acc: number, a: number, w: number, uProduct?: number, uAcc?: number) => number;
 
   /** The multiplier alone: a·w rounded into the product format (rounded kernels only); counts
    *  the product's events. step(acc, a, w) = addProduct(acc, mulCode(a, w)), split in two for an
-   *  array whose product register sits between the multiplier and the adder. */
-  mulCode(a: number, w: number): number {
+   *  array whose product register sits between the multiplier and the adder. `u` as for step. */
+  mulCode(a: number, w: number, u = 0): number {
     if (this.prodTable !== null) {
       const t = this.prodTable[(a << this.wShift) | w]!;
       if (t >>> 24 !== 0) this.countProduct(t >>> 24);
       return t & 0xffffff;
     }
     const { a: fa, w: fw, product, modeProduct } = this.spec;
-    const p = mul(fa, a, fw, w, product!, modeProduct);
+    const p = mul(fa, a, fw, w, product!, modeProduct, u);
     if (status.flags !== 0) this.countProduct(status.flags);
     return p;
   }
 
-  /** The accumulator adder alone: acc + p (a product code) in the accumulator format; counts events. */
-  addProduct(acc: number, p: number): number {
-    if (this.path === 'generic') return this.addGeneric(acc, p);
+  /** The accumulator adder alone: acc + p (a product code) in the accumulator format; counts
+   *  events. `u` as for step. */
+  addProduct(acc: number, p: number, u = 0): number {
+    if (this.path === 'generic') return this.addGeneric(acc, p, u);
     const pv = this.decProd(p);
     const out = this.path === 'exact-sum' ? this.roundFast(this.accVal![acc]! + pv) : this.roundPair(this.decAcc(acc), pv);
     if (out < 0) return this.addGeneric(acc, p);
@@ -428,21 +433,21 @@ export class MacKernel {
     return out;
   };
 
-  private stepRoundedGeneric = (acc: number, a: number, w: number): number => this.addGeneric(acc, this.mulCode(a, w));
+  private stepRoundedGeneric = (acc: number, a: number, w: number, uProduct = 0, uAcc = 0): number => this.addGeneric(acc, this.mulCode(a, w, uProduct), uAcc);
 
-  private stepFusedGeneric = (acc: number, a: number, w: number): number => this.fmaGeneric(acc, a, w);
+  private stepFusedGeneric = (acc: number, a: number, w: number, _uProduct = 0, uAcc = 0): number => this.fmaGeneric(acc, a, w, uAcc);
 
-  private addGeneric(acc: number, p: number): number {
+  private addGeneric(acc: number, p: number, u = 0): number {
     const { acc: fa, product, modeAcc } = this.spec;
-    const out = add(fa, acc, product!, p, fa, modeAcc);
+    const out = add(fa, acc, product!, p, fa, modeAcc, u);
     this.countAcc(status.flags);
     if (out === acc && isFiniteNonzeroCode(p, product!) && isFiniteCode(acc, fa)) countEvent(this.events, EVI.swamping);
     return out;
   }
 
-  private fmaGeneric(acc: number, a: number, w: number): number {
+  private fmaGeneric(acc: number, a: number, w: number, u = 0): number {
     const { a: fa, w: fw, acc: facc, modeAcc } = this.spec;
-    const out = fma(fa, a, fw, w, facc, acc, facc, modeAcc);
+    const out = fma(fa, a, fw, w, facc, acc, facc, modeAcc, u);
     this.countAcc(status.flags);
     // A fused term is nonzero exactly when both factors are finite and nonzero.
     if (out === acc && isFiniteNonzeroCode(a, fa) && isFiniteNonzeroCode(w, fw) && isFiniteCode(acc, facc)) countEvent(this.events, EVI.swamping);

@@ -16,6 +16,13 @@ export type Exact =
 
 export type Finite = Extract<Exact, { kind: 'finite' }>;
 
+/** What rsr adds below the rounding position: the R-bit integer r its rounding unit drew
+ *  (core/random-stream.ts says which). The other modes take none. */
+export interface Draw {
+  r: number;
+  bits: number;
+}
+
 /** A rounded result: a code of the target format and the EV_* flags the rounding raised. */
 export interface Rounded {
   code: number;
@@ -138,7 +145,7 @@ export function toFloat64(v: Exact): number {
     case 'inf':
       return v.sign ? -Infinity : Infinity;
     case 'finite': {
-      const { n, e } = roundSignificand(v, Math.max(ilog2(v), -1022), 52, 'rne');
+      const { n, e } = roundSignificand(v, Math.max(ilog2(v), -1022), 52, 'rne', null);
       const magnitude = e > 1023 ? Infinity : Number(n) * 2 ** (e - 52);
       return v.sign ? -magnitude : magnitude;
     }
@@ -199,17 +206,24 @@ export function compareMagnitude(a: Finite, b: Finite): number {
 
 /**
  * Steps 2-3 for a given step-1 exponent e: n = round(|v| / 2^(e - man)) by the mode (which, for
- * the directed modes, looks at v's sign), and when n carries to 2^(man+1), n = 2^man and e + 1.
- * The result is n · 2^(e - man) in magnitude.
+ * the directed modes, looks at v's sign, and for rsr at the draw), and when n carries to
+ * 2^(man+1), n = 2^man and e + 1. The result is n · 2^(e - man) in magnitude.
  */
-export function roundSignificand(v: Finite, e: number, man: number, mode: RoundingMode): { n: bigint; e: number } {
+export function roundSignificand(v: Finite, e: number, man: number, mode: RoundingMode, draw: Draw | null): { n: bigint; e: number } {
   const shift = v.exp - (e - man);
-  const n = shift >= 0 ? v.sig << BigInt(shift) : roundShiftRight(v.sig, -shift, mode, v.sign);
+  const n = shift >= 0 ? v.sig << BigInt(shift) : roundShiftRight(v.sig, -shift, mode, v.sign, draw);
   return n === 1n << BigInt(man + 1) ? { n: 1n << BigInt(man), e: e + 1 } : { n, e };
 }
 
 /** round(x) for x = sig / 2^k with k > 0, of a value with sign `sign`: step 2's rules. */
-function roundShiftRight(sig: bigint, k: number, mode: RoundingMode, sign: Sign): bigint {
+function roundShiftRight(sig: bigint, k: number, mode: RoundingMode, sign: Sign, draw: Draw | null): bigint {
+  if (mode === 'rsr') {
+    if (draw === null) throw new Error('internal: rsr rounding without a draw');
+    // n = floor((floor(x · 2^R) + r) / 2^R), literally.
+    const R = BigInt(draw.bits);
+    const scaled = BigInt(k) >= R ? sig >> (BigInt(k) - R) : sig << (R - BigInt(k));
+    return (scaled + BigInt(draw.r)) >> R;
+  }
   // sig < 2^bitLength(sig) ≤ 2^(k-1): x is below one half and not an integer. Deciding that case
   // first avoids building 2^k for values far below a format's range (k can be ~2^21).
   const belowHalf = bitLength(sig) <= k - 1;
@@ -238,13 +252,14 @@ function roundShiftRight(sig: bigint, k: number, mode: RoundingMode, sign: Sign)
 }
 
 /** Step 6: whether a value above the largest finite one becomes an infinity (given overflow =
- *  inf): to nearest, or rounding toward the infinity on the value's side. */
+ *  inf): to nearest and stochastically, or rounding toward the infinity on the value's side. */
 function overflowToInf(mode: RoundingMode, sign: Sign): boolean {
-  return mode === 'rne' || mode === 'rna' || (mode === 'rdn' && sign === 1) || (mode === 'rup' && sign === 0);
+  return mode === 'rne' || mode === 'rna' || mode === 'rsr' || (mode === 'rdn' && sign === 1) || (mode === 'rup' && sign === 0);
 }
 
-/** Rounds an exact value into f (docs/arithmetic.md §2 and its specials); flags are EV_* bits. */
-export function round(v: Exact, f: Format, mode: RoundingMode): Rounded {
+/** Rounds an exact value into f (docs/arithmetic.md §2 and its specials); flags are EV_* bits.
+ *  `draw`: rsr's (a finite value under rsr needs one). */
+export function round(v: Exact, f: Format, mode: RoundingMode, draw: Draw | null = null): Rounded {
   switch (v.kind) {
     case 'nan':
       return { code: nanCode(f) ?? maxFiniteCode(f), flags: 0 };
@@ -253,12 +268,12 @@ export function round(v: Exact, f: Format, mode: RoundingMode): Rounded {
     case 'zero':
       return { code: withSign(f, v.sign, 0), flags: 0 };
     case 'finite':
-      return roundFinite(v, f, mode);
+      return roundFinite(v, f, mode, draw);
   }
 }
 
-function roundFinite(v: Finite, f: Format, mode: RoundingMode): Rounded {
-  const { magnitude, overflow } = roundMagnitude(v, f, mode);
+function roundFinite(v: Finite, f: Format, mode: RoundingMode, draw: Draw | null): Rounded {
+  const { magnitude, overflow } = roundMagnitude(v, f, mode, draw);
   const code = withSign(f, v.sign, magnitude);
   // The remaining flags are read off the result itself, which keeps them independent of the
   // path roundMagnitude took.
@@ -271,10 +286,10 @@ function roundFinite(v: Finite, f: Format, mode: RoundingMode): Rounded {
 }
 
 /** Steps 1-6 on |v|: the magnitude code, and whether step 6 applied. */
-function roundMagnitude(v: Finite, f: Format, mode: RoundingMode): { magnitude: number; overflow: boolean } {
+function roundMagnitude(v: Finite, f: Format, mode: RoundingMode, draw: Draw | null): { magnitude: number; overflow: boolean } {
   const emin = 1 - f.bias;
   const e1 = f.subnormals ? Math.max(ilog2(v), emin) : ilog2(v);
-  const { n, e } = roundSignificand(v, e1, f.man, mode);
+  const { n, e } = roundSignificand(v, e1, f.man, mode, draw);
   if (n === 0n) return { magnitude: 0, overflow: false };
   if (!f.subnormals && e < emin) return { magnitude: 0, overflow: false };
   const largest = decode(maxFiniteCode(f), f) as Finite;
@@ -291,14 +306,15 @@ function roundMagnitude(v: Finite, f: Format, mode: RoundingMode): { magnitude: 
 // ---- rounded operations on codes ----
 
 /** Rounds an operation's exact result; EV_INVALID when it is a NaN made from non-NaN operands. */
-function finish(result: Exact, operands: Exact[], fo: Format, mode: RoundingMode): Rounded {
-  const rounded = round(result, fo, mode);
+function finish(result: Exact, operands: Exact[], fo: Format, mode: RoundingMode, draw: Draw | null): Rounded {
+  const rounded = round(result, fo, mode, draw);
   const invalid = result.kind === 'nan' && operands.every((o) => o.kind !== 'nan');
   return invalid ? { code: rounded.code, flags: rounded.flags | EV_INVALID } : rounded;
 }
 
 /**
- * x + y, or a value that rounds to `man` bits exactly like it (same code, same flags).
+ * x + y, or a value that rounds to `man` bits exactly like it (same code, same flags). Under rsr,
+ * pass man + R - 1: its rounding looks R bits below the last kept one where the others look one.
  *
  * Formats with extreme biases put operands ~2^21 binades apart, and the exact sum would then be a
  * million-bit BigInt. When |small| < 2^L with L = min(big.exp, ilog2(big) - man - 2) - 1:
@@ -319,28 +335,35 @@ function sumForRounding(x: Exact, y: Exact, man: number, mode: RoundingMode): Ex
   return exactAdd(big, finite(small.sign, 1n, L - 1));
 }
 
-export function mul(fa: Format, a: number, fb: Format, b: number, fo: Format, mode: RoundingMode): Rounded {
+/** The bits below the last kept one a rounding looks at, for sumForRounding: R under rsr. */
+function lookBelow(mode: RoundingMode, draw: Draw | null): number {
+  return mode === 'rsr' && draw !== null ? draw.bits : 1;
+}
+
+/** a·b rounded once; `draw` as for round. */
+export function mul(fa: Format, a: number, fb: Format, b: number, fo: Format, mode: RoundingMode, draw: Draw | null = null): Rounded {
   const x = decode(a, fa);
   const y = decode(b, fb);
-  return finish(exactMul(x, y), [x, y], fo, mode);
+  return finish(exactMul(x, y), [x, y], fo, mode, draw);
 }
 
-export function add(fx: Format, x: number, fy: Format, y: number, fo: Format, mode: RoundingMode): Rounded {
+/** x + y rounded once; `draw` as for round. */
+export function add(fx: Format, x: number, fy: Format, y: number, fo: Format, mode: RoundingMode, draw: Draw | null = null): Rounded {
   const u = decode(x, fx);
   const v = decode(y, fy);
-  return finish(sumForRounding(u, v, fo.man, mode), [u, v], fo, mode);
+  return finish(sumForRounding(u, v, fo.man + lookBelow(mode, draw) - 1, mode), [u, v], fo, mode, draw);
 }
 
-/** a·b + c with one rounding. */
-export function fma(fa: Format, a: number, fb: Format, b: number, fc: Format, c: number, fo: Format, mode: RoundingMode): Rounded {
+/** a·b + c with one rounding; `draw` as for round. */
+export function fma(fa: Format, a: number, fb: Format, b: number, fc: Format, c: number, fo: Format, mode: RoundingMode, draw: Draw | null = null): Rounded {
   const x = decode(a, fa);
   const y = decode(b, fb);
   const z = decode(c, fc);
-  return finish(sumForRounding(exactMul(x, y), z, fo.man, mode), [x, y, z], fo, mode);
+  return finish(sumForRounding(exactMul(x, y), z, fo.man + lookBelow(mode, draw) - 1, mode), [x, y, z], fo, mode, draw);
 }
 
-export function convert(fx: Format, x: number, fo: Format, mode: RoundingMode): Rounded {
-  return round(decode(x, fx), fo, mode);
+export function convert(fx: Format, x: number, fo: Format, mode: RoundingMode, draw: Draw | null = null): Rounded {
+  return round(decode(x, fx), fo, mode, draw);
 }
 
 /** A float64 input into a format (docs/arithmetic.md §2, "Inputs from real numbers"). */

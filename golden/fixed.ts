@@ -32,7 +32,7 @@ function onGrid(v: Finite, lsb: number, mode: RoundingMode): bigint {
   // A significand of `man` bits whose last bit weighs 2^lsb holds |v| whole, so no carry
   // renormalizes it: roundSignificand's n is the grid count.
   const man = Math.max(ilog2(v) - lsb, 0) + 1;
-  const { n } = roundSignificand(v, lsb + man, man, mode);
+  const { n } = roundSignificand(v, lsb + man, man, mode, null);
   return v.sign ? -n : n;
 }
 

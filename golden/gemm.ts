@@ -4,8 +4,10 @@ import { type ArrayConfig, outputFormat } from '../config/resolve.js';
 import { LbamacError } from '../core/errors.js';
 import type { Format } from '../core/format.js';
 import { dotCellOf } from '../core/lanes.js';
+import { draw, type DrawKind } from '../core/random-stream.js';
 import { dotCellOutput } from './dot.js';
 import {
+  type Draw,
   type Exact,
   EV_INVALID,
   EV_OVERFLOW,
@@ -83,7 +85,7 @@ export function goldenGemm(cfg: ArrayConfig, A: number[][], B: number[][], C?: n
     perOutput.push([]);
     for (let j = 0; j < N; j++) {
       const ev = zeroEvents();
-      D[i]!.push(cfg.fixed === undefined ? dot(cfg, termsOf(i, j), C?.[i]![j], ev) : fixedDot(cfg, cfg.fixed, termsOf(i, j), C?.[i]![j], ev));
+      D[i]!.push(cfg.fixed === undefined ? dot(cfg, termsOf(i, j), C?.[i]![j], ev, drawsAt(cfg, i, j)) : fixedDot(cfg, cfg.fixed, termsOf(i, j), C?.[i]![j], ev));
       perOutput[i]!.push(ev);
       events = addEvents(events, ev);
     }
@@ -124,43 +126,52 @@ function termSource(cfg: ArrayConfig, A: number[][], B: number[][]): (i: number,
   };
 }
 
+/** The draw of term t's rounding of a kind (docs/arithmetic.md §2, rsr), or null: the draws of
+ *  one output (i, j), taken only by the steps whose mode is rsr. */
+type Draws = (kind: DrawKind, t: number) => Draw | null;
+
+function drawsAt(cfg: ArrayConfig, i: number, j: number): Draws {
+  const random = cfg.random;
+  return (kind, t) => (random === undefined ? null : { r: draw(random, kind, i, j, t), bits: random.bits });
+}
+
 /** docs/arithmetic.md §3 for one output; c is a code in outputFormat(cfg). */
-function dot(cfg: ArrayConfig, terms: Term[], c: number | undefined, ev: EventCounts): number {
+function dot(cfg: ArrayConfig, terms: Term[], c: number | undefined, ev: EventCounts, draws: Draws): number {
   const cell = dotCellOf(cfg);
-  if (cell !== null) return dotCellOutput(cfg, cell, terms, c, ev, (total, part) => addChunk(cfg, total, part, ev));
-  if (cfg.chunk === null) return terms.reduce((acc, t) => accumulate(cfg, acc, t, ev), c ?? 0);
+  if (cell !== null) return dotCellOutput(cfg, cell, terms, c, ev, (total, part) => addChunk(cfg, total, part, ev, null));
+  if (cfg.chunk === null) return terms.reduce((acc, t, k) => accumulate(cfg, acc, t, ev, k, draws), c ?? 0);
   let total = c ?? 0;
   let chunk = 0;
   let filled = 0;
-  for (const t of terms) {
-    chunk = accumulate(cfg, chunk, t, ev);
+  for (const [k, t] of terms.entries()) {
+    chunk = accumulate(cfg, chunk, t, ev, k, draws);
     filled++;
     // A chunk is flushed when full and, if partial, after the last term; never an empty one.
-    if (filled === cfg.chunk) {
-      total = addChunk(cfg, total, chunk, ev);
+    if (filled === cfg.chunk || k === terms.length - 1) {
+      total = addChunk(cfg, total, chunk, ev, draws('total', k));
       chunk = 0;
       filled = 0;
     }
   }
-  return filled > 0 ? addChunk(cfg, total, chunk, ev) : total;
+  return total;
 }
 
 /** acc = round_acc(acc + p_k): p_k rounded to cfg.product first, or fused when it is exact. */
-function accumulate(cfg: ArrayConfig, acc: number, t: Term, ev: EventCounts): number {
+function accumulate(cfg: ArrayConfig, acc: number, t: Term, ev: EventCounts, k: number, draws: Draws): number {
   const mode = cfg.rounding.acc;
   if (cfg.product === null) {
-    const r = fma(cfg.a, t.a, cfg.w, t.b, cfg.acc, acc, cfg.acc, mode);
+    const r = fma(cfg.a, t.a, cfg.w, t.b, cfg.acc, acc, cfg.acc, mode, draws('acc', k));
     return countAdd(ev, r, acc, cfg.acc, exactMul(decode(t.a, cfg.a), decode(t.b, cfg.w)));
   }
-  const p = mul(cfg.a, t.a, cfg.w, t.b, cfg.product, cfg.rounding.product);
+  const p = mul(cfg.a, t.a, cfg.w, t.b, cfg.product, cfg.rounding.product, draws('product', k));
   if (p.flags & EV_OVERFLOW) ev.productOverflow++;
   if (p.flags & EV_TINY) ev.productUnderflow++;
   if (p.flags & EV_INVALID) ev.nan++;
-  return countAdd(ev, add(cfg.acc, acc, cfg.product, p.code, cfg.acc, mode), acc, cfg.acc, decode(p.code, cfg.product));
+  return countAdd(ev, add(cfg.acc, acc, cfg.product, p.code, cfg.acc, mode, draws('acc', k)), acc, cfg.acc, decode(p.code, cfg.product));
 }
 
-function addChunk(cfg: ArrayConfig, total: number, chunk: number, ev: EventCounts): number {
-  const r = add(cfg.total, total, cfg.acc, chunk, cfg.total, cfg.rounding.total);
+function addChunk(cfg: ArrayConfig, total: number, chunk: number, ev: EventCounts, d: Draw | null): number {
+  const r = add(cfg.total, total, cfg.acc, chunk, cfg.total, cfg.rounding.total, d);
   return countAdd(ev, r, total, cfg.total, decode(chunk, cfg.acc));
 }
 

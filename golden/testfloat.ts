@@ -3,13 +3,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { RoundingMode } from '../core/format.js';
+import type { DeterministicMode } from '../core/format.js';
 import { packageRoot } from '../util/package-root.js';
 
 export type TestFloatType = 'f16' | 'f32';
 export type TestFloatOp = 'add' | 'mul' | 'mulAdd';
 
-export const TESTFLOAT_MODES: Record<RoundingMode, string> = { rne: 'rnear_even', rtz: 'rminMag', rna: 'rnear_maxMag', rdn: 'rmin', rup: 'rmax', rod: 'rodd' };
+export const TESTFLOAT_MODES: Record<DeterministicMode, string> = { rne: 'rnear_even', rtz: 'rminMag', rna: 'rnear_maxMag', rdn: 'rmin', rup: 'rmax', rod: 'rodd' };
 
 /** IEEE flag bits as TestFloat writes them. */
 export const TF_INEXACT = 1;
@@ -32,7 +32,7 @@ export function testFloatDir(): string {
   return dir;
 }
 
-export function loadTestFloat(type: TestFloatType, op: TestFloatOp, mode: RoundingMode, limit = Infinity): TestFloatVectors {
+export function loadTestFloat(type: TestFloatType, op: TestFloatOp, mode: DeterministicMode, limit = Infinity): TestFloatVectors {
   const file = join(testFloatDir(), `${type}_${op}_${TESTFLOAT_MODES[mode]}.tv.gz`);
   const lines = gunzipSync(readFileSync(file)).toString('latin1').split('\n');
   const arity = op === 'mulAdd' ? 3 : 2;

@@ -19,7 +19,7 @@ import type { Accumulation } from '../core/gemm.js';
 import { kernelOf } from './pe-arith.js';
 import { reads } from '../arch/ir.js';
 import type { Arch, Expr, LineDesc, Neighbour, PeInputDesc, PortDesc, RegisterDesc, TagKind, UnitDesc } from '../arch/types.js';
-import { fusedMulAdd, isKernelAdder, isKernelTerm, UNIT_KINDS, type UnitEvaluation } from '../arch/units.js';
+import { fusedMulAdd, isKernelAdder, isKernelTerm, operandRoles, UNIT_KINDS, type UnitEvaluation } from '../arch/units.js';
 
 /** d(r, j) = cr·r + cj·j + c0. */
 export interface Linear {
@@ -272,8 +272,7 @@ class Emitter {
   }
 
   private unitJs(u: UnitDesc): string {
-    const kind = UNIT_KINDS[u.kind];
-    const ops = kind.operands.map((role) => u.operands[role] ?? internal(`unit ${u.name} has no ${role}`));
+    const ops = operandRoles(u).map((role) => u.operands[role] ?? internal(`unit ${u.name} has no ${role}`));
     if (u.kind === 'selector') {
       const [group, index] = ops;
       if (group!.op !== 'reg') internal(`selector ${u.name}: the group must be a register`);
@@ -282,6 +281,8 @@ class Emitter {
     if (this.unitsUsed.has(u.name) && !this.groupUnits.has(u.name)) internal(`unit ${u.name} is read by two register loops: its events would count twice`);
     this.unitsUsed.add(u.name);
     this.groupUnits.add(u.name);
+    // A draw counts no events and belongs to no output the tags could name: evaluated once, no more.
+    if (u.kind === 'draw') return `(u_${u.name} >= 0 ? u_${u.name} : (u_${u.name} = U_${u.name}(${ops.map((o) => this.js(o)).join(', ')})))`;
     const tag = this.tag({ op: 'unit', name: u.name });
     if (tag === null || tag.kind !== 'output') internal(`unit ${u.name}: its term's output is not known (tag ${tag?.kind})`);
     const count = u.role === 'term' ? 'PT[q]++, ' : '';

@@ -33,12 +33,13 @@ function arithmeticConfig(arch: Arch): ArrayConfig {
     chunk: arch.chunk,
     sparsity: arch.sparsity,
     pipeline: { stages: arch.pipeline.stages },
+    ...(arch.random === null ? {} : { random: arch.random }),
   };
 }
 
 /** The kernel of an architecture's formats and modes, shared by every run with them. */
 export function kernelOf(arch: Arch): Accumulation {
-  const key = JSON.stringify([arch.formats, arch.rounding, arch.chunk]);
+  const key = JSON.stringify([arch.formats, arch.rounding, arch.chunk, arch.random]);
   const hit = kernels.get(key);
   if (hit !== undefined) return hit;
   const k = new Accumulation(arithmeticConfig(arch));

@@ -91,6 +91,8 @@ export class Machine {
   readonly L: number;
   readonly chunked: boolean;
   readonly sparse: boolean;
+  /** The array rounds with rsr: the feeder drives the term indices (a_row, a_term or w_term, b_col or w_col). */
+  readonly random: boolean;
   readonly H: number;
   readonly mask: number;
   /** Input-port histories: port p's value in cycle x at ((x & mask) * count), kept for H cycles:
@@ -139,6 +141,7 @@ export class Machine {
     this.L = arch.lanes;
     this.chunked = arch.chunk !== null;
     this.sparse = arch.sparsity === '2:4';
+    this.random = arch.random !== null;
     this.T = sched.T;
     const needs = historyNeeds(arch);
     // Longer than the longest delay any register, edge line or deskew line reads back.
@@ -334,9 +337,11 @@ export class Machine {
           const m = tile.m0 + r;
           av[slot * R + r] = 1;
           if (atag) atag[slot * R + r] = m;
+          if (this.random) h.a_row![slot * R + r] = m;
           this.aTerm(ad, (slot * R + r) * L, m, t);
         }
         if (this.chunked) h.a_close![slot] = this.closes(t) ? 1 : 0;
+        if (this.random) h.a_term![slot] = t;
         const bv = h.b_valid!;
         const bd = h.b_data!;
         const btag = this.tagHist.b_data;
@@ -344,6 +349,7 @@ export class Machine {
           const nn = tile.n0 + j;
           bv[slot * C + j] = 1;
           if (btag) btag[slot * C + j] = nn;
+          if (this.random) h.b_col![slot * C + j] = nn;
           if (this.sparse) {
             const at = ((t >> 1) * job.N + nn) * 2 + (t & 1);
             bd[slot * C + j] = job.slotValue![at]!;
@@ -373,9 +379,11 @@ export class Machine {
         const t = tile.t0 + sr;
         if (t < this.T) {
           if (chunked) h.w_close![slot] = this.closes(t) ? 1 : 0;
+          if (this.random) h.w_term![slot] = t;
           for (let j = 0; j < tile.cols; j++) {
             const nn = tile.n0 + j;
             h.w_valid![slot * C + j] = 1;
+            if (this.random) h.w_col![slot * C + j] = nn;
             if (this.tagHist.w_data) this.tagHist.w_data[slot * C + j] = nn;
             if (this.sparse) {
               const at = ((t >> 1) * job.N + nn) * 2 + (t & 1);
@@ -392,6 +400,7 @@ export class Machine {
         for (let r = 0; r < tile.terms; r++) {
           h.a_valid![slot * R + r] = 1;
           if (this.tagHist.a_data) this.tagHist.a_data[slot * R + r] = i;
+          if (this.random) h.a_row![slot * R + r] = i;
           this.aTerm(h.a_data!, (slot * R + r) * L, i, tile.t0 + r);
         }
         h.s_valid![slot] = 1;

@@ -127,7 +127,9 @@ function takeEvents(ev: Float64Array): EventCounts {
 export function sweepGemm(cfg: ArrayConfig, A: CodeMat, B: PreparedB, rows?: RowIndex): GemmRun {
   if (A.cols !== B.K) throw new Error(`sweepGemm: A is ${A.rows}×${A.cols} but B has K = ${B.K}`);
   if (B.sparse !== (cfg.sparsity === '2:4')) throw new Error('sweepGemm: B was prepared for the other sparsity');
-  if (!B.finite || !allFinite(A)) return viaCore(cfg, A, B);
+  // Stochastic rounding draws per term from the stream (core/random-stream.ts): coreGemm passes the
+  // draws, this loop's kernel steps do not.
+  if (!B.finite || !allFinite(A) || cfg.random !== undefined) return viaCore(cfg, A, B);
   const cell = dotCellOf(cfg);
   if (cell !== null) return sweepGemmLanes(cfg, cell, A, B, rows);
   if (cfg.fixed !== undefined) return sweepGemmFixed(cfg, cfg.fixed, A, B, rows);
@@ -235,7 +237,7 @@ export function sweepGemm(cfg: ArrayConfig, A: CodeMat, B: PreparedB, rows?: Row
   return { D, events: takeEvents(ev), terms };
 }
 
-/** The general path for inputs with inf or NaN: coreGemm itself, every term included. */
+/** The general path for inputs with inf or NaN, and for rsr: coreGemm itself, every term included. */
 function viaCore(cfg: ArrayConfig, A: CodeMat, B: PreparedB): GemmRun {
   const r = coreGemm(cfg, toRows(A), toRows(B.codes));
   const out = outputFormat(cfg);

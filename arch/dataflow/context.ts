@@ -4,6 +4,8 @@
 import type { RoundingMode } from '../../core/format.js';
 import { fromFloat64, RNE } from '../../core/arith.js';
 import { UNIT_FORMAT } from '../../core/exact-product.js';
+import type { RandomSpec } from '../../core/random-stream.js';
+import { type TermIndex, TermDraws } from './draws.js';
 import { and, constant, input, mux, or, reg, status, unit, wire, zero } from '../ir.js';
 import { type Arch, type Cut, type Expr, type PipelineDesc, FLAG_NAMES, FLAG_WIDTH, type LineDesc, type PeDesc, type PeInputDesc, type PortDesc, type RegisterDesc, type TopOutputDesc, type UnitDesc, type WireDesc } from '../types.js';
 
@@ -26,6 +28,8 @@ export interface BuildContext {
   lanes: 1 | 4;
   formats: Arch['formats'];
   rounding: { product: RoundingMode; acc: RoundingMode; total: RoundingMode };
+  /** The stream of the roundings that are rsr, or null. */
+  random: RandomSpec | null;
 }
 
 export type DataflowParts = Pick<Arch, 'ports' | 'pe' | 'edge' | 'outputs' | 'timing'>;
@@ -90,6 +94,8 @@ export interface TermSources {
    * stationary sums stay put: their array takes a term every `loop` cycles.
    */
   moving: boolean;
+  /** The term's output row and column and its term index (arrays with rsr roundings), else null. */
+  index: TermIndex | null;
 }
 
 /** What the accumulate stage of a dataflow needs from the term logic. */
@@ -125,13 +131,18 @@ export function termStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): Ter
       meaning: '2:4: the A value of the slot the weight kept (4:1 mux over the lanes of a)',
     });
   }
+  const draws = new TermDraws(pe, ctx, s.index);
   // The enable of the stage being built: a unit's results count (its `when`) under it.
   let addEn = mulEn;
   let close = s.close;
-  /** Pipeline registers after a stage (values with their tags), then its valid and chunk-close bits. */
+  /** Pipeline registers after a stage (values with their tags, then the draws still to be used),
+   *  then its valid and chunk-close bits. */
   const stage = (values: { name: string; width: number; value: Expr; meaning: string; tag?: RegisterDesc['tag']; always?: boolean }[]): Expr[] => {
     const en = addEn;
-    const out = values.map((v) => pe.register(v.name, v.width, 1, 'product', v.meaning, v.always ? null : en, v.value, v.tag === undefined ? 'output' : v.tag));
+    const carried = draws.carried(values[0]!.name);
+    const all = [...values, ...carried].map((v) => pe.register(v.name, v.width, 1, 'product', v.meaning, 'always' in v && v.always ? null : en, v.value, v.tag === undefined ? 'output' : v.tag));
+    const out = all.slice(0, values.length);
+    draws.moved(all.slice(values.length));
     const cl = close;
     const lead = values[0]!.name;
     addEn = pe.register(`${lead}v`, 1, 1, 'product', `${lead} holds a term`, null, en);
@@ -162,15 +173,16 @@ export function termStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): Ter
       // Cut inside the multiplier: the exact product, then its rounding (a multiply by 1.0).
       const [px] = stage([{ name: 'px', width: f.xprod!.width, value: exact(), meaning: 'registered exact product (pipeline cut inside the multiplier)' }]);
       term = pe.unit({
-        name: 'rounder', kind: 'mul', result: 'product_rounded', operands: { a: px!, b: constant(f.one!.width, ONE_CODE) }, formats: { a: 'xprod', b: 'one', out: 'product' }, rounding: ctx.rounding.product, role: 'product', when: addEn,
+        name: 'rounder', kind: 'mul', result: 'product_rounded', operands: { a: px!, b: constant(f.one!.width, ONE_CODE), ...draws.operand('product', ctx.rounding.product) }, formats: { a: 'xprod', b: 'one', out: 'product' }, rounding: ctx.rounding.product, role: 'product', when: addEn,
         meaning: 'the exact product rounded once into the product format (times the constant 1.0)',
       });
     } else {
       term = pe.unit({
-        name: 'multiplier', kind: 'mul', result: 'product', operands: { a: x, b: w }, formats: { a: 'a', b: 'w', out: 'product' }, rounding: ctx.rounding.product, role: 'product', when: addEn,
+        name: 'multiplier', kind: 'mul', result: 'product', operands: { a: x, b: w, ...draws.operand('product', ctx.rounding.product) }, formats: { a: 'a', b: 'w', out: 'product' }, rounding: ctx.rounding.product, role: 'product', when: addEn,
         meaning: 'x*w rounded once into the product format',
       });
     }
+    draws.used('product');
     if (cut('after-mul')) [term] = stage([{ name: 'p', width: f.product!.width, value: term, meaning: 'registered product (pipeline cut after the multiplier)' }]);
   }
   let sum: Expr;
@@ -178,12 +190,12 @@ export function termStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): Ter
   let total = s.total;
   if (term === null) {
     sum = pe.unit({
-      name: 'fma', kind: 'fma', result: 'sum', operands: { a: x, b: w, c: s.acc }, formats: { a: 'a', b: 'w', c: 'acc', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term', when: addEn,
+      name: 'fma', kind: 'fma', result: 'sum', operands: { a: x, b: w, c: s.acc, ...draws.operand('acc', ctx.rounding.acc) }, formats: { a: 'a', b: 'w', c: 'acc', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term', when: addEn,
       meaning: 'acc + x*w with the product exact, one rounding into the accumulator format',
     });
   } else if (!cut('inside-add')) {
     sum = pe.unit({
-      name: 'acc_adder', kind: 'add', result: 'sum', operands: { x: s.acc, y: term }, formats: { x: 'acc', y: termRole, out: 'acc' }, rounding: ctx.rounding.acc, role: 'term', when: addEn,
+      name: 'acc_adder', kind: 'add', result: 'sum', operands: { x: s.acc, y: term, ...draws.operand('acc', ctx.rounding.acc) }, formats: { x: 'acc', y: termRole, out: 'acc' }, rounding: ctx.rounding.acc, role: 'term', when: addEn,
       meaning: termRole === 'xprod'
         ? 'acc + the exact product, one rounding into the accumulator format (a fused multiply-add over two cycles)'
         : 'acc + product rounded once into the accumulator format',
@@ -222,7 +234,7 @@ export function termStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): Ter
   let totalSum: Expr | null = null;
   if (ctx.chunked) {
     totalSum = pe.unit({
-      name: 'total_adder', kind: 'add', result: 'total_sum', operands: { x: total!, y: sum }, formats: { x: 'total', y: 'acc', out: 'total' }, rounding: ctx.rounding.total, role: 'total', when: and(addEn, close!),
+      name: 'total_adder', kind: 'add', result: 'total_sum', operands: { x: total!, y: sum, ...draws.operand('total', ctx.rounding.total) }, formats: { x: 'total', y: 'acc', out: 'total' }, rounding: ctx.rounding.total, role: 'total', when: and(addEn, close!),
       meaning: 'at a chunk close: total + sum (the chunk with its last term) rounded into the chunk-total format; in series after the accumulator adder',
     });
   }

@@ -3,6 +3,7 @@
 // top) while the column shifts. docs/timing.md draws the schedule.
 import { and, mux, or, reg } from '../ir.js';
 import type { LineDesc, PortDesc, TopOutputDesc } from '../types.js';
+import { INDEX_WIDTH } from './draws.js';
 import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, stickyFlags, termStage, dataflowParts } from './context.js';
 
 export function buildOs(ctx: BuildContext): DataflowParts {
@@ -19,9 +20,14 @@ export function buildOs(ctx: BuildContext): DataflowParts {
     ? 'the 2:4 group of 4 A values of the term for each row: element r*4+q is A[m][4g+q] (0 past K); the same group is presented for both slots of the group'
     : 'the A value of the term for each row: element r is A[m][k]');
   if (chunked) port('a_close', 'in', 'scalar', 1, 'this term is the last of its chunk: the chunk accumulator is added into the total and restarts at +0 (fans out to every row)');
+  if (ctx.random) {
+    port('a_row', 'in', 'row', INDEX_WIDTH, 'rsr: the output row i of row r\'s term (a counter word of the random stream)');
+    port('a_term', 'in', 'scalar', INDEX_WIDTH, 'rsr: the index t of the term in the order of docs/arithmetic.md section 3 (a counter word of the random stream)');
+  }
   port('b_valid', 'in', 'col', 1, 'column j carries a term this cycle (0 for columns past N in an edge tile)');
   port('b_data', 'in', 'col', wW, sparse ? 'the kept slot value of the term for each column (compressed B)' : 'the B value of the term for each column: element j is B[k][n]');
   if (sparse) port('b_idx', 'in', 'col', IDX_WIDTH, 'the slot index (0..3) within the group for each column: the PE selector picks lane b_idx of a_data');
+  if (ctx.random) port('b_col', 'in', 'col', INDEX_WIDTH, 'rsr: the output column j of column j\'s term (a key word of the random stream)');
   port('c_shift', 'in', 'scalar', 1, 'shift the output chain of every column (skewed by column): one C row in at the bottom, one D row out at the top');
   port('c_drain', 'in', 'scalar', 1, 'with c_shift: the values shifted out are results (d_valid follows it C cycles later)');
   port('c_data', 'in', 'col', outW, 'C row being loaded (rows in order 0..R-1 over R shift cycles; +0 without C)');
@@ -35,10 +41,17 @@ export function buildOs(ctx: BuildContext): DataflowParts {
   const b = pe.moving('b', wW, 1, 'b', 'above', { line: 'b_skew', signal: 'b_data' }, sparse ? 'kept slot value, moving down' : 'B value, moving down', 'col');
   const bi = sparse ? pe.moving('bi', IDX_WIDTH, 1, 'b', 'above', { line: 'b_skew', signal: 'b_idx' }, 'slot index within the group, moving down with b') : null;
   const bv = pe.moving('bv', 1, 1, 'b', 'above', { line: 'b_skew', signal: 'b_valid' }, 'term valid (column side), moving down with b');
+  const index = ctx.random
+    ? {
+        i: pe.moving('ai', INDEX_WIDTH, 1, 'a', 'left', { line: 'a_skew', signal: 'a_row' }, 'output row of the term, moving right with a'),
+        t: pe.moving('at', INDEX_WIDTH, 1, 'a', 'left', { line: 'a_skew', signal: 'a_term' }, 'term index, moving right with a'),
+        j: pe.moving('bj', INDEX_WIDTH, 1, 'b', 'above', { line: 'b_skew', signal: 'b_col' }, 'output column of the term, moving down with b'),
+      }
+    : null;
   const shift = pe.input('shift', 1, null, null, { line: 'sh', signal: 'c_shift' }, 'the column\'s output chain shifts this cycle');
   const chain = chunked ? 'total' : 'acc';
   const chainIn = pe.input(`${chain}_in`, outW, 'below', chain, { line: 'c_skew', signal: 'c_data' }, `${chain} of the PE below (C from the c_skew line in the bottom row)`);
-  const t = termStage(pe, ctx, { a, av, w: b, wv: bv, wi: bi, close: acl, acc: reg('acc'), total: chunked ? reg('total') : null, moving: false });
+  const t = termStage(pe, ctx, { a, av, w: b, wv: bv, wi: bi, close: acl, acc: reg('acc'), total: chunked ? reg('total') : null, moving: false, index });
   if (!chunked) {
     // While the column shifts, acc is a stage of the output chain; the schedule never adds then.
     pe.register('acc', f.acc.width, 1, 'acc', 'accumulator; also the output chain (C in at the bottom, D out at the top)', or(shift, t.addEn), mux(shift, chainIn, t.sum));
@@ -53,13 +66,16 @@ export function buildOs(ctx: BuildContext): DataflowParts {
   const edge: LineDesc[] = [
     {
       name: 'a_skew', kind: 'skew', index: 'row', shared: false, sourceRow: null, depth: rows,
-      signals: [{ source: 'a_data', width: lanes * aW }, { source: 'a_valid', width: 1 }, ...(chunked ? [{ source: 'a_close', width: 1 }] : [])],
-      feeds: 'PE(r, 0): a, av' + (chunked ? ', acl' : ''), meaning: 'delays row r by r cycles so that row r meets the columns one cycle after row r-1',
+      signals: [
+        { source: 'a_data', width: lanes * aW }, { source: 'a_valid', width: 1 }, ...(chunked ? [{ source: 'a_close', width: 1 }] : []),
+        ...(ctx.random ? [{ source: 'a_row', width: INDEX_WIDTH }, { source: 'a_term', width: INDEX_WIDTH }] : []),
+      ],
+      feeds: 'PE(r, 0): a, av' + (chunked ? ', acl' : '') + (ctx.random ? ', ai, at' : ''), meaning: 'delays row r by r cycles so that row r meets the columns one cycle after row r-1',
     },
     {
       name: 'b_skew', kind: 'skew', index: 'col', shared: false, sourceRow: null, depth: cols,
-      signals: [{ source: 'b_data', width: wW }, ...(sparse ? [{ source: 'b_idx', width: IDX_WIDTH }] : []), { source: 'b_valid', width: 1 }],
-      feeds: 'PE(0, j): b, ' + (sparse ? 'bi, ' : '') + 'bv', meaning: 'delays column j by j cycles',
+      signals: [{ source: 'b_data', width: wW }, ...(sparse ? [{ source: 'b_idx', width: IDX_WIDTH }] : []), { source: 'b_valid', width: 1 }, ...(ctx.random ? [{ source: 'b_col', width: INDEX_WIDTH }] : [])],
+      feeds: 'PE(0, j): b, ' + (sparse ? 'bi, ' : '') + 'bv' + (ctx.random ? ', bj' : ''), meaning: 'delays column j by j cycles',
     },
     { name: 'c_skew', kind: 'skew', index: 'col', shared: false, sourceRow: null, signals: [{ source: 'c_data', width: outW }], depth: cols.map((j) => j + 1), feeds: `PE(R-1, j): ${chain} (chain input)`, meaning: 'C enters column j when column j shifts' },
     { name: 'sh', kind: 'skew', index: 'col', shared: true, sourceRow: null, signals: [{ source: 'c_shift', width: 1 }, { source: 'c_drain', width: 1 }], depth: cols.map((j) => j + 1), feeds: 'shift enable of column j (tap j: sh[j], dr[j])', meaning: 'column j shifts j+1 cycles after c_shift; d_valid = sh[C-1] & dr[C-1]' },

@@ -3,6 +3,7 @@
 // docs/timing.md draws the schedule.
 import { and, mux } from '../ir.js';
 import type { LineDesc, PortDesc, TopOutputDesc } from '../types.js';
+import { INDEX_WIDTH } from './draws.js';
 import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, stickyFlags, termStage, dataflowParts } from './context.js';
 
 export function buildWs(ctx: BuildContext): DataflowParts {
@@ -21,10 +22,15 @@ export function buildWs(ctx: BuildContext): DataflowParts {
   port('w_data', 'in', 'col', wW, sparse ? 'the kept slot value of the term of the row being loaded (compressed B)' : 'B[k][n] of the row being loaded (rows in order 0..R-1 over R shift cycles)');
   if (sparse) port('w_idx', 'in', 'col', IDX_WIDTH, 'the slot index (0..3) within the group of the row being loaded');
   if (chunked) port('w_close', 'in', 'scalar', 1, 'the term of the row being loaded is the last of its chunk (fans out to every column)');
+  if (ctx.random) {
+    port('w_col', 'in', 'col', INDEX_WIDTH, 'rsr: the output column j of the weight loaded in column j (a key word of the random stream)');
+    port('w_term', 'in', 'scalar', INDEX_WIDTH, 'rsr: the index t of the term of the row being loaded, in the order of docs/arithmetic.md section 3 (a counter word of the random stream)');
+  }
   port('a_valid', 'in', 'row', 1, 'row r carries an A value this cycle');
   port('a_data', 'in', sparse ? 'rowLane' : 'row', aW, sparse
     ? 'the 2:4 group of 4 A values of the term for each row: element r*4+q is A[m][4g+q] (0 past K); the same group is presented for both slots of the group'
     : 'A[m][k] for the term held by row r');
+  if (ctx.random) port('a_row', 'in', 'row', INDEX_WIDTH, 'rsr: the output row i of the A value of row r (a counter word of the random stream)');
   port('s_valid', 'in', 'scalar', 1, 'a partial-sum row enters the top of the array this cycle (with the A row presented in the same cycle)');
   port('s_acc', 'in', 'col', accW, chunked ? 'chunk accumulator of the entering partial sum (+0 for the first K tile)' : 'entering partial sum: C (or +0) for the first K tile, the previous K tile\'s d_acc after');
   if (chunked) port('s_total', 'in', 'col', totW, 'chunk total of the entering partial sum: C (or +0) for the first K tile, the previous K tile\'s d_total after');
@@ -42,9 +48,16 @@ export function buildWs(ctx: BuildContext): DataflowParts {
   const wi = sparse ? weight('wi', IDX_WIDTH, 'w_idx', 'slot index of the weight within its group') : null;
   const wv = weight('wv', 1, 'w_valid', 'the weight has a term (row and column inside the job)');
   const wcl = chunked ? weight('wcl', 1, 'w_close', 'the weight\'s term closes a chunk') : null;
+  const index = ctx.random
+    ? {
+        i: pe.moving('ai', INDEX_WIDTH, 1, 'a', 'left', { line: 'a_skew', signal: 'a_row' }, 'output row of the A value, moving right with a'),
+        j: weight('wj', INDEX_WIDTH, 'w_col', 'output column of the weight\'s term'),
+        t: weight('wt', INDEX_WIDTH, 'w_term', 'term index of the weight'),
+      }
+    : null;
   const sIn = pe.input('s_in', accW, 'above', 's', { line: 's_skew', signal: 's_acc' }, 's of the PE above (the s_skew line in row 0)');
   const stIn = chunked ? pe.input('st_in', totW, 'above', 'st', { line: 's_skew', signal: 's_total' }, 'st of the PE above (the s_skew line in row 0)') : null;
-  const t = termStage(pe, ctx, { a, av, w, wv, wi, close: wcl, acc: sIn, total: stIn, moving: true });
+  const t = termStage(pe, ctx, { a, av, w, wv, wi, close: wcl, acc: sIn, total: stIn, moving: true, index });
   // A PE without a term passes the partial sum on unchanged (through the cut adder's delay, so
   // that every partial sum takes L cycles a row).
   pe.register('s', accW, 1, 'psum', chunked ? 'chunk accumulator of the partial sum, moving down' : 'partial sum, moving down', null, mux(t.addEn, chunkNext(ctx, t), t.acc));
@@ -61,12 +74,15 @@ export function buildWs(ctx: BuildContext): DataflowParts {
   const edge: LineDesc[] = [
     {
       name: 'a_skew', kind: 'skew', index: 'row', shared: false, sourceRow: null, depth: range(R).map((r) => L * r),
-      signals: [{ source: 'a_data', width: lanes * aW }, { source: 'a_valid', width: 1 }],
-      feeds: 'PE(r, 0): a, av', meaning: L === 1 ? 'delays row r by r cycles so that row r meets the columns one cycle after row r-1' : `delays row r by ${L}*r cycles: a partial sum takes ${L} cycles a row through the cut adder`,
+      signals: [{ source: 'a_data', width: lanes * aW }, { source: 'a_valid', width: 1 }, ...(ctx.random ? [{ source: 'a_row', width: INDEX_WIDTH }] : [])],
+      feeds: 'PE(r, 0): a, av' + (ctx.random ? ', ai' : ''), meaning: L === 1 ? 'delays row r by r cycles so that row r meets the columns one cycle after row r-1' : `delays row r by ${L}*r cycles: a partial sum takes ${L} cycles a row through the cut adder`,
     },
     {
       name: 'w_skew', kind: 'skew', index: 'col', shared: false, sourceRow: null, depth: cols.map((j) => j + 1),
-      signals: [{ source: 'w_data', width: wW }, ...(sparse ? [{ source: 'w_idx', width: IDX_WIDTH }] : []), { source: 'w_valid', width: 1 }, ...(chunked ? [{ source: 'w_close', width: 1 }] : [])],
+      signals: [
+        { source: 'w_data', width: wW }, ...(sparse ? [{ source: 'w_idx', width: IDX_WIDTH }] : []), { source: 'w_valid', width: 1 }, ...(chunked ? [{ source: 'w_close', width: 1 }] : []),
+        ...(ctx.random ? [{ source: 'w_col', width: INDEX_WIDTH }, { source: 'w_term', width: INDEX_WIDTH }] : []),
+      ],
       feeds: 'PE(R-1, j): weight chain input', meaning: 'weights enter column j when column j shifts',
     },
     { name: 'wsh', kind: 'skew', index: 'col', shared: true, sourceRow: null, signals: [{ source: 'w_shift', width: 1 }], depth: cols.map((j) => j + 1), feeds: 'weight shift enable of column j (tap j: wsh[j])', meaning: 'column j shifts its weights j+1 cycles after w_shift' },

@@ -21,6 +21,8 @@ export function configJson(cfg: ArrayConfig): Record<string, unknown> {
     rounding: cfg.rounding,
     chunk: cfg.chunk,
     pipeline: { stages: cfg.pipeline?.stages ?? 0 },
+    // Only with rsr, so that the other configurations keep their hashes.
+    ...(cfg.random === undefined ? {} : { random: cfg.random }),
   };
 }
 
@@ -45,6 +47,7 @@ export function configRows(cfg: ArrayConfig): [string, string][] {
   } else {
     rows.push(['chunk', 'none']);
   }
+  if (cfg.random !== undefined) rows.push(['random stream', `rsr draws ${cfg.random.bits} bits, seed ${cfg.random.seed} (core/random-stream.ts)`]);
   rows.push(['pipeline', `${P} stage${P === 1 ? '' : 's'}`]);
   rows.push(['config hash', configHash(cfg)]);
   return rows;

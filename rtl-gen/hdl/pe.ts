@@ -14,6 +14,8 @@ export function peNameParts(arch: Arch): string[] {
   parts.push(...(f.product === null ? ['exact'] : [f.product.name, arch.rounding.product]));
   parts.push('acc', f.acc.name, arch.rounding.acc);
   if (f.total !== null) parts.push('total', f.total.name, arch.rounding.total);
+  // The draw units' Verilog holds R and the seed.
+  if (arch.random !== null) parts.push(`r${arch.random.bits}`, `s${arch.random.seed.toString(16).padStart(8, '0')}`);
   if (arch.pipeline.stages) parts.push(`p${arch.pipeline.stages}`);
   if (arch.flags) parts.push('flags');
   return parts;

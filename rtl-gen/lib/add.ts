@@ -5,6 +5,7 @@ import { Body, makeModule, type VModule } from '../back/module.js';
 import { hex, joinTerms, padLow, plusConst } from '../back/verilog.js';
 import { alignShape, emitAlignAdd } from './align.js';
 import { describeFormat, leadExpr, MODE_TEXT, type NormOperand, normExpRange, unpackNormalized } from './operand.js';
+import { bitsBelow } from './round.js';
 import { emitFlagsMux, emitMux, specialCodes, zeroSumArms, zeroSumText } from './specials.js';
 
 /** Declares `<p>_scale` (signed: exponent of the leading one, biased like fo) and `<p>_m` (F+1 bits). */
@@ -17,11 +18,11 @@ export function emitScale(b: Body, op: NormOperand, fo: Format, F: number, XW: n
 }
 
 /**
- * lbamac_add_<x>_<y>_to_<out>_<mode>: ports x, y -> sum, flags[4:0]. `zeroSign`: the mode whose
- * sign rule an exact zero sum follows (the first half of a cut accumulator adder rounds to odd
- * but gives the accumulator mode's zero).
+ * lbamac_add_<x>_<y>_to_<out>_<mode>[_r<R>]: ports x, y (and rsr's draw rnd) -> sum, flags[4:0].
+ * `zeroSign`: the mode whose sign rule an exact zero sum follows (the first half of a cut
+ * accumulator adder rounds to odd but gives the accumulator mode's zero).
  */
-export function addModule(fx: Format, fy: Format, fo: Format, mode: RoundingMode, zeroSign: RoundingMode = mode): VModule {
+export function addModule(fx: Format, fy: Format, fo: Format, mode: RoundingMode, zeroSign: RoundingMode = mode, randomBits = 0): VModule {
   const b = new Body();
   const deps: VModule[] = [];
   const X = unpackNormalized(b, 'x', fx, deps);
@@ -31,11 +32,11 @@ export function addModule(fx: Format, fy: Format, fo: Format, mode: RoundingMode
   const F = Math.max(fx.man, fy.man);
   const [xlo, xhi] = normExpRange(fx).map((e) => e + fo.bias - fx.bias) as [number, number];
   const [ylo, yhi] = normExpRange(fy).map((e) => e + fo.bias - fy.bias) as [number, number];
-  const shape = alignShape(F, fo.man, Math.min(xlo, ylo), Math.max(xhi, yhi), [fo.bias - fx.bias, fo.bias - fy.bias]);
+  const shape = alignShape(F, fo.man, Math.min(xlo, ylo), Math.max(xhi, yhi), [fo.bias - fx.bias, fo.bias - fy.bias], bitsBelow(mode, randomBits));
   b.blank().comment(`Both operands as ${F + 1}-bit significands with the leading one on top, and its exponent.`);
   const xs = emitScale(b, X, fo, F, shape.XW);
   const ys = emitScale(b, Y, fo, F, shape.XW);
-  emitAlignAdd(b, { name: 'x', sign: X.sign, isZero: X.isZero, ...xs }, { name: 'y', sign: Y.sign, isZero: Y.isZero, ...ys }, shape, fo, mode, deps);
+  emitAlignAdd(b, { name: 'x', sign: X.sign, isZero: X.isZero, ...xs }, { name: 'y', sign: Y.sign, isZero: Y.isZero, ...ys }, shape, fo, mode, deps, randomBits);
 
   // Specials, in the order of core/arith.ts: NaN operand, inf - inf (invalid), inf, two zeros,
   // an exact zero sum of nonzero operands.
@@ -65,7 +66,7 @@ export function addModule(fx: Format, fy: Format, fo: Format, mode: RoundingMode
 
   return makeModule({
     kind: 'add',
-    nameParts: [fx.name, fy.name, 'to', fo.name, mode, ...(zeroSign !== mode ? ['zero', zeroSign] : [])],
+    nameParts: [fx.name, fy.name, 'to', fo.name, mode, ...(mode === 'rsr' ? [`r${randomBits}`] : []), ...(zeroSign !== mode ? ['zero', zeroSign] : [])],
     summary: [
       'x + y rounded once into the output format (docs/arithmetic.md section 2; core/arith.ts add).',
       'flags: bit 0 inexact, 1 overflow, 2 tiny, 3 zero, 4 invalid (core/arith.ts EV_*).',
@@ -82,6 +83,7 @@ export function addModule(fx: Format, fy: Format, fo: Format, mode: RoundingMode
     ports: [
       { dir: 'input', name: 'x', width: fx.width },
       { dir: 'input', name: 'y', width: fy.width },
+      ...(mode === 'rsr' ? [{ dir: 'input' as const, name: 'rnd', width: randomBits, comment: 'the draw (rsr)' }] : []),
       { dir: 'output', name: 'sum', width: fo.width },
       { dir: 'output', name: 'flags', width: 5 },
     ],

@@ -11,9 +11,10 @@
 // Exactness argument (the same as core/arith.ts addFinite, with a narrower window):
 //  - d <= G: small fits the window whole, the sum is exact (any cancellation is exact).
 //  - d >= 2: |sum| > 2^(WW-3), so the sum's leading one is at bit WW-3 or above and, with
-//    WW >= M+4, the output's round bit lies at bit 0 or above; the dropped bits only decide the
-//    sticky bit. Subtracting small plus a dropped fraction borrows one unit and keeps the
-//    fraction's complement (nonzero) as sticky, so sum_sig is the floor of the exact magnitude.
+//    WW >= M+3+g, the g bits below the output's last one (the round bit, or rsr's R bits) lie at
+//    bit 0 or above; the dropped bits only decide the sticky bit. Subtracting small plus a dropped
+//    fraction borrows one unit and keeps the fraction's complement (nonzero) as sticky, so sum_sig
+//    is the floor of the exact magnitude (which is all rsr looks at below its R bits).
 //  G >= 1 makes the two cases overlap, so every d is covered.
 import type { Format, RoundingMode } from '../../core/format.js';
 import type { Body, VModule } from '../back/module.js';
@@ -44,10 +45,11 @@ export interface AlignShape {
 
 /**
  * The window for significands with F fraction bits rounding into a format with M mantissa bits,
- * and an exponent width for operand scales in [lo, hi] and the rebiasing constants.
+ * looking g bits below the last kept one (round.ts bitsBelow), and an exponent width for
+ * operand scales in [lo, hi] and the rebiasing constants.
  */
-export function alignShape(F: number, M: number, lo: number, hi: number, constants: readonly number[]): AlignShape {
-  const WW = Math.max(F + 3, M + 4);
+export function alignShape(F: number, M: number, lo: number, hi: number, constants: readonly number[], g = 1): AlignShape {
+  const WW = Math.max(F + 3, M + 3 + g);
   const G = WW - 2 - F;
   const big = Math.max(0, ...constants.map(Math.abs));
   const XW = Math.max(signedBits(Math.min(lo, lo - hi), Math.max(hi + 1, hi - lo)), signedBits(-big, big), bitsFor(WW) + 1);
@@ -58,7 +60,7 @@ export function alignShape(F: number, M: number, lo: number, hi: number, constan
  * Emits the ordering, alignment, addition and the round stage instance. Declares `round_code`,
  * `round_flags` and `cancel` (an exact zero sum of nonzero operands).
  */
-export function emitAlignAdd(b: Body, x: AlignOperand, y: AlignOperand, shape: AlignShape, o: Format, mode: RoundingMode, deps: VModule[]): void {
+export function emitAlignAdd(b: Body, x: AlignOperand, y: AlignOperand, shape: AlignShape, o: Format, mode: RoundingMode, deps: VModule[], randomBits: number): void {
   const { F, WW, G, XW } = shape;
   const SW = bitsFor(WW);
   b.blank().comment(
@@ -96,7 +98,7 @@ export function emitAlignAdd(b: Body, x: AlignOperand, y: AlignOperand, shape: A
   b.swire(XW, 'sum_exp', `big_exp + ${slit(XW, 1)}`, `exponent of sum_sig[${WW - 1}]`);
   b.wire(1, 'cancel', `(sum_sig == ${lit(WW, 0)})`, 'exact cancellation (a dropped fraction implies d >= 2, far from zero)');
 
-  const round = roundModule(o, mode, WW, XW);
+  const round = roundModule(o, mode, WW, XW, randomBits);
   deps.push(round);
   b.blank().comment('Round the sum once.');
   b.wire(o.width, 'round_code');
@@ -106,6 +108,7 @@ export function emitAlignAdd(b: Body, x: AlignOperand, y: AlignOperand, shape: A
     ['sig', 'sum_sig'],
     ['sticky', 'small_sticky'],
     ['exp_top', 'sum_exp'],
+    ...(mode === 'rsr' ? [['rnd', 'rnd'] as [string, string]] : []),
     ['code', 'round_code'],
     ['flags', 'round_flags'],
   ]);

@@ -6,6 +6,7 @@ import { hex, joinTerms, padLow, plusConst, zext } from '../back/verilog.js';
 import { emitScale } from './add.js';
 import { alignShape, emitAlignAdd } from './align.js';
 import { describeFormat, leadExpr, MODE_TEXT, type NormOperand, normExpRange, unpackNormalized } from './operand.js';
+import { bitsBelow } from './round.js';
 import { emitFlagsMux, emitMux, specialCodes, zeroSumArms, zeroSumText } from './specials.js';
 
 /**
@@ -36,8 +37,8 @@ export function emitExactProduct(b: Body, p: string, A: NormOperand, B: NormOper
   );
 }
 
-/** lbamac_fma_<a>_<b>_<c>_to_<out>_<mode>: ports a, b, c -> result, flags[4:0]. */
-export function fmaModule(fa: Format, fb: Format, fc: Format, fo: Format, mode: RoundingMode): VModule {
+/** lbamac_fma_<a>_<b>_<c>_to_<out>_<mode>[_r<R>]: ports a, b, c (and rsr's draw rnd) -> result, flags[4:0]. */
+export function fmaModule(fa: Format, fb: Format, fc: Format, fo: Format, mode: RoundingMode, randomBits = 0): VModule {
   const b = new Body();
   const deps: VModule[] = [];
   const A = unpackNormalized(b, 'a', fa, deps);
@@ -57,7 +58,7 @@ export function fmaModule(fa: Format, fb: Format, fc: Format, fo: Format, mode: 
   const [clo, chi] = normExpRange(fc).map((e) => e + fo.bias - fc.bias) as [number, number];
   const plo = alo + blo + K;
   const phi = ahi + bhi + 1 + K;
-  const shape = alignShape(F, fo.man, Math.min(plo, clo), Math.max(phi, chi), [K, fo.bias - fc.bias]);
+  const shape = alignShape(F, fo.man, Math.min(plo, clo), Math.max(phi, chi), [K, fo.bias - fc.bias], bitsBelow(mode, randomBits));
   const XW = shape.XW;
 
   b.blank().comment(
@@ -69,7 +70,7 @@ export function fmaModule(fa: Format, fb: Format, fc: Format, fo: Format, mode: 
   b.blank().comment(`Both addends as ${F + 1}-bit significands with the leading one on top, and its exponent.`);
   b.wire(F + 1, 'prod_m', padLow('prod_norm', F - FP), `${F} fraction bits`);
   const cs = emitScale(b, C, fo, F, XW);
-  emitAlignAdd(b, { name: 'prod', sign: 'prod_sign', isZero: 'prod_is_zero', m: 'prod_m', scale: 'prod_scale' }, { name: 'c', sign: C.sign, isZero: C.isZero, ...cs }, shape, fo, mode, deps);
+  emitAlignAdd(b, { name: 'prod', sign: 'prod_sign', isZero: 'prod_is_zero', m: 'prod_m', scale: 'prod_scale' }, { name: 'c', sign: C.sign, isZero: C.isZero, ...cs }, shape, fo, mode, deps, randomBits);
 
   // Specials, in the order of core/arith.ts: a NaN operand (no invalid flag, even with inf * 0),
   // inf * 0, inf - inf, inf, two zeros, an exact zero sum of nonzero operands.
@@ -109,7 +110,7 @@ export function fmaModule(fa: Format, fb: Format, fc: Format, fo: Format, mode: 
 
   return makeModule({
     kind: 'fma',
-    nameParts: [fa.name, fb.name, fc.name, 'to', fo.name, mode],
+    nameParts: [fa.name, fb.name, fc.name, 'to', fo.name, mode, ...(mode === 'rsr' ? [`r${randomBits}`] : [])],
     summary: [
       'a * b + c with the product kept exact and one rounding into the output format',
       '(docs/arithmetic.md section 2; core/arith.ts fma): the fused cell of product = "exact".',
@@ -128,6 +129,7 @@ export function fmaModule(fa: Format, fb: Format, fc: Format, fo: Format, mode: 
       { dir: 'input', name: 'a', width: fa.width },
       { dir: 'input', name: 'b', width: fb.width },
       { dir: 'input', name: 'c', width: fc.width },
+      ...(mode === 'rsr' ? [{ dir: 'input' as const, name: 'rnd', width: randomBits, comment: 'the draw (rsr)' }] : []),
       { dir: 'output', name: 'result', width: fo.width },
       { dir: 'output', name: 'flags', width: 5 },
     ],

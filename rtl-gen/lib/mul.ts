@@ -6,8 +6,8 @@ import { describeFormat, MODE_TEXT, unpackOperand } from './operand.js';
 import { roundModule } from './round.js';
 import { emitFlagsMux, emitMux, specialCodes } from './specials.js';
 
-/** lbamac_mul_<a>_<b>_to_<product>_<mode>: ports a, b -> product, flags[4:0]. */
-export function mulModule(fa: Format, fb: Format, fp: Format, mode: RoundingMode, invalidNaN: number | null = null): VModule {
+/** lbamac_mul_<a>_<b>_to_<product>_<mode>[_r<R>]: ports a, b (and rsr's draw rnd) -> product, flags[4:0]. */
+export function mulModule(fa: Format, fb: Format, fp: Format, mode: RoundingMode, invalidNaN: number | null = null, randomBits = 0): VModule {
   const b = new Body();
   const deps: VModule[] = [];
   const A = unpackOperand(b, 'a', fa);
@@ -28,7 +28,7 @@ export function mulModule(fa: Format, fb: Format, fp: Format, mode: RoundingMode
   b.wire(WP, 'prod_sig', `${zext(A.sig, A.sigWidth, WP)} * ${zext(B.sig, B.sigWidth, WP)}`);
   b.swire(XW, 'prod_exp', plusConst(`$signed(${zext(A.exp, A.expWidth, XW)}) + $signed(${zext(B.exp, B.expWidth, XW)})`, K, XW));
 
-  const round = roundModule(fp, mode, WP, XW);
+  const round = roundModule(fp, mode, WP, XW, randomBits);
   deps.push(round);
   b.blank().comment('Round the exact product once (a zero product takes the special path below).');
   b.wire(fp.width, 'round_code');
@@ -38,6 +38,7 @@ export function mulModule(fa: Format, fb: Format, fp: Format, mode: RoundingMode
     ['sig', 'prod_sig'],
     ['sticky', "1'b0"],
     ['exp_top', 'prod_exp'],
+    ...(mode === 'rsr' ? [['rnd', 'rnd'] as [string, string]] : []),
     ['code', 'round_code'],
     ['flags', 'round_flags'],
   ]);
@@ -65,7 +66,7 @@ export function mulModule(fa: Format, fb: Format, fp: Format, mode: RoundingMode
 
   return makeModule({
     kind: 'mul',
-    nameParts: [fa.name, fb.name, 'to', fp.name, mode, ...(invalidNaN !== null ? ['markinv'] : [])],
+    nameParts: [fa.name, fb.name, 'to', fp.name, mode, ...(mode === 'rsr' ? [`r${randomBits}`] : []), ...(invalidNaN !== null ? ['markinv'] : [])],
     summary: [
       'a * b rounded once into the product format (docs/arithmetic.md section 2; core/arith.ts mul).',
       'flags: bit 0 inexact, 1 overflow, 2 tiny, 3 zero, 4 invalid (core/arith.ts EV_*).',
@@ -81,6 +82,7 @@ export function mulModule(fa: Format, fb: Format, fp: Format, mode: RoundingMode
     ports: [
       { dir: 'input', name: 'a', width: fa.width },
       { dir: 'input', name: 'b', width: fb.width },
+      ...(mode === 'rsr' ? [{ dir: 'input' as const, name: 'rnd', width: randomBits, comment: 'the draw (rsr)' }] : []),
       { dir: 'output', name: 'product', width: fp.width },
       { dir: 'output', name: 'flags', width: 5 },
     ],

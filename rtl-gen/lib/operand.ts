@@ -16,6 +16,7 @@ export const MODE_TEXT: Record<RoundingMode, string> = {
   rdn: 'rdn (toward -inf)',
   rup: 'rup (toward +inf)',
   rod: 'rod (to odd: truncate, set the last kept bit when anything was dropped)',
+  rsr: 'rsr (stochastic: the draw on port rnd is added below the last kept bit, then truncate)',
 };
 
 /** Signals of an unpacked operand. Every name is a wire of the module body. */

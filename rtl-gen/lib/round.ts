@@ -28,22 +28,33 @@ export const ROUND_UP: Record<Exclude<RoundingMode, 'rtz' | 'rod'>, { rule: (kep
   rna: { rule: () => 'round_bit', why: 'half or above (ties away from zero)' },
   rdn: { rule: (_lsb, sign) => `${sign} & inexact`, why: 'toward -inf: a negative value with anything dropped grows in magnitude' },
   rup: { rule: (_lsb, sign) => `~${sign} & inexact`, why: 'toward +inf: a positive value with anything dropped grows in magnitude' },
+  rsr: { rule: () => 'dropped > ~rnd', why: 'rsr: dropped + rnd carries into the kept bits, i.e. dropped >= 2^R - rnd' },
 };
 
+/** Bits below the last kept one the rounding looks at: the round bit, or rsr's R (randomBits). */
+export function bitsBelow(mode: RoundingMode, randomBits: number): number {
+  return mode === 'rsr' ? randomBits : 1;
+}
+
 /**
- * lbamac_round_w<W>_x<X>_to_<format>_<mode>.
+ * lbamac_round_w<W>_x<X>_to_<format>_<mode>[_r<R>].
  *
  * Ports: sign; sig[W-1:0] (the magnitude's significand, nonzero, any number of leading zeros);
- * sticky (nonzero bits below sig[0] were dropped; callers set it only when the rounding position
- * lies inside sig, which holds when the leading one of sig is at least M+1 bits above sig[0]);
+ * sticky (nonzero bits below sig[0] were dropped; callers set it only when the bits rounding looks
+ * at, the round bit or rsr's R bits below the last kept one, lie inside sig);
  * exp_top (signed, X bits: the exponent of sig[W-1] in the target format's bias, i.e. the value is
- * sig * 2^(exp_top - bias - (W-1))). Outputs code and flags[4:0] (bit 4, invalid, is always 0 here).
+ * sig * 2^(exp_top - bias - (W-1))); rsr only: rnd[R-1:0], the draw. Outputs code and flags[4:0]
+ * (bit 4, invalid, is always 0 here).
  */
-export function roundModule(o: Format, mode: RoundingMode, sigWidth: number, expWidth: number): VModule {
+export function roundModule(o: Format, mode: RoundingMode, sigWidth: number, expWidth: number, randomBits = 0): VModule {
   const E = o.exp;
   const M = o.man;
   const W = sigWidth;
-  const WI = Math.max(W, M + 2); // the rounder needs M+1 result bits and the round bit
+  const rsr = mode === 'rsr';
+  const R = randomBits;
+  // The bits below the kept ones that decide: the round bit, or under rsr the R bits the draw is added to.
+  const G = bitsBelow(mode, R);
+  const WI = Math.max(W, M + 1 + G); // the rounder needs M+1 result bits and those below
   const LW = bitsFor(WI);
   const XI = Math.max(expWidth, LW + 1, E + 2) + 2; // internal exponent width, never wraps
   const maxField = Math.floor(o.maxFiniteMag / o.hidden);
@@ -71,20 +82,24 @@ export function roundModule(o: Format, mode: RoundingMode, sigWidth: number, exp
   // kept: the M+1 bits that become the significand; round_bit: the next one; the rest is sticky.
   const one = slit(XI, 1);
   let expBase: string;
+  // Under rsr the R bits below the kept ones are `dropped`, which the draw is added to; the other
+  // modes look at one, the round bit.
+  const guard = rsr ? 'dropped' : 'round_bit';
+  const below = rsr ? `then the ${R} bits the draw is added to` : 'then the round bit';
   if (o.subnormals) {
-    const SW = bitsFor(M + 2);
-    const D = WI + M + 2;
+    const SW = bitsFor(M + 1 + G);
+    const D = WI + M + 1 + G;
     b.blank().comment(
       '2. Subnormal result: below exponent 1 the significand shifts right onto exponent 1.',
-      `   Shifting by M+2 = ${M + 2} or more leaves only sticky bits, so the shift saturates there.`,
+      `   Shifting by M+1+${G} = ${M + 1 + G} or more leaves only sticky bits, so the shift saturates there.`,
     );
     b.wire(1, 'below_normal', `exp_lead < ${one}`);
     b.swire(XI, 'denorm_amount', `${one} - exp_lead`);
-    b.wire(SW, 'denorm_shift', `~below_normal ? ${lit(SW, 0)} : (denorm_amount > ${slit(XI, M + 2)}) ? ${lit(SW, M + 2)} : ${slice('denorm_amount', XI, SW - 1, 0)}`);
-    b.wire(D, 'denorm', `{norm, ${zeros(M + 2)}} >> denorm_shift`);
-    b.blank().comment(`3. Round: kept = ${M + 1} significand bits, then the round bit; everything below is sticky.`);
+    b.wire(SW, 'denorm_shift', `~below_normal ? ${lit(SW, 0)} : (denorm_amount > ${slit(XI, M + 1 + G)}) ? ${lit(SW, M + 1 + G)} : ${slice('denorm_amount', XI, SW - 1, 0)}`);
+    b.wire(D, 'denorm', `{norm, ${zeros(M + 1 + G)}} >> denorm_shift`);
+    b.blank().comment(`3. Round: kept = ${M + 1} significand bits, ${below}; everything below is sticky.`);
     b.wire(M + 1, 'kept', slice('denorm', D, D - 1, D - M - 1));
-    b.wire(1, 'round_bit', `denorm[${WI}]`);
+    b.wire(G, guard, slice('denorm', D, WI + G - 1, WI));
     b.wire(1, 'sticky_all', `(|denorm[${WI - 1}:0]) | sticky`);
     b.swire(XI, 'exp_base', `below_normal ? ${one} : exp_lead`);
     expBase = 'exp_base';
@@ -93,13 +108,20 @@ export function roundModule(o: Format, mode: RoundingMode, sigWidth: number, exp
       '2. Subnormals off: round at M bits below the leading one whatever the exponent;',
       '   a result still below exponent 1 after rounding flushes to zero (step 5).',
     );
-    b.blank().comment(`3. Round: kept = ${M + 1} significand bits, then the round bit; everything below is sticky.`);
+    b.blank().comment(`3. Round: kept = ${M + 1} significand bits, ${below}; everything below is sticky.`);
     b.wire(M + 1, 'kept', slice('norm', WI, WI - 1, WI - M - 1));
-    b.wire(1, 'round_bit', `norm[${WI - M - 2}]`);
-    b.wire(1, 'sticky_all', WI > M + 2 ? `(|${slice('norm', WI, WI - M - 3, 0)}) | sticky` : 'sticky');
+    b.wire(G, guard, slice('norm', WI, WI - M - 2, WI - M - 1 - G));
+    b.wire(1, 'sticky_all', WI > M + 1 + G ? `(|${slice('norm', WI, WI - M - 2 - G, 0)}) | sticky` : 'sticky');
     expBase = 'exp_lead';
   }
-  b.wire(1, 'inexact', 'round_bit | sticky_all');
+  b.wire(1, 'inexact', rsr ? '(|dropped) | sticky_all' : 'round_bit | sticky_all');
+  if (rsr) {
+    b.comment(
+      'rsr (docs/arithmetic.md section 2): n = floor((floor(x * 2^R) + r) / 2^R). floor(x * 2^R) is the kept bits',
+      'followed by the dropped ones (the bits below only lower x within the same floor), so n is the kept bits',
+      'plus the carry out of dropped + rnd.',
+    );
+  }
 
   let rounded: string;
   let roundedWidth: number;
@@ -179,7 +201,7 @@ export function roundModule(o: Format, mode: RoundingMode, sigWidth: number, exp
 
   return makeModule({
     kind: 'round',
-    nameParts: [`w${W}`, `x${expWidth}`, 'to', o.name, mode],
+    nameParts: [`w${W}`, `x${expWidth}`, 'to', o.name, mode, ...(rsr ? [`r${R}`] : [])],
     summary: [
       'Round-and-pack stage (docs/arithmetic.md section 2): rounds the magnitude sig * 2^(exp_top - bias - (W-1)),',
       'plus a nonzero fraction below sig[0] when sticky is set, once into the target format.',
@@ -189,6 +211,7 @@ export function roundModule(o: Format, mode: RoundingMode, sigWidth: number, exp
     config: [
       ['output', describeFormat(o)],
       ['rounding', MODE_TEXT[mode]],
+      ...(rsr ? [['random bits', String(R)] as [string, string]] : []),
       ['sig width', String(W)],
       ['exp_top width', `${expWidth} (signed)`],
     ],
@@ -198,6 +221,7 @@ export function roundModule(o: Format, mode: RoundingMode, sigWidth: number, exp
       { dir: 'input', name: 'sig', width: W, comment: 'nonzero; leading zeros allowed' },
       { dir: 'input', name: 'sticky', width: 1, comment: 'a nonzero fraction below sig[0] was dropped' },
       { dir: 'input', name: 'exp_top', width: expWidth, signed: true, comment: 'exponent of sig[W-1], biased like the output' },
+      ...(rsr ? [{ dir: 'input' as const, name: 'rnd', width: R, comment: 'the draw of the random stream (core/random-stream.ts)' }] : []),
       { dir: 'output', name: 'code', width: o.width },
       { dir: 'output', name: 'flags', width: 5, comment: 'invalid, zero, tiny, overflow, inexact' },
     ],

@@ -114,6 +114,59 @@ describe('cli: gemm with a fixed-point accumulator', function () {
   }
 });
 
+describe('cli: gemm with stochastic rounding (rsr)', function () {
+  this.timeout(600_000); // the verilator engine builds the array
+  // Products and accumulator rsr with 5 random bits, a pipeline stage after the multiplier (the
+  // accumulator's draws ride with the product), C given, two tiles on the 2 x 2 array.
+  const cfg = { rows: 2, cols: 2, a: 'e4m3', w: 'e4m3', product: 'e3m3', acc: 'e4m4', rounding: { product: 'rsr', acc: 'rsr', randomBits: 5, seed: 2024 }, pipeline: { stages: 1 } };
+  const a = [
+    [1.5, -2.75, 0.3, 7],
+    [0.1, 0.2, -0.3, 0.4],
+    [3, 3.5, -4, 0.0625],
+  ];
+  const b = [
+    [0.7, -1.1],
+    [2.2, 0.05],
+    [-0.9, 1.3],
+    [0.15, -0.6],
+  ];
+  const c = [
+    [1, -1],
+    [0.5, 0.25],
+    [-2, 3],
+  ];
+
+  it('golden, core, sim and verilator give the same D, values and events', () => {
+    const dir = fixture({ 'cfg.json': cfg, 'a.json': a, 'b.json': b, 'c.json': c });
+    const args = ['gemm', '--config', join(dir, 'cfg.json'), '--a', join(dir, 'a.json'), '--b', join(dir, 'b.json'), '--c', join(dir, 'c.json')];
+    const runs = ['golden', 'core', 'sim', 'verilator'].map((engine) => lbamac(...args, '--engine', engine));
+    for (const r of runs) expect(r.status, r.stderr).to.equal(0);
+    const [g, ...others] = runs.map((r) => JSON.parse(r.stdout) as { engine: string; D: string[][]; values: number[][]; events: unknown });
+    for (const o of others) expect({ D: o.D, values: o.values, events: o.events }, o.engine).to.deep.equal({ D: g!.D, values: g!.values, events: g!.events });
+    // Another seed draws other bits: the stream is in the result.
+    const other = fixture({ 'cfg.json': { ...cfg, rounding: { ...cfg.rounding, seed: 7 } }, 'a.json': a, 'b.json': b, 'c.json': c });
+    const o = lbamac('gemm', '--config', join(other, 'cfg.json'), '--a', join(other, 'a.json'), '--b', join(other, 'b.json'), '--c', join(other, 'c.json'), '--engine', 'golden');
+    expect(JSON.parse(o.stdout).D).not.to.deep.equal(g!.D);
+  });
+
+  it('rsr without randomBits is a config error naming the value and the range', () => {
+    const dir = fixture({ 'cfg.json': { ...cfg, rounding: { acc: 'rsr' } }, 'a.json': a, 'b.json': b });
+    const r = lbamac('gemm', '--config', join(dir, 'cfg.json'), '--a', join(dir, 'a.json'), '--b', join(dir, 'b.json'));
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/rounding\.acc = "rsr" needs .*rounding\.randomBits, .*an integer from 1 to 32; it is not set/);
+  });
+
+  it('the simulator refuses an rsr accumulator behind a cut adder; the core computes it', () => {
+    const cut = { ...cfg, pipeline: { stages: 3 } };
+    const dir = fixture({ 'cfg.json': cut, 'a.json': a, 'b.json': b });
+    const base = ['gemm', '--config', join(dir, 'cfg.json'), '--a', join(dir, 'a.json'), '--b', join(dir, 'b.json')];
+    const sim = lbamac(...base, '--engine', 'sim');
+    expect(sim.status).to.equal(1);
+    expect(sim.stderr).to.match(/array: pipeline\.stages = 3 cuts the accumulator adder, .*rounding\.acc = "rsr" needs the R bits below it, .*use pipeline\.stages = 0\.\.2/);
+    expect(lbamac(...base, '--engine', 'core').status).to.equal(0);
+  });
+});
+
 /** Every way a job can be wrong: exit 1, one message naming file, position and value, no output. */
 describe('cli: gemm input errors', function () {
   this.timeout(30_000);

@@ -35,7 +35,14 @@ describe('config: JSON Schema and error messages', () => {
     ['a missing format', { a: 'e4m3', w: 'e4m3', acc: 'fp16' }, /^config\.product: expected "exact", or a named format .* \(missing\)$/],
     ['a missing exponent width', { ...BASE, acc: { man: 7 } }, /^config\.acc\.exp: expected an integer \(missing\)$/],
     ['overflow inf with specials fn', { ...BASE, acc: { exp: 4, man: 3, specials: 'fn', overflow: 'inf' } }, /^config\.acc: overflow = "inf" needs specials = "ieee"/],
-    ['a bad rounding mode', { ...BASE, rounding: { acc: 'rn' } }, /^config\.rounding\.acc: expected one of "rne", "rna", "rtz", "rdn", "rup", "rod" \(got "rn"\)$/],
+    ['a bad rounding mode', { ...BASE, rounding: { acc: 'rn' } }, /^config\.rounding\.acc: expected one of "rne", "rna", "rtz", "rdn", "rup", "rod", "rsr" \(got "rn"\)$/],
+    ['rsr without randomBits', { ...BASE, rounding: { acc: 'rsr' } }, /^config\.rounding\.acc = "rsr" needs config\.rounding\.randomBits, .*an integer from 1 to 32; it is not set$/],
+    ['randomBits 0', { ...BASE, rounding: { acc: 'rsr', randomBits: 0 } }, /^config\.rounding\.randomBits: must be from 1 to 32 \(got 0\)$/],
+    ['randomBits 33', { ...BASE, rounding: { acc: 'rsr', randomBits: 33 } }, /^config\.rounding\.randomBits: must be from 1 to 32 \(got 33\)$/],
+    ['a negative seed', { ...BASE, rounding: { acc: 'rsr', randomBits: 8, seed: -1 } }, /^config\.rounding\.seed: must be from 0 to 4294967295 \(got -1\)$/],
+    ['randomBits without rsr', { ...BASE, rounding: { acc: 'rne', randomBits: 8 } }, /^config\.rounding\.randomBits is set but no step of the configuration rounds with "rsr"/],
+    ['rsr for the inputs', { ...BASE, rounding: { input: 'rsr', acc: 'rsr', randomBits: 8 } }, /^config\.rounding\.input: expected one of "rne", "rna", "rtz", "rdn", "rup", "rod" \(got "rsr"\)$/],
+    ['rsr in a dot-product cell', { ...BASE, lanes: 4, rounding: { acc: 'rsr', randomBits: 8 } }, /^config\.rounding: "rsr" is not implemented for dot-product cells/],
     ['total without chunk', { ...BASE, total: 'fp16' }, /^config\.total is set but chunk is not/],
   ];
   const fixed = (over: object) => ({ ...BASE, acc: { fixed: { msb: 29, lsb: -18 }, overflow: 'saturate', out: 'fp16', ...over } });
@@ -50,6 +57,7 @@ describe('config: JSON Schema and error messages', () => {
     ['a bad out', fixed({ out: 'fp8' }), /^config\.acc\.out: "fp8" is not a format/],
     ['an unknown key beside fixed', fixed({ bias: 3 }), /^config\.acc: unknown key "bias"; allowed keys: fixed, overflow, out$/],
     ['fixed inside a float format', { ...BASE, acc: { exp: 4, man: 7, fixed: 1 } }, /^config\.acc: unknown key "fixed"; allowed keys: exp, man, bias/],
+    ['rsr with a fixed accumulator', { ...fixed({}), rounding: { acc: 'rsr', randomBits: 8 } }, /^config\.rounding: "rsr" is not implemented for the fixed-point accumulator fixed\(msb 29, lsb -18, saturate\) into fp16/],
   );
   for (const [name, raw, message] of cases) {
     it(`rejects ${name}, naming field and value`, () => {

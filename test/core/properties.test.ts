@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import * as core from '../../core/arith.js';
-import type { Format } from '../../core/format.js';
+import { type Format, makeFormat } from '../../core/format.js';
 import * as exact from '../../golden/exact.js';
 import { arbCode, arbFormat, arbMode } from '../support/arbitraries.js';
 
@@ -95,5 +95,74 @@ describe(`core vs exact model: random formats (${RUNS} runs per operation)`, () 
         { numRuns: 2000 },
       ),
     ).to.throw(/Property failed/);
+  });
+});
+
+describe(`core vs exact model: rsr on random formats, R and draws (${RUNS} runs per operation)`, () => {
+  // R from the spec's ends and inside it; draws at their ends (0 never rounds up, 2^R - 1 rounds up
+  // anything at least 2^-R above the grid) and anywhere. Wide formats with R near 32 reach the
+  // core's BigInt path for sums spanning more than 51 bits (core/arith.ts addWideRsr).
+  const arbDraw = fc
+    .oneof(fc.constantFrom(1, 3, 8, 32), fc.integer({ min: 1, max: 32 }))
+    .chain((bits) => fc.record({ bits: fc.constant(bits), r: fc.oneof(fc.constantFrom(0, 2 ** bits - 1, 2 ** (bits - 1)), fc.integer({ min: 0, max: 2 ** bits - 1 })) }));
+  const u = (d: exact.Draw) => d.r / 2 ** d.bits;
+
+  function check(what: string, fo: Format, got: number, want: { code: number; flags: number }, d: exact.Draw): void {
+    if (!same(got, core.status.flags, want)) {
+      throw new Error(`${what} -> ${fo.name} rsr R=${d.bits} r=${d.r}: core ${show(fo, got)} flags ${core.status.flags}, exact ${show(fo, want.code)} flags ${want.flags}`);
+    }
+  }
+
+  it('multiply', () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(arbFormat, arbFormat, arbFormat, arbDraw).chain(([fa, fb, fo, d]) => fc.tuple(fc.constant({ fa, fb, fo, d }), arbCode(fa), arbCode(fb))),
+        ([{ fa, fb, fo, d }, a, b]) => check(`${show(fa, a)} * ${show(fb, b)}`, fo, core.mul(fa, a, fb, b, fo, core.RSR, u(d)), exact.mul(fa, a, fb, b, fo, 'rsr', d), d),
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('add', () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(arbFormat, arbFormat, arbFormat, arbDraw).chain(([fx, fy, fo, d]) => fc.tuple(fc.constant({ fx, fy, fo, d }), arbCode(fx), arbCode(fy))),
+        ([{ fx, fy, fo, d }, x, y]) => check(`${show(fx, x)} + ${show(fy, y)}`, fo, core.add(fx, x, fy, y, fo, core.RSR, u(d)), exact.add(fx, x, fy, y, fo, 'rsr', d), d),
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('fused multiply-add, wide products against narrow addends', () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(arbFormat, arbFormat, arbFormat, arbDraw).chain(([fa, fc_, fo, d]) => fc.tuple(fc.constant({ fa, fc: fc_, fo, d }), arbCode(fa), arbCode(fa), arbCode(fc_))),
+        ([{ fa, fc: fcc, fo, d }, a, b, c]) =>
+          check(`${show(fa, a)} * ${show(fa, b)} + ${show(fcc, c)}`, fo, core.fma(fa, a, fa, b, fcc, c, fo, core.RSR, u(d)), exact.fma(fa, a, fa, b, fcc, c, fo, 'rsr', d), d),
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('conversion between formats', () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(arbFormat, arbFormat, arbDraw).chain(([fx, fo, d]) => fc.tuple(fc.constant({ fx, fo, d }), arbCode(fx))),
+        ([{ fx, fo, d }, x]) => check(show(fx, x), fo, core.convert(fx, x, fo, core.RSR, u(d)), exact.convert(fx, x, fo, 'rsr', d), d),
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('reaches the wide path: fp32 sums spanning more than 51 bits with R = 32', () => {
+    const fp32 = makeFormat({ exp: 8, man: 23 });
+    // 1 + 2^-40 (1 + 2^-23): the window path with sticky, shift 28 < 32 keeps too few bits in float64.
+    const x = core.fromFloat64(1, fp32, core.RNE);
+    const y = core.fromFloat64(2 ** -40 * (1 + 2 ** -23), fp32, core.RNE);
+    for (const r of [0, 1, 2 ** 15, 2 ** 15 - 1, 2 ** 15 + 1, 2 ** 31, 2 ** 32 - 1]) {
+      const d = { bits: 32, r };
+      check(`1 + 2^-40(1 + 2^-23)`, fp32, core.add(fp32, x, fp32, y, fp32, core.RSR, u(d)), exact.add(fp32, x, fp32, y, fp32, 'rsr', d), d);
+      check(`1 - 2^-40(1 + 2^-23)`, fp32, core.add(fp32, x, fp32, y + fp32.signBit, fp32, core.RSR, u(d)), exact.add(fp32, x, fp32, y + fp32.signBit, fp32, 'rsr', d), d);
+    }
   });
 });

@@ -1,13 +1,15 @@
 // Seeded random array configurations for the co-simulation tests. The features the issue asks to
 // cover rotate with the index (dataflow, sparsity, chunking, fused cell, rounding modes, specials,
-// subnormals), so any 24 consecutive configurations hold every value of each, every accumulator
-// rounding mode in a fused cell included; the rest (shape up to 4x4, formats, biases, pipeline)
-// is random. Failures name the index and seed to replay.
+// subnormals), so the first 30 configurations hold every value of each, every rounding mode
+// (stochastic rounding, rsr, included) in each step that rounds, a fused cell's accumulator
+// included; the rest (shape up to 4x4, formats, biases, pipeline, rsr's R and seed) is random.
+// Failures name the index and seed to replay.
 import { type FormatSpec, ROUNDING_MODES, type Specials } from '../../core/format.js';
 import { type ArrayConfig, resolveConfig } from '../../config/resolve.js';
 import { Rng } from '../../workloads/rng.js';
 
 const MODES = ROUNDING_MODES;
+const RANDOM_BITS = [1, 3, 8, 32];
 const SPECIALS: Specials[] = ['ieee', 'fn', 'none'];
 
 export interface CosimConfig {
@@ -42,9 +44,10 @@ export function cosimConfig(index: number, seed: number): CosimConfig {
     product: fused ? 'exact' : format(rng, [3, 8], [1, 12], specials(2), sub(0)),
     acc: format(rng, [3, 8], [1, 12], specials(0), sub(1)),
     // The fused cells (every 4th index) step through the accumulator modes too: i + i/4 moves on
-    // by 5 from one to the next, which walks all 6 modes; likewise the chunked ones (two of every
-    // three indices) through the total modes with i + i/6.
-    rounding: { product: MODES[i % 6], acc: MODES[(i + Math.floor(i / 4)) % 6], total: MODES[(i + Math.floor(i / 6)) % 6] },
+    // by 5 from one to the next, which walks all 7 modes; the offset 4 puts rsr in an accumulator
+    // where no pipeline stage cuts the adder (arch/build.ts refuses that); likewise the chunked
+    // ones (two of every three indices) through the total modes with i + i/3.
+    rounding: { product: MODES[i % 7], acc: MODES[(i + Math.floor(i / 4) + 4) % 7], total: MODES[(i + Math.floor(i / 3)) % 7] },
     sparsity: Math.floor(i / 2) % 2 === 0 ? 'dense' : '2:4',
     // Every stage count of each cell kind comes round: fused 0-3, rounded 0-4.
     pipeline: { stages: fused ? Math.floor(i / 4) % 4 : Math.floor(i / 2) % 5 },
@@ -53,6 +56,11 @@ export function cosimConfig(index: number, seed: number): CosimConfig {
   if (chunked) {
     raw.chunk = 1 + rng.int(5);
     if (rng.uniform() < 0.7) raw.total = format(rng, [4, 8], [3, 14], specials(1), sub(0));
+  }
+  const r = raw.rounding as Record<string, string | number>;
+  if ((!fused && r.product === 'rsr') || r.acc === 'rsr' || (chunked && r.total === 'rsr')) {
+    r.randomBits = RANDOM_BITS[i % RANDOM_BITS.length]!;
+    r.seed = rng.int(2 ** 32);
   }
   return { index, raw, cfg: resolveConfig(raw) };
 }

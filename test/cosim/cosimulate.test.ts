@@ -1,6 +1,6 @@
 // The generated RTL against the cycle simulator, every output port in every cycle: random
 // configurations (test/cosim/configs.ts: both dataflows, dense and 2:4, chunked, every
-// rounding mode, subnormals on and off, every kind of specials, shapes up to 4×4) batched into one
+// rounding mode, stochastic rounding included, subnormals on and off, every kind of specials, shapes up to 4×4) batched into one
 // Verilator build, each running random jobs with corner-case operands and C. Also: the build
 // cache, and that a difference is reported with its cycle, port, PE and both values.
 import { expect } from 'chai';

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { type ArrayConfig, outputFormat, resolveConfig } from '../../config/resolve.js';
-import { ROUNDING_MODES, type RoundingMode } from '../../core/format.js';
+import { type DeterministicMode, DETERMINISTIC_MODES, type RoundingMode } from '../../core/format.js';
 import { coreGemm } from '../../core/gemm.js';
 import { dotStep } from '../../golden/dot.js';
 import { decode, quantize, toFloat64 } from '../../golden/exact.js';
@@ -133,7 +133,7 @@ describe('golden/dot: specials and events', () => {
 describe('golden/dot: one rounding per step, in every mode', () => {
   // e5m2 keeps 2 mantissa bits. 1 + 0.375 = 1.011b lies halfway between 1.01b and 1.10b;
   // 1 + 0.3125 = 1.0101b lies below the half; 1 + 0.0625 = 1.0001b just above 1.00b.
-  const want: Record<RoundingMode, [number, number, number, number]> = {
+  const want: Record<DeterministicMode, [number, number, number, number]> = {
     //     1.375  -1.375  1.3125  1.0625
     rne: [1.5, -1.5, 1.25, 1],
     rna: [1.5, -1.5, 1.25, 1],
@@ -142,7 +142,7 @@ describe('golden/dot: one rounding per step, in every mode', () => {
     rup: [1.5, -1.25, 1.5, 1.25],
     rod: [1.25, -1.25, 1.25, 1.25],
   };
-  for (const mode of ROUNDING_MODES) {
+  for (const mode of DETERMINISTIC_MODES) {
     it(mode, () => {
       const raw = { ...FUSED, acc: 'e5m2', lanes: 2, alignBits: 8, rounding: { acc: mode } };
       const got = [[1, 0.375], [-1, -0.375], [1, 0.3125], [1, 0.0625]].map((A) => run(raw, [A], column(2)).value);
@@ -162,7 +162,7 @@ describe('golden/dot: the worked example of docs/arithmetic.md', () => {
 });
 
 describe('golden/dot: one lane with exact alignment is §3', () => {
-  const arbMode: fc.Arbitrary<RoundingMode> = fc.constantFrom(...ROUNDING_MODES);
+  const arbMode: fc.Arbitrary<RoundingMode> = fc.constantFrom(...DETERMINISTIC_MODES);
 
   it('dotStep equals a one-term goldenGemm from the same accumulator: code and events', () => {
     fc.assert(

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { type ArrayConfig, resolveConfig } from '../../config/resolve.js';
 import { coreGemm } from '../../core/gemm.js';
-import type { RoundingMode } from '../../core/format.js';
+import type { DeterministicMode, RoundingMode } from '../../core/format.js';
 import { decode, quantize, toFloat64 } from '../../golden/exact.js';
 import { type EventCounts, goldenGemm, zeroEvents } from '../../golden/gemm.js';
 
@@ -74,7 +74,7 @@ describe('golden/fixed: hand-worked fixed-point accumulations (and the core agre
 
   it('rounds each product onto the grid with the accumulator mode, like a float step 2', () => {
     // 0.375 = 1.5 units of 1/4.
-    const expected: Record<RoundingMode, [number, number]> = {
+    const expected: Record<DeterministicMode, [number, number]> = {
       rne: [0.5, -0.5], // 1.5 → 2 (even)
       rna: [0.5, -0.5],
       rtz: [0.25, -0.25],
@@ -82,7 +82,7 @@ describe('golden/fixed: hand-worked fixed-point accumulations (and the core agre
       rup: [0.5, -0.25], // ceiling
       rod: [0.25, -0.25], // 1 is odd already
     };
-    for (const [mode, [pos, neg]] of Object.entries(expected) as [RoundingMode, [number, number]][]) {
+    for (const [mode, [pos, neg]] of Object.entries(expected) as [DeterministicMode, [number, number]][]) {
       expect(dot(config({ acc: mode }), [0.375]).value, `${mode} +0.375`).to.equal(pos);
       expect(dot(config({ acc: mode }), [-0.375]).value, `${mode} -0.375`).to.equal(neg);
     }

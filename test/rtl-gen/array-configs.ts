@@ -21,7 +21,7 @@ export function randomArrayConfig(seed: number): { cfg: ArrayConfig; raw: Record
     w: fmt([2, 5], [0, 4]),
     product: fused ? 'exact' : fmt([3, 8], [1, 12]),
     acc: fmt([3, 8], [1, 12]),
-    rounding: { product: pick(ROUNDING_MODES), acc: pick(ROUNDING_MODES), total: pick(ROUNDING_MODES) },
+    rounding: { product: pick(ROUNDING_MODES), acc: pick(ROUNDING_MODES), total: pick(ROUNDING_MODES) } as Record<string, unknown>,
     pipeline: { stages: randInt(r, 0, fused ? 3 : 4) },
     flags: r() < 0.4,
   };
@@ -29,8 +29,11 @@ export function randomArrayConfig(seed: number): { cfg: ArrayConfig; raw: Record
     raw.chunk = randInt(r, 1, 8);
     raw.total = fmt([4, 8], [3, 14]);
   }
-  // A far-off accumulator bias leaves a cut adder's internal sum register without a format
-  // (buildArch says so): such a draw keeps the stages below the adder cut.
+  // rsr takes R and a seed where a step that runs rounds with it (config/resolve.ts).
+  const rounding = raw.rounding as Record<string, unknown>;
+  if ((!fused && rounding.product === 'rsr') || rounding.acc === 'rsr' || (chunked && rounding.total === 'rsr')) Object.assign(rounding, { randomBits: randInt(r, 1, 32), seed: randInt(r, 0, 2 ** 32 - 1) });
+  // A far-off accumulator bias leaves a cut adder's internal sum register without a format, and an
+  // rsr accumulator cannot take the cut (buildArch says so): such a draw keeps the stages below it.
   const cutAdder = fused ? 2 : 3;
   if ((raw.pipeline as { stages: number }).stages >= cutAdder && !buildsArch(raw)) raw.pipeline = { stages: cutAdder - 1 };
   return { cfg: resolveConfig(raw), raw };

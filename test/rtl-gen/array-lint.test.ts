@@ -1,5 +1,6 @@
 // The generated arrays of random configurations (both dataflows, dense and 2:4, chunked or not,
-// fused or not, with and without the multiplier register, every rounding mode and format option,
+// fused or not, with and without the multiplier register, every rounding mode (rsr's draw units
+// included) and format option,
 // shapes up to 4 x 4) are clean under `verilator --lint-only -Wall` and compile under
 // `iverilog -g2005 -Wall` without a message. LBAMAC_RTL_LINT_CASES sets the count (default 30;
 // the coverage check needs about 16).

@@ -7,6 +7,7 @@ import type { Format } from '../../core/format.js';
 import { loadTestFloat, TF_INEXACT, TF_INVALID, TF_OVERFLOW } from '../../golden/testfloat.js';
 import { buildHarness, CaseBatch, type HarnessBuild, runHarness } from '../../testbenches/verilator.js';
 import {
+  arity as unitArity,
   type CaseSource,
   COSIM_COMBOS,
   comboUnits,
@@ -36,7 +37,7 @@ interface Job {
 
 function makeJob(unit: UnitSpec, src: CaseSource): Job {
   const fs = inputFormats(unit);
-  const arity = fs.length;
+  const arity = unitArity(unit);
   const job = (label: string, ops: Uint32Array, testFloat?: Uint32Array): Job => ({ label, unit, arity, ops, count: ops.length / arity, testFloat, first: -1 });
   if (src.kind === 'exhaustive') {
     const [wa, wb] = [fs[0]!.width, fs[1]!.width];
@@ -56,6 +57,7 @@ function makeJob(unit: UnitSpec, src: CaseSource): Job {
     for (let i = 0; i < src.count; i++) ops.set(randomCase(unit, r), i * arity);
     return job('random', ops);
   }
+  if (unit.mode === 'rsr') throw new Error('internal: TestFloat has no stochastic rounding');
   const tf = loadTestFloat(src.type, src.op, unit.mode);
   const stride = tf.arity + 2;
   const ops = new Uint32Array(tf.count * arity);
@@ -148,7 +150,7 @@ describe('rtl-gen: Verilated units vs core/arith.ts, bit for bit', function () {
           const tfWant = job.testFloat[2 * i]!;
           const tfFlags = job.testFloat[2 * i + 1]!;
           const sameResult = got === tfWant || (isNaNCode(tfWant, u.out) && isNaNCode(got, u.out));
-          const nanOperand = ops.some((x, k) => isNaNCode(x, fs[k]!));
+          const nanOperand = fs.some((f, k) => isNaNCode(ops[k]!, f));
           if (!sameResult || (!nanOperand && coreFlagsAsIeee(gotFlags) !== (tfFlags & (TF_INEXACT | TF_OVERFLOW | TF_INVALID)))) {
             ok = false;
             note = ` (TestFloat: ${hex(tfWant, u.out)} flags ${tfFlags})`;
@@ -157,7 +159,7 @@ describe('rtl-gen: Verilated units vs core/arith.ts, bit for bit', function () {
         if (!ok) {
           failCount++;
           if (fails.length < 12) {
-            fails.push(`${ops.map((x, k) => hex(x, fs[k]!)).join(' ')} -> rtl ${hex(got, u.out)} flags ${gotFlags}, core ${hex(want, u.out)} flags ${wantFlags}${note}`);
+            fails.push(`${ops.map((x, k) => (k < fs.length ? hex(x, fs[k]!) : `draw ${x}`)).join(' ')} -> rtl ${hex(got, u.out)} flags ${gotFlags}, core ${hex(want, u.out)} flags ${wantFlags}${note}`);
           }
         }
       }

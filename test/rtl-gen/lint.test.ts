@@ -23,6 +23,9 @@ function edgeUnits(): UnitSpec[] {
     { kind: 'add', x: F('e8m23_ftz_none'), y: F('e2m0_fn'), out: F('e2m1'), mode: 'rup' },
     { kind: 'fma', a: F('e8m23'), b: F('e8m23'), c: F('e8m23'), out: F('e2m0_ftz_fn'), mode: 'rdn' },
     { kind: 'fma', a: F('e2m0_none'), b: F('e2m0_fn'), c: F('e2m0_none'), out: F('e8m23'), mode: 'rod' },
+    { kind: 'mul', a: F('e2m0_fn'), b: F('e2m0_none'), out: F('e2m0_none'), mode: 'rsr', bits: 1 },
+    { kind: 'add', x: F('e8m23_ftz_none'), y: F('e2m0_fn'), out: F('e2m1'), mode: 'rsr', bits: 32 },
+    { kind: 'fma', a: F('e8m23'), b: F('e8m23'), c: F('e8m23'), out: F('e8m23'), mode: 'rsr', bits: 32 },
   ];
 }
 

@@ -1,7 +1,7 @@
 // Shared by the rtl-gen tests: unit descriptions, their modules and core/arith.ts references,
 // a seeded generator of formats and of corner-biased operands.
 import { add, convert, fma, mul, roundingCode, status } from '../../core/arith.js';
-import { type Format, makeFormat, parseFormatName, type RoundingMode, ROUNDING_MODES, type Specials } from '../../core/format.js';
+import { type Format, makeFormat, parseFormatName, type RoundingMode, DETERMINISTIC_MODES, type Specials } from '../../core/format.js';
 import type { TestFloatOp } from '../../golden/testfloat.js';
 import type { VModule } from '../../rtl-gen/back/module.js';
 import { addModule } from '../../rtl-gen/lib/add.js';
@@ -11,19 +11,22 @@ import { mulberry32 as rng } from '../support/rng.js';
 
 export { rng };
 
-export type UnitSpec =
+/** A unit under test; `bits` is R under rsr, whose units take the draw as one more operand. */
+export type UnitSpec = { bits?: number } & (
   | { kind: 'mul'; a: Format; b: Format; out: Format; mode: RoundingMode }
   | { kind: 'add'; x: Format; y: Format; out: Format; mode: RoundingMode }
-  | { kind: 'fma'; a: Format; b: Format; c: Format; out: Format; mode: RoundingMode };
+  | { kind: 'fma'; a: Format; b: Format; c: Format; out: Format; mode: RoundingMode }
+);
 
 export function moduleFor(u: UnitSpec): VModule {
+  const R = u.bits ?? 0;
   switch (u.kind) {
     case 'mul':
-      return mulModule(u.a, u.b, u.out, u.mode);
+      return mulModule(u.a, u.b, u.out, u.mode, null, R);
     case 'add':
-      return addModule(u.x, u.y, u.out, u.mode);
+      return addModule(u.x, u.y, u.out, u.mode, u.mode, R);
     case 'fma':
-      return fmaModule(u.a, u.b, u.c, u.out, u.mode);
+      return fmaModule(u.a, u.b, u.c, u.out, u.mode, R);
   }
 }
 
@@ -31,25 +34,31 @@ export function inputFormats(u: UnitSpec): Format[] {
   return u.kind === 'mul' ? [u.a, u.b] : u.kind === 'add' ? [u.x, u.y] : [u.a, u.b, u.c];
 }
 
+/** Operand words per case: the input codes, and rsr's draw (the module's last input, rnd). */
+export function arity(u: UnitSpec): number {
+  return inputFormats(u).length + (u.mode === 'rsr' ? 1 : 0);
+}
+
 export function describeUnit(u: UnitSpec): string {
   const ins = inputFormats(u).map((f) => f.name);
   const op = u.kind === 'mul' ? ins.join(' * ') : u.kind === 'add' ? ins.join(' + ') : `${ins[0]} * ${ins[1]} + ${ins[2]}`;
-  return `${u.kind} ${op} -> ${u.out.name} ${u.mode}`;
+  return `${u.kind} ${op} -> ${u.out.name} ${u.mode}${u.mode === 'rsr' ? ` R=${u.bits}` : ''}`;
 }
 
 /** The core's result code and flags for one case. */
 export function reference(u: UnitSpec, ops: readonly number[]): [number, number] {
   const r = roundingCode(u.mode);
+  const draw = u.mode === 'rsr' ? ops[inputFormats(u).length]! / 2 ** u.bits! : 0;
   let code: number;
   switch (u.kind) {
     case 'mul':
-      code = mul(u.a, ops[0]!, u.b, ops[1]!, u.out, r);
+      code = mul(u.a, ops[0]!, u.b, ops[1]!, u.out, r, draw);
       break;
     case 'add':
-      code = add(u.x, ops[0]!, u.y, ops[1]!, u.out, r);
+      code = add(u.x, ops[0]!, u.y, ops[1]!, u.out, r, draw);
       break;
     case 'fma':
-      code = fma(u.a, ops[0]!, u.b, ops[1]!, u.c, ops[2]!, u.out, r);
+      code = fma(u.a, ops[0]!, u.b, ops[1]!, u.c, ops[2]!, u.out, r, draw);
       break;
   }
   return [code, status.flags];
@@ -77,7 +86,7 @@ export function randomFormat(r: () => number, opts: { exp?: [number, number]; ma
 }
 
 export function randomMode(r: () => number): RoundingMode {
-  return pick(r, ROUNDING_MODES);
+  return pick(r, DETERMINISTIC_MODES);
 }
 
 /** Largest exponent field of a finite number. */
@@ -154,8 +163,20 @@ function leadExp(f: Format, code: number): number | null {
   return field - f.bias;
 }
 
-/** Operands for one case of the unit: independent, or correlated to exercise alignment and cancellation. */
+/** rsr's draw for a case: its ends (0, 2^R - 1), its middle, or uniform. */
+function randomDraw(bits: number, r: () => number): number {
+  const v = r();
+  return v < 0.1 ? 0 : v < 0.2 ? 2 ** bits - 1 : v < 0.25 ? 2 ** (bits - 1) : Math.floor(r() * 2 ** bits);
+}
+
+/** Operands for one case of the unit (and rsr's draw last): independent, or correlated to exercise
+ *  alignment and cancellation. */
 export function randomCase(u: UnitSpec, r: () => number): number[] {
+  const ops = randomOperands(u, r);
+  return u.mode === 'rsr' ? [...ops, randomDraw(u.bits!, r)] : ops;
+}
+
+function randomOperands(u: UnitSpec, r: () => number): number[] {
   const fs = inputFormats(u);
   const ops = fs.map((f) => randomCode(f, r));
   const mode = roundingCode(u.mode);
@@ -231,12 +252,12 @@ export function fixedUnits(): { unit: UnitSpec; cases: CaseSource[] }[] {
   const fp16 = F('fp16');
   const fp32 = F('fp32');
   const list: { unit: UnitSpec; cases: CaseSource[] }[] = [];
-  for (const mode of ROUNDING_MODES) list.push({ unit: { kind: 'mul', a: e4m3, b: e4m3, out: fp16, mode }, cases: [{ kind: 'exhaustive' }] });
+  for (const mode of DETERMINISTIC_MODES) list.push({ unit: { kind: 'mul', a: e4m3, b: e4m3, out: fp16, mode }, cases: [{ kind: 'exhaustive' }] });
   list.push({ unit: { kind: 'mul', a: F('e5m2'), b: F('e5m2'), out: F('e4m7_b10'), mode: 'rtz' }, cases: [{ kind: 'exhaustive' }] });
   // No mantissa bits: the kept significand is the hidden bit alone (rod sets it below the
   // smallest normal, rne's tie and rup's increment carry into the exponent).
-  for (const mode of ROUNDING_MODES) list.push({ unit: { kind: 'mul', a: e4m3, b: e4m3, out: F('e4m0_fn'), mode }, cases: [{ kind: 'exhaustive' }] });
-  for (const mode of ROUNDING_MODES) {
+  for (const mode of DETERMINISTIC_MODES) list.push({ unit: { kind: 'mul', a: e4m3, b: e4m3, out: F('e4m0_fn'), mode }, cases: [{ kind: 'exhaustive' }] });
+  for (const mode of DETERMINISTIC_MODES) {
     const count = mode === 'rne' ? 300_000 : 60_000;
     list.push({ unit: { kind: 'fma', a: e4m3, b: e4m3, c: F('e4m7'), out: F('e4m7'), mode }, cases: [{ kind: 'random', count, seed: 11 + mode.length }] });
   }
@@ -248,7 +269,7 @@ export function fixedUnits(): { unit: UnitSpec; cases: CaseSource[] }[] {
     ['f32', 'mulAdd', fp32],
   ];
   tf.forEach(([type, op, f], i) => {
-    for (const mode of ROUNDING_MODES) {
+    for (const mode of DETERMINISTIC_MODES) {
       const unit: UnitSpec =
         op === 'mulAdd' ? { kind: 'fma', a: f, b: f, c: f, out: f, mode } : op === 'mul' ? { kind: 'mul', a: f, b: f, out: f, mode } : { kind: 'add', x: f, y: f, out: f, mode };
       list.push({ unit, cases: [{ kind: 'testfloat', type, op }, { kind: 'random', count: 20_000, seed: 40 + i * 3 + mode.length }] });
@@ -256,5 +277,15 @@ export function fixedUnits(): { unit: UnitSpec; cases: CaseSource[] }[] {
   });
   // Wide exponent arithmetic: biases of -2^20 and 2^20 whose product lands in fp32's range.
   list.push({ unit: { kind: 'fma', a: F('e8m23_bn1048576'), b: F('e8m23_b1048576'), c: fp32, out: fp32, mode: 'rne' }, cases: [{ kind: 'random', count: 20_000, seed: 5 }] });
+  // Stochastic rounding (rsr) with R from the spec's ends and between: narrow cells, and fp32 sums
+  // whose R = 32 bits below the last kept one need the widest window.
+  for (const bits of [1, 3, 8, 32]) {
+    const e4m7 = F('e4m7');
+    list.push({ unit: { kind: 'mul', a: e4m3, b: e4m3, out: F('e3m2'), mode: 'rsr', bits }, cases: [{ kind: 'random', count: 20_000, seed: 60 + bits }] });
+    list.push({ unit: { kind: 'add', x: e4m7, y: fp16, out: e4m7, mode: 'rsr', bits }, cases: [{ kind: 'random', count: 20_000, seed: 61 + bits }] });
+    list.push({ unit: { kind: 'fma', a: e4m3, b: e4m3, c: F('e4m7_b10_ftz'), out: F('e4m7_b10_ftz'), mode: 'rsr', bits }, cases: [{ kind: 'random', count: 20_000, seed: 62 + bits }] });
+  }
+  list.push({ unit: { kind: 'add', x: fp32, y: fp32, out: fp32, mode: 'rsr', bits: 32 }, cases: [{ kind: 'random', count: 20_000, seed: 70 }] });
+  list.push({ unit: { kind: 'fma', a: fp16, b: fp16, c: fp32, out: fp32, mode: 'rsr', bits: 29 }, cases: [{ kind: 'random', count: 20_000, seed: 71 }] });
   return list;
 }

@@ -29,7 +29,8 @@ describe('sim: random configurations against coreGemm and goldenGemm', function 
   this.timeout(180_000);
 
   it(`${seeds.length} configurations: coreGemm's D bit for bit (and golden's for the first ${Math.min(goldenCount, seeds.length)}), same events per output, cycles as arch/ says`, () => {
-    const seen = { os: 0, ws: 0, sparse: 0, chunked: 0, fused: 0, pipelined: 0, stages2: 0, cutAdder: 0, beforeMul: 0, fusedStage: 0, flags: 0, tiledM: 0, tiledK: 0, withC: 0, generic: 0, kNot4: 0, kNotRows: 0, sub: 0, ftz: 0 };
+    const seen = { os: 0, ws: 0, sparse: 0, chunked: 0, fused: 0, pipelined: 0, stages2: 0, cutAdder: 0, beforeMul: 0, fusedStage: 0, flags: 0, tiledM: 0, tiledK: 0, withC: 0, generic: 0, kNot4: 0, kNotRows: 0, sub: 0, ftz: 0, rsr: 0, rsrPipelined: 0, rsrWs: 0 };
+    const randomBits = new Set<number>();
     const goldenSeen = { os: 0, ws: 0, sparse: 0, chunked: 0 };
     const modes = new Set<string>();
     const specials = new Set<string>();
@@ -81,6 +82,12 @@ describe('sim: random configurations against coreGemm and goldenGemm', function 
       if (c.cfg.a.width + c.cfg.w.width > 16) seen.generic++;
       if (K % 4 !== 0) seen.kNot4++;
       if (K % arch.rows !== 0) seen.kNotRows++;
+      if (arch.random !== null) {
+        seen.rsr++;
+        randomBits.add(arch.random.bits);
+        if (arch.pipeline.stages > 0) seen.rsrPipelined++;
+        if (arch.dataflow === 'ws') seen.rsrWs++;
+      }
       if (c.cfg.acc.subnormals) seen.sub++;
       else seen.ftz++;
       modes.add(c.cfg.rounding.acc);
@@ -95,6 +102,7 @@ describe('sim: random configurations against coreGemm and goldenGemm', function 
       // The mix the issue asks for is really there.
       for (const [k, v] of Object.entries(seen)) expect(v, `configurations with ${k}`).to.be.greaterThan(seeds.length / 40);
       expect([...modes].sort()).to.deep.equal([...ROUNDING_MODES].sort());
+      for (const bits of [1, 32]) expect(randomBits.has(bits), `rsr with R = ${bits}`).to.equal(true);
       expect([...specialKinds].sort()).to.deep.equal(['fn', 'ieee', 'none']);
       expect(specials.size).to.be.greaterThanOrEqual(8);
       for (const dim of [1, 8]) for (const other of [1, 8]) if (seeds.length >= 200) expect(shapes.has(`${dim}x${other}`), `a ${dim}×${other} array`).to.equal(true);

@@ -86,9 +86,15 @@ export function randomCase(seed: number): RandomCase {
     raw.chunk = rng.pick([1, 2, 3, 4, rows, rng.int(1, 9)]);
     if (rng.bool(0.6)) raw.total = randomFormat(rng, [4, 8], [3, 14]);
   }
+  // rsr takes R random bits from the spec's ends and between, and a seed; only where a step that
+  // runs rounds with it (config/resolve.ts refuses randomBits otherwise).
+  const rounding = raw.rounding as Record<string, unknown>;
+  const steps = [...(fused ? [] : [rounding.product]), rounding.acc, ...(chunked ? [rounding.total ?? rounding.acc] : [])];
+  if (steps.includes('rsr')) Object.assign(rounding, { randomBits: rng.pick([1, 3, 8, 32, rng.int(1, 32)]), seed: rng.pick([0, 1, rng.int(0, 2 ** 32 - 1)]) });
   // An exact-product stage needs a format that holds every product; wide operands have none.
   if ((raw.pipeline as { stages: number }).stages > (fused ? 0 : 1) && !holdsExactProducts(raw)) raw.pipeline = { stages: fused ? 0 : 1 };
-  // The cut adder's register needs an internal format for the sum (far-off biases have none).
+  // The cut adder's register needs an internal format for the sum (far-off biases have none), and
+  // rounds the accumulator to odd, which rsr does not take (arch/build.ts refuses it).
   if (!buildsArch(raw)) raw.pipeline = { stages: fused ? 1 : 2 };
   const cfg = resolveConfig(raw);
   const M = rng.int(1, rng.bool(0.3) ? 2 * rows + 1 : rows);

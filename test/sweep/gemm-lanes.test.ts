@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { fromFloat64, RNE, toFloat64 } from '../../core/arith.js';
-import { ROUNDING_MODES } from '../../core/format.js';
+import { DETERMINISTIC_MODES } from '../../core/format.js';
 import { coreGemm } from '../../core/gemm.js';
 import { type ArrayConfig, outputFormat, resolveConfig } from '../../config/resolve.js';
 import { prepareB, sweepGemm } from '../../sweep/gemm.js';
@@ -47,7 +47,7 @@ describe('sweep/gemm-lanes: dot-product cells in the sweep loop equal coreGemm',
           const G = lanes[rng.int(lanes.length)]!;
           const alignBits = aligns[rng.int(aligns.length)]!;
           if (G === 1 && alignBits === 'exact') continue;
-          const mode = ROUNDING_MODES[rng.int(ROUNDING_MODES.length)]!;
+          const mode = DETERMINISTIC_MODES[rng.int(DETERMINISTIC_MODES.length)]!;
           const chunk = trial % 3 === 0 ? null : G * (1 + rng.int(3));
           const sparsity = trial % 2 === 0 ? 'dense' : '2:4';
           const cfg = resolveConfig({ a: 'e4m3', w: 'e4m3', product, acc, lanes: G, alignBits, rounding: { product: mode, acc: mode }, ...(chunk ? { chunk } : {}), sparsity });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { fromFloat64, RNE, toFloat64 } from '../../core/arith.js';
-import { ROUNDING_MODES } from '../../core/format.js';
+import { DETERMINISTIC_MODES } from '../../core/format.js';
 import { coreGemm } from '../../core/gemm.js';
 import { outputFormat, resolveConfig } from '../../config/resolve.js';
 import { prepareB, sweepGemm } from '../../sweep/gemm.js';
@@ -34,7 +34,7 @@ describe('sweep/gemm: the skipping loop equals coreGemm', function () {
   const accs = ['e4m7_b10_ftz_none', 'e5m3', 'e3m2_none', 'fp16', 'fp32', 'e5m1_ftz_sat'];
   const products = ['exact', 'e4m7_b12_ftz_none', 'fp16', 'e5m2'];
   const inputs: [string, string][] = [['e4m3', 'e4m3'], ['e5m2', 'e4m3'], ['fp16', 'bf16']];
-  const modes = ROUNDING_MODES;
+  const modes = DETERMINISTIC_MODES;
   const chunks = [null, 1, 3, 16];
   let n = 0;
   for (const acc of accs)
@@ -72,7 +72,7 @@ describe('sweep/gemm: the skipping loop equals coreGemm', function () {
     const negativeZeros = [0, 0]; // [other modes, rdn]
     for (let trial = 0; trial < 120; trial++) {
       const chunk = [null, 2, 4, 5][trial % 4]!;
-      const mode = ROUNDING_MODES[trial % ROUNDING_MODES.length]!;
+      const mode = DETERMINISTIC_MODES[trial % DETERMINISTIC_MODES.length]!;
       const sparsity = trial % 5 === 4 ? '2:4' : 'dense';
       const cfg = resolveConfig({ a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'e4m3_b2_ftz_none', rounding: { acc: mode }, ...(chunk ? { chunk } : {}), sparsity });
       const K = 24;

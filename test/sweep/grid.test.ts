@@ -30,7 +30,7 @@ describe('sweep/grid: config errors', () => {
     ['a mantissa range end', { name: 's', workloads, blocks: [{ ...block, acc: { exp: 4, man: { from: 1, to: 30, step: 1 } } }] }, 'sweep.blocks[0].acc.man.to: must be from 0 to 23 (got 30)'],
     ['a workload size', { name: 's', workloads: [{ ...workloads[0], M: 0 }], blocks: [block] }, 'sweep.workloads[0].M: must be from 1 to 4096 (got 0)'],
     ['a preset name', { name: 's', workloads, blocks: [{ ...block, preset: 'nope' }] }, 'sweep.blocks[0].preset: expected one of "lba", "lba-floor", "tensorcore-fp8", "kulisch-fp8", "int32-fixed", "ocp-fp8", "ocp-fp8-e5m2", "fp16", "bf16", "qtorch" (got "nope")'],
-    ['a list given as one value', { name: 's', workloads, blocks: [{ ...block, rounding: 'up' }] }, 'sweep.blocks[0].rounding: expected a list of one of "rne", "rna", "rtz", "rdn", "rup", "rod" (got "up")'],
+    ['a list given as one value', { name: 's', workloads, blocks: [{ ...block, rounding: 'up' }] }, 'sweep.blocks[0].rounding: expected a list of one of "rne", "rna", "rtz", "rdn", "rup", "rod", "rsr" (got "up")'],
     ['an empty list', { name: 's', workloads, blocks: [] }, 'sweep.blocks: must have at least 1 entry (got [])'],
   ];
   for (const [what, raw, message] of cases) {
