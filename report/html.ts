@@ -6,6 +6,7 @@ import { PRESETS } from '../config/presets.js';
 import type { Sweep } from '../sweep/grid.js';
 import type { PointResult } from '../sweep/point.js';
 import { findings, seriesOf, type Series } from './analysis.js';
+import { architectureRows, architectureWorkloads, REPRESENTATIVE_MAN, workloadCell } from './architectures.js';
 import { perLayerHtml, type PerLayerRow } from './per-layer.js';
 import type { Figure } from './plots.js';
 
@@ -73,6 +74,23 @@ function tables(ctx: ReportContext): string {
   return out.join('\n');
 }
 
+/** Every architecture of the sweep in one table (report/architectures.ts). */
+function architectureTable(ctx: ReportContext): string {
+  const rows = architectureRows(ctx.results);
+  if (rows.length < 2) return '';
+  const workloads = architectureWorkloads(ctx.results);
+  const head = `<tr><th>block</th><th>architecture</th><th>accumulator</th><th>bits</th><th>rounding</th><th>chunk</th><th>area/PE</th>${workloads.map((w) => `<th>${escapeHtml(w)}</th>`).join('')}<th>recompute this row</th></tr>`;
+  const body = rows.map((r) => {
+    const ids = [...r.points.values()].map((p) => p.id);
+    const cells = workloads.map((w) => `<td>${escapeHtml(workloadCell(r.points.get(w)))}</td>`).join('');
+    const area = r.area ? `${r.area.perPE} ${escapeHtml(r.area.unit)}` : '';
+    return `<tr><td>${escapeHtml(r.block)}${r.baseline ? ' (baseline)' : ''}</td><td style="text-align:left">${escapeHtml(r.architecture)}</td><td>${escapeHtml(r.acc)}</td><td>${r.accBits}</td><td>${r.rounding}</td><td>${r.chunk ?? ''}</td><td>${area}</td>${cells}<td class="cmdcell">${escapeHtml(ctx.pointsCommand(ids))}</td></tr>`;
+  });
+  return `<h2>Accumulator architectures side by side</h2>
+<p>One row per block's curve (shown at accumulator mantissa ${REPRESENTATIVE_MAN}, the paper's e4m7, when the curve spans it, else at its widest) and per baseline. Classifiers: test accuracy; synthetic matrices: NRMSE of D against the exact result and, in brackets, the largest relative error of an output. Area per PE where the block synthesized it.</p>
+<table>${head}${body.join('')}</table>`;
+}
+
 /** Layer and mixed points: the nodes on their own accumulators. */
 function perLayerLabel(r: PointResult): string {
   return Object.entries(r.perLayer ?? {})
@@ -127,6 +145,7 @@ ${cmd(ctx.allCommand)}
 <p>Each number below also has the command that recomputes just its points next to it (the point ids are content hashes of the configuration and workload; <code>results.csv</code> and <code>results.json</code> hold every field).</p>
 <h2>Findings</h2>
 ${found.length ? found.map((f) => `<div class="finding"><h3>${escapeHtml(f.title)}</h3><p>${escapeHtml(f.lead)}</p>${f.items.length ? `<ul>${f.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : ''}${cmd(ctx.pointsCommand(f.ids))}</div>`).join('\n') : '<p>No accumulator grid in this selection: nothing to compare.</p>'}
+${architectureTable(ctx)}
 <h2>Figures</h2>
 ${areaNote}
 ${figures.join('\n')}

@@ -78,6 +78,16 @@ describe('report: report.html, results.csv', function () {
     expect(html).to.include('No area provider is configured');
   });
 
+  it("compares the architectures in one table: each block's row with its points on both workloads", () => {
+    const table = /<h2>Accumulator architectures side by side<\/h2>[^]*?<table>([^]*?)<\/table>/.exec(html)![1]!;
+    const rows = table.split('<tr>').slice(2);
+    expect(rows.map((r) => /<td>([^<]*)<\/td>/.exec(r)![1])).to.deep.equal(['e4', 'lba', 'fp32 (baseline)']);
+    const e4m5 = run.results.filter((r) => r.block === 'e4' && r.accMan === 5).map((r) => r.id);
+    expect(rows[0]).to.include(`--only ${e4m5.join(',')}`);
+    const mnist = run.results.find((r) => r.block === 'lba' && r.workload === 'mnist')!;
+    expect(rows[1]).to.include(`${(100 * mnist.accuracy!).toFixed(1)}%`).and.include('rounded-product FMA cell');
+  });
+
   it('renders in headless Chromium with every plot drawn', () => {
     const probed = join(dir, 'probed.html');
     writeFileSync(probed, html.replace('</body>', `${PROBE}</body>`));
