@@ -5,7 +5,6 @@
 //
 // The exact-accumulation backend is the reference of the same quantized run: each GEMM's output is
 // the exact sum of its products rounded once to float64 (sweep/reference.ts exactGemm).
-import { LbamacError } from '../core/errors.js';
 import { addEvents, type EventCounts, zeroEvents } from '../core/events.js';
 import { formatSpecOf, type Format } from '../core/format.js';
 import type { ArrayConfig } from '../config/resolve.js';
@@ -16,7 +15,6 @@ import { stableStringify } from '../util/stable-json.js';
 import { fromFloat64, RNE } from '../core/arith.js';
 import { type CodeMat, decode, mat, nonzeroByRow, quantize, type RowIndex, valueTable } from '../workloads/matrix.js';
 import { float64Backend, type GemmBackend } from './linear.js';
-import { onnxMessages as msg } from './messages.js';
 
 const notQuantized = (x: number, format: Format) => new Error(`array backend: ${x} is not a value of ${format.name}; operands must be quantized first`);
 
@@ -93,12 +91,13 @@ function exactCodes(x: Float64Array, rows: number, cols: number, format: Format)
  */
 const preparedBs = new WeakMap<Float64Array, Map<string, PreparedB>>();
 
-function preparedWeights(B: Float64Array, K: number, N: number, w: Format): PreparedB {
-  const key = stableStringify(formatSpecOf(w));
+/** `sparse`: B is 2:4 (pruned, onnx/prune.ts), laid out compressed for a 2:4 array. */
+function preparedWeights(B: Float64Array, K: number, N: number, w: Format, sparse: boolean): PreparedB {
+  const key = stableStringify([formatSpecOf(w), sparse]);
   let byFormat = preparedBs.get(B);
   if (!byFormat) preparedBs.set(B, (byFormat = new Map()));
   let p = byFormat.get(key);
-  if (!p) byFormat.set(key, (p = prepareB(exactCodes(B, K, N, w), false)));
+  if (!p) byFormat.set(key, (p = prepareB(exactCodes(B, K, N, w), sparse)));
   return p;
 }
 
@@ -132,14 +131,13 @@ export class ArrayBackend implements GemmBackend {
     private readonly opts: ArrayBackendOptions = {},
   ) {
     this.layers = opts.layers ?? new Map();
-    for (const c of [cfg, ...this.layers.values()]) if (c.sparsity === '2:4') throw new LbamacError(msg.sparseArray);
   }
 
   gemm(A: Float64Array, B: Float64Array, M: number, K: number, N: number, node: string): Float64Array {
     const cfg = this.layers.get(node) ?? this.cfg;
     const codes = exactCodes(A, M, K, cfg.a);
     const rows = nonzeroByRow(codes);
-    const run = sweepGemm(cfg, codes, preparedWeights(B, K, N, cfg.w), rows);
+    const run = sweepGemm(cfg, codes, preparedWeights(B, K, N, cfg.w, cfg.sparsity === '2:4'), rows);
     let totals = this.perNode.get(node);
     if (!totals) this.perNode.set(node, (totals = { events: zeroEvents(), terms: 0, error: this.opts.measure ? new ErrorAccumulator() : null, refMethod: 'float64' }));
     addEvents(this.events, run.events);

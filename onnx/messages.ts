@@ -42,6 +42,5 @@ export const onnxMessages = {
   reshape: (from: readonly number[], to: readonly number[]) => `cannot reshape ${showDims(from)} into ${showDims(to)}`,
   perm: (perm: readonly number[], rank: number) => `perm [${perm.join(', ')}] is not a permutation of 0..${rank - 1}`,
   concat: (axis: number) => `the inputs differ in a dimension other than the axis ${axis}`,
-  sparseArray: '2:4 sparsity is not supported for ONNX workloads yet (pruning must follow each GEMM\'s B layout)',
   trainingMode: 'training_mode = 1 is not supported; lbamac runs inference only',
 };

@@ -15,7 +15,8 @@
 import type { SweepInput } from './schema.js';
 
 /** Every workload but the CNN, which runs the lba curve and the baseline only (time). */
-const CLASSIC = ['mnist-mlp', 'gauss-k64', 'gauss-k256', 'gauss-k1024', 'gauss-k4096', 'laplace-k1024', 'uniform-k4096'];
+const SYNTHETIC = ['gauss-k64', 'gauss-k256', 'gauss-k1024', 'gauss-k4096', 'laplace-k1024', 'uniform-k4096'];
+const CLASSIC = ['mnist-mlp', ...SYNTHETIC];
 
 export const DEFAULT_SWEEP: SweepInput = {
   name: 'default',
@@ -62,6 +63,18 @@ export const DEFAULT_SWEEP: SweepInput = {
     { name: 'tensorcore-fp8', preset: 'tensorcore-fp8', chunk: [128, null], area: false, workloads: CLASSIC },
     { name: 'kulisch-fp8', preset: 'kulisch-fp8', area: false, workloads: CLASSIC },
     { name: 'int32-fixed', preset: 'int32-fixed', area: false, workloads: CLASSIC },
+    // Stochastic rounding (8 random bits per draw) on the lba family beside its rtz and rne curves,
+    // with the cost of the draw units at m = 7. Synthetic workloads only: an rsr point runs the
+    // core's general path, a Threefry draw per term, several times slower per MAC than the others.
+    {
+      name: 'e4-b10-rsr',
+      preset: 'ocp-fp8',
+      acc: { exp: 4, man: { from: 3, to: 10 }, bias: 10, subnormals: false, specials: 'none', overflow: 'saturate' },
+      rounding: ['rsr'],
+      config: { rounding: { randomBits: 8, seed: 1 } },
+      area: { man: [7] },
+      workloads: SYNTHETIC,
+    },
     { name: 'fp32', role: 'baseline', preset: 'ocp-fp8' },
   ],
 };

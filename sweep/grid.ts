@@ -10,7 +10,6 @@ import { canonicalConfig, type CanonicalConfig } from '../config/canonical.js';
 import { describeZodError } from '../config/zod-errors.js';
 import { presetConfig } from '../config/presets.js';
 import { type ArrayConfig, resolveConfig } from '../config/resolve.js';
-import { workloadMessages } from '../workloads/messages.js';
 import { describeOnnx, resolveOnnxPaths } from '../workloads/onnx.js';
 import type { WorkloadSpec } from '../workloads/schema.js';
 import { sha256 } from '../util/hash.js';
@@ -186,7 +185,6 @@ export function expandSweep(config: SweepConfig): Sweep {
                       } catch (err) {
                         throw new LbamacError(`${(err as Error).message}\nin the point ${describePoint(raw)}`);
                       }
-                      if (workload.kind === 'onnx' && resolved.sparsity === '2:4') throw new LbamacError(workloadMessages.sparse(workload.name));
                       const canonical = canonicalConfig(resolved);
                       curve.push(canonical);
                       add({ block: b.name, role: b.role, config: canonical, workload });

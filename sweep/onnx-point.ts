@@ -10,6 +10,7 @@ import { formatSpecOf } from '../core/format.js';
 import type { CanonicalConfig } from '../config/canonical.js';
 import { type ArrayConfig, resolveConfig } from '../config/resolve.js';
 import { ArrayBackend } from '../onnx/array-backend.js';
+import { pruned24 } from '../onnx/prune.js';
 import { FormatQuantizer } from '../onnx/quantize.js';
 import { stableStringify } from '../util/stable-json.js';
 import { workloadMessages } from '../workloads/messages.js';
@@ -18,7 +19,7 @@ import { errorMetrics } from './metrics.js';
 import type { Body, LayerResult } from './point.js';
 
 /** What the quantizer decides: the layers of one run must agree on it (they share the quantized activations). */
-const inputSide = (c: ArrayConfig) => stableStringify([formatSpecOf(c.a), formatSpecOf(c.w), c.rounding.input]);
+const inputSide = (c: ArrayConfig) => stableStringify([formatSpecOf(c.a), formatSpecOf(c.w), c.rounding.input, c.sparsity]);
 
 export function runOnnx(cfg: ArrayConfig, p: PreparedOnnx, perLayer: Readonly<Record<string, CanonicalConfig>>): Body {
   const { data } = p;
@@ -27,15 +28,16 @@ export function runOnnx(cfg: ArrayConfig, p: PreparedOnnx, perLayer: Readonly<Re
   for (const [node, c] of Object.entries(perLayer)) {
     if (!names.includes(node)) throw new LbamacError(workloadMessages.unknownLayer(p.spec.name, node, names));
     const resolved = resolveConfig(c, `layer ${node}`);
-    if (inputSide(resolved) !== inputSide(cfg)) throw new Error(`layer ${node}: a per-layer configuration must keep the point's input formats and input rounding`);
+    if (inputSide(resolved) !== inputSide(cfg)) throw new Error(`layer ${node}: a per-layer configuration must keep the point's input formats, input rounding and sparsity`);
     layers.set(node, resolved);
   }
   const backend = new ArrayBackend(cfg, { layers, measure: true });
   const quantizer = new FormatQuantizer(p.setup, p.constants);
-  const scores = runNetwork(data, { quantizer, backend });
+  const scores = runNetwork(data, { quantizer, backend: p.pruner ? pruned24(backend, p.pruner) : backend });
   const results: LayerResult[] = data.info.layers.map((l) => {
     const totals = backend.perNode.get(l.name)!;
-    return { name: l.name, op: l.op, M: l.M, K: l.K, N: l.N, calls: l.calls, macsPerImage: l.macsPerImage, terms: totals.terms, events: totals.events, metrics: totals.error!.result() };
+    const pruned = p.pruner?.perNode.get(l.name);
+    return { name: l.name, op: l.op, M: l.M, K: l.K, N: l.N, calls: l.calls, macsPerImage: l.macsPerImage, terms: totals.terms, events: totals.events, metrics: totals.error!.result(), ...(pruned ? { pruned } : {}) };
   });
   const constants = p.constants.totals;
   return {

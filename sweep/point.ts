@@ -1,6 +1,7 @@
 // One point of a sweep: its workload, prepared for its inputs (cached), run through the sweep's
 // GEMM with its accumulator configuration; error metrics against the exact reference, the event
 // counts of docs/arithmetic.md §5 and, for the classifiers (the MLP, ONNX models), the accuracy.
+import type { PruneCount } from '../onnx/prune.js';
 import { addConversions, type ConversionCounts, zeroConversions } from '../core/conversions.js';
 import { type EventCounts, addEvents, zeroEvents } from '../core/events.js';
 import { type ArrayConfig, resolveConfig } from '../config/resolve.js';
@@ -31,6 +32,8 @@ export interface LayerResult {
   events: EventCounts;
   /** Against the exact Σ of this layer's own (quantized) inputs; null when they hold inf or NaN. */
   metrics: ErrorMetrics | null;
+  /** ONNX on a 2:4 array: the node's weights pruning zeroed (onnx/prune.ts). */
+  pruned?: PruneCount;
 }
 
 /** Everything a sweep records about one point (one line of results.jsonl). */

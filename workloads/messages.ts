@@ -27,7 +27,6 @@ export const workloadMessages = {
   limit: (w: string, limit: number, path: string, images: number) => `workload ${w}: "limit": ${limit}, but the inputs ${path} hold only ${images} inputs`,
   fixedBatch: (w: string, path: string, input: string, batch: number, images: number) =>
     `workload ${w}: the model ${path} fixes the batch of its input "${input}" at ${batch}, and ${images} inputs do not divide into batches of ${batch}; set "limit" to a multiple of ${batch}`,
-  sparse: (w: string) => `workload ${w}: 2:4 sparsity is not supported for onnx workloads yet (pruning must follow each GEMM's B layout); use "sparsity": ["dense"] in the blocks that run it`,
   unknownLayer: (w: string, node: string, layers: readonly string[]) => `workload ${w}: no Conv, Gemm or MatMul node is named "${node}"; its layers are ${layers.join(', ')}`,
   hashRead: (what: string, path: string, reason: string) => `cannot read the ${what} ${path}, which the sweep's point ids depend on (lbamac merge needs the workloads' files too): ${reason}`,
   ortMissing: (reason: string) =>

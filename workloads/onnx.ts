@@ -10,6 +10,7 @@ import { decodeNpyData, isFloatDtype, npyLayout, type NpyLayout, parseNpy } from
 import { loadProgram, type Program, type RunOptions } from '../onnx/interpreter.js';
 import { float64Backend, type GemmBackend } from '../onnx/linear.js';
 import { exactBackend } from '../onnx/array-backend.js';
+import { Pruner, pruned24 } from '../onnx/prune.js';
 import { AbsMaxRecorder, FormatQuantizer, type QuantizerSetup } from '../onnx/quantize.js';
 import type { Format, RoundingMode } from '../core/format.js';
 import { type Tensor, tensor } from '../onnx/tensor.js';
@@ -247,13 +248,15 @@ export interface PreparedOnnx {
   /** The scores with exact accumulation of the same quantized operands: what each point's error is measured against. */
   exact: Float64Array;
   accuracyExactAcc: number;
+  /** A 2:4 sparse array's pruning of every GEMM's weights (onnx/prune.ts), shared by the reference and the points; null when dense. */
+  pruner: Pruner | null;
 }
 
 export function prepareOnnx(spec: OnnxSpec, s: { a: Format; w: Format; inputRounding: RoundingMode; sparsity: 'dense' | '2:4' }): PreparedOnnx {
-  if (s.sparsity === '2:4') throw new LbamacError(msg.sparse(spec.name));
   const data = loadOnnx(spec);
   const setup: QuantizerSetup = { a: s.a, w: s.w, rounding: s.inputRounding, scale: spec.scale, calibration: data.calibration };
   const constants = new FormatQuantizer(setup);
-  const exact = runNetwork(data, { quantizer: new FormatQuantizer(setup, constants), backend: exactBackend });
-  return { kind: 'onnx', spec, data, setup, constants, exact, accuracyExactAcc: top1(exact, data.labels, data.info.classes) };
+  const pruner = s.sparsity === '2:4' ? new Pruner() : null;
+  const exact = runNetwork(data, { quantizer: new FormatQuantizer(setup, constants), backend: pruner ? pruned24(exactBackend, pruner) : exactBackend });
+  return { kind: 'onnx', spec, data, setup, constants, exact, accuracyExactAcc: top1(exact, data.labels, data.info.classes), pruner };
 }

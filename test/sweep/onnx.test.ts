@@ -10,6 +10,7 @@ import { encodeNpy, parseNpy } from '../../engine/npy.js';
 import { resolveConfig } from '../../config/resolve.js';
 import { ArrayBackend } from '../../onnx/array-backend.js';
 import type { GemmBackend } from '../../onnx/linear.js';
+import { pruned24 } from '../../onnx/prune.js';
 import { FormatQuantizer } from '../../onnx/quantize.js';
 import { tensor } from '../../onnx/tensor.js';
 import { expandSweep, parseSweep } from '../../sweep/grid.js';
@@ -133,6 +134,49 @@ describe('sweep: onnx workloads', function () {
       const values = parseNpy(readFileSync(join(files, 'd.npy')), 'd.npy');
       expect(values.shape).to.deep.equal([M, N]);
       expect(Array.from(values.data)).to.deep.equal(Array.from(D));
+    });
+  });
+
+  describe('a 2:4 sparse array on the small CNN: every GEMM on weights pruned along K', () => {
+    const dir = tempDir('onnx-sparse');
+    const rng = new Rng(99);
+    writeWorkload(dir, smallCnn(rng), randn(rng, [6, 1, 16, 16]));
+    const workloads = [{ name: 'cnn', kind: 'onnx', model: 'm.onnx', inputs: 'x.npy', labels: 'y.npy', batch: 4 }];
+    const block = { name: 'lba', preset: 'ocp-fp8', acc: lba(7, 7), rounding: ['rne'] };
+    const run = (sparsity: string) => runSweep({ config: parseSweep({ name: 'cnn', workloads, blocks: [{ ...block, sparsity: [sparsity] }] }, 'sweep', dir), outDir: join(dir, sparsity.replace(':', '-')), workers: 1 });
+
+    it('prunes each layer (counted per layer), runs fewer terms than the dense array, and is bit-exact with gemm --engine core on the pruned B', async () => {
+      const [dense, sparse] = [(await run('dense')).results[0]!, (await run('2:4')).results[0]!];
+      for (const [i, l] of sparse.layers.entries()) {
+        expect(l.pruned, l.name).to.not.equal(undefined);
+        expect(l.pruned!.zeroed, l.name).to.be.greaterThan(0).and.below(l.pruned!.nonzeros);
+        expect(l.terms, l.name).to.be.below(dense.layers[i]!.terms);
+        expect(dense.layers[i]!.pruned).to.equal(undefined);
+      }
+      const point = expandSweep(parseSweep({ name: 'cnn', workloads, blocks: [{ ...block, sparsity: ['2:4'] }] }, 'sweep', dir)).points[0]!;
+      const cfg = resolveConfig(point.config);
+      const prep = prepareOnnx(point.workload as OnnxSpec, { a: cfg.a, w: cfg.w, inputRounding: cfg.rounding.input, sparsity: '2:4' });
+      const array = new ArrayBackend(cfg);
+      let call: { A: Float64Array; B: Float64Array; M: number; K: number; N: number; D: Float64Array } | null = null;
+      const capture: GemmBackend = {
+        gemm(A, B, M, K, N, node) {
+          const D = array.gemm(A, B, M, K, N, node);
+          if (node === 'conv2' && !call) call = { A, B, M, K, N, D };
+          return D;
+        },
+      };
+      runNetwork(prep.data, { quantizer: new FormatQuantizer(prep.setup, prep.constants), backend: pruned24(capture, prep.pruner!) });
+      expect(array.perNode.get('conv2')!.events).to.deep.equal(sparse.layers[1]!.events);
+      const { A, B, M, K, N, D } = call!;
+      // At most 2 nonzeros in every aligned group of 4 along K, in every column.
+      for (let j = 0; j < N; j++) for (let g = 0; g < K; g += 4) expect([0, 1, 2, 3].filter((r) => g + r < K && B[(g + r) * N + j] !== 0).length).to.be.at.most(2);
+      const files = tempDir('onnx-gemm-sparse');
+      writeFileSync(join(files, 'config.json'), JSON.stringify(point.config));
+      writeFileSync(join(files, 'a.npy'), encodeNpy({ dtype: 'float64', shape: [M, K], data: A }));
+      writeFileSync(join(files, 'b.npy'), encodeNpy({ dtype: 'float64', shape: [K, N], data: B }));
+      const gemm = lbamac('gemm', '--config', join(files, 'config.json'), '--a', join(files, 'a.npy'), '--b', join(files, 'b.npy'), '--engine', 'core', '--values', join(files, 'd.npy'));
+      expect(gemm.status, gemm.stderr).to.equal(0);
+      expect(Array.from(parseNpy(readFileSync(join(files, 'd.npy')), 'd.npy').data)).to.deep.equal(Array.from(D));
     });
   });
 

@@ -7,7 +7,7 @@ import { LbamacError } from '../../core/errors.js';
 import { encodeNpy } from '../../engine/npy.js';
 import { attr, encodeModel } from '../../onnx/builder.js';
 import { tensor } from '../../onnx/tensor.js';
-import { expandSweep, loadSweepFile, parseSweep } from '../../sweep/grid.js';
+import { loadSweepFile, parseSweep } from '../../sweep/grid.js';
 import { describeOnnx } from '../../workloads/onnx.js';
 import { Rng } from '../../workloads/rng.js';
 import { randn, smallCnn, writeWorkload } from '../onnx/support.js';
@@ -73,13 +73,11 @@ describe('workloads/onnx: the workload and its files', () => {
     expect(() => parseSweep(sweep({ labels: 'ycol.npy' }), 'sweep', dir)).not.to.throw();
   });
 
-  it('names the options that do not fit: limit, output, sparsity; and unknown fields', () => {
+  it('names the options that do not fit: limit, output, scale; and unknown fields', () => {
     fails({ limit: 6 }, /"limit": 6, but the inputs .*x\.npy hold only 5 inputs/);
     fails({ output: 'nope' }, /"output": "nope" is not an output of the model .*m\.onnx; its outputs are "probs", "logits"/);
     fails({ scale: 'max' }, /scale/);
     fails({ batches: 3 }, /unknown key "batches"/);
-    const sparse = { ...sweep(), blocks: [{ name: 'e5', preset: 'ocp-fp8', acc: 'e5m7', sparsity: ['2:4'] }] };
-    expect(() => expandSweep(parseSweep(sparse, 'sweep', dir))).to.throw(LbamacError, /workload cnn: 2:4 sparsity is not supported for onnx workloads/);
   });
 
   it('refuses an unsupported operator, naming it and its node, before any point runs', () => {
