@@ -33,6 +33,12 @@ export function formatOf(d: FormatDesc): Format {
   return makeFormat({ exp: d.exp, man: d.man, bias: d.bias, subnormals: d.subnormals, specials: d.specials, overflow: d.overflow }, 'format', INTERNAL_LIMITS);
 }
 
+/** The A values a row carries per step: G (dense), or the 2:4 groups G kept slots come from (a
+ *  step of G >= 2 terms spans G/2 whole groups; one term, half a group). */
+function aLanes(sparsity: ArrayConfig['sparsity'], G: number): number {
+  return sparsity === '2:4' ? Math.max(4, 2 * G) : G;
+}
+
 function checkDim(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_DIM) {
     throw new LbamacError(`array: ${name} = ${JSON.stringify(v)} is not allowed; expected an integer from 1 to ${MAX_DIM}`);
@@ -43,7 +49,6 @@ function checkDim(name: string, v: unknown): number {
 /** Validates what the architecture needs from a config (beyond the schema) and builds the description. */
 export function buildArch(cfg: ArrayConfig): Arch {
   const cell = dotCellOf(cfg);
-  if (cell !== null) throw new LbamacError(laneMessages.notInArray(cell));
   if (cfg.fixed !== undefined) throw new LbamacError(fixedMessages.notInArray(fixedLabel(cfg.fixed, cfg.acc)));
   const R = checkDim('rows', cfg.rows);
   const C = checkDim('cols', cfg.cols);
@@ -56,6 +61,7 @@ export function buildArch(cfg: ArrayConfig): Arch {
   if (!Number.isInteger(stages) || stages < 0 || stages > MAX_STAGES) {
     throw new LbamacError(`array: pipeline.stages = ${JSON.stringify(stages)} is not allowed; expected an integer from 0 to ${MAX_STAGES}`);
   }
+  if (cell !== null && stages > 0) throw new LbamacError(laneMessages.noStages(cell, stages));
   const fused = cfg.product === null;
   const order = CUT_ORDER[fused ? 'fused' : 'rounded'];
   if (stages > order.length) {
@@ -109,7 +115,8 @@ export function buildArch(cfg: ArrayConfig): Arch {
     chunked,
     fused,
     flags: cfg.flags ?? false,
-    lanes: cfg.sparsity === '2:4' ? 4 : 1,
+    lanes: aLanes(cfg.sparsity, cell?.lanes ?? 1),
+    dot: cell,
     formats: {
       a: desc(cfg.a),
       w: desc(cfg.w),
@@ -132,6 +139,7 @@ export function buildArch(cfg: ArrayConfig): Arch {
     dataflow: cfg.dataflow,
     sparsity: cfg.sparsity,
     lanes: ctx.lanes,
+    dot: cell,
     chunk: cfg.chunk,
     fused,
     flags: ctx.flags,

@@ -32,10 +32,9 @@ export const laneMessages = {
   chunkNotMultiple: (where: string, chunk: number, lanes: number) =>
     `${where}.chunk = ${chunk} is not a multiple of lanes = ${lanes}: a chunk closes after whole steps of ${lanes} terms; ` +
     `use a multiple of ${lanes} (${lanes}, ${2 * lanes}, ${3 * lanes}, ...)`,
-  notInArray: (cell: DotCell) =>
-    `array: lanes = ${cell.lanes} with alignBits = ${JSON.stringify(cell.alignBits)} (a dot-product cell) is not yet in the array: ` +
-    'the cycle simulator, the Verilator engine and the generated RTL have one multiply-add per PE; ' +
-    'compute it with --engine core or --engine golden, or set lanes to 1 and alignBits to "exact"',
+  noStages: (cell: DotCell, stages: number) =>
+    `array: pipeline.stages = ${stages} is not yet allowed with lanes = ${cell.lanes} and alignBits = ${JSON.stringify(cell.alignBits)} (a dot-product cell): ` +
+    'the array has no pipeline cuts in a dot-product cell yet; set pipeline.stages to 0, or compute it with --engine core or --engine golden',
   noArea: (where: string, cell: DotCell, provider: string) =>
     `${where}: lanes = ${cell.lanes} with alignBits = ${JSON.stringify(cell.alignBits)} (a dot-product cell) is not yet in the array, ` +
     `so the area provider "${provider}" cannot synthesize its PE; set "area": false on the block (its accuracy is still computed)`,
