@@ -83,7 +83,8 @@ export function registerRule(r: RegisterDesc): string {
 export function unitRule(u: UnitDesc, arch: Arch): string {
   const ops = Object.entries(u.operands).map(([role, e]) => `${role}=${exprText(e, false)}`);
   const fmt = u.formats.out !== undefined ? ` into ${arch.formats[u.formats.out]?.name} (${u.formats.out})` : '';
-  return `${u.result} = ${u.kind}(${ops.join(', ')})${fmt}${u.rounding ? `, ${u.rounding}` : ''}`;
+  const cell = u.dot !== undefined ? `, ${u.dot.lanes} lane${u.dot.lanes === 1 ? '' : 's'}, alignBits ${u.dot.alignBits}` : '';
+  return `${u.result} = ${u.kind}(${ops.join(', ')})${fmt}${cell}${u.rounding ? `, ${u.rounding}` : ''}`;
 }
 
 export function topExprText(e: TopExpr): string {

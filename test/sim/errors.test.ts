@@ -70,6 +70,12 @@ describe('sim: bad configurations and jobs fail before the first cycle', () => {
     fails(DENSE, { A, B, C: [[4096]] }, /job: C\[0\]\[0\] = 4096 is not a code of e4m7_b10 \(an integer from 0 to 4095\)/);
   });
 
+  it('a dot-product cell with pipeline stages: not yet in the array', () => {
+    const cell = { rows: 2, cols: 2, a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'fp16', lanes: 4, alignBits: 12 };
+    archFails(resolveConfig({ ...cell, pipeline: { stages: 1 } }), /^array: pipeline\.stages = 1 is not yet allowed with lanes = 4 and alignBits = 12 \(a dot-product cell\): .*set pipeline\.stages to 0/);
+    archFails(resolveConfig({ ...cell, lanes: 1, product: 'exact', pipeline: { stages: 3 } }), /^array: pipeline\.stages = 3 is not yet allowed with lanes = 1 and alignBits = 12 /);
+  });
+
   it('a job whose tiles do not fit the cycle budget', () => {
     const job = randomJob(buildArch(DENSE), { M: 9, K: 40, N: 3 }, 1);
     // 5 × 2 tiles of 2R + K - 1 = 43 cycles each, plus C = 2 to drain: 432.
