@@ -1,7 +1,8 @@
 // docs/timing.md's formulas, written out here again from the page (not taken from arch/schedule.ts),
 // against the simulator over many array and job shapes: the total cycle count, the cycle each D
 // element is on the output port, and the cycle every PE multiplies (its operand registers valid);
-// with the multiplier register, also that p holds the selected operands' product one cycle later.
+// with the multiplier register, also that p holds the selected operands' product one cycle later;
+// dot-product cells (lanes) included, whose steps take the place of terms.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +31,9 @@ function symbols(arch: Arch, s: Shape) {
   const R = arch.rows;
   const C = arch.cols;
   const { termDepth: D, loop: L } = arch.pipeline;
-  const T = arch.sparsity === '2:4' ? 2 * ceil(s.K, 4) : s.K;
+  const terms = arch.sparsity === '2:4' ? 2 * ceil(s.K, 4) : s.K;
+  // A dot-product cell takes S = ceil(T/G) steps: every formula holds with S in place of T.
+  const T = ceil(terms, arch.dot?.lanes ?? 1);
   return { R, C, D, L, T, nM: ceil(s.M, R), nN: ceil(s.N, C), nK: ceil(T, R) };
 }
 
@@ -99,6 +102,11 @@ describe('sim: docs/timing.md formulas against the simulator', () => {
           for (const stages of [0, 1, 2, 3, 4]) {
             const raw = { rows, cols, dataflow, sparsity, pipeline: { stages }, a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'e4m7_b10', ...(rng.bool(0.3) ? { chunk: rng.int(1, 5) } : {}) };
             for (let n = 0; n < 2; n++) cases.push({ raw, shape: { M: rng.int(1, 2 * rows + 1), K: rng.int(1, 3 * rows + 6), N: rng.int(1, 2 * cols + 1), hasC: rng.bool() } });
+          }
+          // Dot-product cells: G terms a step (no pipeline stages yet).
+          for (const lanes of [2, 8]) {
+            const raw = { rows, cols, dataflow, sparsity, lanes, alignBits: 8, a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'e4m7_b10', ...(rng.bool(0.3) ? { chunk: lanes * rng.int(1, 3) } : {}) };
+            cases.push({ raw, shape: { M: rng.int(1, 2 * rows + 1), K: rng.int(1, lanes * (3 * rows + 2)), N: rng.int(1, 2 * cols + 1), hasC: rng.bool() } });
           }
         }
       }
