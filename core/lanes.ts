@@ -35,7 +35,6 @@ export const laneMessages = {
   noStages: (cell: DotCell, stages: number) =>
     `array: pipeline.stages = ${stages} is not yet allowed with lanes = ${cell.lanes} and alignBits = ${JSON.stringify(cell.alignBits)} (a dot-product cell): ` +
     'the array has no pipeline cuts in a dot-product cell yet; set pipeline.stages to 0, or compute it with --engine core or --engine golden',
-  noArea: (where: string, cell: DotCell, provider: string) =>
-    `${where}: lanes = ${cell.lanes} with alignBits = ${JSON.stringify(cell.alignBits)} (a dot-product cell) is not yet in the array, ` +
-    `so the area provider "${provider}" cannot synthesize its PE; set "area": false on the block (its accuracy is still computed)`,
+  noArea: (where: string, why: string, provider: string) =>
+    `${where}: the area provider "${provider}" cannot synthesize this dot-product cell's PE: ${why}; set "area": false on the block (its accuracy is still computed)`,
 };
