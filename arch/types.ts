@@ -6,7 +6,7 @@ import type { FormatSpec, RoundingMode } from '../core/format.js';
 import type { DotCell } from '../core/lanes.js';
 import type { DrawKind, RandomSpec } from '../core/random-stream.js';
 
-export const ARCH_VERSION = 4;
+export const ARCH_VERSION = 5;
 
 /** A float format as the hardware sees it: the resolved fields plus name and width. */
 export interface FormatDesc extends Required<FormatSpec> {
