@@ -35,7 +35,7 @@ export function buildOs(ctx: BuildContext): DataflowParts {
   port('d_data', 'out', 'col', outW, 'D row, deskewed: all columns of the same row in the same cycle');
 
   const pe = new PeBuilder();
-  const a = pe.moving('a', aW, lanes, 'a', 'left', { line: 'a_skew', signal: 'a_data' }, sparse ? 'the 2:4 group of A values, moving right' : 'A value, moving right', 'row');
+  const a = pe.moving('a', aW, lanes, 'a', 'left', { line: 'a_skew', signal: 'a_data' }, G > 1 ? `the A values of a step (${sparse ? '2:4 groups' : `${G} terms`}), moving right` : sparse ? 'the 2:4 group of A values, moving right' : 'A value, moving right', 'row');
   const av = pe.moving('av', 1, 1, 'a', 'left', { line: 'a_skew', signal: 'a_valid' }, 'term valid (row side), moving right with a');
   const acl = chunked ? pe.moving('acl', 1, 1, 'a', 'left', { line: 'a_skew', signal: 'a_close' }, 'close the chunk after this term, moving right with a') : null;
   const b = pe.moving('b', wW, G, 'b', 'above', { line: 'b_skew', signal: 'b_data' }, sparse ? 'kept slot value, moving down' : 'B value, moving down', 'col');

@@ -39,7 +39,7 @@ export function buildWs(ctx: BuildContext): DataflowParts {
   if (chunked) port('d_total', 'out', 'col', totW, 'chunk total of the leaving partial sum, deskewed (D after the last K tile)');
 
   const pe = new PeBuilder();
-  const a = pe.moving('a', aW, lanes, 'a', 'left', { line: 'a_skew', signal: 'a_data' }, sparse ? 'the 2:4 group of A values, moving right' : 'A value, moving right', 'row');
+  const a = pe.moving('a', aW, lanes, 'a', 'left', { line: 'a_skew', signal: 'a_data' }, G > 1 ? `the A values of a step (${sparse ? '2:4 groups' : `${G} terms`}), moving right` : sparse ? 'the 2:4 group of A values, moving right' : 'A value, moving right', 'row');
   const av = pe.moving('av', 1, 1, 'a', 'left', { line: 'a_skew', signal: 'a_valid' }, 'A value valid, moving right with a');
   const shift = pe.input('shift', 1, null, null, { line: 'wsh', signal: 'w_shift' }, 'the column\'s weight chain shifts this cycle');
   const weight = (name: string, width: number, signal: string, meaning: string, tag: 'col' | null = null, lanes = 1) =>
