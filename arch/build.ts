@@ -61,8 +61,10 @@ export function buildArch(cfg: ArrayConfig): Arch {
   if (!Number.isInteger(stages) || stages < 0 || stages > MAX_STAGES) {
     throw new LbamacError(`array: pipeline.stages = ${JSON.stringify(stages)} is not allowed; expected an integer from 0 to ${MAX_STAGES}`);
   }
-  if (cell !== null && stages > 0) throw new LbamacError(laneMessages.noStages(cell, stages));
   const fused = cfg.product === null;
+  // A dot-product cell's one cut so far: a register of its G rounded products before the adder.
+  const dotStages = fused ? 0 : 1;
+  if (cell !== null && stages > dotStages) throw new LbamacError(laneMessages.noStages(cell, stages, dotStages));
   const order = CUT_ORDER[fused ? 'fused' : 'rounded'];
   if (stages > order.length) {
     throw new LbamacError(

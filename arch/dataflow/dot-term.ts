@@ -3,6 +3,7 @@
 // selector out of that lane's group of 4) times lane j of the weight register. Rounded products: G
 // multipliers, then one adder of the accumulator and the G products (rtl-gen/lib/dot-add.ts
 // dotAddModule); fused: the exact products inside that adder (dotFmaModule). One rounding per step.
+// One pipeline stage (rounded products only) registers the G products before the adder.
 import { and, concat, lanes } from '../ir.js';
 import type { Expr } from '../types.js';
 import { type BuildContext, IDX_WIDTH, type PeBuilder, type TermSources, type TermStage } from './context.js';
@@ -19,7 +20,11 @@ export function dotTermStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): 
   const G = cell.lanes;
   const aW = f.a.width;
   const wW = f.w.width;
-  const addEn = pe.wire('add_en', 1, and(s.av, s.wv), 'a step is present: both the row side and the weight side carry one');
+  const cut = ctx.pipeline.cuts.includes('after-mul');
+  if (ctx.pipeline.cuts.some((c) => c !== 'after-mul') || (cut && ctx.fused)) throw new Error(`internal: a dot-product cell with the cuts ${ctx.pipeline.cuts.join(', ')}`);
+  const mulEn = pe.wire(cut ? 'mul_en' : 'add_en', 1, and(s.av, s.wv), 'a step is present: both the row side and the weight side carry one');
+  let addEn = mulEn;
+  let close = s.close;
   const w = (j: number): Expr => lanes(s.w, G, j, 1, wW);
   let x: Expr[];
   if (ctx.sparse) {
@@ -37,23 +42,32 @@ export function dotTermStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): 
       meaning: `acc + the ${G} exact products x_j*w_j, each term truncated to a ${JSON.stringify(cell.alignBits)}-bit window below the largest, one rounding into the accumulator format`,
     });
   } else {
-    const p = x.map((xj, j) =>
-      pe.unit({
-        name: `multiplier${j}`, kind: 'mul', result: `product${j}`, operands: { a: xj, b: w(j) }, formats: { a: 'a', b: 'w', out: 'product' }, rounding: ctx.rounding.product, role: 'product', when: addEn,
-        meaning: `lane ${j}: x*w rounded once into the product format`,
-      }),
+    const pW = f.product!.width;
+    let p = concat(
+      x.map((xj, j) =>
+        pe.unit({
+          name: `multiplier${j}`, kind: 'mul', result: `product${j}`, operands: { a: xj, b: w(j) }, formats: { a: 'a', b: 'w', out: 'product' }, rounding: ctx.rounding.product, role: 'product', when: mulEn,
+          meaning: `lane ${j}: x*w rounded once into the product format`,
+        }),
+      ),
+      pW,
     );
+    if (cut) {
+      p = pe.register('p', pW, G, 'product', `the ${G} registered products (pipeline cut after the multipliers)`, mulEn, p, 'output');
+      addEn = pe.register('pv', 1, 1, 'product', 'p holds a step', null, mulEn);
+      if (s.close) close = pe.register('pcl', 1, 1, 'product', 'p\'s step closes a chunk', null, and(mulEn, s.close));
+    }
     sum = pe.unit({
-      name: 'dot', kind: 'dot', result: 'sum', operands: { acc: s.acc, p: concat(p, f.product!.width) }, formats: { acc: 'acc', p: 'product', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term', when: addEn, dot: cell,
+      name: 'dot', kind: 'dot', result: 'sum', operands: { acc: s.acc, p }, formats: { acc: 'acc', p: 'product', out: 'acc' }, rounding: ctx.rounding.acc, role: 'term', when: addEn, dot: cell,
       meaning: `acc + the ${G} products, each term truncated to a ${JSON.stringify(cell.alignBits)}-bit window below the largest, one rounding into the accumulator format`,
     });
   }
   let totalSum: Expr | null = null;
   if (ctx.chunked) {
     totalSum = pe.unit({
-      name: 'total_adder', kind: 'add', result: 'total_sum', operands: { x: s.total!, y: sum }, formats: { x: 'total', y: 'acc', out: 'total' }, rounding: ctx.rounding.total, role: 'total', when: and(addEn, s.close!),
+      name: 'total_adder', kind: 'add', result: 'total_sum', operands: { x: s.total!, y: sum }, formats: { x: 'total', y: 'acc', out: 'total' }, rounding: ctx.rounding.total, role: 'total', when: and(addEn, close!),
       meaning: 'at a chunk close: total + sum (the chunk with its last step) rounded into the chunk-total format; in series after the dot-product adder',
     });
   }
-  return { addEn, close: s.close, sum, totalSum, acc: s.acc, total: s.total };
+  return { addEn, close, sum, totalSum, acc: s.acc, total: s.total };
 }

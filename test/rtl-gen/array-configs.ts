@@ -36,12 +36,14 @@ export function randomArrayConfig(seed: number): { cfg: ArrayConfig; raw: Record
   // rsr accumulator cannot take the cut (buildArch says so): such a draw keeps the stages below it.
   const cutAdder = fused ? 2 : 3;
   if ((raw.pipeline as { stages: number }).stages >= cutAdder && !buildsArch(raw)) raw.pipeline = { stages: cutAdder - 1 };
-  // One in four is a dot-product cell: G lanes, a narrow, medium or exact window; no pipeline
-  // stages and no rsr (neither is in such a cell yet), a chunk of whole steps.
+  // One in four is a dot-product cell: G lanes, a narrow, medium or exact window; at most the
+  // products' register as a pipeline stage and no rsr (the rest is not in such a cell yet), a
+  // chunk of whole steps.
   if (r() < 0.25) {
     const G = pick([1, 2, 4, 8, 16, 32]);
     Object.assign(raw, { lanes: G, alignBits: pick([randInt(r, 1, 4), randInt(r, 5, 16), 'exact']), pipeline: { stages: 0 } });
     if (r() < 0.5) raw.product = 'exact';
+    else if (r() < 0.5) raw.pipeline = { stages: 1 };
     if (chunked) raw.chunk = G * randInt(r, 1, 3);
     for (const step of ['product', 'acc', 'total']) if (rounding[step] === 'rsr') rounding[step] = 'rne';
     delete rounding.randomBits;

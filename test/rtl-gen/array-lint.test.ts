@@ -44,6 +44,7 @@ describe('rtl-gen: generated arrays lint and compile', function () {
     expect(has((c) => c.rows === 4 && c.cols === 4), 'a 4 x 4 array').to.equal(true);
     expect(has((c) => (c.lanes ?? 1) > 1 && c.product === null) && has((c) => (c.lanes ?? 1) > 1 && c.product !== null), 'dot-product cells, fused and rounded').to.equal(true);
     expect(has((c) => (c.lanes ?? 1) > 1 && c.sparsity === '2:4') && has((c) => (c.lanes ?? 1) > 1 && c.flags === true), 'dot-product cells with 2:4 and with flags').to.equal(true);
+    expect(has((c) => (c.lanes ?? 1) > 1 && (c.pipeline?.stages ?? 0) === 1), 'a dot-product cell with its products registered').to.equal(true);
   });
 
   it('verilator --lint-only -Wall reports nothing and iverilog -g2005 -Wall compiles silently', () => {

@@ -128,15 +128,15 @@ export const DOT_LANES = [1, 2, 4, 8, 16, 32] as const;
 
 /**
  * Makes one configuration in five a dot-product cell (lanes G, alignBits narrow, medium or
- * "exact"): no pipeline stages and no rsr (the array and the config refuse them), a chunk of whole
- * steps. Returns the terms to add to K so that outputs take several steps.
+ * "exact"): at most the one pipeline stage after the multipliers of rounded products, no rsr (the
+ * array and the config refuse the rest), a chunk of whole steps. Returns the terms to add to K so that outputs take several steps.
  */
 export function randomDotCell(rng: Rng, raw: Record<string, unknown>): number {
   if (!rng.bool(0.2)) return 0;
   const G = rng.pick(DOT_LANES);
   raw.lanes = G;
   raw.alignBits = rng.pick([rng.int(1, 4), rng.int(1, 14), rng.int(10, 40), 'exact'] as const);
-  raw.pipeline = { stages: 0 };
+  raw.pipeline = { stages: raw.product !== 'exact' && rng.bool(0.4) ? 1 : 0 };
   const r = raw.rounding as Record<string, unknown>;
   for (const step of ['product', 'acc', 'total']) if (r[step] === 'rsr') r[step] = rng.pick(ROUNDING_MODES.filter((m) => m !== 'rsr'));
   delete r.randomBits;
