@@ -33,6 +33,12 @@ export function formatOf(d: FormatDesc): Format {
   return makeFormat({ exp: d.exp, man: d.man, bias: d.bias, subnormals: d.subnormals, specials: d.specials, overflow: d.overflow }, 'format', INTERNAL_LIMITS);
 }
 
+/** The A values a row carries per step: G (dense), or the 2:4 groups G kept slots come from (a
+ *  step of G >= 2 terms spans G/2 whole groups; one term, half a group). */
+function aLanes(sparsity: ArrayConfig['sparsity'], G: number): number {
+  return sparsity === '2:4' ? Math.max(4, 2 * G) : G;
+}
+
 function checkDim(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_DIM) {
     throw new LbamacError(`array: ${name} = ${JSON.stringify(v)} is not allowed; expected an integer from 1 to ${MAX_DIM}`);
@@ -43,7 +49,6 @@ function checkDim(name: string, v: unknown): number {
 /** Validates what the architecture needs from a config (beyond the schema) and builds the description. */
 export function buildArch(cfg: ArrayConfig): Arch {
   const cell = dotCellOf(cfg);
-  if (cell !== null) throw new LbamacError(laneMessages.notInArray(cell));
   if (cfg.fixed !== undefined) throw new LbamacError(fixedMessages.notInArray(fixedLabel(cfg.fixed, cfg.acc)));
   const R = checkDim('rows', cfg.rows);
   const C = checkDim('cols', cfg.cols);
@@ -57,6 +62,9 @@ export function buildArch(cfg: ArrayConfig): Arch {
     throw new LbamacError(`array: pipeline.stages = ${JSON.stringify(stages)} is not allowed; expected an integer from 0 to ${MAX_STAGES}`);
   }
   const fused = cfg.product === null;
+  // A dot-product cell's one cut so far: a register of its G rounded products before the adder.
+  const dotStages = fused ? 0 : 1;
+  if (cell !== null && stages > dotStages) throw new LbamacError(laneMessages.noStages(cell, stages, dotStages));
   const order = CUT_ORDER[fused ? 'fused' : 'rounded'];
   if (stages > order.length) {
     throw new LbamacError(
@@ -109,7 +117,8 @@ export function buildArch(cfg: ArrayConfig): Arch {
     chunked,
     fused,
     flags: cfg.flags ?? false,
-    lanes: cfg.sparsity === '2:4' ? 4 : 1,
+    lanes: aLanes(cfg.sparsity, cell?.lanes ?? 1),
+    dot: cell,
     formats: {
       a: desc(cfg.a),
       w: desc(cfg.w),
@@ -132,6 +141,7 @@ export function buildArch(cfg: ArrayConfig): Arch {
     dataflow: cfg.dataflow,
     sparsity: cfg.sparsity,
     lanes: ctx.lanes,
+    dot: cell,
     chunk: cfg.chunk,
     fused,
     flags: ctx.flags,

@@ -6,7 +6,8 @@ import type { Arch } from './types.js';
 export function describeArch(arch: Arch): string {
   const f = arch.formats;
   const out: string[] = [];
-  const head = `${arch.rows} x ${arch.cols} ${arch.dataflow.toUpperCase()} array, ${arch.sparsity}${arch.chunk !== null ? `, chunk ${arch.chunk}` : ''}${arch.pipeline.stages ? `, ${arch.pipeline.stages} pipeline stage${arch.pipeline.stages === 1 ? '' : 's'}` : ''}`;
+  const cell = arch.dot === null ? '' : `, dot-product cell of ${arch.dot.lanes} lane${arch.dot.lanes === 1 ? '' : 's'} (alignBits ${arch.dot.alignBits})`;
+  const head = `${arch.rows} x ${arch.cols} ${arch.dataflow.toUpperCase()} array, ${arch.sparsity}${cell}${arch.chunk !== null ? `, chunk ${arch.chunk}` : ''}${arch.pipeline.stages ? `, ${arch.pipeline.stages} pipeline stage${arch.pipeline.stages === 1 ? '' : 's'}` : ''}`;
   out.push(head);
   out.push(`formats: a ${f.a.name}, w ${f.w.name}, product ${f.product?.name ?? 'exact (fused)'}, acc ${f.acc.name}${f.total ? `, total ${f.total.name}` : ''}, out ${f.out.name}`);
   out.push('', 'PE inputs (element of the edge line on the array\'s edge):');

@@ -13,6 +13,11 @@ export const status = (unitName: string): Expr => ({ op: 'status', unit: unitNam
 export const and = (...args: Expr[]): Expr => (args.length === 1 ? args[0]! : { op: 'and', args });
 export const or = (...args: Expr[]): Expr => (args.length === 1 ? args[0]! : { op: 'or', args });
 export const mux = (sel: Expr, then: Expr, otherwise: Expr): Expr => ({ op: 'mux', sel, then, else: otherwise });
+/** Lanes first..first+count-1 of `of`, which has `total` lanes of `width` bits (all of them: `of` itself). */
+export const lanes = (of: Expr, total: number, first: number, count: number, width: number): Expr =>
+  first === 0 && count === total ? of : { op: 'lanes', of, first, count, width };
+/** Values of `width` bits packed as lanes, args[0] in lane 0 (one value: itself). */
+export const concat = (args: Expr[], width: number): Expr => (args.length === 1 ? args[0]! : { op: 'concat', args, width });
 
 /** Every sub-expression, depth first (the expression itself first). */
 export function* walk(e: Expr): Generator<Expr> {
@@ -22,7 +27,8 @@ export function* walk(e: Expr): Generator<Expr> {
     yield* walk(e.sel);
     yield* walk(e.then);
     yield* walk(e.else);
-  }
+  } else if (e.op === 'lanes') yield* walk(e.of);
+  else if (e.op === 'concat') for (const a of e.args) yield* walk(a);
 }
 
 /** The names an expression reads directly, by kind (a unit's status reads the unit). */
@@ -60,6 +66,10 @@ export function exprText(e: Expr, top = true): string {
       const s = `${exprText(e.sel, false)} ? ${exprText(e.then, false)} : ${exprText(e.else, false)}`;
       return top ? s : `(${s})`;
     }
+    case 'lanes':
+      return `${exprText(e.of, false)}[${e.count === 1 ? e.first : `${e.first}..${e.first + e.count - 1}`}]`;
+    case 'concat':
+      return `{${e.args.map((a) => exprText(a, false)).join(', ')}}`;
   }
 }
 
@@ -73,7 +83,8 @@ export function registerRule(r: RegisterDesc): string {
 export function unitRule(u: UnitDesc, arch: Arch): string {
   const ops = Object.entries(u.operands).map(([role, e]) => `${role}=${exprText(e, false)}`);
   const fmt = u.formats.out !== undefined ? ` into ${arch.formats[u.formats.out]?.name} (${u.formats.out})` : '';
-  return `${u.result} = ${u.kind}(${ops.join(', ')})${fmt}${u.rounding ? `, ${u.rounding}` : ''}`;
+  const cell = u.dot !== undefined ? `, ${u.dot.lanes} lane${u.dot.lanes === 1 ? '' : 's'}, alignBits ${u.dot.alignBits}` : '';
+  return `${u.result} = ${u.kind}(${ops.join(', ')})${fmt}${cell}${u.rounding ? `, ${u.rounding}` : ''}`;
 }
 
 export function topExprText(e: TopExpr): string {

@@ -23,7 +23,7 @@ export interface OsTile {
   /** Port cycle of the first of the R shift cycles that load this tile's C (and drain the previous
    *  tile's D); null for the first tile without C. */
   load: number | null;
-  /** Port cycle of term 0; term t is presented in cycle compute + stride·t. */
+  /** Port cycle of step 0; step t is presented in cycle compute + stride·t. */
   compute: number;
   /** Port cycle of the first shift that drains this tile's D (the next tile's load, or the final drain). */
   drain: number;
@@ -34,7 +34,7 @@ export interface WsTile {
   index: number;
   n0: number;
   cols: number;
-  /** K-tile number and its first term; rows past the last term hold no weight. */
+  /** K-tile number and its first step; rows past the last step hold no weight. */
   kt: number;
   t0: number;
   terms: number;
@@ -49,6 +49,9 @@ export interface WsTile {
 interface Common {
   /** Terms per output: K (dense) or 2·ceil(K/4) (2:4). */
   T: number;
+  /** Steps per output: ceil(T/G), G terms each (a dot-product cell's lanes; T with one lane). The
+   *  array takes one step per PE and cycle: the tiles below count steps. */
+  S: number;
   /** Total cycles: from cycle 0 through the cycle the last D row is on the output port. */
   cycles: number;
 }
@@ -58,7 +61,7 @@ export interface OsSchedule extends Common {
   tiles: OsTile[];
   /** Port cycle of the first shift of the drain after the last tile. */
   finalDrain: number;
-  /** Cycles from one tile's load to the next: 2R + L·T - 1 + D (arch.pipeline: D termDepth, L loop). */
+  /** Cycles from one tile's load to the next: 2R + L·S - 1 + D (arch.pipeline: D termDepth, L loop). */
   period: number;
   /** Cycles between a tile's terms: the accumulation loop's L (a cut adder makes a sum every other cycle). */
   stride: number;
@@ -80,6 +83,11 @@ export function termsOf(arch: Arch, K: number): number {
   return arch.sparsity === '2:4' ? 2 * Math.ceil(K / 4) : K;
 }
 
+/** Steps per output: the terms G at a time (docs/timing.md). */
+export function stepsOf(arch: Arch, K: number): number {
+  return Math.ceil(termsOf(arch, K) / (arch.dot?.lanes ?? 1));
+}
+
 function checkDims(d: JobDims): void {
   for (const key of ['M', 'N', 'K'] as const) {
     const v = d[key];
@@ -94,8 +102,9 @@ export function schedule(arch: Arch, d: JobDims): Schedule {
   const C = arch.cols;
   const { termDepth: D, loop: L } = arch.pipeline;
   const T = termsOf(arch, d.K);
+  const S = stepsOf(arch, d.K);
   if (arch.dataflow === 'os') {
-    const period = 2 * R + L * T - 1 + D;
+    const period = 2 * R + L * S - 1 + D;
     const tiles: OsTile[] = [];
     let load = d.hasC ? 0 : -R;
     for (let m0 = 0; m0 < d.M; m0 += R) {
@@ -104,9 +113,9 @@ export function schedule(arch: Arch, d: JobDims): Schedule {
         load += period;
       }
     }
-    return { kind: 'os', T, tiles, finalDrain: load, period, stride: L, nM: Math.ceil(d.M / R), nN: Math.ceil(d.N / C), cycles: load + R + C };
+    return { kind: 'os', T, S, tiles, finalDrain: load, period, stride: L, nM: Math.ceil(d.M / R), nN: Math.ceil(d.N / C), cycles: load + R + C };
   }
-  const nK = Math.ceil(T / R);
+  const nK = Math.ceil(S / R);
   const nN = Math.ceil(d.N / C);
   const tiles: WsTile[] = [];
   let load = 0;
@@ -118,11 +127,11 @@ export function schedule(arch: Arch, d: JobDims): Schedule {
         load = last.stream + gap;
       }
       const t0 = kt * R;
-      last = { index: tiles.length, n0, cols: Math.min(C, d.N - n0), kt, t0, terms: Math.min(R, T - t0), load, stream: load + R, last: kt === nK - 1 };
+      last = { index: tiles.length, n0, cols: Math.min(C, d.N - n0), kt, t0, terms: Math.min(R, S - t0), load, stream: load + R, last: kt === nK - 1 };
       tiles.push(last);
     }
   }
-  return { kind: 'ws', T, tiles, nK, nN, cycles: last!.stream + d.M + L * R + C + D };
+  return { kind: 'ws', T, S, tiles, nK, nN, cycles: last!.stream + d.M + L * R + C + D };
 }
 
 /** The closed-form cycle count (docs/timing.md); equals schedule(arch, d).cycles. */
@@ -131,13 +140,13 @@ export function latencyCycles(arch: Arch, d: JobDims): number {
   const R = arch.rows;
   const C = arch.cols;
   const { termDepth: D, loop: L } = arch.pipeline;
-  const T = termsOf(arch, d.K);
+  const S = stepsOf(arch, d.K);
   if (arch.dataflow === 'os') {
     const nT = Math.ceil(d.M / R) * Math.ceil(d.N / C);
-    return (d.hasC ? R : 0) + nT * (2 * R + L * T - 1 + D) + C;
+    return (d.hasC ? R : 0) + nT * (2 * R + L * S - 1 + D) + C;
   }
   const nN = Math.ceil(d.N / C);
-  const nK = Math.ceil(T / R);
+  const nK = Math.ceil(S / R);
   return R + nN * (nK - 1) * (R + wsGap(d.M, R, C, D, L)) + (nN - 1) * (R + wsLastOperands(d.M, R, L)) + d.M + L * R + C + D;
 }
 

@@ -3,9 +3,10 @@
 // arithmetic units and timing constants. Both walk the same object, so they cannot drift apart.
 // docs/architecture.md explains every field; docs/timing.md the schedule built on it.
 import type { FormatSpec, RoundingMode } from '../core/format.js';
+import type { DotCell } from '../core/lanes.js';
 import type { DrawKind, RandomSpec } from '../core/random-stream.js';
 
-export const ARCH_VERSION = 4;
+export const ARCH_VERSION = 5;
 
 /** A float format as the hardware sees it: the resolved fields plus name and width. */
 export interface FormatDesc extends Required<FormatSpec> {
@@ -28,8 +29,9 @@ export interface PortDesc {
   elemWidth: number;
   width: number;
   /** scalar: count 1; row: element r is array row r; col: element j is array column j;
-   *  rowLane: element r*4+q is lane q (A[·][4g+q]) of row r; pe: element r*C+j is PE(r, j). */
-  index: 'scalar' | 'row' | 'col' | 'rowLane' | 'pe';
+   *  rowLane: element r*L+q is lane q of row r (L = Arch.lanes); colLane: element j*G+l is lane l
+   *  of column j (G = Arch.dot.lanes); pe: element r*C+j is PE(r, j). */
+  index: 'scalar' | 'row' | 'col' | 'rowLane' | 'colLane' | 'pe';
   meaning: string;
 }
 
@@ -38,7 +40,9 @@ export interface PortDesc {
  * the units and the enables are built from these (arch/ir.ts has the constructors and printers).
  * `reg` is this PE's register in the current cycle, `in` a PE input (a neighbour's register or an
  * edge line), `wire` a named PE signal, `unit` the result of a unit instance. `and`/`or` take
- * 1-bit operands; `mux` is `sel ? then : else`.
+ * 1-bit operands; `mux` is `sel ? then : else`. `lanes` is lanes first..first+count-1 of a
+ * multi-lane register or input (`of`, lanes of `width` bits); `concat` packs values of one width
+ * as lanes, args[0] in lane 0 (a dot-product unit's packed operands).
  */
 export type Expr =
   | { op: 'reg'; name: string }
@@ -51,7 +55,9 @@ export type Expr =
   | { op: 'status'; unit: string }
   | { op: 'and'; args: Expr[] }
   | { op: 'or'; args: Expr[] }
-  | { op: 'mux'; sel: Expr; then: Expr; else: Expr };
+  | { op: 'mux'; sel: Expr; then: Expr; else: Expr }
+  | { op: 'lanes'; of: Expr; first: number; count: number; width: number }
+  | { op: 'concat'; args: Expr[]; width: number };
 
 /** The sticky flags of a PE, bit i = FLAG_NAMES[i]: a unit's result was inexact, overflowed,
  *  underflowed (tiny and inexact), was an invalid operation, or an adder's sum equalled its
@@ -111,11 +117,12 @@ export interface PeInputDesc {
 }
 
 /** The kinds of unit; arch/units.ts gives each its evaluation and its Verilog. */
-export type UnitKind = 'selector' | 'mul' | 'add' | 'fma' | 'round' | 'draw';
+export type UnitKind = 'selector' | 'mul' | 'add' | 'fma' | 'round' | 'draw' | 'dot';
 
 /**
  * A combinational unit of the PE. `operands` maps the kind's operand roles (selector: group,
- * index; mul: a, b; add: x, y; fma: a, b, c; round: x, one, ref, term; draw: i, j, t) to
+ * index; mul: a, b; add: x, y; fma: a, b, c; round: x, one, ref, term; draw: i, j, t; dot: acc
+ * and p (G packed products) or acc, a and w (G packed operands each, fused)) to
  * expressions, plus `rand` (the draw) for a unit that rounds with rsr; `formats` maps the same
  * roles (and `out`) to format roles of arch.formats. `role` says what the unit is to the
  * accumulation: `term` units add one term (counted as the PE's useful work), `finish` units round
@@ -134,6 +141,8 @@ export interface UnitDesc {
   draw?: DrawKind;
   /** add only: an exact zero sum takes this mode's sign rule (the first half of a cut adder rounds to odd). */
   zeroSign?: RoundingMode;
+  /** dot only: the cell's lanes G and window alignBits (core/lanes.ts). */
+  dot?: DotCell;
   /** mul only: inf*0 gives core/exact-product.ts's marked NaN, for the adder of a pipelined fused cell. */
   marksInvalid?: boolean;
   /** 1 in the cycles the unit's result is used: its status counts toward the sticky flags then. */
@@ -233,8 +242,11 @@ export interface Arch {
   cols: number;
   dataflow: 'os' | 'ws';
   sparsity: 'dense' | '2:4';
-  /** A values carried per row: 1 (dense) or 4 (a 2:4 group). */
-  lanes: 1 | 4;
+  /** A values carried per row: G (dense; 1 without a dot-product cell), or in 2:4 mode the groups
+   *  of 4 the G kept slots of a step come from: 4 for one lane, 2G for more. */
+  lanes: number;
+  /** The dot-product cell (G products per step into one adder, docs/arithmetic.md §3), or null. */
+  dot: DotCell | null;
   /** Chunk size in terms, or null. */
   chunk: number | null;
   /** Products exact (fused multiply-add) or rounded into formats.product. */

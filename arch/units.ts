@@ -8,6 +8,7 @@ import { invalidProductCode } from '../core/exact-product.js';
 import { draw } from '../core/random-stream.js';
 import type { VModule } from '../rtl-gen/back/module.js';
 import { addModule } from '../rtl-gen/lib/add.js';
+import { dotAddModule, dotFmaModule } from '../rtl-gen/lib/dot-add.js';
 import { fmaModule } from '../rtl-gen/lib/fma.js';
 import { mulModule } from '../rtl-gen/lib/mul.js';
 import { selectorModule } from '../rtl-gen/lib/selector.js';
@@ -24,6 +25,9 @@ export interface UnitVerilog {
   result: string;
   /** The status flags output (core/arith.ts EV_* bits), or null. */
   flags: string | null;
+  /** A dot-product unit's count of the products its alignment lost: wired to `<unit>_swamped` when
+   *  the status is read (its swampVerilog reads that wire). */
+  swamped?: string;
 }
 
 /**
@@ -34,7 +38,9 @@ export interface UnitVerilog {
 export type UnitEvaluation = { kind: 'lane' } | { kind: 'call'; fn: (...codes: number[]) => number };
 
 export interface UnitKindImpl {
-  /** Operand roles, in the order `call` functions take them (operandRoles adds rsr's `rand`). */
+  /** Operand roles, in the order `call` functions take them (operandRoles adds rsr's `rand`); a
+   *  role a unit has no operand for is skipped (a dot unit has p, or a and w). A multi-lane
+   *  operand is passed as its lanes, lane 0 first. */
   operands: readonly string[];
   /** Verilog of the swamping condition (the sum equals the accumulator input although the term is
    *  finite and nonzero), given the result wire and the operand signals; null: never. */
@@ -74,7 +80,7 @@ function noKernelPath(u: UnitDesc): never {
 /** The operand roles of a unit in the order its `call` function takes them: the kind's, then the
  *  draw of a unit that rounds with rsr. */
 export function operandRoles(u: UnitDesc): string[] {
-  return [...UNIT_KINDS[u.kind].operands, ...(u.operands.rand !== undefined ? ['rand'] : [])];
+  return [...UNIT_KINDS[u.kind].operands.filter((role) => u.operands[role] !== undefined), ...(u.operands.rand !== undefined ? ['rand'] : [])];
 }
 
 /** The Verilog port of the draw, for a unit that rounds with rsr. */
@@ -180,7 +186,61 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
       return { kind: 'call', fn: (i, j, t) => draw(random, kind, i!, j!, t!) };
     },
   },
+  dot: {
+    operands: ['acc', 'p', 'a', 'w'],
+    // More lanes: some product was lost in the alignment (the kernel's swamping events); one lane:
+    // §5's rule, as the multiply-add cell's adder.
+    swampVerilog: (u, arch, sum, op) => {
+      if (u.dot!.lanes > 1) return `(|${u.name}_swamped)`;
+      const term = u.operands.p !== undefined ? finiteNonzero(fmt(arch, u, 'p'), op('p')) : `${finiteNonzero(fmt(arch, u, 'a'), op('a'))} & ${finiteNonzero(fmt(arch, u, 'w'), op('w'))}`;
+      return `(${sum} == ${op('acc')}) & ${term} & ${finite(fmt(arch, u, 'acc'), op('acc'))}`;
+    },
+    verilog: (u, arch): UnitVerilog => {
+      const acc = formatOf(fmt(arch, u, 'acc'));
+      const common = { result: 'sum', flags: 'flags', swamped: 'swamped' };
+      if (u.operands.p !== undefined) return { module: dotAddModule(acc, formatOf(fmt(arch, u, 'p')), u.dot!, u.rounding!), inputs: { acc: 'acc', p: 'p' }, ...common };
+      return { module: dotFmaModule(formatOf(fmt(arch, u, 'a')), formatOf(fmt(arch, u, 'w')), acc, u.dot!, u.rounding!), inputs: { acc: 'acc', a: 'a', w: 'w' }, ...common };
+    },
+    evaluate: (u, arch, k, st) => ({ kind: 'call', fn: dotStep(u, arch, k, st) }),
+  },
 };
+
+/** A dot-product unit's step with the configuration's DotKernel (core/dot.ts), which counts the
+ *  products' and the step's events; with `st`, the status too: the rounding's flags, invalid where
+ *  the kernel counts a nan event, swamping where it counts swamping. */
+function dotStep(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | null): (...codes: number[]) => number {
+  const cell = k.cell;
+  const want = u.dot!;
+  if (cell === null || cell.lanes !== want.lanes || arch.dot?.alignBits !== want.alignBits || !sameRoles(u, { acc: 'acc', out: 'acc' }) || u.rounding !== arch.rounding.acc) noKernelPath(u);
+  const G = cell.lanes;
+  const x = new Float64Array(G);
+  const y = new Float64Array(G);
+  // Lanes arrive as arguments (acc, then p, or a then w): copied into the kernel's operand arrays.
+  const run =
+    u.operands.p !== undefined
+      ? function (acc: number): number {
+          for (let j = 0; j < G; j++) x[j] = arguments[1 + j] as number;
+          return cell.addProducts(acc, x);
+        }
+      : function (acc: number): number {
+          for (let j = 0; j < G; j++) {
+            x[j] = arguments[1 + j] as number;
+            y[j] = arguments[1 + G + j] as number;
+          }
+          return cell.step(acc, x, y);
+        };
+  if (st === null) return run as (...codes: number[]) => number;
+  const ev = k.mac.events;
+  return (...codes) => {
+    const nan = ev[EVI.nan]!;
+    const swamping = ev[EVI.swamping]!;
+    // The kernel sets the status only when it rounds a finite nonzero sum.
+    status.flags = 0;
+    const out = (run as (...c: number[]) => number)(...codes);
+    st[0] = statusBits(status.flags | (ev[EVI.nan]! > nan ? EV_INVALID : 0), ev[EVI.swamping]! > swamping);
+    return out;
+  };
+}
 
 /** Operand pairs up to this many bits are looked up in a table built once. */
 const TABLE_BITS = 16;

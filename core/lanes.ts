@@ -32,11 +32,12 @@ export const laneMessages = {
   chunkNotMultiple: (where: string, chunk: number, lanes: number) =>
     `${where}.chunk = ${chunk} is not a multiple of lanes = ${lanes}: a chunk closes after whole steps of ${lanes} terms; ` +
     `use a multiple of ${lanes} (${lanes}, ${2 * lanes}, ${3 * lanes}, ...)`,
-  notInArray: (cell: DotCell) =>
-    `array: lanes = ${cell.lanes} with alignBits = ${JSON.stringify(cell.alignBits)} (a dot-product cell) is not yet in the array: ` +
-    'the cycle simulator, the Verilator engine and the generated RTL have one multiply-add per PE; ' +
-    'compute it with --engine core or --engine golden, or set lanes to 1 and alignBits to "exact"',
-  noArea: (where: string, cell: DotCell, provider: string) =>
-    `${where}: lanes = ${cell.lanes} with alignBits = ${JSON.stringify(cell.alignBits)} (a dot-product cell) is not yet in the array, ` +
-    `so the area provider "${provider}" cannot synthesize its PE; set "area": false on the block (its accuracy is still computed)`,
+  noStages: (cell: DotCell, stages: number, max: number) =>
+    `array: pipeline.stages = ${stages} is not yet allowed with lanes = ${cell.lanes} and alignBits = ${JSON.stringify(cell.alignBits)} (a dot-product cell): ` +
+    (max === 0
+      ? 'its products are exact, and the array has no pipeline cut inside a fused dot-product cell yet; set pipeline.stages to 0'
+      : `the array cuts a dot-product cell only after its multipliers (one stage); set pipeline.stages to 0 or ${max}`) +
+    ', or compute it with --engine core or --engine golden',
+  noArea: (where: string, why: string, provider: string) =>
+    `${where}: the area provider "${provider}" cannot synthesize this dot-product cell's PE: ${why}; set "area": false on the block (its accuracy is still computed)`,
 };

@@ -64,8 +64,15 @@ export function elementPlace(arch: Arch, p: PortDesc, e: number): string {
   switch (p.index) {
     case 'row':
       return `row ${e}, into PE(${e}, 0)`;
-    case 'rowLane':
-      return `row ${e >> 2} lane ${e & 3}, into PE(${e >> 2}, 0)`;
+    case 'rowLane': {
+      const L = p.count / R;
+      return `row ${Math.floor(e / L)} lane ${e % L}, into PE(${Math.floor(e / L)}, 0)`;
+    }
+    case 'colLane': {
+      const G = p.count / C;
+      const bottom = p.name.startsWith('w_');
+      return `column ${Math.floor(e / G)} lane ${e % G}, into PE(${bottom ? R - 1 : 0}, ${Math.floor(e / G)})`;
+    }
     case 'col': {
       // B and partial sums enter at the top row; C (OS) and weights (WS) at the bottom row.
       const bottom = p.name === 'c_data' || p.name.startsWith('w_');

@@ -49,7 +49,8 @@ export function randomJobs(cfg: ArrayConfig, count: number, seed: number): Rando
   for (let i = 0; i < count; i++) {
     const M = dim(R);
     const N = dim(C);
-    const depth = cfg.sparsity === '2:4' ? 2 * R : R;
+    // Terms the array's depth holds: R steps of G terms (2:4: of two slots a group).
+    const depth = (cfg.sparsity === '2:4' ? 2 * R : R) * (cfg.lanes ?? 1);
     const K = 1 + rng.int(rng.uniform() < 0.5 ? 2 * depth + 4 : depth + 1);
     const A = matrix(M, K, cfg.a, rng);
     const B = matrix(K, N, cfg.w, rng);

@@ -6,7 +6,8 @@
 //   - delay registers: loaded every cycle from the same register of a neighbour (the edge line at
 //     the array's edge). PE(r, j)'s copy is then the edge port's value d(r, j) cycles ago, with d
 //     linear in r and j; it is read from the port's history ring instead of being copied along.
-//   - state registers: everything else, kept in one Uint32Array per register (index r*C + j).
+//   - state registers: everything else, kept in one Uint32Array per register (index r*C + j; lane l
+//     of a multi-lane register at (r*C + j)*lanes + l).
 // State registers are updated in place in loops over the PEs whose order reads every neighbour
 // before it is overwritten: a register that reads the PE above walks the rows upward from the
 // bottom, one that reads the PE below walks them downward; loops run in an order such that no loop
@@ -39,6 +40,7 @@ export interface DelaySource {
 
 export interface CompiledArray {
   /** State registers by name: PE q's lane l at q*lanes + l. */
+  readonly stateLanes: Record<string, number>;
   /** Registers up to 32 bits in a Uint32Array; wider ones (a cut adder's sum) in a Float64Array, exact to 53 bits. */
   readonly state: Record<string, Uint32Array | Float64Array>;
   /** Delay registers by name. */
@@ -105,10 +107,7 @@ class Plan {
     for (const r of arch.pe.registers) {
       const i = r.enable === null && r.next.op === 'in' ? this.inputs.get(r.next.name) : undefined;
       if (i !== undefined && i.from !== null && i.register === r.name) this.delays[r.name] = this.delaySource(i, r.lanes);
-      else {
-        if (r.lanes !== 1) internal(`state register ${r.name} has ${r.lanes} lanes`);
-        this.state.push(r);
-      }
+      else this.state.push(r);
     }
     const readers = new Map<string, number>();
     const note = (e: Expr) => reads(e, 'unit').forEach((n) => readers.set(n, (readers.get(n) ?? 0) + 1));
@@ -122,6 +121,26 @@ class Plan {
       const inner = y?.op === 'unit' ? this.units.get(y.name) : undefined;
       // With status flags every unit runs on its own: the kernel's fused step has no flags.
       if (!arch.flags && u.kind === 'add' && inner?.kind === 'mul' && readers.get(inner.name) === 1 && isKernelTerm(inner, u, arch)) this.fusable.set(u.name, inner);
+    }
+  }
+
+  /** Lanes of an expression's value: a multi-lane register or input, a slice of one, a packing. */
+  lanesOf(e: Expr): number {
+    switch (e.op) {
+      case 'reg':
+        return this.registers.get(e.name)?.lanes ?? internal(`no register ${e.name}`);
+      case 'in': {
+        const i = this.inputs.get(e.name) ?? internal(`no input ${e.name}`);
+        return i.register === null ? 1 : (this.registers.get(i.register)?.lanes ?? 1);
+      }
+      case 'lanes':
+        return e.count;
+      case 'concat':
+        return e.args.reduce((n, a) => n + this.lanesOf(a), 0);
+      case 'mux':
+        return this.lanesOf(e.then);
+      default:
+        return 1;
     }
   }
 
@@ -223,32 +242,45 @@ class Emitter {
     const p = this.plan;
     const d = p.delays[name];
     if (d !== undefined) return this.histRead(where === 'here' ? d : shifted(d, where), lane);
-    if (!p.registers.has(name)) internal(`no register ${name}`);
-    return where === 'here' ? `S_${name}[q]` : `S_${name}[q ${OFFSET[where]}]`;
+    const r = p.registers.get(name) ?? internal(`no register ${name}`);
+    const at = where === 'here' ? 'q' : `q ${OFFSET[where]}`;
+    return r.lanes === 1 ? `S_${name}[${at}]` : `S_${name}[(${at}) * ${r.lanes} + ${lane}]`;
   }
 
   /** The edge-line value an input takes at PE (r, j) on the edge. */
-  private edgeRead(i: PeInputDesc): string {
+  private edgeRead(i: PeInputDesc, lane: string): string {
     const { port, depth } = this.plan.edgeOf(i);
     const by = port.index === 'scalar' ? 'scalar' : i.from === 'left' ? 'row' : 'col';
     const lin: Linear = by === 'row' ? { cr: depth.k, cj: 0, c0: depth.c } : { cr: 0, cj: depth.k, c0: depth.c };
     this.plan.noteDelay(lin);
     const lanes = i.register !== null ? (this.plan.registers.get(i.register)?.lanes ?? 1) : 1;
-    return this.histRead({ port, by, lanes, delay: lin }, '0');
+    return this.histRead({ port, by, lanes, delay: lin }, lane);
   }
 
   private edgeCond(from: Neighbour): string {
     return from === 'left' ? 'j === 0' : from === 'above' ? 'r === 0' : `r === ${this.plan.R - 1}`;
   }
 
-  js(e: Expr): string {
+  /** JS of lane `lane` of an expression (single-lane expressions: lane 0). */
+  js(e: Expr, lane = 0): string {
     switch (e.op) {
       case 'reg':
-        return this.regRead(e.name, 'here');
+        return this.regRead(e.name, 'here', String(lane));
       case 'in': {
         const i = this.plan.inputs.get(e.name) ?? internal(`no input ${e.name}`);
-        if (i.from === null) return this.edgeRead(i);
-        return `(${this.edgeCond(i.from)} ? ${this.edgeRead(i)} : ${this.regRead(i.register!, i.from)})`;
+        if (i.from === null) return this.edgeRead(i, String(lane));
+        return `(${this.edgeCond(i.from)} ? ${this.edgeRead(i, String(lane))} : ${this.regRead(i.register!, i.from, String(lane))})`;
+      }
+      case 'lanes':
+        return this.js(e.of, e.first + lane);
+      case 'concat': {
+        let l = lane;
+        for (const a of e.args) {
+          const n = this.plan.lanesOf(a);
+          if (l < n) return this.js(a, l);
+          l -= n;
+        }
+        return internal(`lane ${lane} of a concatenation of ${this.plan.lanesOf(e)}`);
       }
       case 'wire':
         this.groupWires.add(e.name);
@@ -267,22 +299,29 @@ class Emitter {
       case 'or':
         return `(${e.args.map((a) => this.js(a)).join(' | ')})`;
       case 'mux':
-        return `(${this.js(e.sel)} ? ${this.js(e.then)} : ${this.js(e.else)})`;
+        return `(${this.js(e.sel)} ? ${this.js(e.then, lane)} : ${this.js(e.else, lane)})`;
     }
+  }
+
+  /** Every lane of each operand, lane 0 first (a unit's call takes multi-lane operands spread). */
+  private operandsJs(ops: Expr[]): string {
+    return ops.flatMap((o) => Array.from({ length: this.plan.lanesOf(o) }, (_, l) => this.js(o, l))).join(', ');
   }
 
   private unitJs(u: UnitDesc): string {
     const ops = operandRoles(u).map((role) => u.operands[role] ?? internal(`unit ${u.name} has no ${role}`));
     if (u.kind === 'selector') {
       const [group, index] = ops;
-      if (group!.op !== 'reg') internal(`selector ${u.name}: the group must be a register`);
-      return this.regRead(group!.name, 'here', this.js(index!));
+      // The group: a register's lanes, or 4 of them (a dot-product cell's selector of one lane).
+      const [reg, first] = group!.op === 'lanes' ? [group!.of, group!.first] : [group!, 0];
+      if (reg.op !== 'reg') internal(`selector ${u.name}: the group must be a register or lanes of one`);
+      return this.regRead(reg.name, 'here', first === 0 ? this.js(index!) : `${first} + ${this.js(index!)}`);
     }
     if (this.unitsUsed.has(u.name) && !this.groupUnits.has(u.name)) internal(`unit ${u.name} is read by two register loops: its events would count twice`);
     this.unitsUsed.add(u.name);
     this.groupUnits.add(u.name);
     // A draw counts no events and belongs to no output the tags could name: evaluated once, no more.
-    if (u.kind === 'draw') return `(u_${u.name} >= 0 ? u_${u.name} : (u_${u.name} = U_${u.name}(${ops.map((o) => this.js(o)).join(', ')})))`;
+    if (u.kind === 'draw') return `(u_${u.name} >= 0 ? u_${u.name} : (u_${u.name} = U_${u.name}(${this.operandsJs(ops)})))`;
     const tag = this.tag({ op: 'unit', name: u.name });
     if (tag === null || tag.kind !== 'output') internal(`unit ${u.name}: its term's output is not known (tag ${tag?.kind})`);
     const count = u.role === 'term' ? 'PT[q]++, ' : '';
@@ -293,7 +332,7 @@ class Emitter {
       this.fused.set(u.name, inner.name);
       const innerOps = UNIT_KINDS[inner.kind].operands.map((role) => this.js(inner.operands[role]!));
       call = `F_${u.name}(${this.js(u.operands.x!)}, ${innerOps.join(', ')})`;
-    } else call = `U_${u.name}(${ops.map((o) => this.js(o)).join(', ')})`;
+    } else call = `U_${u.name}(${this.operandsJs(ops)})`;
     const keep = this.plan.arch.flags ? `f_${u.name} = ST[0], ` : '';
     return `(u_${u.name} >= 0 ? u_${u.name} : (u_${u.name} = ${call}, ${keep}${count}(EV[6] !== 0 && ATTR(q, ${tag.js})), u_${u.name}))`;
   }
@@ -320,19 +359,26 @@ class Emitter {
         const near = d !== undefined ? this.tagRead(shifted(d, i.from), r.tag) : `T_${r.name}[q ${OFFSET[i.from]}]`;
         return { kind: r.tag, js: `(${this.edgeCond(i.from)} ? ${edge} : ${near})` };
       }
-      case 'unit': {
-        const u = p.units.get(e.name)!;
-        const tags = Object.values(u.operands).map((o) => this.tag(o)).filter((t) => t !== null);
-        const row = tags.find((t) => t.kind === 'row');
-        const col = tags.find((t) => t.kind === 'col');
-        const out = tags.find((t) => t.kind === 'output');
-        if (out) return out;
-        if (row && col) return { kind: 'output', js: `(${row.js} * N + ${col.js})` };
-        return row ?? col ?? null;
-      }
+      case 'unit':
+        return this.joinTags(Object.values(p.units.get(e.name)!.operands));
+      case 'lanes':
+        return this.tag(e.of);
+      case 'concat':
+        return this.joinTags(e.args);
       default:
         return null;
     }
+  }
+
+  /** The output identity of values computed from several: an output's, or a row's with a column's. */
+  private joinTags(es: Expr[]): { kind: TagKind; js: string } | null {
+    const tags = es.map((o) => this.tag(o)).filter((t) => t !== null);
+    const row = tags.find((t) => t.kind === 'row');
+    const col = tags.find((t) => t.kind === 'col');
+    const out = tags.find((t) => t.kind === 'output');
+    if (out) return out;
+    if (row && col) return { kind: 'output', js: `(${row.js} * N + ${col.js})` };
+    return row ?? col ?? null;
   }
 }
 
@@ -506,19 +552,21 @@ function factoryOf(arch: Arch): Factory {
     em.groupWires = new Set();
     em.groupSlots = new Map();
     g.regs.forEach((r, n) => {
-      const next = em.js(r.next);
+      // Lane l of the next value in n<n>_<l> (one lane: n<n>), stored at q*lanes + l.
+      const lanes = Array.from({ length: r.lanes }, (_, l) => ({ v: r.lanes === 1 ? `n${n}` : `n${n}_${l}`, at: r.lanes === 1 ? 'q' : `q * ${r.lanes} + ${l}`, js: em.js(r.next, l) }));
       const tag = r.tag !== null ? em.tag(r.next) : null;
       if (r.tag !== null && (tag === null || tag.kind !== r.tag)) internal(`register ${r.name} carries a ${r.tag} tag its rule does not give`);
       // Tags, like values, are computed before any register of the PE is written.
       if (r.enable === null) {
-        compute.push(`const n${n} = ${next};`);
+        for (const l of lanes) compute.push(`const ${l.v} = ${l.js};`);
         if (tag) compute.push(`const t${n} = ${tag.js};`);
-        write.push(`S_${r.name}[q] = n${n};`);
+        for (const l of lanes) write.push(`S_${r.name}[${l.at}] = ${l.v};`);
         if (tag) write.push(`T_${r.name}[q] = t${n};`);
       } else {
-        compute.push(`const e${n} = ${em.js(r.enable)};`, `let n${n} = 0;`, `if (e${n}) n${n} = ${next};`);
+        compute.push(`const e${n} = ${em.js(r.enable)};`);
+        for (const l of lanes) compute.push(`let ${l.v} = 0;`, `if (e${n}) ${l.v} = ${l.js};`);
         if (tag) compute.push(`const t${n} = e${n} ? ${tag.js} : 0;`);
-        write.push(`if (e${n}) S_${r.name}[q] = n${n};`);
+        for (const l of lanes) write.push(`if (e${n}) S_${r.name}[${l.at}] = ${l.v};`);
         if (tag) write.push(`if (e${n}) T_${r.name}[q] = t${n};`);
       }
     });
@@ -589,8 +637,10 @@ export function compileArray(arch: Arch, env: CompileEnv): CompiledArray {
   const n = arch.rows * arch.cols;
   const state: Record<string, Uint32Array | Float64Array> = {};
   const tags: Record<string, Uint32Array> = {};
+  const stateLanes: Record<string, number> = {};
   for (const r of plan.state) {
-    state[r.name] = r.width > 32 ? new Float64Array(n) : new Uint32Array(n);
+    stateLanes[r.name] = r.lanes;
+    state[r.name] = r.laneWidth > 32 ? new Float64Array(n * r.lanes) : new Uint32Array(n * r.lanes);
     if (r.tag !== null) tags[r.name] = new Uint32Array(n);
   }
   const units: Record<string, (...codes: number[]) => number> = {};
@@ -610,6 +660,7 @@ export function compileArray(arch: Arch, env: CompileEnv): CompiledArray {
   const step = make({ ...env, state, tags, units, fused, status });
   return {
     state,
+    stateLanes,
     delays: plan.delays,
     taggedPorts: [...plan.taggedPorts].map(([port, kind]) => ({ port, kind })),
     maxDelay: plan.maxDelay,

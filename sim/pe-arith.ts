@@ -34,12 +34,13 @@ function arithmeticConfig(arch: Arch): ArrayConfig {
     sparsity: arch.sparsity,
     pipeline: { stages: arch.pipeline.stages },
     ...(arch.random === null ? {} : { random: arch.random }),
+    ...(arch.dot === null ? {} : { lanes: arch.dot.lanes, alignBits: arch.dot.alignBits }),
   };
 }
 
 /** The kernel of an architecture's formats and modes, shared by every run with them. */
 export function kernelOf(arch: Arch): Accumulation {
-  const key = JSON.stringify([arch.formats, arch.rounding, arch.chunk, arch.random]);
+  const key = JSON.stringify([arch.formats, arch.rounding, arch.chunk, arch.random, arch.dot]);
   const hit = kernels.get(key);
   if (hit !== undefined) return hit;
   const k = new Accumulation(arithmeticConfig(arch));

@@ -40,11 +40,12 @@ export interface SimResult {
   perOutput: EventCounts[][];
   /** Events counted in each PE (rows × cols). */
   perPE: EventCounts[][];
-  /** Useful term-cycles (multiply-adds of the job) done by each PE. */
+  /** Useful term-cycles (multiply-adds of the job) done by each PE; with a dot-product cell, its
+   *  steps (G terms each, the last one of an output padded). */
   peTerms: number[][];
   /** Cycles from cycle 0 through the cycle the last D row is on the output port. */
   cycles: number;
-  /** Σ peTerms = M·N·T. */
+  /** Σ peTerms = M·N·S (S = T steps with one lane). */
   usefulTerms: number;
   /** usefulTerms / (rows · cols · cycles). */
   utilization: number;
@@ -115,6 +116,9 @@ export class Machine {
   private readonly D: Uint32Array;
   private readonly dCycle: Float64Array;
   private readonly T: number;
+  /** Steps per output, and terms per step (G). */
+  private readonly S: number;
+  private readonly G: number;
   /** WS: partial sums between K tiles, [m * C + j], and the tile that wrote each row. */
   private readonly bufAcc: Uint32Array;
   private readonly bufTot: Uint32Array;
@@ -143,6 +147,8 @@ export class Machine {
     this.sparse = arch.sparsity === '2:4';
     this.random = arch.random !== null;
     this.T = sched.T;
+    this.S = sched.S;
+    this.G = arch.dot?.lanes ?? 1;
     const needs = historyNeeds(arch);
     // Longer than the longest delay any register, edge line or deskew line reads back.
     this.H = nextPow2(Math.max(needs.maxDelay, C) + 2);
@@ -215,7 +221,7 @@ export class Machine {
   /** Value of lane l of PE register `name` of PE q (= r * cols + j) in the current cycle. */
   register(name: string, q: number, l: number): number {
     const d = this.compiled.delays[name];
-    if (d === undefined) return this.compiled.state[name]![q]!;
+    if (d === undefined) return this.compiled.state[name]![q * this.compiled.stateLanes[name]! + l]!;
     const r = Math.floor(q / this.C);
     const j = q - r * this.C;
     const e = d.by === 'scalar' ? 0 : d.by === 'row' ? r : j;
@@ -328,7 +334,7 @@ export class Machine {
       // Compute cycles: term t of tile n, every stride cycles.
       const u = off - R;
       const t = u / s.stride;
-      if (n < s.tiles.length && u >= 0 && Number.isInteger(t) && t < this.T) {
+      if (n < s.tiles.length && u >= 0 && Number.isInteger(t) && t < this.S) {
         const tile = s.tiles[n]!;
         const av = h.a_valid!;
         const ad = h.a_data!;
@@ -343,20 +349,13 @@ export class Machine {
         if (this.chunked) h.a_close![slot] = this.closes(t) ? 1 : 0;
         if (this.random) h.a_term![slot] = t;
         const bv = h.b_valid!;
-        const bd = h.b_data!;
         const btag = this.tagHist.b_data;
         for (let j = 0; j < tile.cols; j++) {
           const nn = tile.n0 + j;
           bv[slot * C + j] = 1;
           if (btag) btag[slot * C + j] = nn;
           if (this.random) h.b_col![slot * C + j] = nn;
-          if (this.sparse) {
-            const at = ((t >> 1) * job.N + nn) * 2 + (t & 1);
-            bd[slot * C + j] = job.slotValue![at]!;
-            h.b_idx![slot * C + j] = job.slotIndex![at]!;
-          } else {
-            bd[slot * C + j] = job.B![t * job.N + nn]!;
-          }
+          this.wStep(h.b_data!, h.b_idx, slot * C + j, nn, t);
         }
       }
     }
@@ -377,7 +376,7 @@ export class Machine {
       if (sr < R) {
         h.w_shift![slot] = 1;
         const t = tile.t0 + sr;
-        if (t < this.T) {
+        if (t < this.S) {
           if (chunked) h.w_close![slot] = this.closes(t) ? 1 : 0;
           if (this.random) h.w_term![slot] = t;
           for (let j = 0; j < tile.cols; j++) {
@@ -385,13 +384,7 @@ export class Machine {
             h.w_valid![slot * C + j] = 1;
             if (this.random) h.w_col![slot * C + j] = nn;
             if (this.tagHist.w_data) this.tagHist.w_data[slot * C + j] = nn;
-            if (this.sparse) {
-              const at = ((t >> 1) * job.N + nn) * 2 + (t & 1);
-              h.w_data![slot * C + j] = job.slotValue![at]!;
-              h.w_idx![slot * C + j] = job.slotIndex![at]!;
-            } else {
-              h.w_data![slot * C + j] = job.B![t * job.N + nn]!;
-            }
+            this.wStep(h.w_data!, h.w_idx, slot * C + j, nn, t);
           }
         }
       }
@@ -428,20 +421,34 @@ export class Machine {
     for (const { h, count } of this.histList) for (let i = slot * count, end = i + count; i < end; i++) h[i] = 0;
   }
 
-  /** Writes the A operand of term t for output row m: one value, or the 2:4 group's 4 lanes. */
+  /** Writes the A lanes of step t for output row m: A[m][k] for the step's G terms (dense), or
+   *  the 2:4 groups its terms' slots are in (G >= 2: G/2 groups; one term: its group); 0 past K. */
   private aTerm(dst: Uint32Array, at: number, m: number, t: number): void {
     const { K, A } = this.job;
-    if (!this.sparse) {
-      dst[at] = A[m * K + t]!;
-      return;
-    }
-    const k0 = (t >> 1) * 4;
-    for (let l = 0; l < 4; l++) dst[at + l] = k0 + l < K ? A[m * K + k0 + l]! : 0;
+    const L = this.L;
+    const k0 = this.sparse ? ((t * this.G) >> 1) * 4 : t * L;
+    for (let l = 0; l < L; l++) dst[at + l] = k0 + l < K ? A[m * K + k0 + l]! : 0;
   }
 
-  /** docs/arithmetic.md section 3: a chunk closes after every `chunk` terms and after the last one. */
+  /** Writes the weight lanes of step t for output column n into element e of the data (and 2:4
+   *  index) port: term tG+l in lane l, +0 (slot 0) past the last term. */
+  private wStep(data: Uint32Array, idx: Uint32Array | undefined, e: number, n: number, t: number): void {
+    const { G, T, job } = this;
+    for (let l = 0; l < G; l++) {
+      const u = t * G + l;
+      if (u >= T) break;
+      if (this.sparse) {
+        const at = ((u >> 1) * job.N + n) * 2 + (u & 1);
+        data[e * G + l] = job.slotValue![at]!;
+        idx![e * G + l] = job.slotIndex![at]!;
+      } else data[e * G + l] = job.B![u * job.N + n]!;
+    }
+  }
+
+  /** docs/arithmetic.md section 3: a chunk closes after every `chunk` terms and after the last one
+   *  (the chunk is a multiple of G: after whole steps). */
   private closes(t: number): boolean {
-    return (t + 1) % this.arch.chunk! === 0 || t === this.T - 1;
+    return ((t + 1) * this.G) % this.arch.chunk! === 0 || t === this.S - 1;
   }
 
   private collect(): void {
@@ -510,7 +517,7 @@ export class Machine {
       peTerms.push(Array.from(this.peTerms.subarray(r * C, (r + 1) * C)));
       for (let j = 0; j < C; j++) useful += this.peTerms[r * C + j]!;
     }
-    if (useful !== M * N * this.T) internal(`${useful} useful terms, expected M·N·T = ${M * N * this.T}`);
+    if (useful !== M * N * this.S) internal(`${useful} useful steps, expected M·N·S = ${M * N * this.S}`);
     return {
       D,
       events,

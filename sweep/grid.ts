@@ -6,6 +6,8 @@ import { LbamacError } from '../core/errors.js';
 import { fixedLabel, fixedMessages } from '../core/fixed.js';
 import { type FormatInput, type FormatSpec } from '../core/format.js';
 import { dotCellOf, laneMessages } from '../core/lanes.js';
+import { buildArch } from '../arch/build.js';
+import { UNIT_KINDS } from '../arch/units.js';
 import { canonicalConfig, type CanonicalConfig } from '../config/canonical.js';
 import { describeZodError } from '../config/zod-errors.js';
 import { presetConfig } from '../config/presets.js';
@@ -132,6 +134,19 @@ function describePoint(c: RawConfig): string {
 }
 
 /** Whether a block's "area" selects this configuration of the block. */
+/** Why the PE of a dot-product cell cannot be generated (pipeline stages, a window wider than the
+ *  generator builds), or null. */
+function dotCellRefusal(cfg: ArrayConfig): string | null {
+  try {
+    const arch = buildArch(cfg);
+    for (const u of arch.pe.units) if (u.kind === 'dot') UNIT_KINDS.dot.verilog(u, arch);
+    return null;
+  } catch (e) {
+    if (e instanceof LbamacError) return e.message;
+    throw e;
+  }
+}
+
 function blockWantsArea(area: BlockConfig['area'], cfg: ArrayConfig): boolean {
   if (area === undefined || typeof area === 'boolean') return area !== false;
   return (!area.man || area.man.includes(cfg.acc.man)) && (!area.rounding || area.rounding.includes(cfg.rounding.acc)) && (!area.chunk || area.chunk.includes(cfg.chunk));
@@ -190,8 +205,8 @@ export function expandSweep(config: SweepConfig): Sweep {
                       add({ block: b.name, role: b.role, config: canonical, workload });
                       if (blockWantsArea(b.area, resolved)) {
                         // Refused here rather than by the area provider, hours into the sweep.
-                        const cell = config.area === 'none' ? null : dotCellOf(resolved);
-                        if (cell !== null) throw new LbamacError(laneMessages.noArea(`blocks[${bi}] (${b.name})`, cell, config.area));
+                        const why = config.area === 'none' || dotCellOf(resolved) === null ? null : dotCellRefusal(resolved);
+                        if (why !== null) throw new LbamacError(laneMessages.noArea(`blocks[${bi}] (${b.name})`, why, config.area));
                         if (config.area !== 'none' && resolved.fixed !== undefined) throw new LbamacError(fixedMessages.noArea(`blocks[${bi}] (${b.name})`, fixedLabel(resolved.fixed, resolved.acc), config.area));
                         areaConfigs.add(stableStringify(canonical));
                       }

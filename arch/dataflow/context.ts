@@ -4,7 +4,9 @@
 import type { RoundingMode } from '../../core/format.js';
 import { fromFloat64, RNE } from '../../core/arith.js';
 import { UNIT_FORMAT } from '../../core/exact-product.js';
+import type { DotCell } from '../../core/lanes.js';
 import type { RandomSpec } from '../../core/random-stream.js';
+import { dotTermStage } from './dot-term.js';
 import { type TermIndex, TermDraws } from './draws.js';
 import { and, constant, input, mux, or, reg, status, unit, wire, zero } from '../ir.js';
 import { type Arch, type Cut, type Expr, type PipelineDesc, FLAG_NAMES, FLAG_WIDTH, type LineDesc, type PeDesc, type PeInputDesc, type PortDesc, type RegisterDesc, type TopOutputDesc, type UnitDesc, type WireDesc } from '../types.js';
@@ -25,7 +27,10 @@ export interface BuildContext {
   fused: boolean;
   /** Sticky status flags per PE. */
   flags: boolean;
-  lanes: 1 | 4;
+  /** A values a row carries (Arch.lanes). */
+  lanes: number;
+  /** The dot-product cell, or null for the multiply-add cell. */
+  dot: DotCell | null;
   formats: Arch['formats'];
   rounding: { product: RoundingMode; acc: RoundingMode; total: RoundingMode };
   /** The stream of the roundings that are rsr, or null. */
@@ -120,6 +125,7 @@ export interface TermStage {
  * lane of a in 2:4 mode).
  */
 export function termStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): TermStage {
+  if (ctx.dot !== null) return dotTermStage(pe, ctx, s);
   const f = ctx.formats;
   const cut = (c: Cut): boolean => ctx.pipeline.cuts.includes(c);
   const mulEn = pe.wire(ctx.pipeline.stages ? 'mul_en' : 'add_en', 1, and(s.av, s.wv), 'a term is present: both the row side and the weight side carry one');
@@ -249,9 +255,29 @@ export function chunkNext(ctx: BuildContext, t: TermStage): Expr {
 /** Port list builder: element counts follow the index kind. */
 export function portAdder(ctx: BuildContext, ports: PortDesc[]) {
   return (name: string, dir: 'in' | 'out', index: PortDesc['index'], elemWidth: number, meaning: string, kind: PortDesc['kind'] = 'signal'): void => {
-    const count = index === 'scalar' ? 1 : index === 'row' ? ctx.R : index === 'col' ? ctx.C : index === 'pe' ? ctx.R * ctx.C : ctx.R * 4;
+    const count = index === 'scalar' ? 1 : index === 'row' ? ctx.R : index === 'col' ? ctx.C : index === 'pe' ? ctx.R * ctx.C : index === 'rowLane' ? ctx.R * ctx.lanes : ctx.C * weightLanes(ctx);
     ports.push({ name, dir, kind, count, elemWidth, width: count * elemWidth, index, meaning });
   };
+}
+
+/** Weight values a column carries per step: G of a dot-product cell, else 1. */
+export function weightLanes(ctx: BuildContext): number {
+  return ctx.dot?.lanes ?? 1;
+}
+
+/** The port index of values carried per row (A) or per column (weights) with their lanes. */
+export function laneIndex(ctx: BuildContext, side: 'row' | 'col'): PortDesc['index'] {
+  if (side === 'row') return ctx.lanes > 1 ? 'rowLane' : 'row';
+  return weightLanes(ctx) > 1 ? 'colLane' : 'col';
+}
+
+/** The meaning of a_data: one A value, a 2:4 group, or the A values of a step of G terms. */
+export function aDataMeaning(ctx: BuildContext, one: string): string {
+  const L = ctx.lanes;
+  const G = weightLanes(ctx);
+  if (ctx.sparse && G === 1) return 'the 2:4 group of 4 A values of the term for each row: element r*4+q is A[m][4g+q] (0 past K); the same group is presented for both slots of the group';
+  if (ctx.sparse) return `the ${L / 4} 2:4 groups of the step's ${G} terms for each row: element r*${L}+q is A[m][${L}s+q] for step s (0 past K)`;
+  return G === 1 ? one : `the ${G} A values of the step for each row: element r*${G}+l is A[m][${G}s+l] for step s (0 past K)`;
 }
 
 export function clockPorts(ctx: BuildContext, ports: PortDesc[]): void {
@@ -267,7 +293,9 @@ export function range(n: number): number[] {
 
 /** The timing constants of a dataflow: its closed-form cycle count and notes (docs/timing.md). */
 export function timingOf(ctx: BuildContext, cyclesFormula: string, notes: string[]): Arch['timing'] {
-  return { inToMul: 1, termsFormula: ctx.sparse ? 'T = 2·ceil(K/4)' : 'T = K', cyclesFormula, notes };
+  const T = ctx.sparse ? 'T = 2·ceil(K/4)' : 'T = K';
+  const G = weightLanes(ctx);
+  return { inToMul: 1, termsFormula: G > 1 ? `${T}, S = ceil(T/${G}) steps of ${G} terms` : T, cyclesFormula, notes };
 }
 
 /**

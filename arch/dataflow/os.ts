@@ -4,29 +4,29 @@
 import { and, mux, or, reg } from '../ir.js';
 import type { LineDesc, PortDesc, TopOutputDesc } from '../types.js';
 import { INDEX_WIDTH } from './draws.js';
-import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, stickyFlags, termStage, dataflowParts } from './context.js';
+import { aDataMeaning, type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, laneIndex, PeBuilder, portAdder, range, stickyFlags, termStage, dataflowParts, weightLanes } from './context.js';
 
 export function buildOs(ctx: BuildContext): DataflowParts {
   const { R, C, sparse, chunked, lanes, formats: f } = ctx;
   const aW = f.a.width;
   const wW = f.w.width;
   const outW = f.out.width;
+  const G = weightLanes(ctx);
+  const steps = G > 1 ? ` (lane l: term ${G}s+l of step s)` : '';
 
   const ports: PortDesc[] = [];
   clockPorts(ctx, ports);
   const port = portAdder(ctx, ports);
   port('a_valid', 'in', 'row', 1, 'row r carries a term this cycle (0 for rows past M in an edge tile)');
-  port('a_data', 'in', sparse ? 'rowLane' : 'row', aW, sparse
-    ? 'the 2:4 group of 4 A values of the term for each row: element r*4+q is A[m][4g+q] (0 past K); the same group is presented for both slots of the group'
-    : 'the A value of the term for each row: element r is A[m][k]');
+  port('a_data', 'in', laneIndex(ctx, 'row'), aW, aDataMeaning(ctx, 'the A value of the term for each row: element r is A[m][k]'));
   if (chunked) port('a_close', 'in', 'scalar', 1, 'this term is the last of its chunk: the chunk accumulator is added into the total and restarts at +0 (fans out to every row)');
   if (ctx.random) {
     port('a_row', 'in', 'row', INDEX_WIDTH, 'rsr: the output row i of row r\'s term (a counter word of the random stream)');
     port('a_term', 'in', 'scalar', INDEX_WIDTH, 'rsr: the index t of the term in the order of docs/arithmetic.md section 3 (a counter word of the random stream)');
   }
   port('b_valid', 'in', 'col', 1, 'column j carries a term this cycle (0 for columns past N in an edge tile)');
-  port('b_data', 'in', 'col', wW, sparse ? 'the kept slot value of the term for each column (compressed B)' : 'the B value of the term for each column: element j is B[k][n]');
-  if (sparse) port('b_idx', 'in', 'col', IDX_WIDTH, 'the slot index (0..3) within the group for each column: the PE selector picks lane b_idx of a_data');
+  port('b_data', 'in', laneIndex(ctx, 'col'), wW, (sparse ? 'the kept slot value of the term for each column (compressed B)' : 'the B value of the term for each column: element j is B[k][n]') + steps);
+  if (sparse) port('b_idx', 'in', laneIndex(ctx, 'col'), IDX_WIDTH, 'the slot index (0..3) within the group for each column: the PE selector picks lane b_idx of a_data' + (G > 1 ? "'s group of the lane" : '') + steps);
   if (ctx.random) port('b_col', 'in', 'col', INDEX_WIDTH, 'rsr: the output column j of column j\'s term (a key word of the random stream)');
   port('c_shift', 'in', 'scalar', 1, 'shift the output chain of every column (skewed by column): one C row in at the bottom, one D row out at the top');
   port('c_drain', 'in', 'scalar', 1, 'with c_shift: the values shifted out are results (d_valid follows it C cycles later)');
@@ -35,11 +35,11 @@ export function buildOs(ctx: BuildContext): DataflowParts {
   port('d_data', 'out', 'col', outW, 'D row, deskewed: all columns of the same row in the same cycle');
 
   const pe = new PeBuilder();
-  const a = pe.moving('a', aW, lanes, 'a', 'left', { line: 'a_skew', signal: 'a_data' }, sparse ? 'the 2:4 group of A values, moving right' : 'A value, moving right', 'row');
+  const a = pe.moving('a', aW, lanes, 'a', 'left', { line: 'a_skew', signal: 'a_data' }, G > 1 ? `the A values of a step (${sparse ? '2:4 groups' : `${G} terms`}), moving right` : sparse ? 'the 2:4 group of A values, moving right' : 'A value, moving right', 'row');
   const av = pe.moving('av', 1, 1, 'a', 'left', { line: 'a_skew', signal: 'a_valid' }, 'term valid (row side), moving right with a');
   const acl = chunked ? pe.moving('acl', 1, 1, 'a', 'left', { line: 'a_skew', signal: 'a_close' }, 'close the chunk after this term, moving right with a') : null;
-  const b = pe.moving('b', wW, 1, 'b', 'above', { line: 'b_skew', signal: 'b_data' }, sparse ? 'kept slot value, moving down' : 'B value, moving down', 'col');
-  const bi = sparse ? pe.moving('bi', IDX_WIDTH, 1, 'b', 'above', { line: 'b_skew', signal: 'b_idx' }, 'slot index within the group, moving down with b') : null;
+  const b = pe.moving('b', wW, G, 'b', 'above', { line: 'b_skew', signal: 'b_data' }, sparse ? 'kept slot value, moving down' : 'B value, moving down', 'col');
+  const bi = sparse ? pe.moving('bi', IDX_WIDTH, G, 'b', 'above', { line: 'b_skew', signal: 'b_idx' }, 'slot index within the group, moving down with b') : null;
   const bv = pe.moving('bv', 1, 1, 'b', 'above', { line: 'b_skew', signal: 'b_valid' }, 'term valid (column side), moving down with b');
   const index = ctx.random
     ? {
@@ -74,7 +74,7 @@ export function buildOs(ctx: BuildContext): DataflowParts {
     },
     {
       name: 'b_skew', kind: 'skew', index: 'col', shared: false, sourceRow: null, depth: cols,
-      signals: [{ source: 'b_data', width: wW }, ...(sparse ? [{ source: 'b_idx', width: IDX_WIDTH }] : []), { source: 'b_valid', width: 1 }, ...(ctx.random ? [{ source: 'b_col', width: INDEX_WIDTH }] : [])],
+      signals: [{ source: 'b_data', width: G * wW }, ...(sparse ? [{ source: 'b_idx', width: G * IDX_WIDTH }] : []), { source: 'b_valid', width: 1 }, ...(ctx.random ? [{ source: 'b_col', width: INDEX_WIDTH }] : [])],
       feeds: 'PE(0, j): b, ' + (sparse ? 'bi, ' : '') + 'bv' + (ctx.random ? ', bj' : ''), meaning: 'delays column j by j cycles',
     },
     { name: 'c_skew', kind: 'skew', index: 'col', shared: false, sourceRow: null, signals: [{ source: 'c_data', width: outW }], depth: cols.map((j) => j + 1), feeds: `PE(R-1, j): ${chain} (chain input)`, meaning: 'C enters column j when column j shifts' },
@@ -91,7 +91,7 @@ export function buildOs(ctx: BuildContext): DataflowParts {
     ports,
     edge,
     outputs,
-    '(C given ? R : 0) + nT·(2R + L·T - 1 + D) + C,  nT = ceil(M/R)·ceil(N/C)',
+    `(C given ? R : 0) + nT·(2R + L·${G > 1 ? 'S' : 'T'} - 1 + D) + C,  nT = ceil(M/R)·ceil(N/C)`,
     [
         'term presented in cycle c: PE(r, j) has its operands in cycle c + r + j + 1 and adds it in c + r + j + 1 + D (D: pipeline.termDepth), its sum written L - 1 cycles later (L: pipeline.loop)',
         'terms are presented every L cycles: a cut adder makes a sum every other cycle',

@@ -4,7 +4,7 @@
 import { and, mux } from '../ir.js';
 import type { LineDesc, PortDesc, TopOutputDesc } from '../types.js';
 import { INDEX_WIDTH } from './draws.js';
-import { type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, PeBuilder, portAdder, range, stickyFlags, termStage, dataflowParts } from './context.js';
+import { aDataMeaning, type BuildContext, clockPorts, chunkNext, type DataflowParts, IDX_WIDTH, laneIndex, PeBuilder, portAdder, range, stickyFlags, termStage, dataflowParts, weightLanes } from './context.js';
 
 export function buildWs(ctx: BuildContext): DataflowParts {
   const { R, C, sparse, chunked, lanes, formats: f } = ctx;
@@ -13,23 +13,23 @@ export function buildWs(ctx: BuildContext): DataflowParts {
   const wW = f.w.width;
   const accW = f.acc.width;
   const totW = f.total?.width ?? 0;
+  const G = weightLanes(ctx);
+  const steps = G > 1 ? ` (lane l: term ${G}s+l of step s)` : '';
 
   const ports: PortDesc[] = [];
   clockPorts(ctx, ports);
   const port = portAdder(ctx, ports);
   port('w_shift', 'in', 'scalar', 1, 'shift the weight chain of every column (skewed by column): one weight row in at the bottom');
   port('w_valid', 'in', 'col', 1, 'the weight loaded in column j has a term (0 past N, and for rows past the last term)');
-  port('w_data', 'in', 'col', wW, sparse ? 'the kept slot value of the term of the row being loaded (compressed B)' : 'B[k][n] of the row being loaded (rows in order 0..R-1 over R shift cycles)');
-  if (sparse) port('w_idx', 'in', 'col', IDX_WIDTH, 'the slot index (0..3) within the group of the row being loaded');
+  port('w_data', 'in', laneIndex(ctx, 'col'), wW, (sparse ? 'the kept slot value of the term of the row being loaded (compressed B)' : 'B[k][n] of the row being loaded (rows in order 0..R-1 over R shift cycles)') + steps);
+  if (sparse) port('w_idx', 'in', laneIndex(ctx, 'col'), IDX_WIDTH, 'the slot index (0..3) within the group of the row being loaded' + steps);
   if (chunked) port('w_close', 'in', 'scalar', 1, 'the term of the row being loaded is the last of its chunk (fans out to every column)');
   if (ctx.random) {
     port('w_col', 'in', 'col', INDEX_WIDTH, 'rsr: the output column j of the weight loaded in column j (a key word of the random stream)');
     port('w_term', 'in', 'scalar', INDEX_WIDTH, 'rsr: the index t of the term of the row being loaded, in the order of docs/arithmetic.md section 3 (a counter word of the random stream)');
   }
   port('a_valid', 'in', 'row', 1, 'row r carries an A value this cycle');
-  port('a_data', 'in', sparse ? 'rowLane' : 'row', aW, sparse
-    ? 'the 2:4 group of 4 A values of the term for each row: element r*4+q is A[m][4g+q] (0 past K); the same group is presented for both slots of the group'
-    : 'A[m][k] for the term held by row r');
+  port('a_data', 'in', laneIndex(ctx, 'row'), aW, aDataMeaning(ctx, 'A[m][k] for the term held by row r'));
   if (ctx.random) port('a_row', 'in', 'row', INDEX_WIDTH, 'rsr: the output row i of the A value of row r (a counter word of the random stream)');
   port('s_valid', 'in', 'scalar', 1, 'a partial-sum row enters the top of the array this cycle (with the A row presented in the same cycle)');
   port('s_acc', 'in', 'col', accW, chunked ? 'chunk accumulator of the entering partial sum (+0 for the first K tile)' : 'entering partial sum: C (or +0) for the first K tile, the previous K tile\'s d_acc after');
@@ -39,13 +39,13 @@ export function buildWs(ctx: BuildContext): DataflowParts {
   if (chunked) port('d_total', 'out', 'col', totW, 'chunk total of the leaving partial sum, deskewed (D after the last K tile)');
 
   const pe = new PeBuilder();
-  const a = pe.moving('a', aW, lanes, 'a', 'left', { line: 'a_skew', signal: 'a_data' }, sparse ? 'the 2:4 group of A values, moving right' : 'A value, moving right', 'row');
+  const a = pe.moving('a', aW, lanes, 'a', 'left', { line: 'a_skew', signal: 'a_data' }, G > 1 ? `the A values of a step (${sparse ? '2:4 groups' : `${G} terms`}), moving right` : sparse ? 'the 2:4 group of A values, moving right' : 'A value, moving right', 'row');
   const av = pe.moving('av', 1, 1, 'a', 'left', { line: 'a_skew', signal: 'a_valid' }, 'A value valid, moving right with a');
   const shift = pe.input('shift', 1, null, null, { line: 'wsh', signal: 'w_shift' }, 'the column\'s weight chain shifts this cycle');
-  const weight = (name: string, width: number, signal: string, meaning: string, tag: 'col' | null = null) =>
-    pe.moving(name, width, 1, 'w', 'below', { line: 'w_skew', signal }, meaning, tag, shift);
-  const w = weight('w', wW, 'w_data', 'stationary weight (kept slot value in 2:4), loaded through the upward weight chain', 'col');
-  const wi = sparse ? weight('wi', IDX_WIDTH, 'w_idx', 'slot index of the weight within its group') : null;
+  const weight = (name: string, width: number, signal: string, meaning: string, tag: 'col' | null = null, lanes = 1) =>
+    pe.moving(name, width, lanes, 'w', 'below', { line: 'w_skew', signal }, meaning, tag, shift);
+  const w = weight('w', wW, 'w_data', G > 1 ? `the ${G} stationary weights of a step, loaded through the upward weight chain` : 'stationary weight (kept slot value in 2:4), loaded through the upward weight chain', 'col', G);
+  const wi = sparse ? weight('wi', IDX_WIDTH, 'w_idx', 'slot index of the weight within its group', null, G) : null;
   const wv = weight('wv', 1, 'w_valid', 'the weight has a term (row and column inside the job)');
   const wcl = chunked ? weight('wcl', 1, 'w_close', 'the weight\'s term closes a chunk') : null;
   const index = ctx.random
@@ -80,7 +80,7 @@ export function buildWs(ctx: BuildContext): DataflowParts {
     {
       name: 'w_skew', kind: 'skew', index: 'col', shared: false, sourceRow: null, depth: cols.map((j) => j + 1),
       signals: [
-        { source: 'w_data', width: wW }, ...(sparse ? [{ source: 'w_idx', width: IDX_WIDTH }] : []), { source: 'w_valid', width: 1 }, ...(chunked ? [{ source: 'w_close', width: 1 }] : []),
+        { source: 'w_data', width: G * wW }, ...(sparse ? [{ source: 'w_idx', width: G * IDX_WIDTH }] : []), { source: 'w_valid', width: 1 }, ...(chunked ? [{ source: 'w_close', width: 1 }] : []),
         ...(ctx.random ? [{ source: 'w_col', width: INDEX_WIDTH }, { source: 'w_term', width: INDEX_WIDTH }] : []),
       ],
       feeds: 'PE(R-1, j): weight chain input', meaning: 'weights enter column j when column j shifts',
@@ -108,7 +108,7 @@ export function buildWs(ctx: BuildContext): DataflowParts {
     ports,
     edge,
     outputs,
-    'R + nN·(nK-1)·(R + max(M + L(R-1) - 1, (L-1)R + C + D + 1)) + (nN-1)·(R + M + L(R-1) - 1) + M + L·R + C + D,  nN = ceil(N/C), nK = ceil(T/R)',
+    `R + nN·(nK-1)·(R + max(M + L(R-1) - 1, (L-1)R + C + D + 1)) + (nN-1)·(R + M + L(R-1) - 1) + M + L·R + C + D,  nN = ceil(N/C), nK = ceil(${G > 1 ? 'S' : 'T'}/R)`,
     [
         'A row m presented in cycle c: PE(r, j) has its operands in cycle c + L·r + j + 1, adds in c + L·r + j + 1 + D (D: pipeline.termDepth, L: pipeline.loop); its partial-sum row is on d_* in cycle c + L·R + C + D',
         'weights: R shift cycles per tile; the next tile\'s shift may start in the cycle of the current tile\'s last multiply in each column',

@@ -118,7 +118,7 @@ function summary(arch: Arch, cfg: ArrayConfig, r: SimResult, job: string): strin
     [L.array, configSummary(cfg)],
     [L.job, job],
     [L.cycles, `${r.cycles}  ${M.cyclesNote(arch.timing.cyclesFormula)}`],
-    [L.utilization, `${(100 * r.utilization).toFixed(1)}%  ${M.utilizationNote(r.usefulTerms, pes, r.cycles)}`],
+    [L.utilization, `${(100 * r.utilization).toFixed(1)}%  ${M.utilizationNote(r.usefulTerms, pes, r.cycles, arch.dot?.lanes ?? 1)}`],
   ]);
   const rows = EVENT_NAMES.map((name) => {
     let counting = 0;
@@ -133,7 +133,7 @@ function summary(arch: Arch, cfg: ArrayConfig, r: SimResult, job: string): strin
   });
   out += '\n' + renderTable([[L.events, L.total, L.pes, L.max], ...rows]);
   if (pes > PE_TABLE_LIMIT) return out + '\n' + M.peTablesOmitted(pes, PE_TABLE_LIMIT) + '\n';
-  out += '\n' + M.peTermsTitle + '\n' + peTable(r.peTerms);
+  out += '\n' + M.peTermsTitle(arch.dot?.lanes ?? 1) + '\n' + peTable(r.peTerms);
   if (r.flags !== null) out += '\n' + M.peFlagsTitle + '\n' + peTable(r.flags.map((row) => row.map(flagLetters)));
   for (const name of EVENT_NAMES) {
     if (r.events[name] === 0) continue;

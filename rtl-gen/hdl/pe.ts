@@ -59,6 +59,16 @@ export function verilogExpr(arch: Arch, e: Expr, top = true): string {
       return paren(e.args.map((a) => verilogExpr(arch, a, false)).join(' | '));
     case 'mux':
       return paren(`${verilogExpr(arch, e.sel, false)} ? ${verilogExpr(arch, e.then, false)} : ${verilogExpr(arch, e.else, false)}`);
+    case 'lanes': {
+      // Verilog slices names only: the description takes lanes of registers and inputs.
+      if (e.of.op !== 'reg' && e.of.op !== 'in') throw new Error(`internal: lanes of a ${e.of.op} expression`);
+      const lo = e.first * e.width;
+      const hi = lo + e.count * e.width - 1;
+      return hi === lo ? `${e.of.name}[${lo}]` : `${e.of.name}[${hi}:${lo}]`;
+    }
+    case 'concat':
+      // Lane 0 in the least significant bits: the last part of the concatenation.
+      return `{${[...e.args].reverse().map((a) => verilogExpr(arch, a)).join(', ')}}`;
   }
 }
 
@@ -116,6 +126,12 @@ export function peModule(arch: Arch, config: readonly [string, string][]): VModu
       b.line('/* verilator lint_on UNUSEDSIGNAL */');
     }
     if (v.flags !== null) conns.push([v.flags, wired ? `${u.name}_flags` : '']);
+    if (v.swamped !== undefined) {
+      // The count of products lost in alignment: its swamping flag reads it (more than one lane).
+      const used = wired && u.dot !== undefined && u.dot.lanes > 1;
+      if (used) b.wire(v.module.ports.find((p) => p.name === v.swamped)!.width, `${u.name}_swamped`);
+      conns.push([v.swamped, used ? `${u.name}_swamped` : '']);
+    }
     b.instance(v.module.name, u.name, conns);
     if (wired) {
       const f = `${u.name}_flags`;

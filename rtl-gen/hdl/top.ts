@@ -25,10 +25,17 @@ function wrap(text: string, width: number, indent = ''): string[] {
   return out;
 }
 
-function portComment(p: PortDesc): string {
+function portComment(arch: Arch, p: PortDesc): string {
   if (p.kind !== 'signal') return p.kind;
-  const what = p.index === 'scalar' ? '' : p.index === 'row' ? `element r: row r` : p.index === 'col' ? 'element j: column j' : p.index === 'pe' ? 'element r*C+j: PE(r, j)' : 'element 4r+q: row r, lane q';
-  return p.count === 1 ? `${p.elemWidth} bit${p.elemWidth === 1 ? '' : 's'}` : `${p.count} x ${p.elemWidth} bits, ${what}`;
+  const what: Record<PortDesc['index'], string> = {
+    scalar: '',
+    row: 'element r: row r',
+    col: 'element j: column j',
+    pe: 'element r*C+j: PE(r, j)',
+    rowLane: `element ${arch.lanes}r+q: row r, lane q`,
+    colLane: `element ${arch.dot?.lanes ?? 1}j+l: column j, lane l`,
+  };
+  return p.count === 1 ? `${p.elemWidth} bit${p.elemWidth === 1 ? '' : 's'}` : `${p.count} x ${p.elemWidth} bits, ${what[p.index]}`;
 }
 
 /** Element e of a line signal: the port's slice, or the whole port when it is a scalar fanned out. */
@@ -165,7 +172,7 @@ export function topModule(arch: Arch, config: readonly [string, string][]): VMod
     b.line(`assign ${o.port} = ${topVerilog(arch, o.expr)};`);
   }
 
-  const ports: Port[] = arch.ports.map((p) => ({ dir: p.dir === 'in' ? 'input' : 'output', name: p.name, width: p.width, comment: portComment(p) }));
+  const ports: Port[] = arch.ports.map((p) => ({ dir: p.dir === 'in' ? 'input' : 'output', name: p.name, width: p.width, comment: portComment(arch, p) }));
   const portText = arch.ports.filter((p) => p.kind === 'signal').flatMap((p) => wrap(`${p.name}: ${p.meaning}.`, 96, '    ').map((l) => `  ${l}`));
   const mod = makeModule({
     kind: 'array',

@@ -24,11 +24,28 @@ describe('cli: gemm on a dot-product cell (lanes, alignBits)', function () {
     expect({ ...golden, engine: 'core' }).to.deep.equal(core);
   });
 
-  it('--engine sim refuses it: not yet in the array', () => {
-    const r = gemm(fixture(FILES), '--engine', 'sim');
+  it('--engine sim computes it on the array: the same D and events as --engine core', () => {
+    const dir = fixture(FILES);
+    const [core, sim] = ['core', 'sim'].map((engine) => gemm(dir, '--engine', engine));
+    expect([sim!.status, sim!.stderr]).to.deep.equal([0, '']);
+    const [c, s] = [core, sim].map((r) => JSON.parse(r!.stdout));
+    expect(s.D).to.deep.equal([['0x660']]);
+    expect(s.events).to.deep.equal(c.events);
+  });
+
+  it('--engine sim refuses pipeline stages in a dot-product cell, saying what to do', () => {
+    const r = gemm(fixture({ ...FILES, 'cfg.json': { ...CONFIG, pipeline: { stages: 1 } } }), '--engine', 'sim');
     expect(r.status).to.equal(1);
     expect(r.stdout).to.equal('');
-    expect(r.stderr).to.match(/lanes = 4 with alignBits = 6 \(a dot-product cell\) is not yet in the array: .*--engine core or --engine golden/);
+    expect(r.stderr).to.match(/pipeline\.stages = 1 is not yet allowed with lanes = 4 and alignBits = 6 \(a dot-product cell\): .*set pipeline\.stages to 0/);
+  });
+
+  it('lbamac describe --config prints the array with its dot unit', () => {
+    const r = lbamac('describe', '--config', join(fixture(FILES), 'cfg.json'));
+    expect([r.status, r.stderr]).to.deep.equal([0, '']);
+    expect(r.stdout).to.match(/^\d+ x \d+ OS array, dense, dot-product cell of 4 lanes \(alignBits 6\)/);
+    expect(r.stdout).to.match(/ dot +sum = dot\(acc=acc, a=a, w=b\) into e4m7_b10 \(acc\), 4 lanes, alignBits 6, rtz/);
+    expect(r.stdout).to.match(/ b +32 +b <= b_in/);
   });
 
   it('a chunk that is not a multiple of lanes is a config error', () => {

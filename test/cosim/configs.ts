@@ -2,13 +2,33 @@
 // cover rotate with the index (dataflow, sparsity, chunking, fused cell, rounding modes, specials,
 // subnormals), so the first 30 configurations hold every value of each, every rounding mode
 // (stochastic rounding, rsr, included) in each step that rounds, a fused cell's accumulator
-// included; the rest (shape up to 4x4, formats, biases, pipeline, rsr's R and seed) is random.
+// included; ten of every 30 are dot-product cells (DOT_CELLS); the rest (shape up to 4x4,
+// formats, biases, pipeline, rsr's R and seed, alignBits) is random.
 // Failures name the index and seed to replay.
 import { type FormatSpec, ROUNDING_MODES, type Specials } from '../../core/format.js';
 import { type ArrayConfig, resolveConfig } from '../../config/resolve.js';
 import { Rng } from '../../workloads/rng.js';
 
 const MODES = ROUNDING_MODES;
+/**
+ * The dot-product cells among every 30 configurations (indices without rsr; their pipeline stages
+ * become 0 or 1, the one cut a dot-product cell takes, and the other indices of their cell kind
+ * still cover the rest): every lane count, narrow,
+ * medium and exact windows, OS and WS, dense and 2:4, fused and rounded, with and without
+ * chunks and flags (the fused ones moved where the rotation puts no fused cell).
+ */
+const DOT_CELLS: Record<number, { lanes: number; window: 'narrow' | 'medium' | 'exact'; stages?: number; place?: Record<string, string> }> = {
+  0: { lanes: 4, window: 'narrow' }, // rounded, OS, dense, chunked, flags
+  1: { lanes: 16, window: 'exact' }, // rounded, WS, dense, flags
+  3: { lanes: 2, window: 'medium', place: { dataflow: 'os' } }, // fused, OS, 2:4, chunked
+  7: { lanes: 8, window: 'exact', place: { dataflow: 'os', sparsity: 'dense' } }, // fused, OS, dense
+  10: { lanes: 1, window: 'narrow' }, // rounded, OS, 2:4, flags
+  11: { lanes: 32, window: 'medium' }, // fused, WS, 2:4, chunked, flags
+  12: { lanes: 16, window: 'narrow', stages: 1 }, // rounded, OS, dense, chunked, the products' register
+  21: { lanes: 8, window: 'medium', place: { sparsity: '2:4' } }, // rounded, WS, 2:4, chunked, flags
+  22: { lanes: 4, window: 'exact', stages: 1 }, // rounded, OS, 2:4, the products' register
+  25: { lanes: 2, window: 'narrow', stages: 1 }, // rounded, WS, dense, flags, the products' register
+};
 const RANDOM_BITS = [1, 3, 8, 32];
 const SPECIALS: Specials[] = ['ieee', 'fn', 'none'];
 
@@ -58,9 +78,16 @@ export function cosimConfig(index: number, seed: number): CosimConfig {
     if (rng.uniform() < 0.7) raw.total = format(rng, [4, 8], [3, 14], specials(1), sub(0));
   }
   const r = raw.rounding as Record<string, string | number>;
-  if ((!fused && r.product === 'rsr') || r.acc === 'rsr' || (chunked && r.total === 'rsr')) {
+  const stochastic = (!fused && r.product === 'rsr') || r.acc === 'rsr' || (chunked && r.total === 'rsr');
+  if (stochastic) {
     r.randomBits = RANDOM_BITS[i % RANDOM_BITS.length]!;
     r.seed = rng.int(2 ** 32);
+  }
+  const dot = DOT_CELLS[i % 30];
+  if (dot !== undefined) {
+    if (stochastic) throw new Error(`test: cosim config ${i} rounds with rsr, which a dot-product cell does not take`);
+    Object.assign(raw, { lanes: dot.lanes, alignBits: dot.window === 'exact' ? 'exact' : dot.window === 'narrow' ? 1 + rng.int(4) : 5 + rng.int(10), pipeline: { stages: dot.stages ?? 0 } }, dot.place ?? {});
+    if (chunked) raw.chunk = dot.lanes * (1 + rng.int(3));
   }
   return { index, raw, cfg: resolveConfig(raw) };
 }

@@ -1,6 +1,6 @@
 // The generated RTL against the cycle simulator, every output port in every cycle: random
 // configurations (test/cosim/configs.ts: both dataflows, dense and 2:4, chunked, every
-// rounding mode, stochastic rounding included, subnormals on and off, every kind of specials, shapes up to 4×4) batched into one
+// rounding mode, stochastic rounding included, dot-product cells, subnormals on and off, every kind of specials, shapes up to 4×4) batched into one
 // Verilator build, each running random jobs with corner-case operands and C. Also: the build
 // cache, and that a difference is reported with its cycle, port, PE and both values.
 import { expect } from 'chai';
@@ -50,6 +50,11 @@ describe('cosim: generated RTL vs the simulator, cycle by cycle (Verilator)', fu
     expect(seen((c) => c.cfg.acc.subnormals).size, 'subnormals on and off').to.equal(2);
     expect(seen((c) => c.cfg.acc.specials)).to.have.keys('ieee', 'fn', 'none');
     expect(Math.max(...configs.map((c) => Math.max(c.cfg.rows, c.cfg.cols)))).to.be.at.most(4);
+    // Dot-product cells: every lane count, fused and rounded, OS and WS, dense and 2:4, the products' register.
+    const cells = configs.filter((c) => c.cfg.lanes !== 1 || c.cfg.alignBits !== 'exact');
+    expect([...new Set(cells.map((c) => c.cfg.lanes ?? 1))].sort((x, y) => x - y), 'lanes').to.deep.equal([1, 2, 4, 8, 16, 32]);
+    expect(new Set(cells.map((c) => `${c.cfg.dataflow} ${c.cfg.sparsity} ${c.cfg.product === null ? 'fused' : 'rounded'}`)).size, 'dot-product cells of each dataflow, sparsity and kind').to.be.at.least(6);
+    expect(cells.some((c) => (c.cfg.pipeline?.stages ?? 0) === 1), 'a dot-product cell with its products registered').to.equal(true);
   });
 
   for (const c of configs) {

@@ -1,5 +1,5 @@
 // Seeded random array configurations for the rtl-gen array tests: shapes up to 4 x 4 and every
-// option the config has (formats from test/rtl-gen/units.ts's generator of valid formats).
+// option the config has (dot-product cells included) (formats from test/rtl-gen/units.ts's generator of valid formats).
 import { type ArrayConfig, resolveConfig } from '../../config/resolve.js';
 import { formatSpecOf, ROUNDING_MODES } from '../../core/format.js';
 import { buildsArch } from '../support/arch.js';
@@ -36,6 +36,19 @@ export function randomArrayConfig(seed: number): { cfg: ArrayConfig; raw: Record
   // rsr accumulator cannot take the cut (buildArch says so): such a draw keeps the stages below it.
   const cutAdder = fused ? 2 : 3;
   if ((raw.pipeline as { stages: number }).stages >= cutAdder && !buildsArch(raw)) raw.pipeline = { stages: cutAdder - 1 };
+  // One in four is a dot-product cell: G lanes, a narrow, medium or exact window; at most the
+  // products' register as a pipeline stage and no rsr (the rest is not in such a cell yet), a
+  // chunk of whole steps.
+  if (r() < 0.25) {
+    const G = pick([1, 2, 4, 8, 16, 32]);
+    Object.assign(raw, { lanes: G, alignBits: pick([randInt(r, 1, 4), randInt(r, 5, 16), 'exact']), pipeline: { stages: 0 } });
+    if (r() < 0.5) raw.product = 'exact';
+    else if (r() < 0.5) raw.pipeline = { stages: 1 };
+    if (chunked) raw.chunk = G * randInt(r, 1, 3);
+    for (const step of ['product', 'acc', 'total']) if (rounding[step] === 'rsr') rounding[step] = 'rne';
+    delete rounding.randomBits;
+    delete rounding.seed;
+  }
   return { cfg: resolveConfig(raw), raw };
 }
 

@@ -1,7 +1,7 @@
 // The generated array top under Icarus, driven with the simulator's own input ports cycle by
 // cycle: every output port must equal the simulator's in every cycle, and for one-tile jobs the D
 // read off the RTL's ports must equal simGemm's. Fixed configurations cover both dataflows, 2:4,
-// chunking, the fused cell and the multiplier register; random ones (test/sim/support.ts, arrays up
+// chunking, the fused cell, the multiplier register and dot-product cells; random ones (test/sim/support.ts, arrays up
 // to 4x4) add the rest. LBAMAC_RTL_ARRAY_CASES sets how many random ones (default 8).
 import { expect } from 'chai';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { type ArrayConfig, resolveConfig } from '../../config/resolve.js';
 import { generateRtl } from '../../rtl-gen/generate.js';
 import { simGemm } from '../../sim/api.js';
-import { termsOf } from '../../arch/schedule.js';
+import { stepsOf } from '../../arch/schedule.js';
 import { tempDir } from '../support/tmp.js';
 import { describeCase, randomCase, Rng } from '../sim/support.js';
 import { firstMismatch, portTrace, runArrayIcarus, singleTileD } from './array-trace.js';
@@ -57,6 +57,9 @@ const FIXED: Case[] = [
   fixedCase('WS, dense, fused, 2 x 4', { rows: 2, cols: 4, dataflow: 'ws', a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'bf16', rounding: { acc: 'rtz' } }, 3, 2, 4, true, 4),
   // Several tiles: D tiles in both directions, K tiles with partial sums fed back (WS).
   fixedCase('4 x 4 OS, 2:4, multiplier register, chunk 2, 9 x 13 by 13 x 6', { rows: 4, cols: 4, dataflow: 'os', sparsity: '2:4', a: 'e4m3', w: 'e5m2', product: 'e5m6', acc: 'e5m7', total: 'fp16', chunk: 2, rounding: { product: 'rne', acc: 'rna', total: 'rne' }, pipeline: { stages: 1 } }, 9, 13, 6, true, 5),
+  // Dot-product cells: G products per step, one adder (WS with several K tiles of steps).
+  fixedCase('OS, dense, dot-product cell of 4 lanes (rounded products registered, alignBits 6), chunk 8, flags', { rows: 2, cols: 3, dataflow: 'os', a: 'e4m3', w: 'e4m3', product: 'e5m4', acc: 'e5m7', total: 'fp16', chunk: 8, lanes: 4, alignBits: 6, rounding: { product: 'rne', acc: 'rtz', total: 'rne' }, pipeline: { stages: 1 }, flags: true }, 3, 19, 3, true, 7),
+  fixedCase('WS, 2:4, fused dot-product cell of 2 lanes (alignBits exact), 4 x 2, 5 x 21 by 21 x 2', { rows: 4, cols: 2, dataflow: 'ws', sparsity: '2:4', a: 'e4m3', w: 'e5m2', product: 'exact', acc: 'e5m7', lanes: 2, alignBits: 'exact', rounding: { acc: 'rna' } }, 5, 21, 2, true, 8),
   fixedCase('4 x 4 WS, dense, chunk 3, 6 x 11 by 11 x 7', { rows: 4, cols: 4, dataflow: 'ws', a: 'e4m3', w: 'e4m3', product: 'fp16', acc: { exp: 4, man: 7, bias: 10, subnormals: false }, total: 'e5m7', chunk: 3, rounding: { product: 'rtz', acc: 'rne', total: 'rna' } }, 6, 11, 7, true, 6),
 ];
 
@@ -88,7 +91,7 @@ describe('rtl-gen: the generated array under Icarus follows the simulator cycle 
       expect(problem, problem ?? '').to.equal(null);
       const M = c.A.length;
       const N = c.B[0]!.length;
-      const oneTile = N <= c.cfg.cols && (c.cfg.dataflow === 'ws' ? termsOf(rtl.arch, c.B.length) <= c.cfg.rows : M <= c.cfg.rows);
+      const oneTile = N <= c.cfg.cols && (c.cfg.dataflow === 'ws' ? stepsOf(rtl.arch, c.B.length) <= c.cfg.rows : M <= c.cfg.rows);
       if (oneTile) expect(singleTileD(rtl.arch, outputs, M, N)).to.deep.equal(simGemm(c.cfg, c.A, c.B, c.C).D);
     });
   });

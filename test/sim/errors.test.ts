@@ -70,6 +70,13 @@ describe('sim: bad configurations and jobs fail before the first cycle', () => {
     fails(DENSE, { A, B, C: [[4096]] }, /job: C\[0\]\[0\] = 4096 is not a code of e4m7_b10 \(an integer from 0 to 4095\)/);
   });
 
+  it('a dot-product cell with more pipeline stages than its products\' register: not yet in the array', () => {
+    const cell = { rows: 2, cols: 2, a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'fp16', lanes: 4, alignBits: 12 };
+    expect(buildArch(resolveConfig({ ...cell, pipeline: { stages: 1 } })).pipeline.cuts).to.deep.equal(['after-mul']);
+    archFails(resolveConfig({ ...cell, pipeline: { stages: 2 } }), /^array: pipeline\.stages = 2 is not yet allowed with lanes = 4 and alignBits = 12 \(a dot-product cell\): the array cuts a dot-product cell only after its multipliers \(one stage\); set pipeline\.stages to 0 or 1, or compute it with --engine core or --engine golden$/);
+    archFails(resolveConfig({ ...cell, lanes: 1, product: 'exact', pipeline: { stages: 1 } }), /^array: pipeline\.stages = 1 is not yet allowed with lanes = 1 and alignBits = 12 \(a dot-product cell\): its products are exact, .*; set pipeline\.stages to 0, or compute it/);
+  });
+
   it('a job whose tiles do not fit the cycle budget', () => {
     const job = randomJob(buildArch(DENSE), { M: 9, K: 40, N: 3 }, 1);
     // 5 × 2 tiles of 2R + K - 1 = 43 cycles each, plus C = 2 to drain: 432.

@@ -1,5 +1,5 @@
 // The simulator against the functional reference (core/gemm.ts): D bit for bit and every event
-// count, over random configurations of everything the config can say; the first of them also
+// count, over random configurations of everything the config can say (dot-product cells included); the first of them also
 // against the exact golden model (golden/gemm.ts, BigInt: slower). Replay a failure with
 // LBAMAC_SIM_SEED=<seed> (runs that seed alone); LBAMAC_SIM_CASES=<n> and
 // LBAMAC_SIM_GOLDEN_CASES=<n> change the counts.
@@ -11,7 +11,7 @@ import { type EventCounts, EVENT_NAMES, zeroEvents } from '../../core/events.js'
 import { buildArch } from '../../arch/build.js';
 import { latencyCycles, outputCycle } from '../../arch/schedule.js';
 import { simulate } from '../../sim/simulate.js';
-import { describeCase, randomCase } from './support.js';
+import { describeCase, DOT_LANES, randomCase } from './support.js';
 
 const BASE_SEED = 0x5eed0000;
 const only = process.env.LBAMAC_SIM_SEED;
@@ -29,7 +29,8 @@ describe('sim: random configurations against coreGemm and goldenGemm', function 
   this.timeout(180_000);
 
   it(`${seeds.length} configurations: coreGemm's D bit for bit (and golden's for the first ${Math.min(goldenCount, seeds.length)}), same events per output, cycles as arch/ says`, () => {
-    const seen = { os: 0, ws: 0, sparse: 0, chunked: 0, fused: 0, pipelined: 0, stages2: 0, cutAdder: 0, beforeMul: 0, fusedStage: 0, flags: 0, tiledM: 0, tiledK: 0, withC: 0, generic: 0, kNot4: 0, kNotRows: 0, sub: 0, ftz: 0, rsr: 0, rsrPipelined: 0, rsrWs: 0 };
+    const seen = { os: 0, ws: 0, sparse: 0, chunked: 0, fused: 0, pipelined: 0, stages2: 0, cutAdder: 0, beforeMul: 0, fusedStage: 0, flags: 0, tiledM: 0, tiledK: 0, withC: 0, generic: 0, kNot4: 0, kNotRows: 0, sub: 0, ftz: 0, rsr: 0, rsrPipelined: 0, rsrWs: 0, dot: 0, dotWindow: 0, dotSparse: 0, dotWs: 0, dotFused: 0, dotChunked: 0, dotFlags: 0, dotSteps: 0, dotStaged: 0 };
+    const lanes = new Set<number>();
     const randomBits = new Set<number>();
     const goldenSeen = { os: 0, ws: 0, sparse: 0, chunked: 0 };
     const modes = new Set<string>();
@@ -88,6 +89,18 @@ describe('sim: random configurations against coreGemm and goldenGemm', function 
         if (arch.pipeline.stages > 0) seen.rsrPipelined++;
         if (arch.dataflow === 'ws') seen.rsrWs++;
       }
+      if (arch.dot !== null) {
+        seen.dot++;
+        lanes.add(arch.dot.lanes);
+        if (arch.dot.alignBits !== 'exact') seen.dotWindow++;
+        if (arch.sparsity === '2:4') seen.dotSparse++;
+        if (arch.dataflow === 'ws') seen.dotWs++;
+        if (arch.fused) seen.dotFused++;
+        if (arch.chunk !== null) seen.dotChunked++;
+        if (arch.flags) seen.dotFlags++;
+        if (r.schedule.S > 1) seen.dotSteps++;
+        if (arch.pipeline.stages > 0) seen.dotStaged++;
+      }
       if (c.cfg.acc.subnormals) seen.sub++;
       else seen.ftz++;
       modes.add(c.cfg.rounding.acc);
@@ -103,6 +116,7 @@ describe('sim: random configurations against coreGemm and goldenGemm', function 
       for (const [k, v] of Object.entries(seen)) expect(v, `configurations with ${k}`).to.be.greaterThan(seeds.length / 40);
       expect([...modes].sort()).to.deep.equal([...ROUNDING_MODES].sort());
       for (const bits of [1, 32]) expect(randomBits.has(bits), `rsr with R = ${bits}`).to.equal(true);
+      if (seeds.length >= 200) expect([...lanes].sort((x, y) => x - y), 'dot-product cells of every lane count').to.deep.equal([...DOT_LANES]);
       expect([...specialKinds].sort()).to.deep.equal(['fn', 'ieee', 'none']);
       expect(specials.size).to.be.greaterThanOrEqual(8);
       for (const dim of [1, 8]) for (const other of [1, 8]) if (seeds.length >= 200) expect(shapes.has(`${dim}x${other}`), `a ${dim}×${other} array`).to.equal(true);

@@ -96,10 +96,12 @@ export function randomCase(seed: number): RandomCase {
   // The cut adder's register needs an internal format for the sum (far-off biases have none), and
   // rounds the accumulator to odd, which rsr does not take (arch/build.ts refuses it).
   if (!buildsArch(raw)) raw.pipeline = { stages: fused ? 1 : 2 };
+  // A share of dot-product cells, drawn from a stream of their own so that the other draws stay.
+  const dot = randomDotCell(new Rng(seed ^ 0x1a9e5), raw);
   const cfg = resolveConfig(raw);
   const M = rng.int(1, rng.bool(0.3) ? 2 * rows + 1 : rows);
   const N = rng.int(1, rng.bool(0.3) ? 2 * cols + 1 : cols);
-  const K = rng.int(1, rng.bool(0.5) ? 13 : 2 * rows + 3);
+  const K = rng.int(1, rng.bool(0.5) ? 13 : 2 * rows + 3) + dot;
   const A = Array.from({ length: M }, () => Array.from({ length: K }, () => randomCode(rng, cfg.a.width)));
   const B = Array.from({ length: K }, () => Array.from({ length: N }, () => randomCode(rng, cfg.w.width)));
   if (cfg.sparsity === '2:4') {
@@ -119,6 +121,28 @@ export function randomCase(seed: number): RandomCase {
     out.C = Array.from({ length: M }, () => Array.from({ length: N }, () => randomCode(rng, f.width)));
   }
   return out;
+}
+
+/** The lane counts a dot-product cell may have (core/lanes.ts LANES). */
+export const DOT_LANES = [1, 2, 4, 8, 16, 32] as const;
+
+/**
+ * Makes one configuration in five a dot-product cell (lanes G, alignBits narrow, medium or
+ * "exact"): at most the one pipeline stage after the multipliers of rounded products, no rsr (the
+ * array and the config refuse the rest), a chunk of whole steps. Returns the terms to add to K so that outputs take several steps.
+ */
+export function randomDotCell(rng: Rng, raw: Record<string, unknown>): number {
+  if (!rng.bool(0.2)) return 0;
+  const G = rng.pick(DOT_LANES);
+  raw.lanes = G;
+  raw.alignBits = rng.pick([rng.int(1, 4), rng.int(1, 14), rng.int(10, 40), 'exact'] as const);
+  raw.pipeline = { stages: raw.product !== 'exact' && rng.bool(0.4) ? 1 : 0 };
+  const r = raw.rounding as Record<string, unknown>;
+  for (const step of ['product', 'acc', 'total']) if (r[step] === 'rsr') r[step] = rng.pick(ROUNDING_MODES.filter((m) => m !== 'rsr'));
+  delete r.randomBits;
+  delete r.seed;
+  if (raw.chunk !== undefined) raw.chunk = G * rng.int(1, 3);
+  return rng.int(0, 3 * G);
 }
 
 export function describeCase(c: RandomCase): string {

@@ -1,7 +1,8 @@
 // docs/timing.md's formulas, written out here again from the page (not taken from arch/schedule.ts),
 // against the simulator over many array and job shapes: the total cycle count, the cycle each D
 // element is on the output port, and the cycle every PE multiplies (its operand registers valid);
-// with the multiplier register, also that p holds the selected operands' product one cycle later.
+// with the multiplier register, also that p holds the selected operands' product one cycle later;
+// dot-product cells (lanes) included, whose steps take the place of terms.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +31,9 @@ function symbols(arch: Arch, s: Shape) {
   const R = arch.rows;
   const C = arch.cols;
   const { termDepth: D, loop: L } = arch.pipeline;
-  const T = arch.sparsity === '2:4' ? 2 * ceil(s.K, 4) : s.K;
+  const terms = arch.sparsity === '2:4' ? 2 * ceil(s.K, 4) : s.K;
+  // A dot-product cell takes S = ceil(T/G) steps: every formula holds with S in place of T.
+  const T = ceil(terms, arch.dot?.lanes ?? 1);
   return { R, C, D, L, T, nM: ceil(s.M, R), nN: ceil(s.N, C), nK: ceil(T, R) };
 }
 
@@ -100,6 +103,11 @@ describe('sim: docs/timing.md formulas against the simulator', () => {
             const raw = { rows, cols, dataflow, sparsity, pipeline: { stages }, a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'e4m7_b10', ...(rng.bool(0.3) ? { chunk: rng.int(1, 5) } : {}) };
             for (let n = 0; n < 2; n++) cases.push({ raw, shape: { M: rng.int(1, 2 * rows + 1), K: rng.int(1, 3 * rows + 6), N: rng.int(1, 2 * cols + 1), hasC: rng.bool() } });
           }
+          // Dot-product cells: G terms a step (one pipeline stage at most: the products' register).
+          for (const [lanes, stages] of [[2, 0], [8, 1]] as const) {
+            const raw = { rows, cols, dataflow, sparsity, lanes, alignBits: 8, pipeline: { stages }, a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'e4m7_b10', ...(rng.bool(0.3) ? { chunk: lanes * rng.int(1, 3) } : {}) };
+            cases.push({ raw, shape: { M: rng.int(1, 2 * rows + 1), K: rng.int(1, lanes * (3 * rows + 2)), N: rng.int(1, 2 * cols + 1), hasC: rng.bool() } });
+          }
         }
       }
     }
@@ -113,8 +121,10 @@ describe('sim: docs/timing.md formulas against the simulator', () => {
       const C = shape.hasC ? job.A.map(() => Array.from({ length: shape.N }, () => 0)) : undefined;
       const seen = new Set<string>();
       const [weight, index, valid] = arch.dataflow === 'os' ? ['b', 'bi', 'bv'] : ['w', 'wi', 'wv'];
-      // p after the cycle PE(i, j) multiplies: the product of the selected lane of a and the weight.
-      const products = new Map<string, number>();
+      // p after the cycle PE(i, j) multiplies: in each lane, the product of the selected lane of a
+      // and the weight (a dot-product cell: G lanes; 2:4 lane l selects in a's group l >> 1).
+      const products = new Map<string, number[]>();
+      const G = arch.dot?.lanes ?? 1;
       let checked = 0;
       const [fa, fw] = [formatOf(arch.formats.a), formatOf(arch.formats.w)];
       const product = arch.formats.product === null ? null : { f: formatOf(arch.formats.product), mode: roundingCode(arch.rounding.product) };
@@ -124,14 +134,15 @@ describe('sim: docs/timing.md formulas against the simulator', () => {
             for (let j = 0; j < arch.cols; j++) {
               if (P_REG(arch) && products.has(`${x}:${i}:${j}`)) {
                 expect(reg('pv', i, j), `pv of PE(${i}, ${j}) in cycle ${x}; ${where}`).to.equal(1);
-                expect(reg('p', i, j), `p of PE(${i}, ${j}) in cycle ${x}; ${where}`).to.equal(products.get(`${x}:${i}:${j}`));
+                products.get(`${x}:${i}:${j}`)!.forEach((p, l) => expect(reg('p', i, j, l), `p lane ${l} of PE(${i}, ${j}) in cycle ${x}; ${where}`).to.equal(p));
                 checked++;
               }
               if (!(reg('av', i, j) & reg(valid, i, j))) continue;
               seen.add(`${x}:${i}:${j}`);
               if (P_REG(arch)) {
-                const a = reg('a', i, j, arch.lanes === 4 ? reg(index, i, j) : 0);
-                products.set(`${x + arch.pipeline.termDepth}:${i}:${j}`, mul(fa, a, fw, reg(weight, i, j), product!.f, product!.mode));
+                const lane = (l: number) => (arch.sparsity === '2:4' ? 4 * (l >> 1) + reg(index, i, j, l) : l);
+                const p = Array.from({ length: G }, (_, l) => mul(fa, reg('a', i, j, lane(l)), fw, reg(weight, i, j, l), product!.f, product!.mode));
+                products.set(`${x + arch.pipeline.termDepth}:${i}:${j}`, p);
               }
             }
           }

@@ -1,5 +1,6 @@
 // sweep/grid.ts with dot-product cells: set through a block's config, hashed into the point ids,
-// run by the sweep loop, and refused up front where an area provider would have to synthesize them.
+// run by the sweep loop, their area synthesized where the array builds them and refused up front
+// where it does not.
 import { expect } from 'chai';
 import { expandSweep, parseSweep } from '../../sweep/grid.js';
 import { runPoint } from '../../sweep/point.js';
@@ -19,9 +20,11 @@ describe('sweep/grid: dot-product cells', () => {
     expect(narrow!.events.swamping).to.be.greaterThan(exact!.events.swamping);
   });
 
-  it('refuses a cell whose area would be synthesized, naming the block; "area": false lets it run', () => {
+  it('a cell the array builds has its area synthesized like any other; one it refuses is refused up front, naming the block', () => {
     const raw = { name: 's', area: 'yosys-gates', workloads, blocks: [{ ...block, config: { lanes: 4 } }] };
-    expect(() => expandSweep(parseSweep(raw))).to.throw(/^blocks\[0\] \(b\): lanes = 4 with alignBits = "exact" .* is not yet in the array, so the area provider "yosys-gates" cannot synthesize its PE; set "area": false/);
-    expect(expandSweep(parseSweep({ ...raw, blocks: [{ ...raw.blocks[0]!, area: false }] })).points).to.have.length(2);
+    expect(expandSweep(parseSweep(raw)).points.map((p) => p.wantsArea)).to.deep.equal([true, true]);
+    const staged = { ...raw, blocks: [{ ...raw.blocks[0]!, config: { lanes: 4, pipeline: { stages: 1 } } }] };
+    expect(() => expandSweep(parseSweep(staged))).to.throw(/^blocks\[0\] \(b\): the area provider "yosys-gates" cannot synthesize this dot-product cell's PE: array: pipeline\.stages = 1 is not yet allowed with lanes = 4 .*; set "area": false on the block/);
+    expect(expandSweep(parseSweep({ ...staged, blocks: [{ ...staged.blocks[0]!, area: false }] })).points).to.have.length(2);
   });
 });
