@@ -14,6 +14,7 @@ import { selectorModule } from '../rtl-gen/lib/selector.js';
 import { drawModule } from '../rtl-gen/lib/threefry.js';
 import { slice } from '../rtl-gen/back/verilog.js';
 import { formatOf } from './build.js';
+import { FIXED_UNIT_KINDS } from './fixed-units.js';
 import type { Arch, FormatDesc, UnitDesc, UnitKind } from './types.js';
 
 /** The Verilog of one unit instance: the module and which of its ports take each operand role. */
@@ -24,6 +25,8 @@ export interface UnitVerilog {
   result: string;
   /** The status flags output (core/arith.ts EV_* bits), or null. */
   flags: string | null;
+  /** The swamping output, for a module that computes it (else swampVerilog does). */
+  swamp?: string;
 }
 
 /**
@@ -180,6 +183,7 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
       return { kind: 'call', fn: (i, j, t) => draw(random, kind, i!, j!, t!) };
     },
   },
+  ...FIXED_UNIT_KINDS,
 };
 
 /** Operand pairs up to this many bits are looked up in a table built once. */

@@ -330,6 +330,13 @@ class Emitter {
         if (row && col) return { kind: 'output', js: `(${row.js} * N + ${col.js})` };
         return row ?? col ?? null;
       }
+      case 'mux': {
+        // Both arms carry the same kind of identity (a chain that takes C or D codes): the taken one.
+        const then = this.tag(e.then);
+        const other = this.tag(e.else);
+        if (then === null || other === null || then.kind !== other.kind) return null;
+        return { kind: then.kind, js: `(${this.js(e.sel)} ? ${then.js} : ${other.js})` };
+      }
       default:
         return null;
     }

@@ -10,6 +10,7 @@
 // that only pass a value along read them there. Nothing is allocated per cycle.
 import { EVENT_NAMES, type EventCounts, zeroEvents } from '../core/events.js';
 import { LbamacError } from '../core/errors.js';
+import { fixedLabel, fixedMessages, SIM_MAX_FIXED_WIDTH } from '../core/fixed.js';
 import type { Arch, TopExpr } from '../arch/types.js';
 import { latencyCycles, type OsSchedule, schedule, type Schedule, type WsSchedule } from '../arch/schedule.js';
 import { prepareJob, type PreparedJob, type SimJob } from './job.js';
@@ -72,6 +73,7 @@ function internal(message: string): never {
 
 /** Runs one job on the array cycle by cycle. Bad jobs fail before the first cycle. */
 export function simulate(arch: Arch, job: SimJob, options: SimOptions = {}): SimResult {
+  if (arch.fixed !== null && arch.fixed.width > SIM_MAX_FIXED_WIDTH) throw new LbamacError(fixedMessages.simWidth(fixedLabel(arch.fixed, arch.formats.out), arch.fixed.width));
   const prepared = prepareJob(arch, job);
   const dims = { M: prepared.M, N: prepared.N, K: prepared.K, hasC: prepared.C !== null };
   const sched = schedule(arch, dims);
@@ -93,6 +95,8 @@ export class Machine {
   readonly sparse: boolean;
   /** The array rounds with rsr: the feeder drives the term indices (a_row, a_term or w_term, b_col or w_col). */
   readonly random: boolean;
+  /** A fixed-point accumulator: the feeder marks each output's first and last term. */
+  readonly fixed: boolean;
   readonly H: number;
   readonly mask: number;
   /** Input-port histories: port p's value in cycle x at ((x & mask) * count), kept for H cycles:
@@ -142,6 +146,7 @@ export class Machine {
     this.chunked = arch.chunk !== null;
     this.sparse = arch.sparsity === '2:4';
     this.random = arch.random !== null;
+    this.fixed = arch.fixed !== null;
     this.T = sched.T;
     const needs = historyNeeds(arch);
     // Longer than the longest delay any register, edge line or deskew line reads back.
@@ -324,6 +329,11 @@ export class Machine {
           const row = (tile.m0 + off) * job.N + tile.n0;
           for (let j = 0; j < tile.cols; j++) h.c_data![slot * C + j] = job.C[row + j]!;
         }
+        // A fixed-point array loads C where its first term adds: C carries its output's identity.
+        const ctag = this.tagHist.c_data;
+        if (ctag !== undefined && tile !== undefined && off < tile.rows) {
+          for (let j = 0; j < tile.cols; j++) ctag[slot * C + j] = (tile.m0 + off) * job.N + tile.n0 + j;
+        }
       }
       // Compute cycles: term t of tile n, every stride cycles.
       const u = off - R;
@@ -341,6 +351,10 @@ export class Machine {
           this.aTerm(ad, (slot * R + r) * L, m, t);
         }
         if (this.chunked) h.a_close![slot] = this.closes(t) ? 1 : 0;
+        if (this.fixed) {
+          h.a_first![slot] = t === 0 ? 1 : 0;
+          h.a_last![slot] = t === this.T - 1 ? 1 : 0;
+        }
         if (this.random) h.a_term![slot] = t;
         const bv = h.b_valid!;
         const bd = h.b_data!;

@@ -57,7 +57,7 @@ export function buildWs(ctx: BuildContext): DataflowParts {
     : null;
   const sIn = pe.input('s_in', accW, 'above', 's', { line: 's_skew', signal: 's_acc' }, 's of the PE above (the s_skew line in row 0)');
   const stIn = chunked ? pe.input('st_in', totW, 'above', 'st', { line: 's_skew', signal: 's_total' }, 'st of the PE above (the s_skew line in row 0)') : null;
-  const t = termStage(pe, ctx, { a, av, w, wv, wi, close: wcl, acc: sIn, total: stIn, moving: true, index });
+  const t = termStage(pe, ctx, { a, av, w, wv, wi, close: wcl, acc: sIn, total: stIn, moving: true, index, fixed: null });
   // A PE without a term passes the partial sum on unchanged (through the cut adder's delay, so
   // that every partial sum takes L cycles a row).
   pe.register('s', accW, 1, 'psum', chunked ? 'chunk accumulator of the partial sum, moving down' : 'partial sum, moving down', null, mux(t.addEn, chunkNext(ctx, t), t.acc));
