@@ -53,7 +53,7 @@ export interface CompiledArray {
 
 export interface CompileEnv {
   /** Input port histories: port p in cycle x at ((x & mask) * count + e). */
-  hist: Record<string, Uint32Array>;
+  hist: Record<string, Uint32Array | Float64Array>;
   /** Tag histories of the tagged ports: ((x & mask) * (count / lanes) + e). */
   tagHist: Record<string, Uint32Array>;
   mask: number;
