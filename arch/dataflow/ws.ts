@@ -73,13 +73,13 @@ export function buildWs(ctx: BuildContext): DataflowParts {
     : null;
   const sIn = pe.input('s_in', accW, 'above', 's', { line: 's_skew', signal: 's_acc' }, 's of the PE above (the s_skew line in row 0)');
   const stIn = chunked ? pe.input('st_in', totW, 'above', 'st', { line: 's_skew', signal: 's_total' }, 'st of the PE above (the s_skew line in row 0)') : null;
-  const scIn = fixed ? pe.input('sc_in', outW, 'above', 'sc', { line: 's_skew', signal: 's_c' }, 'sc of the PE above (the s_skew line in row 0)') : null;
-  const t = termStage(pe, ctx, { a, av, w, wv, wi, close: wcl, acc: sIn, total: stIn, moving: true, index, fixed: fixed ? { first: wfi!, last: wla!, c: scIn! } : null });
+  const sdIn = fixed ? pe.input('sd_in', outW, 'above', 'sd', { line: 's_skew', signal: 's_c' }, 'sd of the PE above (the s_skew line in row 0)') : null;
+  const t = termStage(pe, ctx, { a, av, w, wv, wi, close: wcl, acc: sIn, total: stIn, moving: true, index, fixed: fixed ? { first: wfi!, last: wla!, c: sdIn! } : null });
   // A PE without a term passes the partial sum on unchanged (through the cut adder's delay, so
   // that every partial sum takes L cycles a row).
   pe.register('s', accW, 1, 'psum', chunked ? 'chunk accumulator of the partial sum, moving down' : 'partial sum, moving down', null, mux(t.addEn, chunkNext(ctx, t), t.acc));
   if (chunked) pe.register('st', totW, 1, 'psum', 'chunk total of the partial sum, moving down', null, mux(and(t.addEn, t.close!), t.totalSum!, t.total!));
-  if (fixed) pe.register('sc', outW, 1, 'psum', 'the out code moving down with the partial sum: C until its first term, D from its last', null, mux(and(t.addEn, t.last!), t.rounded!, scIn!), 'output');
+  if (fixed) pe.register('sd', outW, 1, 'psum', 'the out code moving down with the partial sum: C until its first term, D from its last', null, mux(and(t.addEn, t.last!), t.rounded!, sdIn!), 'output');
   if (L === 1) pe.moving('sv', 1, 1, 'psum', 'above', { line: 's_skew', signal: 's_valid' }, 'the partial sum is valid, moving down');
   else {
     const svIn = pe.input('sv_in', 1, 'above', 'sv', { line: 's_skew', signal: 's_valid' }, 'sv of the PE above (the s_skew line in row 0)');
@@ -112,7 +112,7 @@ export function buildWs(ctx: BuildContext): DataflowParts {
     },
     {
       name: 'd_deskew', kind: 'deskew', index: 'col', shared: false, sourceRow: R - 1, depth: cols.map((j) => C - 1 - j),
-      signals: [{ source: 's', width: accW }, ...(chunked ? [{ source: 'st', width: totW }] : []), ...(fixed ? [{ source: 'sc', width: outW }] : [])],
+      signals: [{ source: 's', width: accW }, ...(chunked ? [{ source: 'st', width: totW }] : []), ...(fixed ? [{ source: 'sd', width: outW }] : [])],
       feeds: 'd_acc[j]' + (chunked ? ', d_total[j]' : '') + (fixed ? ', d_data[j]' : '') + ' (source: PE(R-1, j)); d_valid = sv of PE(R-1, C-1)', meaning: 'realigns the columns: one whole partial-sum row per cycle',
     },
   ];
@@ -120,7 +120,7 @@ export function buildWs(ctx: BuildContext): DataflowParts {
     { port: 'd_valid', expr: { op: 'pe', register: 'sv', r: R - 1, j: C - 1 } },
     { port: 'd_acc', expr: { op: 'deskew', line: 'd_deskew', signal: 's' } },
     ...(chunked ? [{ port: 'd_total', expr: { op: 'deskew' as const, line: 'd_deskew', signal: 'st' } }] : []),
-    ...(fixed ? [{ port: 'd_data', expr: { op: 'deskew' as const, line: 'd_deskew', signal: 'sc' } }] : []),
+    ...(fixed ? [{ port: 'd_data', expr: { op: 'deskew' as const, line: 'd_deskew', signal: 'sd' } }] : []),
   ];
   return dataflowParts(
     ctx,

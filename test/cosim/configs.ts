@@ -3,8 +3,11 @@
 // subnormals), so the first 30 configurations hold every value of each, every rounding mode
 // (stochastic rounding, rsr, included) in each step that rounds, a fused cell's accumulator
 // included; the rest (shape up to 4x4, formats, biases, pipeline, rsr's R and seed) is random.
+// A fifth of them (fixedIndex) take a fixed-point accumulator instead of the float one.
 // Failures name the index and seed to replay.
-import { type FormatSpec, ROUNDING_MODES, type Specials } from '../../core/format.js';
+import { DETERMINISTIC_MODES, type FormatSpec, ROUNDING_MODES, type Specials } from '../../core/format.js';
+import { SIM_MAX_FIXED_WIDTH } from '../../core/fixed.js';
+import { FIXED_CUT_ORDER } from '../../arch/types.js';
 import { type ArrayConfig, resolveConfig } from '../../config/resolve.js';
 import { Rng } from '../../workloads/rng.js';
 
@@ -62,7 +65,36 @@ export function cosimConfig(index: number, seed: number): CosimConfig {
     r.randomBits = RANDOM_BITS[i % RANDOM_BITS.length]!;
     r.seed = rng.int(2 ** 32);
   }
+  if (fixedIndex(i)) fixedAccumulator(rng, raw, i);
   return { index, raw, cfg: resolveConfig(raw) };
+}
+
+/** The indices that take a fixed-point accumulator: unchunked ones (OS 4, 10, 16, 22, 28; WS 7,
+ *  25), fused and not, dense and 2:4, 0 to 3 stages; the modes they keep are deterministic (no rsr
+ *  there at these indices), so the float configurations' rotations still cover every mode. */
+export function fixedIndex(i: number): boolean {
+  return i % 6 === 4 || i % 18 === 7;
+}
+
+/**
+ * raw's accumulator made fixed-point, its float format the out: saturate and wrap by turns, a
+ * register wider than 29 bits (a state bus wider than 32 bits) at every other OS index and every
+ * WS one (wide ports), C onto the grid with a mode of its own; no chunk (the config refuses it), and the stages
+ * the fixed-point PE takes (FIXED_CUT_ORDER).
+ */
+function fixedAccumulator(rng: Rng, raw: Record<string, unknown>, i: number): void {
+  delete raw.chunk;
+  delete raw.total;
+  const r = raw.rounding as Record<string, string | number>;
+  const deterministic = (m: string | number) => (m === 'rsr' ? 'rne' : m);
+  raw.rounding = { input: DETERMINISTIC_MODES[Math.floor(i / 5) % 6]!, product: deterministic(r.product!), acc: deterministic(r.acc!) };
+  const wide = Math.floor(i / 6) % 2 === 1 || i % 18 === 7;
+  const width = wide ? 30 + rng.int(SIM_MAX_FIXED_WIDTH - 29) : 3 + rng.int(18);
+  const lsb = -rng.int(25);
+  raw.acc = { fixed: { msb: lsb + width - 2, lsb }, overflow: i % 4 < 2 ? 'saturate' : 'wrap', out: raw.acc };
+  const fused = raw.product === 'exact';
+  const stages = (raw.pipeline as { stages: number }).stages;
+  raw.pipeline = { stages: Math.min(stages, FIXED_CUT_ORDER[fused ? 'fused' : 'rounded'].length) };
 }
 
 export function describeConfig(c: CosimConfig, seed: number): string {

@@ -50,6 +50,15 @@ describe('cosim: generated RTL vs the simulator, cycle by cycle (Verilator)', fu
     expect(seen((c) => c.cfg.acc.subnormals).size, 'subnormals on and off').to.equal(2);
     expect(seen((c) => c.cfg.acc.specials)).to.have.keys('ieee', 'fn', 'none');
     expect(Math.max(...configs.map((c) => Math.max(c.cfg.rows, c.cfg.cols)))).to.be.at.most(4);
+    // Fixed-point accumulators: both dataflows, both overflow rules, fused and not, dense and 2:4,
+    // pipelined, and state buses wider than 32 bits (the WS ports s_acc, d_acc).
+    const fixed = configs.filter((c) => c.cfg.fixed !== undefined);
+    expect(new Set(fixed.map((c) => c.cfg.dataflow))).to.have.keys('os', 'ws');
+    expect(new Set(fixed.map((c) => c.cfg.fixed!.overflow))).to.have.keys('saturate', 'wrap');
+    expect(new Set(fixed.map((c) => c.cfg.product === null)).size, 'fixed: fused and not').to.equal(2);
+    expect(new Set(fixed.map((c) => c.cfg.sparsity))).to.have.keys('dense', '2:4');
+    expect(fixed.some((c) => (c.cfg.pipeline?.stages ?? 0) > 0), 'fixed: pipelined').to.equal(true);
+    expect(fixed.some((c) => c.cfg.dataflow === 'ws' && c.cfg.fixed!.width + 3 > 32), 'fixed: a WS state bus wider than 32 bits').to.equal(true);
   });
 
   for (const c of configs) {
