@@ -57,6 +57,10 @@ const FIXED: Case[] = [
   fixedCase('WS, dense, fused, 2 x 4', { rows: 2, cols: 4, dataflow: 'ws', a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'bf16', rounding: { acc: 'rtz' } }, 3, 2, 4, true, 4),
   // Several tiles: D tiles in both directions, K tiles with partial sums fed back (WS).
   fixedCase('4 x 4 OS, 2:4, multiplier register, chunk 2, 9 x 13 by 13 x 6', { rows: 4, cols: 4, dataflow: 'os', sparsity: '2:4', a: 'e4m3', w: 'e5m2', product: 'e5m6', acc: 'e5m7', total: 'fp16', chunk: 2, rounding: { product: 'rne', acc: 'rna', total: 'rne' }, pipeline: { stages: 1 } }, 9, 13, 6, true, 5),
+  // Fixed-point accumulators: the Kulisch register of e4m3 (49 bits) in OS; a wrapping register in
+  // WS whose 43-bit state bus goes out and back in between K tiles.
+  fixedCase('3 x 2 OS, fixed(msb 29, lsb -18, saturate) into fp32, 2 stages, 5 x 7 by 7 x 3', { rows: 3, cols: 2, dataflow: 'os', a: 'e4m3', w: 'e4m3', product: 'exact', acc: { fixed: { msb: 29, lsb: -18 }, overflow: 'saturate', out: 'fp32' }, pipeline: { stages: 2 }, flags: true }, 5, 7, 3, true, 7),
+  fixedCase('2 x 3 WS, 2:4, fixed(msb 20, lsb -20, wrap) into fp16, 1 stage, 3 x 13 by 13 x 4', { rows: 2, cols: 3, dataflow: 'ws', sparsity: '2:4', a: 'e5m2', w: 'e4m3', product: 'e5m6', acc: { fixed: { msb: 20, lsb: -20 }, overflow: 'wrap', out: 'fp16' }, rounding: { input: 'rtz', product: 'rne', acc: 'rdn' }, pipeline: { stages: 1 } }, 3, 13, 4, true, 8),
   fixedCase('4 x 4 WS, dense, chunk 3, 6 x 11 by 11 x 7', { rows: 4, cols: 4, dataflow: 'ws', a: 'e4m3', w: 'e4m3', product: 'fp16', acc: { exp: 4, man: 7, bias: 10, subnormals: false }, total: 'e5m7', chunk: 3, rounding: { product: 'rtz', acc: 'rne', total: 'rna' } }, 6, 11, 7, true, 6),
 ];
 

@@ -1,6 +1,6 @@
 // The generated arrays of random configurations (both dataflows, dense and 2:4, chunked or not,
 // fused or not, with and without the multiplier register, every rounding mode (rsr's draw units
-// included) and format option,
+// included) and format option, float and fixed-point accumulators,
 // shapes up to 4 x 4) are clean under `verilator --lint-only -Wall` and compile under
 // `iverilog -g2005 -Wall` without a message. LBAMAC_RTL_LINT_CASES sets the count (default 30;
 // the coverage check needs about 16).
@@ -42,6 +42,8 @@ describe('rtl-gen: generated arrays lint and compile', function () {
     for (const s of ['ieee', 'fn', 'none']) expect(has((c) => c.acc.specials === s || c.a.specials === s), `specials ${s}`).to.equal(true);
     expect(has((c) => !c.acc.subnormals) && has((c) => c.acc.subnormals), 'subnormals on and off').to.equal(true);
     expect(has((c) => c.rows === 4 && c.cols === 4), 'a 4 x 4 array').to.equal(true);
+    expect(has((c) => c.fixed !== undefined && c.dataflow === 'os') && has((c) => c.fixed !== undefined && c.dataflow === 'ws'), 'fixed-point accumulators in both dataflows').to.equal(true);
+    expect(has((c) => c.fixed !== undefined && c.fixed.width > 50), 'a fixed-point register wider than the simulator takes').to.equal(true);
   });
 
   it('verilator --lint-only -Wall reports nothing and iverilog -g2005 -Wall compiles silently', () => {
