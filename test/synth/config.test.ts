@@ -31,6 +31,12 @@ describe('synth/config', function () {
     expect(isFp32Accumulation(base)).to.equal(true);
     expect(isFp32Accumulation(config({ acc: 'e8m23' }))).to.equal(true);
     expect(isFp32Accumulation(config({ acc: 'fp32', chunk: 4, total: 'fp16' }))).to.equal(false);
+    // A fixed-point register into fp32 is compared against the float fp32 accumulator.
+    const fixed = config({ acc: { fixed: { msb: 12, lsb: -8 }, overflow: 'wrap', out: 'fp32' } });
+    expect(isFp32Accumulation(fixed)).to.equal(false);
+    const fixedBase = fp32Baseline(fixed);
+    expect(fixedBase.fixed).to.equal(undefined);
+    expect(isFp32Accumulation(fixedBase)).to.equal(true);
   });
 
   it('gates: a PE with a narrower accumulator has fewer gates and flip-flops', async () => {
