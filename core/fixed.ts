@@ -1,6 +1,6 @@
 // The fixed-point (Kulisch-style) accumulator of docs/arithmetic.md §3 ("Fixed-point
 // accumulation"): what a user writes, its limits and validation, its name, and every message a user
-// sees about one (config errors, the engines and sweeps that do not take one yet).
+// sees about one (config errors, the stages and widths the array and the simulator take).
 import { LbamacError } from './errors.js';
 import type { Format } from './format.js';
 
@@ -56,9 +56,6 @@ export const fixedMessages = {
     `simulator: the accumulator ${label} has a ${width}-bit register; a PE's state (register, zero sign, special: ${width + 3} bits) must fit the 53 bits ` +
     `a float64 holds exactly, so the simulator takes registers of at most ${SIM_MAX_FIXED_WIDTH} bits; ` +
     'compute D with `lbamac gemm --engine core` (any width up to 4096 bits), or narrow acc.fixed (msb + 2 - lsb)',
-  noArea: (where: string, label: string, provider: string) =>
-    `${where}: the accumulator ${label} is fixed-point, which the array (and so the area provider "${provider}") does not build yet; ` +
-    'give the block "area": false, or set the sweep\'s "area": "none"',
 };
 
 function checkBit(where: string, field: string, v: unknown): number {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { resolveConfig } from '../../config/resolve.js';
+import { buildArch } from '../../arch/build.js';
 import { designFor, fp32Baseline, isFp32Accumulation, scopeConfig, synthesizeConfig } from '../../synth/config.js';
 
 /** A small array; acc and w vary per test. */
@@ -37,6 +38,14 @@ describe('synth/config', function () {
     const fixedBase = fp32Baseline(fixed);
     expect(fixedBase.fixed).to.equal(undefined);
     expect(isFp32Accumulation(fixedBase)).to.equal(true);
+  });
+
+  it('gates: a PE with a fixed-point accumulator synthesizes, one flip-flop per register bit of its description', async () => {
+    const cfg = config({ acc: { fixed: { msb: 6, lsb: -4 }, overflow: 'wrap', out: 'e3m4' } });
+    const r = await synthesizeConfig(cfg, 'gates', 'pe', null);
+    const bits = buildArch(scopeConfig(cfg, 'pe')).pe.registers.reduce((n, reg) => n + reg.width, 0);
+    expect(r.resources.counts.ff).to.equal(bits);
+    expect(r.resources.counts.gate).to.be.greaterThan(0);
   });
 
   it('gates: a PE with a narrower accumulator has fewer gates and flip-flops', async () => {
