@@ -7,7 +7,7 @@
 // special·2^(W+1) + zeroSign·2^W + (reg mod 2^W): exact in a float64 for W + 3 <= 53 bits
 // (SIM_MAX_FIXED_WIDTH; sim/simulate.ts refuses wider registers by name).
 import { EV_INEXACT, EV_INVALID, EV_OVERFLOW, EV_TINY, roundingCode, status, unpackValue } from '../core/arith.js';
-import type { Format } from '../core/format.js';
+import type { Format, RoundingMode } from '../core/format.js';
 import { type FixedKernel, fixedKernel, type FixedState, NO_SPECIAL } from '../core/fixed-acc.js';
 import type { Accumulation } from '../core/gemm.js';
 import { countEvent, EVI } from '../core/mac.js';
@@ -23,7 +23,7 @@ function fixedOf(arch: Arch): FixedDesc {
 }
 
 /** The kernel of a unit: `product` is the format of the codes fixadd adds (product or exact product). */
-function kernelFor(arch: Arch, product: Format | null, mode: string): FixedKernel {
+function kernelFor(arch: Arch, product: Format | null, mode: RoundingMode): FixedKernel {
   const fx = fixedOf(arch);
   return fixedKernel({
     a: formatOf(arch.formats.a),
@@ -32,7 +32,7 @@ function kernelFor(arch: Arch, product: Format | null, mode: string): FixedKerne
     fixed: { msb: fx.msb, lsb: fx.lsb, overflow: fx.overflow, width: fx.width },
     out: formatOf(arch.formats.out),
     modeProduct: roundingCode(arch.rounding.product),
-    modeAcc: roundingCode(mode as Parameters<typeof roundingCode>[0]),
+    modeAcc: roundingCode(mode),
     modeInput: roundingCode(fx.input),
   });
 }

@@ -604,8 +604,9 @@ export function compileArray(arch: Arch, env: CompileEnv): CompiledArray {
   const { status, evaluations } = kernelState(env.kernel);
   const fused: Record<string, (...codes: number[]) => number> = {};
   for (const u of arch.pe.units) {
-    // Evaluators may build tables (tens of milliseconds): each is built once per kernel.
-    const key = JSON.stringify([u, arch.formats, arch.rounding, arch.flags]);
+    // Evaluators may build tables (tens of milliseconds): each is built once per kernel. A
+    // fixed-point unit also depends on the register (kernels are shared across registers).
+    const key = JSON.stringify([u, arch.formats, arch.rounding, arch.flags, arch.fixed]);
     let ev = evaluations.get(key);
     if (ev === undefined) {
       ev = UNIT_KINDS[u.kind].evaluate(u, arch, env.kernel, arch.flags ? status : null);
