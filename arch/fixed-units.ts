@@ -96,7 +96,8 @@ function offGrid(f: Format, code: number, lsb: number): boolean {
   return drop >= 53 || u.sig % 2 ** drop !== 0;
 }
 
-function isFinite(f: Format, code: number): boolean {
+/** The code is a finite value or a zero (not inf, not NaN). */
+function finiteCode(f: Format, code: number): boolean {
   const k = unpackValue(f, code).kind;
   return k === 'finite' || k === 'zero';
 }
@@ -139,7 +140,7 @@ export const FIXED_UNIT_KINDS: Record<'fixload' | 'fixadd' | 'fixround', UnitKin
           // The RTL's state keeps C's sign bit as the zero sign of a special (meaningless there, but on the bus).
           if (s.special !== NO_SPECIAL) s.zeroSign = c! >= out.signBit ? 1 : 0;
           const events = drain(kernel.events, ev);
-          if (st !== null) st[0] = addStatus(events, isFinite(out, c!), offGrid(out, c!, fx.lsb));
+          if (st !== null) st[0] = addStatus(events, finiteCode(out, c!), offGrid(out, c!, fx.lsb));
           return codec.write(s);
         },
       };
@@ -166,7 +167,7 @@ export const FIXED_UNIT_KINDS: Record<'fixload' | 'fixadd' | 'fixround', UnitKin
         kind: 'call',
         fn: (x, y) => {
           codec.read(x!, s);
-          const live = s.special === NO_SPECIAL && isFinite(fy, y!);
+          const live = s.special === NO_SPECIAL && finiteCode(fy, y!);
           kernel.addProduct(s, y!);
           const events = drain(kernel.events, ev);
           if (st !== null) st[0] = addStatus(events, live, offGrid(fy, y!, fx.lsb));
