@@ -147,7 +147,7 @@ export function termStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): Ter
   let first = s.fixed?.first ?? null;
   let last = s.fixed?.last ?? null;
   /** Pipeline registers after a stage (values with their tags, then the draws still to be used),
-   *  then its valid and chunk-close bits. */
+   *  then its valid, chunk-close and (fixed-point) first and last bits. */
   const stage = (values: { name: string; width: number; value: Expr; meaning: string; tag?: RegisterDesc['tag']; always?: boolean }[]): Expr[] => {
     const en = addEn;
     const carried = draws.carried(values[0]!.name);
