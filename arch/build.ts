@@ -3,7 +3,7 @@
 import { LbamacError } from '../core/errors.js';
 import { exactProductFormat, UNIT_FORMAT } from '../core/exact-product.js';
 import { dotCellOf, laneMessages } from '../core/lanes.js';
-import { fixedLabel, fixedMessages } from '../core/fixed.js';
+import { fixedMessages } from '../core/fixed.js';
 import { oddSumFormat } from '../core/odd-sum.js';
 import { rsrMessages } from '../core/random-stream.js';
 import { MAX_STAGES } from '../config/schema.js';
@@ -12,7 +12,7 @@ import { type ArrayConfig, outputFormat } from '../config/resolve.js';
 import type { BuildContext, DataflowBuilder } from './dataflow/context.js';
 import { buildOs } from './dataflow/os.js';
 import { buildWs } from './dataflow/ws.js';
-import { ARCH_VERSION, type Arch, type Cut, CUT_ORDER, type FormatDesc, type PipelineDesc, type PortDesc } from './types.js';
+import { ARCH_VERSION, type Arch, type Cut, CUT_ORDER, FIXED_CUT_ORDER, type FixedDesc, type FormatDesc, type PipelineDesc, type PortDesc } from './types.js';
 
 /** One builder per dataflow: everything that differs between OS and WS is in its module. */
 const DATAFLOWS: Record<Arch['dataflow'], DataflowBuilder> = { os: buildOs, ws: buildWs };
@@ -49,7 +49,6 @@ function checkDim(name: string, v: unknown): number {
 /** Validates what the architecture needs from a config (beyond the schema) and builds the description. */
 export function buildArch(cfg: ArrayConfig): Arch {
   const cell = dotCellOf(cfg);
-  if (cfg.fixed !== undefined) throw new LbamacError(fixedMessages.notInArray(fixedLabel(cfg.fixed, cfg.acc)));
   const R = checkDim('rows', cfg.rows);
   const C = checkDim('cols', cfg.cols);
   if (cfg.dataflow !== 'os' && cfg.dataflow !== 'ws') throw new LbamacError(`array: dataflow = ${JSON.stringify(cfg.dataflow)} is not allowed; expected "os" or "ws"`);
@@ -62,10 +61,12 @@ export function buildArch(cfg: ArrayConfig): Arch {
     throw new LbamacError(`array: pipeline.stages = ${JSON.stringify(stages)} is not allowed; expected an integer from 0 to ${MAX_STAGES}`);
   }
   const fused = cfg.product === null;
+  const fixed: FixedDesc | null = cfg.fixed === undefined ? null : { ...cfg.fixed, stateWidth: cfg.fixed.width + 3, input: cfg.rounding.input };
   // A dot-product cell's one cut so far: a register of its G rounded products before the adder.
   const dotStages = fused ? 0 : 1;
   if (cell !== null && stages > dotStages) throw new LbamacError(laneMessages.noStages(cell, stages, dotStages));
-  const order = CUT_ORDER[fused ? 'fused' : 'rounded'];
+  const order = (fixed !== null ? FIXED_CUT_ORDER : CUT_ORDER)[fused ? 'fused' : 'rounded'];
+  if (fixed !== null && stages > order.length) throw new LbamacError(fixedMessages.stages(stages, order.length, fused));
   if (stages > order.length) {
     throw new LbamacError(
       `array: pipeline.stages = ${stages} is not allowed for product "exact": a fused multiply-add has no rounding inside its multiplier to cut at, so it takes at most ${order.length} stages; ` +
@@ -82,13 +83,15 @@ export function buildArch(cfg: ArrayConfig): Arch {
     loop: has('inside-add') ? 2 : 1,
   };
   // Stage registers that hold an exact product (fused with a cut after the multiplier, rounded with one inside it).
-  const holdsExact = (fused && has('after-mul')) || has('inside-mul');
+  // A fused cell with a fixed-point accumulator adds the exact product's code to its register.
+  const holdsExact = (fused && (has('after-mul') || fixed !== null)) || has('inside-mul');
   let xprod: FormatDesc | null = null;
   if (holdsExact) {
     try {
       xprod = desc(exactProductFormat(cfg.a, cfg.w));
     } catch (e) {
       if (!(e instanceof LbamacError)) throw e;
+      if (fixed !== null && fused) throw new LbamacError(fixedMessages.exactProduct(cfg.a.name, cfg.w.name, e.message));
       throw new LbamacError(
         `array: pipeline.stages = ${stages} registers the exact product of ${cfg.a.name} and ${cfg.w.name}, which needs ${cfg.a.man + cfg.w.man + 1} mantissa bits and a wide exponent, ` +
           `more than a format holds (${e.message}); use pipeline.stages = ${fused ? 0 : 1}`,
@@ -131,6 +134,7 @@ export function buildArch(cfg: ArrayConfig): Arch {
       xsum,
     },
     rounding: { product: cfg.rounding.product, acc: cfg.rounding.acc, total: cfg.rounding.total },
+    fixed,
     random: cfg.random ?? null,
   };
   return {
@@ -148,6 +152,7 @@ export function buildArch(cfg: ArrayConfig): Arch {
     pipeline,
     formats: ctx.formats,
     rounding: ctx.rounding,
+    fixed,
     random: ctx.random,
     ...DATAFLOWS[cfg.dataflow](ctx),
   };

@@ -1,5 +1,6 @@
 // The architecture description as text, for `lbamac describe` and docs/architecture.md: the PE's
 // inputs, signals, units and registers with their rules, the edge lines and the output ports.
+import { fixedLabel } from '../core/fixed.js';
 import { exprText, registerRule, topExprText, unitRule } from './ir.js';
 import type { Arch } from './types.js';
 
@@ -9,7 +10,9 @@ export function describeArch(arch: Arch): string {
   const cell = arch.dot === null ? '' : `, dot-product cell of ${arch.dot.lanes} lane${arch.dot.lanes === 1 ? '' : 's'} (alignBits ${arch.dot.alignBits})`;
   const head = `${arch.rows} x ${arch.cols} ${arch.dataflow.toUpperCase()} array, ${arch.sparsity}${cell}${arch.chunk !== null ? `, chunk ${arch.chunk}` : ''}${arch.pipeline.stages ? `, ${arch.pipeline.stages} pipeline stage${arch.pipeline.stages === 1 ? '' : 's'}` : ''}`;
   out.push(head);
-  out.push(`formats: a ${f.a.name}, w ${f.w.name}, product ${f.product?.name ?? 'exact (fused)'}, acc ${f.acc.name}${f.total ? `, total ${f.total.name}` : ''}, out ${f.out.name}`);
+  const fx = arch.fixed;
+  const acc = fx === null ? f.acc.name : `${fixedLabel(fx, f.out)} (a ${fx.stateWidth}-bit state: ${fx.width}-bit register, zero sign, special; C onto it ${fx.input})`;
+  out.push(`formats: a ${f.a.name}, w ${f.w.name}, product ${f.product?.name ?? 'exact (fused)'}, acc ${acc}${f.total ? `, total ${f.total.name}` : ''}, out ${f.out.name}`);
   out.push('', 'PE inputs (element of the edge line on the array\'s edge):');
   for (const i of arch.pe.inputs) {
     const src = i.from === null ? `${i.edge.line}.${i.edge.signal}[j] (every PE of column j)` : `${i.register}@${i.from}, edge ${i.edge.line}.${i.edge.signal}[${i.from === 'left' ? 'r' : 'j'}]`;

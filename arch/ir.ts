@@ -82,7 +82,7 @@ export function registerRule(r: RegisterDesc): string {
 /** `acc_adder = add(acc, p) -> acc, rtz` style line of a unit. */
 export function unitRule(u: UnitDesc, arch: Arch): string {
   const ops = Object.entries(u.operands).map(([role, e]) => `${role}=${exprText(e, false)}`);
-  const fmt = u.formats.out !== undefined ? ` into ${arch.formats[u.formats.out]?.name} (${u.formats.out})` : '';
+  const fmt = u.formats.out !== undefined ? ` into ${arch.formats[u.formats.out]?.name} (${u.formats.out})` : u.kind === 'fixload' || u.kind === 'fixadd' ? ' into the fixed-point state' : '';
   const cell = u.dot !== undefined ? `, ${u.dot.lanes} lane${u.dot.lanes === 1 ? '' : 's'}, alignBits ${u.dot.alignBits}` : '';
   return `${u.result} = ${u.kind}(${ops.join(', ')})${fmt}${cell}${u.rounding ? `, ${u.rounding}` : ''}`;
 }

@@ -2,6 +2,7 @@
 // cycle simulator runs and the RTL generator emits — ports, PE registers, edge (skew) registers,
 // arithmetic units and timing constants. Both walk the same object, so they cannot drift apart.
 // docs/architecture.md explains every field; docs/timing.md the schedule built on it.
+import type { FixedOverflow } from '../core/fixed.js';
 import type { FormatSpec, RoundingMode } from '../core/format.js';
 import type { DotCell } from '../core/lanes.js';
 import type { DrawKind, RandomSpec } from '../core/random-stream.js';
@@ -116,17 +117,21 @@ export interface PeInputDesc {
   meaning: string;
 }
 
-/** The kinds of unit; arch/units.ts gives each its evaluation and its Verilog. */
-export type UnitKind = 'selector' | 'mul' | 'add' | 'fma' | 'round' | 'draw' | 'dot';
+/** The kinds of unit; arch/units.ts gives each its evaluation and its Verilog. `fixload`,
+ *  `fixadd` and `fixround` are the fixed-point accumulator's (arch.fixed): C onto the grid, a
+ *  product into the register's state, the state rounded into `out`. */
+export type UnitKind = 'selector' | 'mul' | 'add' | 'fma' | 'round' | 'draw' | 'dot' | 'fixload' | 'fixadd' | 'fixround';
 
 /**
  * A combinational unit of the PE. `operands` maps the kind's operand roles (selector: group,
  * index; mul: a, b; add: x, y; fma: a, b, c; round: x, one, ref, term; draw: i, j, t; dot: acc
- * and p (G packed products) or acc, a and w (G packed operands each, fused)) to
+ * and p (G packed products) or acc, a and w (G packed operands each, fused); fixload: c;
+ * fixadd: x (the state), y (the product); fixround: x (the state)) to
  * expressions, plus `rand` (the draw) for a unit that rounds with rsr; `formats` maps the same
  * roles (and `out`) to format roles of arch.formats. `role` says what the unit is to the
  * accumulation: `term` units add one term (counted as the PE's useful work), `finish` units round
- * the sum of a cut adder, `total` units close a chunk, `draw` units draw from the random stream.
+ * the sum of a cut adder (or a fixed-point register into `out`), `total` units close a chunk,
+ * `draw` units draw from the random stream, `load` units put C into a fixed-point register.
  */
 export interface UnitDesc {
   name: string;
@@ -136,7 +141,7 @@ export interface UnitDesc {
   operands: Record<string, Expr>;
   formats: Record<string, keyof Arch['formats']>;
   rounding: RoundingMode | null;
-  role: 'select' | 'product' | 'term' | 'finish' | 'total' | 'draw';
+  role: 'select' | 'product' | 'term' | 'finish' | 'total' | 'draw' | 'load';
   /** draw only: which rounding of the term the draw is for (core/random-stream.ts). */
   draw?: DrawKind;
   /** add only: an exact zero sum takes this mode's sign rule (the first half of a cut adder rounds to odd). */
@@ -225,6 +230,27 @@ export const CUT_ORDER: Record<'rounded' | 'fused', readonly Cut[]> = {
   fused: ['after-mul', 'inside-add', 'before-mul'],
 };
 
+/** The cuts a PE with a fixed-point accumulator takes: no float adder to cut inside (its register
+ *  adds in one cycle, loop 1). */
+export const FIXED_CUT_ORDER: Record<'rounded' | 'fused', readonly Cut[]> = {
+  rounded: ['after-mul', 'inside-mul', 'before-mul'],
+  fused: ['after-mul', 'before-mul'],
+};
+
+/** A fixed-point (Kulisch-style) accumulator (docs/arithmetic.md §3): the register and the state
+ *  bus a PE holds (rtl-gen/lib/fixed-add.ts: reg, zero sign, special). */
+export interface FixedDesc {
+  msb: number;
+  lsb: number;
+  overflow: FixedOverflow;
+  /** The register's bits: msb + 2 - lsb. */
+  width: number;
+  /** The state bus: width + 3 bits. */
+  stateWidth: number;
+  /** C onto the grid (rounding.input). */
+  input: RoundingMode;
+}
+
 export interface PipelineDesc {
   stages: number;
   cuts: Cut[];
@@ -258,6 +284,8 @@ export interface Arch {
     a: FormatDesc;
     w: FormatDesc;
     product: FormatDesc | null;
+    /** The accumulator's format; with a fixed-point accumulator (`fixed`), the format its register
+     *  is rounded into (= out). */
     acc: FormatDesc;
     /** The chunk-total format (chunked arrays only). */
     total: FormatDesc | null;
@@ -272,6 +300,8 @@ export interface Arch {
     xsum: FormatDesc | null;
   };
   rounding: { product: RoundingMode; acc: RoundingMode; total: RoundingMode };
+  /** A fixed-point accumulator instead of the float one, or null. */
+  fixed: FixedDesc | null;
   /** The random stream of the steps that round with rsr (R and seed), or null when none does. */
   random: RandomSpec | null;
   ports: PortDesc[];

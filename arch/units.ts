@@ -15,6 +15,7 @@ import { selectorModule } from '../rtl-gen/lib/selector.js';
 import { drawModule } from '../rtl-gen/lib/threefry.js';
 import { slice } from '../rtl-gen/back/verilog.js';
 import { formatOf } from './build.js';
+import { FIXED_UNIT_KINDS } from './fixed-units.js';
 import type { Arch, FormatDesc, UnitDesc, UnitKind } from './types.js';
 
 /** The Verilog of one unit instance: the module and which of its ports take each operand role. */
@@ -28,6 +29,8 @@ export interface UnitVerilog {
   /** A dot-product unit's count of the products its alignment lost: wired to `<unit>_swamped` when
    *  the status is read (its swampVerilog reads that wire). */
   swamped?: string;
+  /** The swamping output, for a module that computes it (else swampVerilog does). */
+  swamp?: string;
 }
 
 /**
@@ -203,6 +206,7 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
     },
     evaluate: (u, arch, k, st) => ({ kind: 'call', fn: dotStep(u, arch, k, st) }),
   },
+  ...FIXED_UNIT_KINDS,
 };
 
 /** A dot-product unit's step with the configuration's DotKernel (core/dot.ts), which counts the

@@ -31,7 +31,7 @@ for (let i = 0; i < CORE_CASES.length; i++) {
 report.core = core;
 
 console.log(`sim: simulated PE-cycles per second (rows · cols · cycles / wall time), one thread; 2 × 2 tiles, K = ${SIM_BENCH_K}`);
-console.log('  target: 3× Verilator\'s rate on the generated RTL of the 16×16 array, 2× on the 8×8 (see verilator below)');
+console.log('  target: 3× Verilator\'s rate on the generated RTL of the 16×16 array, 2× on the 8×8 (see verilator below); then the dot-product cell and the fixed-point register');
 const sim: SimBenchRow[] = [];
 for (let i = 0; i < SIM_CASES.length; i++) {
   const r = await inWorker<SimBenchRow>('sim', i);

@@ -39,13 +39,30 @@ export function simRate(arch: Arch, job: SimJob, minSeconds = 2, minRuns = 5): S
 /** The benchmark arrays: e4m3 inputs, e5m10 products, e4m7 accumulator with bias 10, rtz, OS,
  *  8×8 and 16×16, unpipelined and with 2 pipeline stages; and the target each must meet against
  *  Verilator on the same array (simulator cycles per second over Verilator's). */
-export const SIM_CASES = [0, 2].flatMap((stages) =>
+export const VERILATOR_TARGET_CASES = [0, 2].flatMap((stages) =>
   [8, 16].map((n) => ({
     label: `${n}×${n} OS, e4m3 × e4m3 -> e5m10 product, e4m7 b10 accumulator, rtz, ${stages} stage${stages === 1 ? '' : 's'}`,
-    config: { rows: n, cols: n, dataflow: 'os', a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'e4m7_b10', rounding: { product: 'rtz', acc: 'rtz' }, pipeline: { stages } },
+    config: { rows: n, cols: n, dataflow: 'os', a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: 'e4m7_b10', rounding: { product: 'rtz', acc: 'rtz' }, pipeline: { stages } } as Record<string, unknown>,
     targetOverVerilator: n === 16 ? 3 : 2,
   })),
 );
+
+/** The other accumulator architectures on the 8×8 array, simulator only, beside the cases above:
+ *  the tensor-core-like dot-product cell and the exact (Kulisch) fixed-point register of e4m3 products. */
+export const ARCHITECTURE_CASES = [
+  {
+    label: '8×8 OS, e4m3 × e4m3, dot-product cell of 8 lanes keeping 24 bits, fp32 accumulator, rtz',
+    config: { rows: 8, cols: 8, dataflow: 'os', a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'fp32', lanes: 8, alignBits: 24, rounding: { acc: 'rtz' } } as Record<string, unknown>,
+    targetOverVerilator: null,
+  },
+  {
+    label: '8×8 OS, e4m3 × e4m3, exact products into the 49-bit Kulisch register, fp32 out, rne',
+    config: { rows: 8, cols: 8, dataflow: 'os', a: 'e4m3', w: 'e4m3', product: 'exact', acc: { fixed: { msb: 29, lsb: -18 }, overflow: 'saturate', out: 'fp32' } } as Record<string, unknown>,
+    targetOverVerilator: null,
+  },
+];
+
+export const SIM_CASES = [...VERILATOR_TARGET_CASES, ...ARCHITECTURE_CASES];
 
 /** The job: 2 × 2 tiles with K = 256 (long dot products, as in a layer), random N(0, 1) inputs. */
 export const SIM_BENCH_K = 256;

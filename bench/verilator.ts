@@ -13,7 +13,7 @@ import { randomJob } from '../sim/stimulus.js';
 import { buildArrayHarness, runArrayHarness } from '../cosim/array-harness.js';
 import { compareTraces } from '../cosim/compare.js';
 import { traceJob } from '../cosim/trace.js';
-import { SIM_BENCH_K, SIM_CASES, type SimRate, simRate } from './sim.js';
+import { SIM_BENCH_K, type SimRate, simRate, VERILATOR_TARGET_CASES } from './sim.js';
 
 /** Alternating rounds, and per round the harness runs of the job: at least this many, and enough
  *  for this much loop time. */
@@ -37,7 +37,7 @@ export interface VerilatorBenchRow {
   ratio: number;
 }
 
-export const VERILATOR_CASES = SIM_CASES;
+export const VERILATOR_CASES = VERILATOR_TARGET_CASES;
 
 export function benchVerilatorCase(index: number): VerilatorBenchRow {
   const spec = VERILATOR_CASES[index]!;

@@ -36,6 +36,8 @@ export function resolveConfig(raw: unknown, where = 'config'): ArrayConfig {
   if (c.chunk !== undefined && c.chunk % c.lanes !== 0) throw new LbamacError(laneMessages.chunkNotMultiple(where, c.chunk, c.lanes));
   const { acc, fixed } = accumulator(c.acc, `${where}.acc`);
   if (fixed !== undefined && c.chunk !== undefined) throw new LbamacError(fixedMessages.chunk(where, c.chunk));
+  const cell = dotCellOf(c);
+  if (fixed !== undefined && cell !== null) throw new LbamacError(laneMessages.withFixed(where, cell));
   const random = randomStream(c, where, fixed === undefined ? null : fixedLabel(fixed, acc));
   return {
     rows: c.rows,

@@ -10,7 +10,9 @@ const DATAFLOW: Record<ArrayConfig['dataflow'], string> = { os: 'output-stationa
 type Named = { name: string };
 
 /** What the line names: an ArrayConfig, or an arch's shape with its formats (any object with format names). */
-export type SummaryInput = Pick<ArrayConfig, 'rows' | 'cols' | 'dataflow' | 'sparsity' | 'chunk' | 'pipeline' | 'flags' | 'fixed'> & {
+export type SummaryInput = Pick<ArrayConfig, 'rows' | 'cols' | 'dataflow' | 'sparsity' | 'chunk' | 'pipeline' | 'flags'> & {
+  /** The fixed-point register (an arch has null without one). */
+  fixed?: ArrayConfig['fixed'] | null;
   /** The rsr stream (an arch has null without one). */
   random?: ArrayConfig['random'] | null;
   a: Named;
@@ -35,7 +37,7 @@ export function configSummary(c: SummaryInput): string {
     `a ${c.a.name}`,
     `w ${c.w.name}`,
     c.product === null ? 'exact product' : `product ${c.product.name} (${r.product})`,
-    `acc ${c.fixed === undefined ? c.acc.name : fixedLabel(c.fixed, c.acc)} (${r.acc})`,
+    `acc ${c.fixed == null ? c.acc.name : fixedLabel(c.fixed, c.acc)} (${r.acc})`,
   ];
   const cell = c.dot !== undefined ? c.dot : dotCellOf(c);
   if (cell !== null) parts.push(`${cell.lanes} lane${cell.lanes === 1 ? '' : 's'}, alignBits ${cell.alignBits}`);

@@ -1,6 +1,6 @@
 // The fixed-point (Kulisch-style) accumulator of docs/arithmetic.md §3 ("Fixed-point
 // accumulation"): what a user writes, its limits and validation, its name, and every message a user
-// sees about one (config errors, the engines and sweeps that do not take one yet).
+// sees about one (config errors, the stages and widths the array and the simulator take).
 import { LbamacError } from './errors.js';
 import type { Format } from './format.js';
 
@@ -35,6 +35,9 @@ export const FIXED_LIMITS = {
   width: { min: 3, max: 4096 },
 } as const;
 
+/** The widest register the simulator holds: its state bus (width + 3 bits) in a float64, exactly. */
+export const SIM_MAX_FIXED_WIDTH = 50;
+
 export const fixedMessages = {
   notInteger: (where: string, field: string, v: unknown) =>
     `${where}.fixed: ${field} = ${JSON.stringify(v)} is not allowed; expected an integer from ${FIXED_LIMITS.bit.min} to ${FIXED_LIMITS.bit.max}`,
@@ -44,12 +47,15 @@ export const fixedMessages = {
     `so that the register (msb + 2 - lsb bits, two's complement) has ${FIXED_LIMITS.width.min} to ${FIXED_LIMITS.width.max} bits; it would have ${msb + 2 - lsb}`,
   chunk: (where: string, chunk: number) =>
     `${where}.chunk = ${chunk} is not allowed with a fixed-point accumulator (${where}.acc.fixed): its register adds every product exactly, so there is nothing to chunk; remove chunk`,
-  notInArray: (label: string) =>
-    `array: the accumulator ${label} is fixed-point, which is not yet in the array (the simulator, the Verilog and what is built from them); ` +
-    'compute D with `lbamac gemm --engine core` or `--engine golden`',
-  noArea: (where: string, label: string, provider: string) =>
-    `${where}: the accumulator ${label} is fixed-point, which the array (and so the area provider "${provider}") does not build yet; ` +
-    'give the block "area": false, or set the sweep\'s "area": "none"',
+  stages: (stages: number, max: number, fused: boolean) =>
+    `array: pipeline.stages = ${stages} is not allowed with a fixed-point accumulator: its register adds a product in one cycle, so there is no float adder to cut inside, ` +
+    `and a PE takes at most ${max} stages (${fused ? 'after the multiplier, before it' : 'after the multiplier, inside it, before it'}); set pipeline.stages to 0..${max}`,
+  exactProduct: (a: string, w: string, why: string) =>
+    `array: a fixed-point accumulator with product "exact" adds the exact product of ${a} and ${w}, which has no format (${why}); set product to a format (e.g. "e5m10")`,
+  simWidth: (label: string, width: number) =>
+    `simulator: the accumulator ${label} has a ${width}-bit register; a PE's state (register, zero sign, special: ${width + 3} bits) must fit the 53 bits ` +
+    `a float64 holds exactly, so the simulator takes registers of at most ${SIM_MAX_FIXED_WIDTH} bits; ` +
+    'compute D with `lbamac gemm --engine core` (any width up to 4096 bits), or narrow acc.fixed (msb + 2 - lsb)',
 };
 
 function checkBit(where: string, field: string, v: unknown): number {

@@ -38,6 +38,9 @@ export const laneMessages = {
       ? 'its products are exact, and the array has no pipeline cut inside a fused dot-product cell yet; set pipeline.stages to 0'
       : `the array cuts a dot-product cell only after its multipliers (one stage); set pipeline.stages to 0 or ${max}`) +
     ', or compute it with --engine core or --engine golden',
+  withFixed: (where: string, cell: DotCell) =>
+    `${where}: lanes = ${cell.lanes} and alignBits = ${JSON.stringify(cell.alignBits)} (a dot-product cell) cannot feed a fixed-point accumulator: ` +
+    'its register adds each product exactly onto its grid, one at a time; use lanes 1 with a fixed-point acc, or a float acc with the dot-product cell',
   noArea: (where: string, why: string, provider: string) =>
     `${where}: the area provider "${provider}" cannot synthesize this dot-product cell's PE: ${why}; set "area": false on the block (its accuracy is still computed)`,
 };

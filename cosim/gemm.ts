@@ -31,7 +31,7 @@ export function collectD(arch: Arch, sched: Schedule, M: number, N: number, layo
     return { p: ports[k]!, at: offsets[k]! };
   };
   const valid = port('d_valid');
-  const data = port(arch.dataflow === 'os' ? 'd_data' : arch.chunk !== null ? 'd_total' : 'd_acc');
+  const data = port(arch.dataflow === 'os' || arch.fixed !== null ? 'd_data' : arch.chunk !== null ? 'd_total' : 'd_acc');
   const D = Array.from({ length: M }, () => new Array<number>(N).fill(-1));
   let k = 0;
   let lastCycle = -1;

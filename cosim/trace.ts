@@ -35,27 +35,28 @@ export function traceLayout(ports: readonly PortDesc[]): TraceLayout {
   return { ports: [...ports], offsets, stride };
 }
 
-/** Writes the elements of a port into its words (which must be zero beforehand). */
+/** Writes the elements of a port into its words (which must be zero beforehand). Elements are
+ *  nonnegative integers of up to 53 bits (wider than 32: a fixed-point state bus). */
 export function packPort(p: PortDesc, elems: ArrayLike<number>, words: Uint32Array, at: number): void {
   const w = p.elemWidth;
   for (let e = 0; e < p.count; e++) {
-    let v = elems[e]! >>> 0;
+    let v = w > 32 ? elems[e]! : elems[e]! >>> 0;
     let bit = e * w;
     let left = w;
     while (left > 0) {
       const word = at + (bit >>> 5);
       const shift = bit & 31;
       const take = Math.min(left, 32 - shift);
-      const part = take === 32 ? v : v & ((1 << take) - 1);
+      const part = v % 2 ** take;
       words[word] = (words[word]! | (part << shift)) >>> 0;
-      v = take === 32 ? 0 : v >>> take;
+      v = Math.floor(v / 2 ** take);
       bit += take;
       left -= take;
     }
   }
 }
 
-/** Element e of a port from its words. */
+/** Element e of a port from its words (exact up to 53 bits). */
 export function unpackElement(p: PortDesc, words: Uint32Array, at: number, e: number): number {
   const w = p.elemWidth;
   let bit = e * w;
@@ -66,7 +67,7 @@ export function unpackElement(p: PortDesc, words: Uint32Array, at: number, e: nu
     const take = Math.min(w - got, 32 - shift);
     const word = words[at + (bit >>> 5)]! >>> shift;
     const part = take === 32 ? word : word & ((1 << take) - 1);
-    v = (v + part * 2 ** got) >>> 0;
+    v += part * 2 ** got;
     got += take;
     bit += take;
   }

@@ -55,7 +55,7 @@ export interface CompiledArray {
 
 export interface CompileEnv {
   /** Input port histories: port p in cycle x at ((x & mask) * count + e). */
-  hist: Record<string, Uint32Array>;
+  hist: Record<string, Uint32Array | Float64Array>;
   /** Tag histories of the tagged ports: ((x & mask) * (count / lanes) + e). */
   tagHist: Record<string, Uint32Array>;
   mask: number;
@@ -365,6 +365,13 @@ class Emitter {
         return this.tag(e.of);
       case 'concat':
         return this.joinTags(e.args);
+      case 'mux': {
+        // Both arms carry the same kind of identity (a chain that takes C or D codes): the taken one.
+        const then = this.tag(e.then);
+        const other = this.tag(e.else);
+        if (then === null || other === null || then.kind !== other.kind) return null;
+        return { kind: then.kind, js: `(${this.js(e.sel)} ? ${then.js} : ${other.js})` };
+      }
       default:
         return null;
     }
@@ -647,8 +654,9 @@ export function compileArray(arch: Arch, env: CompileEnv): CompiledArray {
   const { status, evaluations } = kernelState(env.kernel);
   const fused: Record<string, (...codes: number[]) => number> = {};
   for (const u of arch.pe.units) {
-    // Evaluators may build tables (tens of milliseconds): each is built once per kernel.
-    const key = JSON.stringify([u, arch.formats, arch.rounding, arch.flags]);
+    // Evaluators may build tables (tens of milliseconds): each is built once per kernel. A
+    // fixed-point unit also depends on the register (kernels are shared across registers).
+    const key = JSON.stringify([u, arch.formats, arch.rounding, arch.flags, arch.fixed]);
     let ev = evaluations.get(key);
     if (ev === undefined) {
       ev = UNIT_KINDS[u.kind].evaluate(u, arch, env.kernel, arch.flags ? status : null);

@@ -10,6 +10,7 @@
 // that only pass a value along read them there. Nothing is allocated per cycle.
 import { EVENT_NAMES, type EventCounts, zeroEvents } from '../core/events.js';
 import { LbamacError } from '../core/errors.js';
+import { fixedLabel, fixedMessages, SIM_MAX_FIXED_WIDTH } from '../core/fixed.js';
 import type { Arch, TopExpr } from '../arch/types.js';
 import { latencyCycles, type OsSchedule, schedule, type Schedule, type WsSchedule } from '../arch/schedule.js';
 import { prepareJob, type PreparedJob, type SimJob } from './job.js';
@@ -19,9 +20,18 @@ import { SimVcd, type VcdSink } from './vcd.js';
 
 export type { SimJob } from './job.js';
 
+/** The elements of a port or register line: a Uint32Array up to 32 bits, a Float64Array for wider
+ *  ones (a fixed-point state bus), whose integers are exact up to 53 bits. */
+export type Elements = Uint32Array | Float64Array;
+
+/** A typed array for elements of `width` bits. */
+export function elementsOf(width: number, length: number): Elements {
+  return width > 32 ? new Float64Array(length) : new Uint32Array(length);
+}
+
 /** Port values of one cycle by port name (every port a vector; scalars have one element). The
  *  arrays are reused from cycle to cycle: copy what you keep. */
-export type PortValues = Readonly<Record<string, Uint32Array>>;
+export type PortValues = Readonly<Record<string, Elements>>;
 
 export interface SimOptions {
   /** Called once per cycle with the values of every signal port of the top (not clk/rst), and a
@@ -73,6 +83,7 @@ function internal(message: string): never {
 
 /** Runs one job on the array cycle by cycle. Bad jobs fail before the first cycle. */
 export function simulate(arch: Arch, job: SimJob, options: SimOptions = {}): SimResult {
+  if (arch.fixed !== null && arch.fixed.width > SIM_MAX_FIXED_WIDTH) throw new LbamacError(fixedMessages.simWidth(fixedLabel(arch.fixed, arch.formats.out), arch.fixed.width));
   const prepared = prepareJob(arch, job);
   const dims = { M: prepared.M, N: prepared.N, K: prepared.K, hasC: prepared.C !== null };
   const sched = schedule(arch, dims);
@@ -94,20 +105,22 @@ export class Machine {
   readonly sparse: boolean;
   /** The array rounds with rsr: the feeder drives the term indices (a_row, a_term or w_term, b_col or w_col). */
   readonly random: boolean;
+  /** A fixed-point accumulator: the feeder marks each output's first and last term. */
+  readonly fixed: boolean;
   readonly H: number;
   readonly mask: number;
   /** Input-port histories: port p's value in cycle x at ((x & mask) * count), kept for H cycles:
    *  longer than any delay line. */
-  readonly hist: Record<string, Uint32Array> = {};
+  readonly hist: Record<string, Elements> = {};
   /** Simulator-only tags (which A row, which output column a value belongs to) of the ports whose
    *  values carry a term's operands, one per row or column: ((x & mask) * elements + e). */
   readonly tagHist: Record<string, Uint32Array> = {};
   /** The histories with their element counts, for clearing a cycle's slot. */
-  private readonly histList: { h: Uint32Array; count: number }[];
+  private readonly histList: { h: Elements; count: number }[];
   /** Output ports of the current cycle. */
-  readonly out: Record<string, Uint32Array> = {};
+  readonly out: Record<string, Elements> = {};
   /** Histories of the deskew lines' sources (registers of the edge PEs), by register name. */
-  readonly srcHist: Record<string, Uint32Array> = {};
+  readonly srcHist: Record<string, Elements> = {};
   readonly arith: PeArith;
   readonly peTerms: Int32Array;
   readonly compiled: CompiledArray;
@@ -120,20 +133,20 @@ export class Machine {
   private readonly S: number;
   private readonly G: number;
   /** WS: partial sums between K tiles, [m * C + j], and the tile that wrote each row. */
-  private readonly bufAcc: Uint32Array;
-  private readonly bufTot: Uint32Array;
+  private readonly bufAcc: Float64Array;
+  private readonly bufTot: Float64Array;
   private readonly bufTile: Int32Array;
   private collected = 0;
   private wsFirst = 0;
   private readonly expectedRows: number;
   private cycles = 0;
-  private readonly portView: Record<string, Uint32Array> = {};
+  private readonly portView: Record<string, Elements> = {};
   /** Per input port, views of its history slots: built on the first traced cycle (a run without
    *  a trace or VCD needs none). */
-  private slotViews: Record<string, Uint32Array[]> | null = null;
+  private slotViews: Record<string, Elements[]> | null = null;
   /** Deskew sources: register and PE row, with its state array when it is a state register. */
   private readonly deskew: { signal: string; row: number; state: Uint32Array | Float64Array | null }[] = [];
-  private readonly outputs: { port: string; depth: number[] | null; src: Uint32Array | null; every: string | null; value: (() => number) | null }[] = [];
+  private readonly outputs: { port: string; depth: number[] | null; src: Elements | null; every: string | null; value: (() => number) | null }[] = [];
 
   constructor(
     readonly arch: Arch,
@@ -146,6 +159,7 @@ export class Machine {
     this.chunked = arch.chunk !== null;
     this.sparse = arch.sparsity === '2:4';
     this.random = arch.random !== null;
+    this.fixed = arch.fixed !== null;
     this.T = sched.T;
     this.S = sched.S;
     this.G = arch.dot?.lanes ?? 1;
@@ -156,9 +170,9 @@ export class Machine {
     for (const p of arch.ports) {
       if (p.kind !== 'signal') continue;
       if (p.dir === 'in') {
-        this.hist[p.name] = new Uint32Array(this.H * p.count);
+        this.hist[p.name] = elementsOf(p.elemWidth, this.H * p.count);
       } else {
-        this.out[p.name] = this.portView[p.name] = new Uint32Array(p.count);
+        this.out[p.name] = this.portView[p.name] = elementsOf(p.elemWidth, p.count);
       }
     }
     for (const { port, kind } of needs.taggedPorts) this.tagHist[port] = new Uint32Array(this.H * (kind === 'row' ? R : C));
@@ -178,7 +192,7 @@ export class Machine {
     for (const line of arch.edge) {
       if (line.kind !== 'deskew') continue;
       for (const s of line.signals) {
-        this.srcHist[s.source] = new Uint32Array(this.H * C);
+        this.srcHist[s.source] = elementsOf(s.width, this.H * C);
         this.deskew.push({ signal: s.source, row: line.sourceRow!, state: this.compiled.state[s.source] ?? null });
       }
     }
@@ -190,14 +204,14 @@ export class Machine {
     }
     this.D = new Uint32Array(outputs);
     this.dCycle = new Float64Array(outputs).fill(-1);
-    this.bufAcc = new Uint32Array(sched.kind === 'ws' ? job.M * C : 0);
-    this.bufTot = new Uint32Array(sched.kind === 'ws' ? job.M * C : 0);
+    this.bufAcc = new Float64Array(sched.kind === 'ws' ? job.M * C : 0);
+    this.bufTot = new Float64Array(sched.kind === 'ws' ? job.M * C : 0);
     this.bufTile = new Int32Array(sched.kind === 'ws' ? job.M : 0).fill(-1);
     this.expectedRows = sched.kind === 'os' ? sched.tiles.length * R : sched.tiles.length * job.M;
   }
 
-  private makeSlotViews(): Record<string, Uint32Array[]> {
-    const views: Record<string, Uint32Array[]> = {};
+  private makeSlotViews(): Record<string, Elements[]> {
+    const views: Record<string, Elements[]> = {};
     for (const p of this.arch.ports) {
       if (p.kind !== 'signal' || p.dir !== 'in') continue;
       const h = this.hist[p.name]!;
@@ -330,6 +344,11 @@ export class Machine {
           const row = (tile.m0 + off) * job.N + tile.n0;
           for (let j = 0; j < tile.cols; j++) h.c_data![slot * C + j] = job.C[row + j]!;
         }
+        // A fixed-point array loads C where its first term adds: C carries its output's identity.
+        const ctag = this.tagHist.c_data;
+        if (ctag !== undefined && tile !== undefined && off < tile.rows) {
+          for (let j = 0; j < tile.cols; j++) ctag[slot * C + j] = (tile.m0 + off) * job.N + tile.n0 + j;
+        }
       }
       // Compute cycles: term t of tile n, every stride cycles.
       const u = off - R;
@@ -347,6 +366,10 @@ export class Machine {
           this.aTerm(ad, (slot * R + r) * L, m, t);
         }
         if (this.chunked) h.a_close![slot] = this.closes(t) ? 1 : 0;
+        if (this.fixed) {
+          h.a_first![slot] = t === 0 ? 1 : 0;
+          h.a_last![slot] = t === this.S - 1 ? 1 : 0;
+        }
         if (this.random) h.a_term![slot] = t;
         const bv = h.b_valid!;
         const btag = this.tagHist.b_data;
@@ -378,6 +401,10 @@ export class Machine {
         const t = tile.t0 + sr;
         if (t < this.S) {
           if (chunked) h.w_close![slot] = this.closes(t) ? 1 : 0;
+          if (this.fixed) {
+            h.w_first![slot] = t === 0 ? 1 : 0;
+            h.w_last![slot] = t === this.S - 1 ? 1 : 0;
+          }
           if (this.random) h.w_term![slot] = t;
           for (let j = 0; j < tile.cols; j++) {
             const nn = tile.n0 + j;
@@ -397,9 +424,12 @@ export class Machine {
           this.aTerm(h.a_data!, (slot * R + r) * L, i, tile.t0 + r);
         }
         h.s_valid![slot] = 1;
+        // A fixed-point array loads C where its first term adds: C carries its output's identity.
+        const ctag = this.tagHist.s_c;
+        if (ctag !== undefined) for (let j = 0; j < tile.cols; j++) ctag[slot * C + j] = i * job.N + tile.n0 + j;
         if (tile.kt === 0) {
           if (job.C !== null) {
-            const dst = chunked ? h.s_total! : h.s_acc!;
+            const dst = chunked ? h.s_total! : this.fixed ? h.s_c! : h.s_acc!;
             for (let j = 0; j < tile.cols; j++) dst[slot * C + j] = job.C[i * job.N + tile.n0 + j]!;
           }
         } else {
@@ -423,7 +453,7 @@ export class Machine {
 
   /** Writes the A lanes of step t for output row m: A[m][k] for the step's G terms (dense), or
    *  the 2:4 groups its terms' slots are in (G >= 2: G/2 groups; one term: its group); 0 past K. */
-  private aTerm(dst: Uint32Array, at: number, m: number, t: number): void {
+  private aTerm(dst: Elements, at: number, m: number, t: number): void {
     const { K, A } = this.job;
     const L = this.L;
     const k0 = this.sparse ? ((t * this.G) >> 1) * 4 : t * L;
@@ -432,7 +462,7 @@ export class Machine {
 
   /** Writes the weight lanes of step t for output column n into element e of the data (and 2:4
    *  index) port: term tG+l in lane l, +0 (slot 0) past the last term. */
-  private wStep(data: Uint32Array, idx: Uint32Array | undefined, e: number, n: number, t: number): void {
+  private wStep(data: Elements, idx: Elements | undefined, e: number, n: number, t: number): void {
     const { G, T, job } = this;
     for (let l = 0; l < G; l++) {
       const u = t * G + l;
@@ -470,7 +500,8 @@ export class Machine {
     const tile = this.sched.tiles[Math.floor(k / job.M)]!;
     const i = k % job.M;
     const dAcc = this.out.d_acc!;
-    const dTot = this.chunked ? this.out.d_total! : dAcc;
+    // The final D: the chunk total, a fixed-point register's rounding, or the partial sum itself.
+    const dTot = this.chunked ? this.out.d_total! : this.fixed ? this.out.d_data! : dAcc;
     if (tile.last) {
       const row = i * job.N + tile.n0;
       for (let j = 0; j < tile.cols; j++) {

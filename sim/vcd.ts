@@ -13,7 +13,7 @@ export interface VcdSource {
   readonly x: number;
   /** Lane l of PE register `name` of PE q (r * cols + j) in the current cycle. */
   register(name: string, q: number, l: number): number;
-  readonly out: Readonly<Record<string, Uint32Array>>;
+  readonly out: Readonly<Record<string, Uint32Array | Float64Array>>;
   portAt(name: string, e: number, k: number): number;
   srcAt(reg: string, j: number, k: number): number;
 }

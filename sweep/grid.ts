@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LbamacError } from '../core/errors.js';
-import { fixedLabel, fixedMessages } from '../core/fixed.js';
 import { type FormatInput, type FormatSpec } from '../core/format.js';
 import { dotCellOf, laneMessages } from '../core/lanes.js';
 import { buildArch } from '../arch/build.js';
@@ -207,7 +206,6 @@ export function expandSweep(config: SweepConfig): Sweep {
                         // Refused here rather than by the area provider, hours into the sweep.
                         const why = config.area === 'none' || dotCellOf(resolved) === null ? null : dotCellRefusal(resolved);
                         if (why !== null) throw new LbamacError(laneMessages.noArea(`blocks[${bi}] (${b.name})`, why, config.area));
-                        if (config.area !== 'none' && resolved.fixed !== undefined) throw new LbamacError(fixedMessages.noArea(`blocks[${bi}] (${b.name})`, fixedLabel(resolved.fixed, resolved.acc), config.area));
                         areaConfigs.add(stableStringify(canonical));
                       }
                     }

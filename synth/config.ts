@@ -43,14 +43,16 @@ export async function synthesizeConfig(cfg: ArrayConfig, target: Target, scope: 
   return synthesize(designFor(cfg, scope), target, cache);
 }
 
-/** The same array accumulating in fp32: acc and chunk total fp32, everything else unchanged. */
+/** The same array accumulating in fp32: acc and chunk total fp32 (a fixed-point register
+ *  replaced by the float one), everything else unchanged. */
 export function fp32Baseline(cfg: ArrayConfig): ArrayConfig {
   const fp32 = parseFormatName('fp32');
-  return { ...cfg, acc: fp32, total: fp32 };
+  const { fixed: _fixed, ...float } = cfg;
+  return { ...float, acc: fp32, total: fp32 };
 }
 
 /** True when the config already accumulates (and totals) in fp32, so the baseline is itself. */
 export function isFp32Accumulation(cfg: ArrayConfig): boolean {
-  // Format names are canonical: one name per distinct format.
-  return cfg.acc.name === 'fp32' && cfg.total.name === 'fp32';
+  // Format names are canonical: one name per distinct format; a fixed-point register into fp32 is not fp32.
+  return cfg.fixed === undefined && cfg.acc.name === 'fp32' && cfg.total.name === 'fp32';
 }

@@ -9,7 +9,7 @@ import type { RandomSpec } from '../../core/random-stream.js';
 import { dotTermStage } from './dot-term.js';
 import { type TermIndex, TermDraws } from './draws.js';
 import { and, constant, input, mux, or, reg, status, unit, wire, zero } from '../ir.js';
-import { type Arch, type Cut, type Expr, type PipelineDesc, FLAG_NAMES, FLAG_WIDTH, type LineDesc, type PeDesc, type PeInputDesc, type PortDesc, type RegisterDesc, type TopOutputDesc, type UnitDesc, type WireDesc } from '../types.js';
+import { type Arch, type Cut, type Expr, type FixedDesc, type PipelineDesc, FLAG_NAMES, FLAG_WIDTH, type LineDesc, type PeDesc, type PeInputDesc, type PortDesc, type RegisterDesc, type TopOutputDesc, type UnitDesc, type WireDesc } from '../types.js';
 
 /** The code of 1.0 in UNIT_FORMAT: the constant operand of the rounder. */
 const ONE_CODE = fromFloat64(1, UNIT_FORMAT, RNE);
@@ -33,6 +33,8 @@ export interface BuildContext {
   dot: DotCell | null;
   formats: Arch['formats'];
   rounding: { product: RoundingMode; acc: RoundingMode; total: RoundingMode };
+  /** A fixed-point accumulator (docs/arithmetic.md §3), or null. */
+  fixed: FixedDesc | null;
   /** The stream of the roundings that are rsr, or null. */
   random: RandomSpec | null;
 }
@@ -101,6 +103,9 @@ export interface TermSources {
   moving: boolean;
   /** The term's output row and column and its term index (arrays with rsr roundings), else null. */
   index: TermIndex | null;
+  /** A fixed-point accumulator's (arch.fixed): the term is its output's first (it loads C) or last
+   *  (the register is rounded into out), and where C's code is when the first term adds. */
+  fixed: { first: Expr; last: Expr; c: Expr } | null;
 }
 
 /** What the accumulate stage of a dataflow needs from the term logic. */
@@ -116,6 +121,10 @@ export interface TermStage {
   /** acc and total as the sum's cycle sees them: the sources, or their delayed copies (moving sums, cut adder). */
   acc: Expr;
   total: Expr | null;
+  /** A fixed-point accumulator's: 1 when the added term is its output's last, and then D (the
+   *  new state rounded into out, in series after the adder). */
+  last: Expr | null;
+  rounded: Expr | null;
 }
 
 /**
@@ -141,8 +150,10 @@ export function termStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): Ter
   // The enable of the stage being built: a unit's results count (its `when`) under it.
   let addEn = mulEn;
   let close = s.close;
+  let first = s.fixed?.first ?? null;
+  let last = s.fixed?.last ?? null;
   /** Pipeline registers after a stage (values with their tags, then the draws still to be used),
-   *  then its valid and chunk-close bits. */
+   *  then its valid, chunk-close and (fixed-point) first and last bits. */
   const stage = (values: { name: string; width: number; value: Expr; meaning: string; tag?: RegisterDesc['tag']; always?: boolean }[]): Expr[] => {
     const en = addEn;
     const carried = draws.carried(values[0]!.name);
@@ -153,6 +164,9 @@ export function termStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): Ter
     const lead = values[0]!.name;
     addEn = pe.register(`${lead}v`, 1, 1, 'product', `${lead} holds a term`, null, en);
     if (cl) close = pe.register(`${lead}cl`, 1, 1, 'product', `${lead}'s term closes a chunk`, null, and(en, cl));
+    const [fi, la] = [first, last];
+    if (fi) first = pe.register(`${lead}fi`, 1, 1, 'product', `${lead}'s term is its output's first`, null, and(en, fi));
+    if (la) last = pe.register(`${lead}la`, 1, 1, 'product', `${lead}'s term is its output's last`, null, and(en, la));
     return out;
   };
   if (cut('before-mul')) {
@@ -164,8 +178,8 @@ export function termStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): Ter
   const exact = (): Expr =>
     pe.unit({
       name: 'multiplier', kind: 'mul', result: 'product', operands: { a: x, b: w }, formats: { a: 'a', b: 'w', out: 'xprod' }, rounding: 'rtz', role: 'product', when: addEn,
-      ...(ctx.fused ? { marksInvalid: true } : {}),
-      meaning: 'x*w exact (the format holds every product: no rounding happens)' + (ctx.fused ? '; inf*0 gives a marked NaN the adder counts' : ''),
+      ...(ctx.fused && ctx.fixed === null ? { marksInvalid: true } : {}),
+      meaning: 'x*w exact (the format holds every product: no rounding happens)' + (ctx.fused && ctx.fixed === null ? '; inf*0 gives a marked NaN the adder counts' : ''),
     });
   // The term the accumulator adder takes, and its format role.
   let term: Expr | null = null;
@@ -191,6 +205,7 @@ export function termStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): Ter
     draws.used('product');
     if (cut('after-mul')) [term] = stage([{ name: 'p', width: f.product!.width, value: term, meaning: 'registered product (pipeline cut after the multiplier)' }]);
   }
+  if (ctx.fixed !== null) return fixedSum(pe, ctx, s, term ?? exact(), term === null ? 'xprod' : termRole, addEn, first!, last!);
   let sum: Expr;
   let acc = s.acc;
   let total = s.total;
@@ -244,7 +259,29 @@ export function termStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): Ter
       meaning: 'at a chunk close: total + sum (the chunk with its last term) rounded into the chunk-total format; in series after the accumulator adder',
     });
   }
-  return { addEn, close, sum, totalSum, acc, total };
+  return { addEn, close, sum, totalSum, acc, total, last: null, rounded: null };
+}
+
+/**
+ * The fixed-point accumulator (docs/arithmetic.md §3; rtl-gen/lib/fixed-add.ts, fixed-round.ts):
+ * the state (register, zero sign, special) plus the term's code, in one cycle. The output's first
+ * term adds to C loaded onto the grid instead of the state; its last term's new state is rounded
+ * once into out, in series after the adder (as a chunk close adds the chunk into its total).
+ */
+function fixedSum(pe: PeBuilder, ctx: BuildContext, s: TermSources, term: Expr, termRole: 'product' | 'xprod', addEn: Expr, first: Expr, last: Expr): TermStage {
+  const load = pe.unit({
+    name: 'c_loader', kind: 'fixload', result: 'c_state', operands: { c: s.fixed!.c }, formats: { c: 'out' }, rounding: ctx.fixed!.input, role: 'load', when: and(addEn, first),
+    meaning: 'C onto the register\'s grid with the input mode: the state the output\'s first term adds to',
+  });
+  const sum = pe.unit({
+    name: 'acc_adder', kind: 'fixadd', result: 'sum', operands: { x: mux(first, load, s.acc), y: term }, formats: { y: termRole }, rounding: ctx.rounding.acc, role: 'term', when: addEn,
+    meaning: `the ${termRole === 'xprod' ? 'exact product' : 'product'} rounded onto the register's grid and added (saturate or wrap); inf and NaN into the special state`,
+  });
+  const rounded = pe.unit({
+    name: 'out_rounder', kind: 'fixround', result: 'd_code', operands: { x: sum }, formats: { out: 'out' }, rounding: ctx.rounding.acc, role: 'finish', when: and(addEn, last),
+    meaning: 'at the output\'s last term: D, the new state rounded once into out (the special, or a zero of its sign)',
+  });
+  return { addEn, close: null, sum, totalSum: null, acc: s.acc, total: null, last, rounded };
 }
 
 /** The chunk accumulator's next value: +0 after a chunk's last term, else the sum. */

@@ -69,5 +69,5 @@ export function dotTermStage(pe: PeBuilder, ctx: BuildContext, s: TermSources): 
       meaning: 'at a chunk close: total + sum (the chunk with its last step) rounded into the chunk-total format; in series after the dot-product adder',
     });
   }
-  return { addEn, close, sum, totalSum, acc: s.acc, total: s.total };
+  return { addEn, close, sum, totalSum, acc: s.acc, total: s.total, last: null, rounded: null };
 }

@@ -8,6 +8,7 @@ import { aDataMeaning, type BuildContext, clockPorts, chunkNext, type DataflowPa
 
 export function buildOs(ctx: BuildContext): DataflowParts {
   const { R, C, sparse, chunked, lanes, formats: f } = ctx;
+  const fixed = ctx.fixed !== null;
   const aW = f.a.width;
   const wW = f.w.width;
   const outW = f.out.width;
@@ -20,6 +21,10 @@ export function buildOs(ctx: BuildContext): DataflowParts {
   port('a_valid', 'in', 'row', 1, 'row r carries a term this cycle (0 for rows past M in an edge tile)');
   port('a_data', 'in', laneIndex(ctx, 'row'), aW, aDataMeaning(ctx, 'the A value of the term for each row: element r is A[m][k]'));
   if (chunked) port('a_close', 'in', 'scalar', 1, 'this term is the last of its chunk: the chunk accumulator is added into the total and restarts at +0 (fans out to every row)');
+  if (fixed) {
+    port('a_first', 'in', 'scalar', 1, 'fixed-point accumulator: this term is the first of its outputs: it adds to C (the output chain\'s code) loaded onto the grid (fans out to every row)');
+    port('a_last', 'in', 'scalar', 1, 'fixed-point accumulator: this term is the last of its outputs: the register is rounded into the output chain (fans out to every row)');
+  }
   if (ctx.random) {
     port('a_row', 'in', 'row', INDEX_WIDTH, 'rsr: the output row i of row r\'s term (a counter word of the random stream)');
     port('a_term', 'in', 'scalar', INDEX_WIDTH, 'rsr: the index t of the term in the order of docs/arithmetic.md section 3 (a counter word of the random stream)');
@@ -38,6 +43,8 @@ export function buildOs(ctx: BuildContext): DataflowParts {
   const a = pe.moving('a', aW, lanes, 'a', 'left', { line: 'a_skew', signal: 'a_data' }, G > 1 ? `the A values of a step (${sparse ? '2:4 groups' : `${G} terms`}), moving right` : sparse ? 'the 2:4 group of A values, moving right' : 'A value, moving right', 'row');
   const av = pe.moving('av', 1, 1, 'a', 'left', { line: 'a_skew', signal: 'a_valid' }, 'term valid (row side), moving right with a');
   const acl = chunked ? pe.moving('acl', 1, 1, 'a', 'left', { line: 'a_skew', signal: 'a_close' }, 'close the chunk after this term, moving right with a') : null;
+  const afi = fixed ? pe.moving('afi', 1, 1, 'a', 'left', { line: 'a_skew', signal: 'a_first' }, 'the term is its output\'s first, moving right with a') : null;
+  const ala = fixed ? pe.moving('ala', 1, 1, 'a', 'left', { line: 'a_skew', signal: 'a_last' }, 'the term is its output\'s last, moving right with a') : null;
   const b = pe.moving('b', wW, G, 'b', 'above', { line: 'b_skew', signal: 'b_data' }, sparse ? 'kept slot value, moving down' : 'B value, moving down', 'col');
   const bi = sparse ? pe.moving('bi', IDX_WIDTH, G, 'b', 'above', { line: 'b_skew', signal: 'b_idx' }, 'slot index within the group, moving down with b') : null;
   const bv = pe.moving('bv', 1, 1, 'b', 'above', { line: 'b_skew', signal: 'b_valid' }, 'term valid (column side), moving down with b');
@@ -49,10 +56,16 @@ export function buildOs(ctx: BuildContext): DataflowParts {
       }
     : null;
   const shift = pe.input('shift', 1, null, null, { line: 'sh', signal: 'c_shift' }, 'the column\'s output chain shifts this cycle');
-  const chain = chunked ? 'total' : 'acc';
+  // The output chain: acc itself, the chunk total, or (fixed-point) a register of out codes beside
+  // the register's state, which is no code of out.
+  const chain = chunked ? 'total' : fixed ? 'd' : 'acc';
   const chainIn = pe.input(`${chain}_in`, outW, 'below', chain, { line: 'c_skew', signal: 'c_data' }, `${chain} of the PE below (C from the c_skew line in the bottom row)`);
-  const t = termStage(pe, ctx, { a, av, w: b, wv: bv, wi: bi, close: acl, acc: reg('acc'), total: chunked ? reg('total') : null, moving: false, index });
-  if (!chunked) {
+  const t = termStage(pe, ctx, { a, av, w: b, wv: bv, wi: bi, close: acl, acc: reg('acc'), total: chunked ? reg('total') : null, moving: false, index, fixed: fixed ? { first: afi!, last: ala!, c: reg('d') } : null });
+  if (fixed) {
+    pe.register('acc', ctx.fixed!.stateWidth, 1, 'acc', 'the fixed-point register\'s state (reg, zero sign, special: rtl-gen/lib/fixed-add.ts)', t.addEn, t.sum);
+    const done = and(t.addEn, t.last!);
+    pe.register('d', outW, 1, 'acc', 'the output chain (C in at the bottom, D out at the top): C until the output\'s last term, then D', or(shift, done), mux(shift, chainIn, t.rounded!), 'output');
+  } else if (!chunked) {
     // While the column shifts, acc is a stage of the output chain; the schedule never adds then.
     pe.register('acc', f.acc.width, 1, 'acc', 'accumulator; also the output chain (C in at the bottom, D out at the top)', or(shift, t.addEn), mux(shift, chainIn, t.sum));
   } else {
@@ -68,9 +81,10 @@ export function buildOs(ctx: BuildContext): DataflowParts {
       name: 'a_skew', kind: 'skew', index: 'row', shared: false, sourceRow: null, depth: rows,
       signals: [
         { source: 'a_data', width: lanes * aW }, { source: 'a_valid', width: 1 }, ...(chunked ? [{ source: 'a_close', width: 1 }] : []),
+        ...(fixed ? [{ source: 'a_first', width: 1 }, { source: 'a_last', width: 1 }] : []),
         ...(ctx.random ? [{ source: 'a_row', width: INDEX_WIDTH }, { source: 'a_term', width: INDEX_WIDTH }] : []),
       ],
-      feeds: 'PE(r, 0): a, av' + (chunked ? ', acl' : '') + (ctx.random ? ', ai, at' : ''), meaning: 'delays row r by r cycles so that row r meets the columns one cycle after row r-1',
+      feeds: 'PE(r, 0): a, av' + (chunked ? ', acl' : '') + (fixed ? ', afi, ala' : '') + (ctx.random ? ', ai, at' : ''), meaning: 'delays row r by r cycles so that row r meets the columns one cycle after row r-1',
     },
     {
       name: 'b_skew', kind: 'skew', index: 'col', shared: false, sourceRow: null, depth: cols,

@@ -4,6 +4,7 @@ import type { Format } from '../../core/format.js';
 import type { ArrayConfig } from '../../config/resolve.js';
 import { shortHash } from '../back/module.js';
 import { describeFormat } from '../lib/operand.js';
+import { describeFixed } from '../lib/fixed-add.js';
 
 /** The configuration as plain JSON (formats by their resolved fields): the manifest's `config`. */
 export function configJson(cfg: ArrayConfig): Record<string, unknown> {
@@ -21,8 +22,9 @@ export function configJson(cfg: ArrayConfig): Record<string, unknown> {
     rounding: cfg.rounding,
     chunk: cfg.chunk,
     pipeline: { stages: cfg.pipeline?.stages ?? 0 },
-    // Only with rsr, so that the other configurations keep their hashes.
+    // Only with rsr (a fixed-point accumulator), so that the other configurations keep their hashes.
     ...(cfg.random === undefined ? {} : { random: cfg.random }),
+    ...(cfg.fixed === undefined ? {} : { fixed: { msb: cfg.fixed.msb, lsb: cfg.fixed.lsb, overflow: cfg.fixed.overflow } }),
   };
 }
 
@@ -39,7 +41,9 @@ export function configRows(cfg: ArrayConfig): [string, string][] {
     ['a', describeFormat(cfg.a)],
     ['w', describeFormat(cfg.w)],
     ['product', cfg.product === null ? 'exact (fused multiply-add)' : `${describeFormat(cfg.product)}; rounding ${cfg.rounding.product}`],
-    ['acc', `${describeFormat(cfg.acc)}; rounding ${cfg.rounding.acc}`],
+    cfg.fixed === undefined
+      ? ['acc', `${describeFormat(cfg.acc)}; rounding ${cfg.rounding.acc}`]
+      : ['acc', `fixed point, ${describeFixed(cfg.fixed)}; C onto the grid ${cfg.rounding.input}, products ${cfg.rounding.acc}; D into ${describeFormat(cfg.acc)}, ${cfg.rounding.acc}`],
   ];
   if (cfg.chunk !== null) {
     rows.push(['chunk', `${cfg.chunk} terms`]);

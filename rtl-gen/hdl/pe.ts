@@ -6,6 +6,7 @@ import { UNIT_KINDS } from '../../arch/units.js';
 import { registerRule, walk } from '../../arch/ir.js';
 import { Body, makeModule, type Port, type VModule } from '../back/module.js';
 import { hex, lit } from '../back/verilog.js';
+import { fixedNameParts } from '../lib/fixed-add.js';
 
 /** The PE's module name parts: everything that changes its Verilog (not the array shape, not the chunk size). */
 export function peNameParts(arch: Arch): string[] {
@@ -13,6 +14,8 @@ export function peNameParts(arch: Arch): string[] {
   const parts = [arch.dataflow, arch.sparsity === '2:4' ? 's24' : 'dense', f.a.name, f.w.name];
   parts.push(...(f.product === null ? ['exact'] : [f.product.name, arch.rounding.product]));
   parts.push('acc', f.acc.name, arch.rounding.acc);
+  // A fixed-point register: its bits, its overflow rule and the mode C takes onto its grid.
+  if (arch.fixed !== null) parts.push('fixed', ...fixedNameParts(arch.fixed), arch.fixed.input);
   if (f.total !== null) parts.push('total', f.total.name, arch.rounding.total);
   // The draw units' Verilog holds R and the seed.
   if (arch.random !== null) parts.push(`r${arch.random.bits}`, `s${arch.random.seed.toString(16).padStart(8, '0')}`);
@@ -132,10 +135,14 @@ export function peModule(arch: Arch, config: readonly [string, string][]): VModu
       if (used) b.wire(v.module.ports.find((p) => p.name === v.swamped)!.width, `${u.name}_swamped`);
       conns.push([v.swamped, used ? `${u.name}_swamped` : '']);
     }
+    if (v.swamp !== undefined) {
+      if (wired) b.wire(1, `${u.name}_swamp`);
+      conns.push([v.swamp, wired ? `${u.name}_swamp` : '']);
+    }
     b.instance(v.module.name, u.name, conns);
     if (wired) {
       const f = `${u.name}_flags`;
-      const swamp = kind.swampVerilog === null ? "1'b0" : kind.swampVerilog(u, arch, u.result, (role) => verilogExpr(arch, u.operands[role]!, false));
+      const swamp = v.swamp !== undefined ? `${u.name}_swamp` : kind.swampVerilog === null ? "1'b0" : kind.swampVerilog(u, arch, u.result, (role) => verilogExpr(arch, u.operands[role]!, false));
       // The flags port is core/arith.ts's EV_* bits; the status is FLAG_NAMES' order.
       b.wire(FLAG_WIDTH, `${u.name}_status`, `{${swamp}, ${f}[4], ${f}[2] & ${f}[0], ${f}[1], ${f}[0]}`, FLAG_NAMES.join(', ') + ', bit 0 first');
     }

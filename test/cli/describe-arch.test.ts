@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { buildArch } from '../../arch/build.js';
 import { registerRule } from '../../arch/ir.js';
 import { resolveConfig } from '../../config/resolve.js';
-import { lbamac, ROOT } from './run.js';
+import { fixture, lbamac, ROOT } from './run.js';
 
 describe('cli: describe', function () {
   this.timeout(60_000);
@@ -31,6 +31,21 @@ describe('cli: describe', function () {
       expect(JSON.parse(r.stdout)).to.deep.equal(JSON.parse(JSON.stringify(arch)));
       const js = lbamac('describe', '--config', file, '--js');
       expect(js.stdout).to.contain('return function step(x)');
+    });
+  }
+
+  for (const dataflow of ['os', 'ws']) {
+    it(`a fixed-point accumulator (${dataflow.toUpperCase()}): the register, its units and the rules that load C and round D`, () => {
+      const cfg = { rows: 2, cols: 2, dataflow, a: 'e4m3', w: 'e4m3', product: 'exact', acc: { fixed: { msb: 29, lsb: -18 }, overflow: 'saturate', out: 'fp32' } };
+      const arch = buildArch(resolveConfig(cfg));
+      const r = lbamac('describe', '--config', join(fixture({ 'cfg.json': cfg }), 'cfg.json'));
+      expect(r.stderr).to.equal('');
+      expect(r.status).to.equal(0);
+      expect(r.stdout).to.contain('acc fixed(msb 29, lsb -18, saturate) into fp32 (a 52-bit state: 49-bit register, zero sign, special; C onto it rne)');
+      expect(r.stdout).to.contain(`acc_adder    sum = fixadd(x=(${dataflow === 'os' ? 'afi ? c_loader : acc' : 'wfi ? c_loader : s_in'}), y=multiplier) into the fixed-point state, rne`);
+      expect(r.stdout).to.contain('out_rounder  d_code = fixround(x=acc_adder) into fp32 (out), rne');
+      for (const reg of arch.pe.registers) expect(r.stdout).to.contain(registerRule(reg));
+      expect(r.stdout).to.contain(dataflow === 'os' ? 'd <= (shift | (add_en & ala)) ? (shift ? d_in : out_rounder) : d' : 'sd <= (add_en & wla) ? out_rounder : sd_in');
     });
   }
 

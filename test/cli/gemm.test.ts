@@ -103,15 +103,26 @@ describe('cli: gemm with a fixed-point accumulator', function () {
   });
 
   for (const engine of ['sim', 'verilator']) {
-    it(`--engine ${engine} refuses it: not yet in the array`, () => {
+    it(`--engine ${engine} gives core's D and events`, function () {
+      if (engine === 'verilator') this.timeout(600_000); // builds the array
       const dir = fixture({ 'cfg.json': cfg, 'a.json': a, 'b.json': b });
-      const r = lbamac(...args(dir), '--engine', engine);
-      expect(r.status).to.equal(1);
-      expect(r.stdout).to.equal('');
-      expect(r.stderr).to.match(/lbamac: array: the accumulator fixed\(msb 3, lsb -2, saturate\) into fp16 is fixed-point, which is not yet in the array/);
-      expect(r.stderr).not.to.match(/\n\s+at /);
+      const [core, array] = ['core', engine].map((e) => lbamac(...args(dir), '--engine', e));
+      expect([core!.status, array!.status], core!.stderr + array!.stderr).to.deep.equal([0, 0]);
+      const c = JSON.parse(core!.stdout);
+      const r = JSON.parse(array!.stdout);
+      expect(r.D).to.deep.equal([['0x4300'], ['0x4be0']]);
+      expect({ D: r.D, values: r.values, events: r.events }).to.deep.equal({ D: c.D, values: c.values, events: c.events });
     });
   }
+
+  it('--engine sim refuses a register wider than the simulator holds, naming the width and the limit', () => {
+    const dir = fixture({ 'cfg.json': { ...cfg, acc: { fixed: { msb: 40, lsb: -20 }, overflow: 'wrap', out: 'fp16' } }, 'a.json': a, 'b.json': b });
+    const r = lbamac(...args(dir), '--engine', 'sim');
+    expect(r.status).to.equal(1);
+    expect(r.stdout).to.equal('');
+    expect(r.stderr).to.match(/lbamac: simulator: the accumulator fixed\(msb 40, lsb -20, wrap\) into fp16 has a 62-bit register; .*at most 50 bits/);
+    expect(r.stderr).not.to.match(/\n\s+at /);
+  });
 });
 
 describe('cli: gemm with stochastic rounding (rsr)', function () {

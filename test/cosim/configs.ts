@@ -2,10 +2,13 @@
 // cover rotate with the index (dataflow, sparsity, chunking, fused cell, rounding modes, specials,
 // subnormals), so the first 30 configurations hold every value of each, every rounding mode
 // (stochastic rounding, rsr, included) in each step that rounds, a fused cell's accumulator
-// included; ten of every 30 are dot-product cells (DOT_CELLS); the rest (shape up to 4x4,
-// formats, biases, pipeline, rsr's R and seed, alignBits) is random.
+// included; ten of every 30 are dot-product cells (DOT_CELLS) and seven fixed-point accumulators
+// (fixedIndex), never both; the rest (shape up to 4x4, formats, biases, pipeline, rsr's R and
+// seed, alignBits) is random.
 // Failures name the index and seed to replay.
-import { type FormatSpec, ROUNDING_MODES, type Specials } from '../../core/format.js';
+import { DETERMINISTIC_MODES, type FormatSpec, ROUNDING_MODES, type Specials } from '../../core/format.js';
+import { SIM_MAX_FIXED_WIDTH } from '../../core/fixed.js';
+import { FIXED_CUT_ORDER } from '../../arch/types.js';
 import { type ArrayConfig, resolveConfig } from '../../config/resolve.js';
 import { Rng } from '../../workloads/rng.js';
 
@@ -89,7 +92,39 @@ export function cosimConfig(index: number, seed: number): CosimConfig {
     Object.assign(raw, { lanes: dot.lanes, alignBits: dot.window === 'exact' ? 'exact' : dot.window === 'narrow' ? 1 + rng.int(4) : 5 + rng.int(10), pipeline: { stages: dot.stages ?? 0 } }, dot.place ?? {});
     if (chunked) raw.chunk = dot.lanes * (1 + rng.int(3));
   }
+  if (fixedIndex(i)) fixedAccumulator(rng, raw, i);
   return { index, raw, cfg: resolveConfig(raw) };
+}
+
+/** The indices that take a fixed-point accumulator, none of them a dot-product cell's (DOT_CELLS):
+ *  OS 4, 6, 14, 16, 28 and WS 9, 19, fused and not, dense and 2:4, 0 to 3 stages, saturate and
+ *  wrap, WS state buses wider than 32 bits (9, 19); rsr becomes rne there, so the float
+ *  configurations' rotations must still cover every mode (checked in cosimulate.test.ts). */
+const FIXED_INDICES = new Set([4, 6, 9, 14, 16, 19, 28]);
+
+export function fixedIndex(i: number): boolean {
+  return FIXED_INDICES.has(i % 30);
+}
+
+/**
+ * raw's accumulator made fixed-point, its float format the out: saturate and wrap by turns, a
+ * register wider than 29 bits (a state bus wider than 32 bits) at every other OS index and every
+ * WS one (wide ports), C onto the grid with a mode of its own; no chunk (the config refuses it), and the stages
+ * the fixed-point PE takes (FIXED_CUT_ORDER).
+ */
+function fixedAccumulator(rng: Rng, raw: Record<string, unknown>, i: number): void {
+  delete raw.chunk;
+  delete raw.total;
+  const r = raw.rounding as Record<string, string | number>;
+  const deterministic = (m: string | number) => (m === 'rsr' ? 'rne' : m);
+  raw.rounding = { input: DETERMINISTIC_MODES[Math.floor(i / 5) % 6]!, product: deterministic(r.product!), acc: deterministic(r.acc!) };
+  const wide = Math.floor(i / 6) % 2 === 1;
+  const width = wide ? 30 + rng.int(SIM_MAX_FIXED_WIDTH - 29) : 3 + rng.int(18);
+  const lsb = -rng.int(25);
+  raw.acc = { fixed: { msb: lsb + width - 2, lsb }, overflow: i % 4 < 2 ? 'saturate' : 'wrap', out: raw.acc };
+  const fused = raw.product === 'exact';
+  const stages = (raw.pipeline as { stages: number }).stages;
+  raw.pipeline = { stages: Math.min(stages, FIXED_CUT_ORDER[fused ? 'fused' : 'rounded'].length) };
 }
 
 export function describeConfig(c: CosimConfig, seed: number): string {

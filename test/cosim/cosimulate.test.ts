@@ -55,6 +55,15 @@ describe('cosim: generated RTL vs the simulator, cycle by cycle (Verilator)', fu
     expect([...new Set(cells.map((c) => c.cfg.lanes ?? 1))].sort((x, y) => x - y), 'lanes').to.deep.equal([1, 2, 4, 8, 16, 32]);
     expect(new Set(cells.map((c) => `${c.cfg.dataflow} ${c.cfg.sparsity} ${c.cfg.product === null ? 'fused' : 'rounded'}`)).size, 'dot-product cells of each dataflow, sparsity and kind').to.be.at.least(6);
     expect(cells.some((c) => (c.cfg.pipeline?.stages ?? 0) === 1), 'a dot-product cell with its products registered').to.equal(true);
+    // Fixed-point accumulators: both dataflows, both overflow rules, fused and not, dense and 2:4,
+    // pipelined, and state buses wider than 32 bits (the WS ports s_acc, d_acc).
+    const fixed = configs.filter((c) => c.cfg.fixed !== undefined);
+    expect(new Set(fixed.map((c) => c.cfg.dataflow))).to.have.keys('os', 'ws');
+    expect(new Set(fixed.map((c) => c.cfg.fixed!.overflow))).to.have.keys('saturate', 'wrap');
+    expect(new Set(fixed.map((c) => c.cfg.product === null)).size, 'fixed: fused and not').to.equal(2);
+    expect(new Set(fixed.map((c) => c.cfg.sparsity))).to.have.keys('dense', '2:4');
+    expect(fixed.some((c) => (c.cfg.pipeline?.stages ?? 0) > 0), 'fixed: pipelined').to.equal(true);
+    expect(fixed.some((c) => c.cfg.dataflow === 'ws' && c.cfg.fixed!.width + 3 > 32), 'fixed: a WS state bus wider than 32 bits').to.equal(true);
   });
 
   for (const c of configs) {

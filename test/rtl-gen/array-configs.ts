@@ -1,14 +1,18 @@
 // Seeded random array configurations for the rtl-gen array tests: shapes up to 4 x 4 and every
-// option the config has (dot-product cells included) (formats from test/rtl-gen/units.ts's generator of valid formats).
+// option the config has (formats from test/rtl-gen/units.ts's generator of valid formats): a
+// quarter are dot-product cells, and of the rest a quarter take a fixed-point accumulator.
 import { type ArrayConfig, resolveConfig } from '../../config/resolve.js';
-import { formatSpecOf, ROUNDING_MODES } from '../../core/format.js';
+import { DETERMINISTIC_MODES, formatSpecOf, ROUNDING_MODES } from '../../core/format.js';
+import { FIXED_CUT_ORDER } from '../../arch/types.js';
 import { buildsArch } from '../support/arch.js';
 import { randomFormat, randInt, rng } from './units.js';
+
+const fmtOf = (r: () => number, exp: [number, number], man: [number, number]) => formatSpecOf(randomFormat(r, { exp, man }));
 
 export function randomArrayConfig(seed: number): { cfg: ArrayConfig; raw: Record<string, unknown> } {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-  const fmt = (exp: [number, number], man: [number, number]) => formatSpecOf(randomFormat(r, { exp, man }));
+  const fmt = (exp: [number, number], man: [number, number]) => fmtOf(r, exp, man);
   const fused = r() < 0.35;
   const chunked = r() < 0.5;
   const square = r() < 0.3;
@@ -49,6 +53,31 @@ export function randomArrayConfig(seed: number): { cfg: ArrayConfig; raw: Record
     delete rounding.randomBits;
     delete rounding.seed;
   }
+  // A share of the others take a fixed-point accumulator (a stream of their own: the others stay
+  // as they were; a dot-product cell cannot feed one).
+  const fr = rng(seed ^ 0x0f1c5ed0);
+  if (fr() < 0.25 && raw.lanes === undefined) fixedAccumulator(fr, raw);
   return { cfg: resolveConfig(raw), raw };
+}
+
+/** raw's accumulator made fixed-point into its float format: 3 to 72 bits (the generator is not
+ *  bound by the simulator's 50), either overflow rule, no chunk, no rsr, the stages it takes. */
+function fixedAccumulator(r: () => number, raw: Record<string, unknown>): void {
+  delete raw.chunk;
+  delete raw.total;
+  const rounding = raw.rounding as Record<string, unknown>;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const deterministic = (m: unknown) => (m === 'rsr' ? pick(DETERMINISTIC_MODES) : m);
+  raw.rounding = { input: pick(DETERMINISTIC_MODES), product: deterministic(rounding.product), acc: deterministic(rounding.acc) };
+  const lsb = randInt(r, -24, 2);
+  raw.acc = { fixed: { msb: lsb + (r() < 0.35 ? randInt(r, 40, 70) : randInt(r, 1, 20)), lsb }, overflow: pick(['saturate', 'wrap'] as const), out: raw.acc };
+  const fused = raw.product === 'exact';
+  const stages = Math.min((raw.pipeline as { stages: number }).stages, FIXED_CUT_ORDER[fused ? 'fused' : 'rounded'].length);
+  raw.pipeline = { stages };
+  // An exact product without a format (wide operands): a rounded product, no cut inside the multiplier.
+  if (!buildsArch(raw)) {
+    if (fused) raw.product = fmtOf(r, [3, 8], [1, 12]);
+    raw.pipeline = { stages: Math.min(stages, 1) };
+  }
 }
 

@@ -60,6 +60,10 @@ const FIXED: Case[] = [
   // Dot-product cells: G products per step, one adder (WS with several K tiles of steps).
   fixedCase('OS, dense, dot-product cell of 4 lanes (rounded products registered, alignBits 6), chunk 8, flags', { rows: 2, cols: 3, dataflow: 'os', a: 'e4m3', w: 'e4m3', product: 'e5m4', acc: 'e5m7', total: 'fp16', chunk: 8, lanes: 4, alignBits: 6, rounding: { product: 'rne', acc: 'rtz', total: 'rne' }, pipeline: { stages: 1 }, flags: true }, 3, 19, 3, true, 7),
   fixedCase('WS, 2:4, fused dot-product cell of 2 lanes (alignBits exact), 4 x 2, 5 x 21 by 21 x 2', { rows: 4, cols: 2, dataflow: 'ws', sparsity: '2:4', a: 'e4m3', w: 'e5m2', product: 'exact', acc: 'e5m7', lanes: 2, alignBits: 'exact', rounding: { acc: 'rna' } }, 5, 21, 2, true, 8),
+  // Fixed-point accumulators: the Kulisch register of e4m3 (49 bits) in OS; a wrapping register in
+  // WS whose 43-bit state bus goes out and back in between K tiles.
+  fixedCase('3 x 2 OS, fixed(msb 29, lsb -18, saturate) into fp32, 2 stages, 5 x 7 by 7 x 3', { rows: 3, cols: 2, dataflow: 'os', a: 'e4m3', w: 'e4m3', product: 'exact', acc: { fixed: { msb: 29, lsb: -18 }, overflow: 'saturate', out: 'fp32' }, pipeline: { stages: 2 }, flags: true }, 5, 7, 3, true, 7),
+  fixedCase('2 x 3 WS, 2:4, fixed(msb 20, lsb -20, wrap) into fp16, 1 stage, 3 x 13 by 13 x 4', { rows: 2, cols: 3, dataflow: 'ws', sparsity: '2:4', a: 'e5m2', w: 'e4m3', product: 'e5m6', acc: { fixed: { msb: 20, lsb: -20 }, overflow: 'wrap', out: 'fp16' }, rounding: { input: 'rtz', product: 'rne', acc: 'rdn' }, pipeline: { stages: 1 } }, 3, 13, 4, true, 8),
   fixedCase('4 x 4 WS, dense, chunk 3, 6 x 11 by 11 x 7', { rows: 4, cols: 4, dataflow: 'ws', a: 'e4m3', w: 'e4m3', product: 'fp16', acc: { exp: 4, man: 7, bias: 10, subnormals: false }, total: 'e5m7', chunk: 3, rounding: { product: 'rtz', acc: 'rne', total: 'rna' } }, 6, 11, 7, true, 6),
 ];
 

@@ -1,6 +1,7 @@
 // The generated arrays of random configurations (both dataflows, dense and 2:4, chunked or not,
 // fused or not, with and without the multiplier register, every rounding mode (rsr's draw units
-// included) and format option, dot-product cells (lanes, alignBits),
+// included) and format option, dot-product cells (lanes, alignBits), float and fixed-point
+// accumulators,
 // shapes up to 4 x 4) are clean under `verilator --lint-only -Wall` and compile under
 // `iverilog -g2005 -Wall` without a message. LBAMAC_RTL_LINT_CASES sets the count (default 30;
 // the coverage check needs about 16).
@@ -45,6 +46,8 @@ describe('rtl-gen: generated arrays lint and compile', function () {
     expect(has((c) => (c.lanes ?? 1) > 1 && c.product === null) && has((c) => (c.lanes ?? 1) > 1 && c.product !== null), 'dot-product cells, fused and rounded').to.equal(true);
     expect(has((c) => (c.lanes ?? 1) > 1 && c.sparsity === '2:4') && has((c) => (c.lanes ?? 1) > 1 && c.flags === true), 'dot-product cells with 2:4 and with flags').to.equal(true);
     expect(has((c) => (c.lanes ?? 1) > 1 && (c.pipeline?.stages ?? 0) === 1), 'a dot-product cell with its products registered').to.equal(true);
+    expect(has((c) => c.fixed !== undefined && c.dataflow === 'os') && has((c) => c.fixed !== undefined && c.dataflow === 'ws'), 'fixed-point accumulators in both dataflows').to.equal(true);
+    expect(has((c) => c.fixed !== undefined && c.fixed.width > 50), 'a fixed-point register wider than the simulator takes').to.equal(true);
   });
 
   it('verilator --lint-only -Wall reports nothing and iverilog -g2005 -Wall compiles silently', () => {

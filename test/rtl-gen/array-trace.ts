@@ -21,7 +21,7 @@ function signalPorts(arch: Arch, dir: 'in' | 'out'): PortDesc[] {
   return arch.ports.filter((p) => p.kind === 'signal' && p.dir === dir);
 }
 
-function pack(p: PortDesc, elems: Uint32Array): bigint {
+function pack(p: PortDesc, elems: ArrayLike<number>): bigint {
   let v = 0n;
   for (let e = p.count - 1; e >= 0; e--) v = (v << BigInt(p.elemWidth)) | BigInt(elems[e]!);
   return v;

@@ -1,5 +1,5 @@
-// Yosys (WebAssembly) reads and synthesizes small generated arrays, one per dataflow and one with a
-// dot-product cell:
+// Yosys (WebAssembly) reads and synthesizes small generated arrays, one per dataflow, one with a
+// dot-product cell and one with a fixed-point accumulator:
 // `hierarchy -check; proc; check -assert; synth`, with no warning.
 import { runYosys } from '@yowasp/yosys';
 import { expect } from 'chai';
@@ -22,12 +22,13 @@ const CONFIGS: Record<string, unknown>[] = [
   { rows: 2, cols: 1, dataflow: 'ws', sparsity: '2:4', a: 'e2m1', w: 'e3m2', product: 'exact', acc: { exp: 4, man: 5, subnormals: false, specials: 'fn' }, rounding: { acc: 'rne' } },
   // A dot-product cell: two rounded products per step into one adder with a 6-bit window.
   { rows: 1, cols: 2, dataflow: 'os', a: 'e2m1', w: 'e3m2', product: 'e4m3', acc: { exp: 4, man: 5 }, lanes: 2, alignBits: 6, rounding: { product: 'rne', acc: 'rtz' }, flags: true },
+  { rows: 2, cols: 1, dataflow: 'ws', a: 'e4m3', w: 'e4m3', product: 'exact', acc: { fixed: { msb: 12, lsb: -8 }, overflow: 'wrap', out: 'fp16' }, rounding: { acc: 'rne' }, flags: true },
 ];
 
 describe('rtl-gen: Yosys synthesizes generated arrays', function () {
   this.timeout(300_000);
   for (const raw of CONFIGS) {
-    it(`${raw.rows} x ${raw.cols} ${String(raw.dataflow).toUpperCase()}${raw.lanes ? `, ${raw.lanes} lanes` : ''}: hierarchy -check; proc; check -assert; synth`, async () => {
+    it(`${raw.rows} x ${raw.cols} ${String(raw.dataflow).toUpperCase()}${raw.lanes ? `, ${raw.lanes} lanes` : ''}${typeof raw.acc === 'object' && 'fixed' in (raw.acc as object) ? ', fixed-point accumulator' : ''}: hierarchy -check; proc; check -assert; synth`, async () => {
       const rtl = generateRtl(resolveConfig(raw));
       const files: Record<string, string> = {};
       for (const f of rtl.files) files[f.path] = f.text;

@@ -55,9 +55,18 @@ describe('sim: bad configurations and jobs fail before the first cycle', () => {
     archFails(resolveConfig({ rows: 2, cols: 2, a: 'e4m3', w: 'e4m3', product: 'e5m10', acc: { exp: 8, man: 7, bias: 70000 }, pipeline: { stages: 3 } }), /pipeline\.stages = 3 cuts the accumulator adder.*use pipeline\.stages = 2/);
   });
 
-  it('a fixed-point accumulator: not yet in the array', () => {
-    const fixed = resolveConfig({ rows: 2, cols: 2, a: 'e4m3', w: 'e4m3', product: 'exact', acc: { fixed: { msb: 29, lsb: -18 }, overflow: 'saturate', out: 'fp16' } });
-    archFails(fixed, /^array: the accumulator fixed\(msb 29, lsb -18, saturate\) into fp16 is fixed-point, which is not yet in the array .*`lbamac gemm --engine core` or `--engine golden`$/);
+  it('a fixed-point accumulator: the stages it takes, an exact product without a format, a register wider than the simulator holds', () => {
+    const fixed = (acc: { msb: number; lsb: number }, extra: Record<string, unknown> = {}) =>
+      resolveConfig({ rows: 2, cols: 2, a: 'e4m3', w: 'e4m3', product: 'exact', acc: { fixed: acc, overflow: 'saturate', out: 'fp16' }, ...extra });
+    archFails(fixed({ msb: 29, lsb: -18 }, { pipeline: { stages: 3 } }), /^array: pipeline\.stages = 3 is not allowed with a fixed-point accumulator: .*at most 2 stages \(after the multiplier, before it\); set pipeline\.stages to 0\.\.2$/);
+    archFails(fixed({ msb: 29, lsb: -18 }, { product: 'e5m10', pipeline: { stages: 4 } }), /at most 3 stages \(after the multiplier, inside it, before it\); set pipeline\.stages to 0\.\.3$/);
+    archFails(resolveConfig({ rows: 2, cols: 2, a: 'fp32', w: 'fp32', product: 'exact', acc: { fixed: { msb: 40, lsb: -40 }, overflow: 'wrap', out: 'fp32' } }), /^array: a fixed-point accumulator with product "exact" adds the exact product of fp32 and fp32, which has no format \(.+\); set product to a format/);
+    // The generator takes any width; the simulator's float64 state holds 50-bit registers at most.
+    const wide = buildArch(fixed({ msb: 29, lsb: -22 }));
+    expect(wide.fixed!.width).to.equal(53);
+    expect(() => simulate(wide, { A, B })).to.throw(LbamacError, /^simulator: the accumulator fixed\(msb 29, lsb -22, saturate\) into fp16 has a 53-bit register; .*at most 50 bits; compute D with `lbamac gemm --engine core`/);
+    expect(buildArch(fixed({ msb: 29, lsb: -19 })).fixed!.width).to.equal(50);
+    expect(simulate(buildArch(fixed({ msb: 29, lsb: -19 })), { A, B }).D).to.deep.equal([[0x4000]]);
   });
 
   it('zero-sized, ragged and mismatched jobs, and codes outside their format', () => {

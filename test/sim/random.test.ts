@@ -29,7 +29,7 @@ describe('sim: random configurations against coreGemm and goldenGemm', function 
   this.timeout(180_000);
 
   it(`${seeds.length} configurations: coreGemm's D bit for bit (and golden's for the first ${Math.min(goldenCount, seeds.length)}), same events per output, cycles as arch/ says`, () => {
-    const seen = { os: 0, ws: 0, sparse: 0, chunked: 0, fused: 0, pipelined: 0, stages2: 0, cutAdder: 0, beforeMul: 0, fusedStage: 0, flags: 0, tiledM: 0, tiledK: 0, withC: 0, generic: 0, kNot4: 0, kNotRows: 0, sub: 0, ftz: 0, rsr: 0, rsrPipelined: 0, rsrWs: 0, dot: 0, dotWindow: 0, dotSparse: 0, dotWs: 0, dotFused: 0, dotChunked: 0, dotFlags: 0, dotSteps: 0, dotStaged: 0 };
+    const seen = { os: 0, ws: 0, sparse: 0, chunked: 0, fused: 0, pipelined: 0, stages2: 0, cutAdder: 0, beforeMul: 0, fusedStage: 0, flags: 0, tiledM: 0, tiledK: 0, withC: 0, generic: 0, kNot4: 0, kNotRows: 0, sub: 0, ftz: 0, rsr: 0, rsrPipelined: 0, rsrWs: 0, dot: 0, dotWindow: 0, dotSparse: 0, dotWs: 0, dotFused: 0, dotChunked: 0, dotFlags: 0, dotSteps: 0, dotStaged: 0, fixed: 0, fixedWs: 0, fixedSparse: 0, fixedStages: 0, fixedFused: 0, fixedFlags: 0, fixedWide: 0, fixedWrap: 0, fixedSaturate: 0 };
     const lanes = new Set<number>();
     const randomBits = new Set<number>();
     const goldenSeen = { os: 0, ws: 0, sparse: 0, chunked: 0 };
@@ -100,6 +100,18 @@ describe('sim: random configurations against coreGemm and goldenGemm', function 
         if (arch.flags) seen.dotFlags++;
         if (r.schedule.S > 1) seen.dotSteps++;
         if (arch.pipeline.stages > 0) seen.dotStaged++;
+      }
+      if (arch.fixed !== null) {
+        seen.fixed++;
+        if (arch.dataflow === 'ws') seen.fixedWs++;
+        if (arch.sparsity === '2:4') seen.fixedSparse++;
+        if (arch.pipeline.stages > 0) seen.fixedStages++;
+        if (arch.fused) seen.fixedFused++;
+        if (arch.flags) seen.fixedFlags++;
+        // A state bus wider than 32 bits: Float64Array registers and ports in the simulator.
+        if (arch.fixed.stateWidth > 32) seen.fixedWide++;
+        if (arch.fixed.overflow === 'wrap') seen.fixedWrap++;
+        else seen.fixedSaturate++;
       }
       if (c.cfg.acc.subnormals) seen.sub++;
       else seen.ftz++;

@@ -1,6 +1,9 @@
 // Seeded random configurations and jobs for the simulator tests. Every failure names the seed, so
 // `LBAMAC_SIM_SEED=<seed> npx mocha test/sim/random.test.ts` (or randomCase(seed)) replays it.
-import { type FormatSpec, ROUNDING_MODES } from '../../core/format.js';
+import { DETERMINISTIC_MODES, type FormatSpec, ROUNDING_MODES } from '../../core/format.js';
+import { SIM_MAX_FIXED_WIDTH } from '../../core/fixed.js';
+import { kulisch } from '../../core/kulisch.js';
+import { FIXED_CUT_ORDER } from '../../arch/types.js';
 import { exactProductFormat } from '../../core/exact-product.js';
 import { buildsArch } from '../support/arch.js';
 import { type ArrayConfig, outputFormat, resolveConfig } from '../../config/resolve.js';
@@ -98,6 +101,10 @@ export function randomCase(seed: number): RandomCase {
   if (!buildsArch(raw)) raw.pipeline = { stages: fused ? 1 : 2 };
   // A share of dot-product cells, drawn from a stream of their own so that the other draws stay.
   const dot = randomDotCell(new Rng(seed ^ 0x1a9e5), raw);
+  // Of the others, a share take a fixed-point accumulator instead (its own stream, so the float
+  // configurations of the other seeds stay as they were; a dot-product cell cannot feed one).
+  const fixedRng = new Rng(seed ^ 0x0f1c5ed0);
+  if (fixedRng.bool(0.25) && dot === 0 && raw.lanes === undefined) fixedAccumulator(fixedRng, raw);
   const cfg = resolveConfig(raw);
   const M = rng.int(1, rng.bool(0.3) ? 2 * rows + 1 : rows);
   const N = rng.int(1, rng.bool(0.3) ? 2 * cols + 1 : cols);
@@ -149,6 +156,44 @@ export function describeCase(c: RandomCase): string {
   return `seed ${c.seed}: ${c.A.length}×${c.B.length} by ${c.B.length}×${c.B[0]!.length}${c.C ? ' with C' : ''} on ${JSON.stringify(c.raw)}`;
 }
 
+
+/**
+ * Makes raw's accumulator fixed-point (docs/arithmetic.md §3) into its float one as out: a
+ * register from a few bits to the Kulisch width of its formats (up to the simulator's 50 bits),
+ * either overflow rule, C onto the grid with any deterministic mode; no chunk and no rsr (the config
+ * refuses both with a fixed accumulator), and the stages a fixed-point PE takes.
+ */
+export function fixedAccumulator(rng: Rng, raw: Record<string, unknown>): void {
+  const out = raw.acc as FormatSpec;
+  delete raw.chunk;
+  delete raw.total;
+  const modes = DETERMINISTIC_MODES;
+  const r = raw.rounding as Record<string, unknown>;
+  raw.rounding = {
+    input: rng.pick(modes),
+    product: r.product === 'rsr' ? rng.pick(modes) : r.product,
+    acc: r.acc === 'rsr' ? rng.pick(modes) : r.acc,
+  };
+  const probe = resolveConfig({ ...raw, pipeline: { stages: 0 } });
+  let msb: number;
+  let lsb: number;
+  const k = kulisch({ a: probe.a, w: probe.w, product: probe.product, k: 16 });
+  if (rng.bool(0.3) && k.width <= SIM_MAX_FIXED_WIDTH) ({ msb, lsb } = k);
+  else {
+    lsb = rng.int(-24, 2);
+    msb = lsb + rng.int(1, rng.bool(0.3) ? SIM_MAX_FIXED_WIDTH - 2 : 14);
+  }
+  raw.acc = { fixed: { msb, lsb }, overflow: rng.pick(['saturate', 'wrap']), out };
+  const fused = raw.product === 'exact';
+  const max = FIXED_CUT_ORDER[fused ? 'fused' : 'rounded'].length;
+  let stages = Math.min((raw.pipeline as { stages: number }).stages, max);
+  // A fused cell adds the exact product's code, and a cut inside the multiplier registers it.
+  if ((fused || stages >= 2) && !holdsExactProducts(raw)) {
+    if (fused) raw.product = randomFormat(rng, [3, 8], [1, 12]);
+    stages = Math.min(stages, 1);
+  }
+  raw.pipeline = { stages };
+}
 
 /** The exact product of the config's a and w fits a format (core/exact-product.ts). */
 function holdsExactProducts(raw: Record<string, unknown>): boolean {

@@ -112,7 +112,7 @@ function parseVcd(text: string): ParsedVcd {
   return { keywords, timescale, top: top!, byId, atCycle, clock };
 }
 
-function packed(values: Uint32Array, width: number): string {
+function packed(values: ArrayLike<number>, width: number): string {
   let s = '';
   for (let e = values.length - 1; e >= 0; e--) s += values[e]!.toString(2).padStart(width, '0');
   return s;

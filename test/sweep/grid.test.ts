@@ -42,10 +42,12 @@ describe('sweep/grid: config errors', () => {
 
 describe('sweep/grid: accumulators', () => {
   const kulisch = { a: 'e4m3', w: 'e4m3', product: 'exact', acc: { fixed: { msb: 29, lsb: -18 }, overflow: 'saturate', out: 'fp32' } };
-  it('a fixed-point accumulator is a point like any other without area; with area it is refused, naming the block and the register', () => {
+  it('a fixed-point accumulator is a point like any other, with or without area (the array builds it)', () => {
     const free = expandSweep(parseSweep({ name: 's', workloads, blocks: [{ name: 'k', config: kulisch, area: false }] }));
     expect(free.points).to.have.length(1);
-    const raw = { name: 's', workloads, area: 'yosys-gates', blocks: [{ name: 'k', config: kulisch }] };
-    expect(() => expandSweep(parseSweep(raw))).to.throw(/blocks\[0\] \(k\): the accumulator fixed\(msb 29, lsb -18, saturate\) into fp32 is fixed-point, which the array \(and so the area provider "yosys-gates"\) does not build yet/);
+    expect(free.points[0]!.wantsArea).to.equal(false);
+    const withArea = expandSweep(parseSweep({ name: 's', workloads, area: 'yosys-gates', blocks: [{ name: 'k', config: kulisch }] }));
+    expect(withArea.points).to.have.length(1);
+    expect(withArea.points[0]!.wantsArea).to.equal(true);
   });
 });

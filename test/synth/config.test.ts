@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { resolveConfig } from '../../config/resolve.js';
+import { buildArch } from '../../arch/build.js';
 import { designFor, fp32Baseline, isFp32Accumulation, scopeConfig, synthesizeConfig } from '../../synth/config.js';
 
 /** A small array; acc and w vary per test. */
@@ -31,6 +32,20 @@ describe('synth/config', function () {
     expect(isFp32Accumulation(base)).to.equal(true);
     expect(isFp32Accumulation(config({ acc: 'e8m23' }))).to.equal(true);
     expect(isFp32Accumulation(config({ acc: 'fp32', chunk: 4, total: 'fp16' }))).to.equal(false);
+    // A fixed-point register into fp32 is compared against the float fp32 accumulator.
+    const fixed = config({ acc: { fixed: { msb: 12, lsb: -8 }, overflow: 'wrap', out: 'fp32' } });
+    expect(isFp32Accumulation(fixed)).to.equal(false);
+    const fixedBase = fp32Baseline(fixed);
+    expect(fixedBase.fixed).to.equal(undefined);
+    expect(isFp32Accumulation(fixedBase)).to.equal(true);
+  });
+
+  it('gates: a PE with a fixed-point accumulator synthesizes, one flip-flop per register bit of its description', async () => {
+    const cfg = config({ acc: { fixed: { msb: 6, lsb: -4 }, overflow: 'wrap', out: 'e3m4' } });
+    const r = await synthesizeConfig(cfg, 'gates', 'pe', null);
+    const bits = buildArch(scopeConfig(cfg, 'pe')).pe.registers.reduce((n, reg) => n + reg.width, 0);
+    expect(r.resources.counts.ff).to.equal(bits);
+    expect(r.resources.counts.gate).to.be.greaterThan(0);
   });
 
   it('gates: a PE with a narrower accumulator has fewer gates and flip-flops', async () => {
