@@ -70,7 +70,7 @@ function fixedAccumulator(r: () => number, raw: Record<string, unknown>): void {
   const deterministic = (m: unknown) => (m === 'rsr' ? pick(DETERMINISTIC_MODES) : m);
   raw.rounding = { input: pick(DETERMINISTIC_MODES), product: deterministic(rounding.product), acc: deterministic(rounding.acc) };
   const lsb = randInt(r, -24, 2);
-  raw.acc = { fixed: { msb: lsb + (r() < 0.35 ? randInt(r, 40, 70) : randInt(r, 1, 20)), lsb }, overflow: pick(['saturate', 'wrap'] as const), out: raw.acc };
+  raw.acc = { fixed: { msb: lsb + (r() < 0.4 ? randInt(r, 50, 70) : randInt(r, 1, 20)), lsb }, overflow: pick(['saturate', 'wrap'] as const), out: raw.acc };
   const fused = raw.product === 'exact';
   const stages = Math.min((raw.pipeline as { stages: number }).stages, FIXED_CUT_ORDER[fused ? 'fused' : 'rounded'].length);
   raw.pipeline = { stages };
