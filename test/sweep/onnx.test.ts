@@ -13,7 +13,7 @@ import type { GemmBackend } from '../../onnx/linear.js';
 import { pruned24 } from '../../onnx/prune.js';
 import { FormatQuantizer } from '../../onnx/quantize.js';
 import { tensor } from '../../onnx/tensor.js';
-import { expandSweep, parseSweep } from '../../sweep/grid.js';
+import { expandSweep, parseSweep, type PointSpec } from '../../sweep/grid.js';
 import { layerStudies } from '../../sweep/per-layer.js';
 import { runPoint, type PointResult } from '../../sweep/point.js';
 import { mergeSweeps, runSweep, type SweepRunResult } from '../../sweep/run.js';
@@ -29,6 +29,37 @@ const plain = (rs: readonly PointResult[]) => JSON.parse(JSON.stringify(rs.map(t
 
 /** The lba family: 4 exponent bits, bias 10, flush to zero, no inf/NaN, saturation; rtz. */
 const lba = (from: number, to: number) => ({ exp: 4, man: { from, to }, bias: 10, subnormals: false, specials: 'none', overflow: 'saturate' });
+
+/**
+ * Conv2's first GEMM of a point as the sweep runs it (through its preparation's pruning on a 2:4
+ * array), checked against `lbamac gemm --engine core` on the same operands; returns the array's
+ * per-node totals and the B the GEMM was given.
+ */
+function conv2AgainstGemmCore(point: PointSpec): { array: ArrayBackend; B: Float64Array; K: number; N: number } {
+  const cfg = resolveConfig(point.config);
+  const prep = prepareOnnx(point.workload as OnnxSpec, { a: cfg.a, w: cfg.w, inputRounding: cfg.rounding.input, sparsity: cfg.sparsity });
+  const array = new ArrayBackend(cfg);
+  let call: { A: Float64Array; B: Float64Array; M: number; K: number; N: number; D: Float64Array } | null = null;
+  const capture: GemmBackend = {
+    gemm(A, B, M, K, N, node) {
+      const D = array.gemm(A, B, M, K, N, node);
+      if (node === 'conv2' && !call) call = { A, B, M, K, N, D };
+      return D;
+    },
+  };
+  runNetwork(prep.data, { quantizer: new FormatQuantizer(prep.setup, prep.constants), backend: prep.pruner ? pruned24(capture, prep.pruner) : capture });
+  const { A, B, M, K, N, D } = call!;
+  const files = tempDir('onnx-gemm');
+  writeFileSync(join(files, 'config.json'), JSON.stringify(point.config));
+  writeFileSync(join(files, 'a.npy'), encodeNpy({ dtype: 'float64', shape: [M, K], data: A }));
+  writeFileSync(join(files, 'b.npy'), encodeNpy({ dtype: 'float64', shape: [K, N], data: B }));
+  const run = lbamac('gemm', '--config', join(files, 'config.json'), '--a', join(files, 'a.npy'), '--b', join(files, 'b.npy'), '--engine', 'core', '--values', join(files, 'd.npy'));
+  expect(run.status, run.stderr).to.equal(0);
+  const values = parseNpy(readFileSync(join(files, 'd.npy')), 'd.npy');
+  expect(values.shape).to.deep.equal([M, N]);
+  expect(Array.from(values.data)).to.deep.equal(Array.from(D));
+  return { array, B, K, N };
+}
 
 describe('sweep: onnx workloads', function () {
   this.timeout(300_000);
@@ -110,30 +141,8 @@ describe('sweep: onnx workloads', function () {
 
     it('one layer\'s GEMM as the sweep runs it equals lbamac gemm --engine core on its operands', () => {
       const point = sweep.points.find((p) => p.role === 'grid')!;
-      const cfg = resolveConfig(point.config);
-      const prep = prepareOnnx(point.workload as OnnxSpec, { a: cfg.a, w: cfg.w, inputRounding: cfg.rounding.input, sparsity: 'dense' });
-      const array = new ArrayBackend(cfg);
-      let call: { A: Float64Array; B: Float64Array; M: number; K: number; N: number; D: Float64Array } | null = null;
-      const capture: GemmBackend = {
-        gemm(A, B, M, K, N, node) {
-          const D = array.gemm(A, B, M, K, N, node);
-          if (node === 'conv2' && !call) call = { A, B, M, K, N, D };
-          return D;
-        },
-      };
-      runNetwork(prep.data, { quantizer: new FormatQuantizer(prep.setup, prep.constants), backend: capture });
       // The captured run is the point's: the same events in every layer.
-      expect(array.perNode.get('conv2')!.events).to.deep.equal(runPoint(point).layers[1]!.events);
-      const { A, B, M, K, N, D } = call!;
-      const files = tempDir('onnx-gemm');
-      writeFileSync(join(files, 'config.json'), JSON.stringify(point.config));
-      writeFileSync(join(files, 'a.npy'), encodeNpy({ dtype: 'float64', shape: [M, K], data: A }));
-      writeFileSync(join(files, 'b.npy'), encodeNpy({ dtype: 'float64', shape: [K, N], data: B }));
-      const run = lbamac('gemm', '--config', join(files, 'config.json'), '--a', join(files, 'a.npy'), '--b', join(files, 'b.npy'), '--engine', 'core', '--values', join(files, 'd.npy'));
-      expect(run.status, run.stderr).to.equal(0);
-      const values = parseNpy(readFileSync(join(files, 'd.npy')), 'd.npy');
-      expect(values.shape).to.deep.equal([M, N]);
-      expect(Array.from(values.data)).to.deep.equal(Array.from(D));
+      expect(conv2AgainstGemmCore(point).array.perNode.get('conv2')!.events).to.deep.equal(runPoint(point).layers[1]!.events);
     });
   });
 
@@ -154,29 +163,10 @@ describe('sweep: onnx workloads', function () {
         expect(dense.layers[i]!.pruned).to.equal(undefined);
       }
       const point = expandSweep(parseSweep({ name: 'cnn', workloads, blocks: [{ ...block, sparsity: ['2:4'] }] }, 'sweep', dir)).points[0]!;
-      const cfg = resolveConfig(point.config);
-      const prep = prepareOnnx(point.workload as OnnxSpec, { a: cfg.a, w: cfg.w, inputRounding: cfg.rounding.input, sparsity: '2:4' });
-      const array = new ArrayBackend(cfg);
-      let call: { A: Float64Array; B: Float64Array; M: number; K: number; N: number; D: Float64Array } | null = null;
-      const capture: GemmBackend = {
-        gemm(A, B, M, K, N, node) {
-          const D = array.gemm(A, B, M, K, N, node);
-          if (node === 'conv2' && !call) call = { A, B, M, K, N, D };
-          return D;
-        },
-      };
-      runNetwork(prep.data, { quantizer: new FormatQuantizer(prep.setup, prep.constants), backend: pruned24(capture, prep.pruner!) });
+      const { array, B, K, N } = conv2AgainstGemmCore(point);
       expect(array.perNode.get('conv2')!.events).to.deep.equal(sparse.layers[1]!.events);
-      const { A, B, M, K, N, D } = call!;
       // At most 2 nonzeros in every aligned group of 4 along K, in every column.
       for (let j = 0; j < N; j++) for (let g = 0; g < K; g += 4) expect([0, 1, 2, 3].filter((r) => g + r < K && B[(g + r) * N + j] !== 0).length).to.be.at.most(2);
-      const files = tempDir('onnx-gemm-sparse');
-      writeFileSync(join(files, 'config.json'), JSON.stringify(point.config));
-      writeFileSync(join(files, 'a.npy'), encodeNpy({ dtype: 'float64', shape: [M, K], data: A }));
-      writeFileSync(join(files, 'b.npy'), encodeNpy({ dtype: 'float64', shape: [K, N], data: B }));
-      const gemm = lbamac('gemm', '--config', join(files, 'config.json'), '--a', join(files, 'a.npy'), '--b', join(files, 'b.npy'), '--engine', 'core', '--values', join(files, 'd.npy'));
-      expect(gemm.status, gemm.stderr).to.equal(0);
-      expect(Array.from(parseNpy(readFileSync(join(files, 'd.npy')), 'd.npy').data)).to.deep.equal(Array.from(D));
     });
   });
 
