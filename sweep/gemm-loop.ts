@@ -1,0 +1,264 @@
+// sweepGemm's loop (sweep/gemm.ts says which zero terms it skips and why that is bit-exact) as one
+// JavaScript function per kind of configuration, built from source: the chunking, the sparsity,
+// the rounding mode and the signed zeros that decide skipping are fixed in the source, so that V8
+// compiles the whole row × column × term loop as one function.
+//
+// On the kernel's exact-sum path the step is written out here and the accumulator is carried as
+// its float64 value rather than its code (core/mac.ts valueRoundUp): no closure call, no table of
+// accumulator values, no code arithmetic per term. Other paths call the kernel's step on codes.
+// The kernel's numbers (exponent range, rounding position, tables) are bound, not pasted, so every
+// configuration of a kind shares one compiled function (V8 compiles it once per sweep, not once
+// per point).
+//
+// Unchunked, outside rdn, LANES outputs of a row (adjacent columns) step together, term by term,
+// so that their independent accumulators overlap in the processor instead of waiting on one
+// another (each step is a chain: add, take the bits, round, rebuild the value). A zero weight is a
+// +0 product there: added to an accumulator that is not a zero it changes nothing (and counts
+// nothing); whatever leaves the fast range takes the kernel's generic step, lane by lane, as the
+// one-output loop would. Should a lane's accumulator become the zero that zero terms can change
+// (-0, after a flush), the group's work is dropped, its events restored, and its outputs are
+// computed again by the one-output loop, which steps those zero terms.
+import { EV_SINCE, EVENT_SLOTS, EVI, type MacKernel } from '../core/mac.js';
+
+/** Outputs stepped together by the grouped loop. */
+export const LANES = 4;
+
+/** The slots of an events array (core/mac.ts EVENT_SLOTS). */
+const SLOTS = Array.from({ length: EVENT_SLOTS }, (_, x) => x);
+
+/** What the generated function is specialized on, besides the kernel's rounding. */
+export interface LoopShape {
+  /** Terms per chunk; 0: no chunks. */
+  chunk: number;
+  sparse: boolean;
+  /** rdn: +0 is the zero accumulator a zero term can change (else -0), and zero chunks do not stay +0. */
+  rdn: boolean;
+}
+
+/** The operands of one run (sweep/gemm.ts PreparedB's arrays, A's codes and nonzero index). */
+export interface LoopArgs {
+  M: number;
+  N: number;
+  K: number;
+  T: number;
+  start: Int32Array;
+  cols: Int32Array;
+  /** A's codes, M × K. */
+  a: Uint32Array;
+  /** B's codes by column (N × K), -1 for zeros: Int32Array when they fit, else Float64Array. */
+  wT: Int32Array | Float64Array;
+  /** The values of a and wT (zeros: 0) when the loop wants them (`values`), else empty. */
+  av: Float64Array;
+  wv: Float64Array;
+  term: Int32Array | null;
+  aIndex: Int32Array;
+  weight: Float64Array;
+  D: Float64Array;
+  /** The output code's value: a table, or the decoder when there is none. */
+  outTable: Float64Array | null;
+  outDecode: (code: number) => number;
+}
+
+/**
+ * Runs the loop into D with mac's step, and for chunk totals the kernel whose step(total, acc,
+ * one) adds a chunk (one: the code of 1.0, its factor; totalNegZero: the total's -0 code);
+ * returns the number of terms stepped with both factors nonzero.
+ */
+export type Loop = (x: LoopArgs, mac: MacKernel, totals: MacKernel | null, one: number, totalNegZero: number) => number;
+
+const loops = new Map<string, Loop>();
+/** Kinds of loop kept compiled (a sweep has a few dozen). */
+const LOOPS_KEPT = 64;
+
+/** The loop for mac's configuration. `values`: it reads LoopArgs' av and wv. */
+export function gemmLoop(mac: MacKernel, shape: LoopShape, wideCodes: boolean): { loop: Loop; values: boolean } {
+  const fused = mac.spec.product === null;
+  const values = mac.valueRoundUp('hi', 'lo', 'K') !== null;
+  const source = loopSource(shape, values ? { fused, up: (hi, lo) => mac.valueRoundUp(hi, lo, 'K')! } : null, wideCodes);
+  let loop = loops.get(source);
+  if (loop === undefined) {
+    loop = new Function(source)() as Loop;
+    if (loops.size >= LOOPS_KEPT) loops.delete(loops.keys().next().value!);
+    loops.set(source, loop);
+  }
+  return { loop, values: values && fused };
+}
+
+/** The value-domain step's kind: fused or rounded products, and the rounding condition for a sum's words. */
+interface ValueStep {
+  fused: boolean;
+  up: (hi: string, lo: string) => string;
+}
+
+function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean): string {
+  const { chunk, sparse, rdn } = shape;
+  const values = vs !== null;
+  // The accumulator as a value or a code: the zero a zero term changes, "not +0", the code.
+  const fragile = (acc: string) => (values ? `(${acc} === 0 && 1 / ${acc} ${rdn ? '>' : '<'} 0)` : `${acc} === ${rdn ? '0' : 'accNegZero'}`);
+  const notPlusZero = values ? '(acc !== 0 || 1 / acc < 0)' : 'acc !== 0';
+  const accCode = values ? 'mac.accCode(acc)' : 'acc';
+  const bind = values
+    ? [
+        'const KP = mac.valueParts(), Klo = KP.lo, Khi = KP.hi, Krem = KP.rem, Khalf = KP.half, Kunit = KP.unit, Kkeep = KP.keep, Kws = KP.ws;',
+        'const KT = KP.T, KV = KP.V, KE = KP.E;',
+      ]
+    : ['const accNegZero = mac.spec.acc.signBit;'];
+  // A zero term (only ever stepped while the accumulator is a fragile zero).
+  const zeroStep = values ? 'mac.stepValue' : 'mac.stepCode';
+  // The fused product of A's entry ai and B's wi, or the rounded one (counting its flags; t: the
+  // table entry), and the generic step for a live term out of the fast range.
+  const product = (pv: string, ai: string, wi: string, t: string, wCode: string) =>
+    vs!.fused
+      ? [`const ${pv} = av[${ai}] * wv[${wi}];`]
+      : [`const ${t} = KT[(a[${ai}] << Kws) | ${wCode}];`, `if (${t} >>> 24 !== 0) mac.countProduct(${t} >>> 24);`, `const ${pv} = KV[${t} & 0xffffff];`];
+  const slow = (acc: string, ai: string, wi: string, t: string) => (vs!.fused ? `mac.fmaValue(${acc}, a[${ai}], wT[${wi}])` : `mac.addValue(${acc}, ${t} & 0xffffff)`);
+  // Rounds lane l's sum (its words in KU) in place; `hi` holds its high word.
+  const round = (hi: string, l: number) => {
+    const up = vs!.up(hi, `KU[${2 * l}]`);
+    return [...(up === 'false' ? [] : [`if (${up}) ${hi} += Kunit;`]), `KU[${2 * l + 1}] = ${hi} & Kkeep;`, `KU[${2 * l}] = 0;`];
+  };
+  // One term of the one-output loop: acc += A's entry aOff + k times B's wi.
+  const mainStep = values
+    ? [
+        'step: {',
+        ...product('pv', 'aOff + k', 'wi', 't', 'w').map((l) => `  ${l}`),
+        '  KF[0] = acc + pv;',
+        '  let hi = KU[1];',
+        '  const be = (hi >>> 20) & 0x7ff;',
+        `  if (be < Klo || be >= Khi) { acc = ${slow('acc', 'aOff + k', 'wi', 't')}; break step; }`,
+        ...round('hi', 0).map((l) => `  ${l}`),
+        '  const out = KF[0];',
+        `  if (out === acc && pv !== 0) { KE[${EVI.swamping}]++; KE[${EV_SINCE}]++; }`,
+        '  acc = out;',
+        '}',
+      ]
+    : ['acc = mac.stepCode(acc, a[aOff + k], w);'];
+  // One zero term at pos, stepped like any other (it meets a fragile zero).
+  const zeroTerm = `const z = aIndex[tOff + pos]; acc = ${zeroStep}(acc, z < 0 ? 0 : a[aOff + z], weight[tOff + pos]);`;
+  const closeChunk = `total = totals.stepCode(total, ${accCode}, one); acc = 0;`;
+  // The zero terms pos..t-1, then pos = t (sweep/gemm.ts).
+  const zeros = (t: string) =>
+    chunk === 0
+      ? [`if (${fragile('acc')}) for (; pos < ${t} && ${fragile('acc')}; pos++) { ${zeroTerm} }`]
+      : [
+          `while (pos < ${t}) {`,
+          `  if (${fragile('acc')}) {`,
+          `    ${zeroTerm}`,
+          '    pos++;',
+          `    if (pos % ${chunk} === 0 || pos === T) { ${closeChunk} }`,
+          '    continue;',
+          '  }',
+          `  const end = Math.min((Math.floor(pos / ${chunk}) + 1) * ${chunk}, T);`,
+          `  if (${t} < end) { pos = ${t}; break; }`,
+          // A +0 chunk added to a total other than -0 changes nothing and counts no event.
+          `  if (${notPlusZero} || total === totalNegZero) total = totals.stepCode(total, ${accCode}, one);`,
+          '  acc = 0;',
+          '  pos = end;',
+          // Whole chunks of zero terms up to t's: +0 chunks (not under rdn), likewise nothing
+          // unless the total is -0.
+          ...(rdn ? [] : [`  if (total !== totalNegZero) pos = Math.max(pos, Math.min(${t}, Math.floor(${t} / ${chunk}) * ${chunk}));`]),
+          '}',
+        ];
+  // Outputs j..jEnd-1 of row i, one at a time.
+  const outputs = [
+    'for (; j < jEnd; j++) {',
+    '  const wOff = j * K, tOff = j * T;',
+    '  let acc = 0, total = 0, pos = 0;',
+    '  for (let p = s; p < e; p++) {',
+    '    const k = cols[p];',
+    '    const wi = wOff + k;',
+    '    const w = wT[wi];',
+    '    if (w < 0) continue;',
+    `    const t = ${sparse ? 'term[wi]' : 'k'};`,
+    ...zeros('t').map((l) => `    ${l}`),
+    ...mainStep.map((l) => `    ${l}`),
+    '    terms++;',
+    '    pos = t + 1;',
+    ...(chunk === 0 ? [] : [`    if (pos % ${chunk} === 0 || pos === T) { ${closeChunk} }`]),
+    '  }',
+    ...zeros('T').map((l) => `  ${l}`),
+    // Unchunked, the output is the accumulator: its value is D's.
+    `  D[i * N + j] = ${chunk === 0 && values ? 'acc' : `outTable !== null ? outTable[${chunk === 0 ? 'acc' : 'total'}] : outDecode(${chunk === 0 ? 'acc' : 'total'})`};`,
+    '}',
+  ];
+  const grouped = values && chunk === 0 && !rdn && !wideCodes;
+  const lanes = Array.from({ length: LANES }, (_, l) => l);
+  const each = (f: (l: number) => string | string[]) => lanes.flatMap(f);
+  // Outputs j..j+LANES-1 together; lane l's term: its product p<l>, whether it is live (weight
+  // nonzero), its sum's high word h<l>. jEnd = j + LANES when they must be computed again.
+  const group = !grouped
+    ? []
+    : [
+    `if (j + ${LANES} <= N) {`,
+    // The events so far (the six counters and EV_SINCE), restored when the group is recomputed.
+    `  const ${SLOTS.map((x) => `ev${x} = KE[${x}]`).join(', ')};`,
+    `  const ${each((l) => `wo${l} = (j + ${l}) * K`).join(', ')};`,
+    `  let ${each((l) => `a${l} = 0`).join(', ')}, swamped = 0, live = 0, ok = true;`,
+    '  for (let p = s; p < e; p++) {',
+    '    const k = cols[p], ai = aOff + k;',
+    ...each((l) =>
+      vs!.fused
+        ? [`    const p${l} = av[ai] * wv[wo${l} + k];`, `    const live${l} = p${l} !== 0;`]
+        : [`    const c${l} = wT[wo${l} + k], live${l} = c${l} >= 0;`, ...product(`p${l}`, 'ai', '', `t${l}`, `(live${l} ? c${l} : 0)`).map((x) => `    ${x}`)],
+    ),
+    `    live += ${each((l) => `(live${l} ? 1 : 0)`).join(' + ')};`,
+    ...each((l) => `    KF[${l}] = a${l} + p${l};`),
+    ...each((l) => `    let h${l} = KU[${2 * l + 1}];`),
+    ...each((l) => `    const b${l} = (h${l} >>> 20) & 0x7ff;`),
+    `    if (${each((l) => `b${l} < Klo || b${l} >= Khi`).join(' || ')}) {`,
+    // Zero terms (of A) follow before the next nonzero one: a fragile lane would meet them.
+    ...(sparse ? [] : ['      const gap = p + 1 < e ? cols[p + 1] !== k + 1 : k !== K - 1;']),
+    ...each((l) => [
+      `      if (b${l} < Klo || b${l} >= Khi) {`,
+      `        if (live${l}) a${l} = ${slow(`a${l}`, 'ai', `wo${l} + k`, `t${l}`)};`,
+      ...(sparse ? [] : [`        else if (${fragile(`a${l}`)}) a${l} = ${zeroStep}(a${l}, a[ai], weight[wo${l} + k]);`]),
+      `        if (${fragile(`a${l}`)}${sparse ? '' : ' && gap'}) { ok = false; break; }`,
+      '      } else {',
+      ...round(`h${l}`, l).map((x) => `        ${x}`),
+      `        const o = KF[${l}];`,
+      `        if (o === a${l} && p${l} !== 0) swamped++;`,
+      `        a${l} = o;`,
+      '      }',
+    ]),
+    '      continue;',
+    '    }',
+    ...each((l) => round(`h${l}`, l).map((x) => `    ${x}`)),
+    ...each((l) => [`    const o${l} = KF[${l}];`, `    if (o${l} === a${l} && p${l} !== 0) swamped++;`, `    a${l} = o${l};`]),
+    '  }',
+    '  if (ok) {',
+    ...each((l) => `    D[i * N + j + ${l}] = a${l};`),
+    '    terms += live;',
+    `    KE[${EVI.swamping}] += swamped;`,
+    `    KE[${EV_SINCE}] += swamped;`,
+    `    j += ${LANES};`,
+    '    continue;',
+    '  }',
+    `  ${SLOTS.map((x) => `KE[${x}] = ev${x};`).join(' ')}`,
+    `  jEnd = j + ${LANES};`,
+    '}',
+  ];
+  const rows = [
+    'let terms = 0;',
+    'for (let i = 0; i < M; i++) {',
+    '  const s = start[i], e = start[i + 1], aOff = i * K;',
+    '  let j = 0;',
+    '  while (j < N) {',
+    '    let jEnd = N;',
+    ...group.map((l) => `    ${l}`),
+    ...outputs.map((l) => `    ${l}`),
+    '  }',
+    '}',
+    'return terms;',
+  ];
+  return [
+    `// B's codes: ${wideCodes ? 'float64' : 'int32'}`,
+    // Scratch for the sums' bit patterns, one float64 per lane.
+    `const KF = new Float64Array(${LANES}), KU = new Uint32Array(KF.buffer);`,
+    'return function loop(x, mac, totals, one, totalNegZero) {',
+    '  const M = x.M, N = x.N, K = x.K, T = x.T, start = x.start, cols = x.cols, a = x.a, wT = x.wT, term = x.term;',
+    '  const av = x.av, wv = x.wv, aIndex = x.aIndex, weight = x.weight, D = x.D, outTable = x.outTable, outDecode = x.outDecode;',
+    ...bind.map((l) => `  ${l}`),
+    ...rows.map((l) => `  ${l}`),
+    '};',
+  ].join('\n');
+}
