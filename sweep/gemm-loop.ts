@@ -223,7 +223,11 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     '      continue;',
     '    }',
     ...each((l) => round(`h${l}`, l).map((x) => `    ${x}`)),
-    ...each((l) => [`    const o${l} = KF[${l}];`, `    if (o${l} === a${l} && p${l} !== 0) swamped++;`, `    a${l} = o${l};`]),
+    // Swamped: the sum rounded back to the accumulator, the product not a zero (a zero product
+    // always gives the accumulator back here). Counted without branches: they are hard to predict.
+    ...each((l) => `    const o${l} = KF[${l}];`),
+    `    swamped += ${each((l) => `(o${l} === a${l} ? 1 : 0)`).join(' + ')} - (${each((l) => `(p${l} === 0 ? 1 : 0)`).join(' + ')});`,
+    ...each((l) => `    a${l} = o${l};`),
     '  }',
     '  if (ok) {',
     ...each((l) => `    D[i * N + j + ${l}] = a${l};`),
