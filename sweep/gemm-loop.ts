@@ -70,11 +70,21 @@ const loops = new Map<string, Loop>();
 /** Kinds of loop kept compiled (a sweep has a few dozen). */
 const LOOPS_KEPT = 64;
 
+/** How the loop for a configuration steps: LANES outputs together on accumulator values, one
+ *  output at a time on values, or one at a time calling the kernel's step on codes. */
+export type LoopKind = 'grouped' | 'values' | 'codes';
+
+export function loopKind(mac: MacKernel, shape: LoopShape, wideCodes: boolean): LoopKind {
+  if (mac.valueRoundUp('hi', 'lo', 'K') === null) return 'codes';
+  return shape.chunk === 0 && !shape.rdn && !wideCodes ? 'grouped' : 'values';
+}
+
 /** The loop for mac's configuration. `values`: it reads LoopArgs' av and wv. */
 export function gemmLoop(mac: MacKernel, shape: LoopShape, wideCodes: boolean): { loop: Loop; values: boolean } {
   const fused = mac.spec.product === null;
-  const values = mac.valueRoundUp('hi', 'lo', 'K') !== null;
-  const source = loopSource(shape, values ? { fused, up: (hi, lo) => mac.valueRoundUp(hi, lo, 'K')! } : null, wideCodes);
+  const kind = loopKind(mac, shape, wideCodes);
+  const values = kind !== 'codes';
+  const source = loopSource(shape, values ? { fused, up: (hi, lo) => mac.valueRoundUp(hi, lo, 'K')!, grouped: kind === 'grouped' } : null, wideCodes);
   let loop = loops.get(source);
   if (loop === undefined) {
     loop = new Function(source)() as Loop;
@@ -88,6 +98,7 @@ export function gemmLoop(mac: MacKernel, shape: LoopShape, wideCodes: boolean): 
 interface ValueStep {
   fused: boolean;
   up: (hi: string, lo: string) => string;
+  grouped: boolean;
 }
 
 function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean): string {
@@ -181,7 +192,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     `  D[i * N + j] = ${chunk === 0 && values ? 'acc' : `outTable !== null ? outTable[${chunk === 0 ? 'acc' : 'total'}] : outDecode(${chunk === 0 ? 'acc' : 'total'})`};`,
     '}',
   ];
-  const grouped = values && chunk === 0 && !rdn && !wideCodes;
+  const grouped = vs?.grouped === true;
   const lanes = Array.from({ length: LANES }, (_, l) => l);
   const each = (f: (l: number) => string | string[]) => lanes.flatMap(f);
   // Outputs j..j+LANES-1 together; lane l's term: its product p<l>, whether it is live (weight
