@@ -118,32 +118,35 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
   const zeroStep = values ? 'mac.stepValue' : 'mac.stepCode';
   // The fused product of A's entry ai and B's wi, or the rounded one (counting its flags; t: the
   // table entry), and the generic step for a live term out of the fast range.
-  const product = (pv: string, ai: string, wi: string, t: string, wCode: string) =>
+  const product = (pv: string, ai: string, wi: string, t: string, wCode: string, count = true) =>
     vs!.fused
       ? [`const ${pv} = av[${ai}] * wv[${wi}];`]
-      : [`const ${t} = KT[(a[${ai}] << Kws) | ${wCode}];`, `if (${t} >>> 24 !== 0) mac.countProduct(${t} >>> 24);`, `const ${pv} = KV[${t} & 0xffffff];`];
+      : [`const ${t} = KT[(a[${ai}] << Kws) | ${wCode}];`, ...(count ? [countFlags(t)] : []), `const ${pv} = KV[${t} & 0xffffff];`];
+  const countFlags = (t: string) => `if (${t} >>> 24 !== 0) mac.countProduct(${t} >>> 24);`;
   const slow = (acc: string, ai: string, wi: string, t: string) => (vs!.fused ? `mac.fmaValue(${acc}, a[${ai}], wT[${wi}])` : `mac.addValue(${acc}, ${t} & 0xffffff)`);
   // Rounds lane l's sum (its words in KU) in place; `hi` holds its high word.
   const round = (hi: string, l: number) => {
     const up = vs!.up(hi, `KU[${2 * l}]`);
     return [...(up === 'false' ? [] : [`if (${up}) ${hi} += Kunit;`]), `KU[${2 * l + 1}] = ${hi} & Kkeep;`, `KU[${2 * l}] = 0;`];
   };
-  // One term of the one-output loop: acc += A's entry aOff + k times B's wi.
-  const mainStep = values
-    ? [
-        'step: {',
-        ...product('pv', 'aOff + k', 'wi', 't', 'w').map((l) => `  ${l}`),
-        '  KF[0] = acc + pv;',
-        '  let hi = KU[1];',
-        '  const be = (hi >>> 20) & 0x7ff;',
-        `  if (be < Klo || be >= Khi) { acc = ${slow('acc', 'aOff + k', 'wi', 't')}; break step; }`,
-        ...round('hi', 0).map((l) => `  ${l}`),
-        '  const out = KF[0];',
-        `  if (out === acc && pv !== 0) { KE[${EVI.swamping}]++; KE[${EV_SINCE}]++; }`,
-        '  acc = out;',
-        '}',
-      ]
-    : ['acc = mac.stepCode(acc, a[aOff + k], w);'];
+  // One term: acc += A's entry ai times B's entry wi (code wCode), on values through the fast
+  // path or the generic step, or on codes through the kernel's step.
+  const stepLines = (ai: string, wi: string, wCode: string) =>
+    values
+      ? [
+          'step: {',
+          ...product('pv', ai, wi, 't', wCode).map((l) => `  ${l}`),
+          '  KF[0] = acc + pv;',
+          '  let hi = KU[1];',
+          '  const be = (hi >>> 20) & 0x7ff;',
+          `  if (be < Klo || be >= Khi) { acc = ${slow('acc', ai, wi, 't')}; break step; }`,
+          ...round('hi', 0).map((l) => `  ${l}`),
+          '  const out = KF[0];',
+          `  if (out === acc && pv !== 0) { KE[${EVI.swamping}]++; KE[${EV_SINCE}]++; }`,
+          '  acc = out;',
+          '}',
+        ]
+      : [`acc = mac.stepCode(acc, a[${ai}], ${wCode});`];
   // One zero term at pos, stepped like any other (it meets a fragile zero).
   const zeroTerm = `const z = aIndex[tOff + pos]; acc = ${zeroStep}(acc, z < 0 ? 0 : a[aOff + z], weight[tOff + pos]);`;
   const closeChunk = `total = totals.stepCode(total, ${accCode}, one); acc = 0;`;
@@ -182,7 +185,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     '    if (w < 0) continue;',
     `    const t = ${sparse ? 'term[wi]' : 'k'};`,
     ...zeros('t').map((l) => `    ${l}`),
-    ...mainStep.map((l) => `    ${l}`),
+    ...stepLines('aOff + k', 'wi', 'w').map((l) => `    ${l}`),
     '    terms++;',
     '    pos = t + 1;',
     ...(chunk === 0 ? [] : [`    if (pos % ${chunk} === 0 || pos === T) { ${closeChunk} }`]),
@@ -210,34 +213,40 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     ...each((l) =>
       vs!.fused
         ? [`    const p${l} = av[ai] * wv[wo${l} + k];`, `    const live${l} = p${l} !== 0;`]
-        : [`    const c${l} = wT[wo${l} + k], live${l} = c${l} >= 0;`, ...product(`p${l}`, 'ai', '', `t${l}`, `(live${l} ? c${l} : 0)`).map((x) => `    ${x}`)],
+        : [`    const c${l} = wT[wo${l} + k], live${l} = c${l} >= 0;`, ...product(`p${l}`, 'ai', '', `t${l}`, `(live${l} ? c${l} : 0)`, false).map((x) => `    ${x}`)],
     ),
-    `    live += ${each((l) => `(live${l} ? 1 : 0)`).join(' + ')};`,
+    `    const n = ${each((l) => `(live${l} ? 1 : 0)`).join(' + ')};`,
+    '    live += n;',
     ...each((l) => `    KF[${l}] = a${l} + p${l};`),
     ...each((l) => `    let h${l} = KU[${2 * l + 1}];`),
     ...each((l) => `    const b${l} = (h${l} >>> 20) & 0x7ff;`),
     `    if (${each((l) => `b${l} < Klo || b${l} >= Khi`).join(' || ')}) {`,
+    // Some lane leaves the fast range: this term lane by lane, as the one-output loop steps it
+    // (one copy of the step and its generic calls, which V8 would otherwise paste in per lane).
+    ...each((l) => `      LA[${l}] = a${l};`),
     // Zero terms (of A) follow before the next nonzero one: a fragile lane would meet them.
     ...(sparse ? [] : ['      const gap = p + 1 < e ? cols[p + 1] !== k + 1 : k !== K - 1;']),
-    ...each((l) => [
-      `      if (b${l} < Klo || b${l} >= Khi) {`,
-      `        if (live${l}) a${l} = ${slow(`a${l}`, 'ai', `wo${l} + k`, `t${l}`)};`,
-      ...(sparse ? [] : [`        else if (${fragile(`a${l}`)}) a${l} = ${zeroStep}(a${l}, a[ai], weight[wo${l} + k]);`]),
-      `        if (${fragile(`a${l}`)}${sparse ? '' : ' && gap'}) { ok = false; break; }`,
-      '      } else {',
-      ...round(`h${l}`, l).map((x) => `        ${x}`),
-      `        const o = KF[${l}];`,
-      `        if (o === a${l} && p${l} !== 0) swamped++;`,
-      `        a${l} = o;`,
-      '      }',
-    ]),
+    `      for (let l = 0; l < ${LANES}; l++) {`,
+    '        const wi = (j + l) * K + k;',
+    '        let acc = LA[l];',
+    `        const w = wT[wi];`,
+    '        if (w >= 0) {',
+    ...stepLines('ai', 'wi', 'w').map((x) => `          ${x}`),
+    ...(sparse ? ['        }'] : [`        } else if (${fragile('acc')}) acc = ${zeroStep}(acc, a[ai], weight[wi]);`]),
+    `        if (${fragile('acc')}${sparse ? '' : ' && gap'}) { ok = false; break; }`,
+    '        LA[l] = acc;',
+    '      }',
+    '      if (!ok) break;',
+    ...each((l) => `      a${l} = LA[${l}];`),
     '      continue;',
     '    }',
+    // The products' flags (counted here, not before: a term stepped lane by lane counts its own).
+    ...(vs?.fused ? [] : each((l) => `    ${countFlags(`t${l}`)}`)),
     ...each((l) => round(`h${l}`, l).map((x) => `    ${x}`)),
     // Swamped: the sum rounded back to the accumulator, the product not a zero (a zero product
     // always gives the accumulator back here). Counted without branches: they are hard to predict.
     ...each((l) => `    const o${l} = KF[${l}];`),
-    `    swamped += ${each((l) => `(o${l} === a${l} ? 1 : 0)`).join(' + ')} - (${each((l) => `(p${l} === 0 ? 1 : 0)`).join(' + ')});`,
+    `    swamped += ${each((l) => `(o${l} === a${l} ? 1 : 0)`).join(' + ')} - ${vs?.fused ? `(${LANES} - n)` : `(${each((l) => `(p${l} === 0 ? 1 : 0)`).join(' + ')})`};`,
     ...each((l) => `    a${l} = o${l};`),
     '  }',
     '  if (ok) {',
@@ -269,6 +278,8 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     `// B's codes: ${wideCodes ? 'float64' : 'int32'}`,
     // Scratch for the sums' bit patterns, one float64 per lane.
     `const KF = new Float64Array(${LANES}), KU = new Uint32Array(KF.buffer);`,
+    // The lanes' accumulators while a term is stepped lane by lane.
+    `const LA = new Float64Array(${LANES});`,
     'return function loop(x, mac, totals, one, totalNegZero) {',
     '  const M = x.M, N = x.N, K = x.K, T = x.T, start = x.start, cols = x.cols, a = x.a, wT = x.wT, term = x.term;',
     '  const av = x.av, wv = x.wv, aIndex = x.aIndex, weight = x.weight, D = x.D, outTable = x.outTable, outDecode = x.outDecode;',
