@@ -110,7 +110,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
   const accCode = values ? 'mac.accCode(acc)' : 'acc';
   const bind = values
     ? [
-        'const KP = mac.valueParts(), Klo = KP.lo, Khi = KP.hi, Krem = KP.rem, Khalf = KP.half, Kunit = KP.unit, Kkeep = KP.keep, Kws = KP.ws;',
+        'const Klo = KP.lo, Khi = KP.hi, Krem = KP.rem, Khalf = KP.half, Kunit = KP.unit, Kkeep = KP.keep, Kws = KP.ws;',
         'const KT = KP.T, KV = KP.V, KE = KP.E;',
       ]
     : ['const accNegZero = mac.spec.acc.signBit;'];
@@ -200,10 +200,13 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
   const each = (f: (l: number) => string | string[]) => lanes.flatMap(f);
   // Outputs j..j+LANES-1 together; lane l's term: its product p<l>, whether it is live (weight
   // nonzero), its sum's high word h<l>. jEnd = j + LANES when they must be computed again.
+  // A function of its own, so that V8 compiles the hot loop apart from the rest.
   const group = !grouped
     ? []
     : [
-    `if (j + ${LANES} <= N) {`,
+    'function group(x, mac, KP, i, j, s, e, aOff) {',
+    '  const N = x.N, K = x.K, cols = x.cols, a = x.a, wT = x.wT, av = x.av, wv = x.wv, weight = x.weight, D = x.D;',
+    ...bind.map((l) => `  ${l}`),
     // The events so far (the six counters and EV_SINCE), restored when the group is recomputed.
     `  const ${SLOTS.map((x) => `ev${x} = KE[${x}]`).join(', ')};`,
     `  const ${each((l) => `wo${l} = (j + ${l}) * K`).join(', ')};`,
@@ -251,16 +254,24 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     '  }',
     '  if (ok) {',
     ...each((l) => `    D[i * N + j + ${l}] = a${l};`),
-    '    terms += live;',
     `    KE[${EVI.swamping}] += swamped;`,
     `    KE[${EV_SINCE}] += swamped;`,
-    `    j += ${LANES};`,
-    '    continue;',
+    '    return live;',
     '  }',
     `  ${SLOTS.map((x) => `KE[${x}] = ev${x};`).join(' ')}`,
-    `  jEnd = j + ${LANES};`,
+    '  return -1;',
     '}',
   ];
+  // Outputs j..j+LANES-1 of row i together; jEnd = j + LANES when they must be computed again.
+  const tryGroup = !grouped
+    ? []
+    : [
+        `if (j + ${LANES} <= N) {`,
+        '  const live = group(x, mac, KP, i, j, s, e, aOff);',
+        `  if (live >= 0) { terms += live; j += ${LANES}; continue; }`,
+        `  jEnd = j + ${LANES};`,
+        '}',
+      ];
   const rows = [
     'let terms = 0;',
     'for (let i = 0; i < M; i++) {',
@@ -268,7 +279,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     '  let j = 0;',
     '  while (j < N) {',
     '    let jEnd = N;',
-    ...group.map((l) => `    ${l}`),
+    ...tryGroup.map((l) => `    ${l}`),
     ...outputs.map((l) => `    ${l}`),
     '  }',
     '}',
@@ -280,9 +291,11 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     `const KF = new Float64Array(${LANES}), KU = new Uint32Array(KF.buffer);`,
     // The lanes' accumulators while a term is stepped lane by lane.
     `const LA = new Float64Array(${LANES});`,
+    ...group,
     'return function loop(x, mac, totals, one, totalNegZero) {',
     '  const M = x.M, N = x.N, K = x.K, T = x.T, start = x.start, cols = x.cols, a = x.a, wT = x.wT, term = x.term;',
     '  const av = x.av, wv = x.wv, aIndex = x.aIndex, weight = x.weight, D = x.D, outTable = x.outTable, outDecode = x.outDecode;',
+    ...(values ? ['  const KP = mac.valueParts();'] : []),
     ...bind.map((l) => `  ${l}`),
     ...rows.map((l) => `  ${l}`),
     '};',
