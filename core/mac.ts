@@ -294,43 +294,49 @@ export class MacKernel {
    * The exact-sum step on accumulator values instead of codes, for the sweep's generated loop
    * (sweep/gemm-loop.ts). A value names its code (finite nonzero codes have one value each; the
    * core's zeros are ±0), so the step of stepFusedFast/stepRoundedFast can round the exact sum's
-   * bit pattern in place: with its high word in `hi` and its low word readable as `lo`, in the
-   * fast range (biased exponent in valueParts' lo..hi-1), the rounded value is the pattern with
-   * hi += unit when this expression holds, then hi &= keep and the low word cleared (a carry out
-   * of the mantissa moves into the exponent, as the code's mag + 1 does). Names are read as
-   * `${p}NAME` for valueParts()' fields. Null off the exact-sum path or when the rounding position
-   * lies in the low word (drop < 1: no accumulator of 16 bits or fewer).
+   * bit pattern in place: in the fast range (biased exponent in valueParts' lo..hi-1), its high
+   * word `hi` (a uint32) rounded as this expression says, with the low word (readable as `lo`)
+   * cleared, is the rounded sum. The mode's increment of the last kept bit is added without
+   * branches (the dropped bits decide whether the addition carries into it), and a carry out of
+   * the mantissa moves into the exponent as the code's mag + 1 does. Names are read as `${p}NAME`
+   * for valueParts()' fields. Null off the exact-sum path or when the rounding position lies in
+   * the low word (drop < 1: no accumulator of 16 bits or fewer).
    */
-  valueRoundUp(hi: string, lo: string, p: string): string | null {
+  valueRoundHigh(hi: string, lo: string, p: string): string | null {
     if (this.path !== 'exact-sum' || this.dropHi < 1) return null;
-    const odd = this.oddTie ? 'true' : `(${hi} & ${p}unit) !== 0`;
-    const rem = `(${hi} & ${p}rem)`;
-    const inexact = `(${rem} !== 0 || ${lo} !== 0)`;
-    const up: Record<number, string> = {
-      [RTZ]: 'false',
-      [RNE]: `${rem} > ${p}half || (${rem} === ${p}half && (${lo} !== 0 || ${odd}))`,
-      [RNA]: `${rem} >= ${p}half`,
-      [RDN]: `${hi} >= 0x80000000 && ${inexact}`,
-      [RUP]: `${hi} < 0x80000000 && ${inexact}`,
-      [ROD]: `!(${odd}) && ${inexact}`,
+    // 1 when the low word is nonzero (x | -x has its sign bit set exactly when x is not 0).
+    const sticky = `(((${lo} | 0) | -(${lo} | 0)) >>> 31)`;
+    // Adding `inc` to the dropped bits carries into the last kept one when the mode rounds up.
+    const odd = this.oddTie ? '1' : `((${hi} >>> ${p}drop) & 1)`;
+    const negative = `((${hi} | 0) >> 31)`;
+    const inexact = `((${hi} & ${p}rem) | ${sticky})`;
+    const rounded: Record<number, string> = {
+      [RTZ]: hi,
+      // rem > half, or rem = half and (odd or sticky): rem + half - 1 + (odd | sticky) carries.
+      [RNE]: `(${hi} + ${p}half - 1 + (${odd} | ${sticky}))`,
+      [RNA]: `(${hi} + ${p}half)`,
+      // Any dropped bit, on the side the mode rounds away from zero.
+      [RDN]: `(${hi} + ((${p}rem + ${sticky}) & ${negative}))`,
+      [RUP]: `(${hi} + ((${p}rem + ${sticky}) & ~${negative}))`,
+      // Inexact: the last kept bit set (an odd one stays, an even one goes up by one).
+      [ROD]: this.oddTie ? hi : `(${hi} | (((${inexact} | -${inexact}) >>> 31) << ${p}drop))`,
     };
-    return up[this.spec.modeAcc]!;
+    return `(${rounded[this.spec.modeAcc]!} & ${p}keep)`;
   }
 
-  /** What valueRoundUp's step needs: biased exponents lo..hi-1 take the fast path; rem: the
-   *  dropped bits of the high word, half: its top one, unit: the last kept one, keep: the bits
-   *  kept; ws, T and V: the product table (rounded kernels; null when fused) and its values; E the
+  /** What valueRoundHigh's step needs: biased exponents lo..hi-1 take the fast path; drop: the
+   *  dropped bits of the high word, rem: their mask, half: their top one, keep: the bits kept; ws, T and V: the product table (rounded kernels; null when fused) and its values; E the
    *  events. The rest is methods (one call target for every kernel, so that a loop compiled once
    *  serves them all): countProduct(t >>> 24) for a table entry's flags, and out of the fast
    *  range the generic core on codes, fmaValue (fused) or addValue (rounded). */
-  valueParts(): { lo: number; hi: number; rem: number; half: number; unit: number; keep: number; ws: number; T: Uint32Array | null; V: Float64Array | null; E: Float64Array } {
+  valueParts(): { lo: number; hi: number; drop: number; rem: number; half: number; keep: number; ws: number; T: Uint32Array | null; V: Float64Array | null; E: Float64Array } {
     const drop = this.dropHi;
     return {
       lo: this.eLo + 1023,
       hi: this.eHi + 1023,
+      drop,
       rem: 2 ** drop - 1,
       half: 2 ** (drop - 1),
-      unit: 2 ** drop,
       keep: 2 ** 32 - 2 ** drop,
       ws: this.wShift,
       T: this.prodTable,

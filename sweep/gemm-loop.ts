@@ -4,7 +4,7 @@
 // compiles the whole row × column × term loop as one function.
 //
 // On the kernel's exact-sum path the step is written out here and the accumulator is carried as
-// its float64 value rather than its code (core/mac.ts valueRoundUp): no closure call, no table of
+// its float64 value rather than its code (core/mac.ts valueRoundHigh): no closure call, no table of
 // accumulator values, no code arithmetic per term. Other paths call the kernel's step on codes.
 // The kernel's numbers (exponent range, rounding position, tables) are bound, not pasted, so every
 // configuration of a kind shares one compiled function (V8 compiles it once per sweep, not once
@@ -75,7 +75,7 @@ const LOOPS_KEPT = 64;
 export type LoopKind = 'grouped' | 'values' | 'codes';
 
 export function loopKind(mac: MacKernel, shape: LoopShape, wideCodes: boolean): LoopKind {
-  if (mac.valueRoundUp('hi', 'lo', 'K') === null) return 'codes';
+  if (mac.valueRoundHigh('hi', 'lo', 'K') === null) return 'codes';
   return shape.chunk === 0 && !shape.rdn && !wideCodes ? 'grouped' : 'values';
 }
 
@@ -84,7 +84,7 @@ export function gemmLoop(mac: MacKernel, shape: LoopShape, wideCodes: boolean): 
   const fused = mac.spec.product === null;
   const kind = loopKind(mac, shape, wideCodes);
   const values = kind !== 'codes';
-  const source = loopSource(shape, values ? { fused, up: (hi, lo) => mac.valueRoundUp(hi, lo, 'K')!, grouped: kind === 'grouped' } : null, wideCodes);
+  const source = loopSource(shape, values ? { fused, high: (hi, lo) => mac.valueRoundHigh(hi, lo, 'K')!, grouped: kind === 'grouped' } : null, wideCodes);
   let loop = loops.get(source);
   if (loop === undefined) {
     loop = new Function(source)() as Loop;
@@ -94,10 +94,10 @@ export function gemmLoop(mac: MacKernel, shape: LoopShape, wideCodes: boolean): 
   return { loop, values: values && fused };
 }
 
-/** The value-domain step's kind: fused or rounded products, and the rounding condition for a sum's words. */
+/** The value-domain step's kind: fused or rounded products, the rounded high word of a sum's words. */
 interface ValueStep {
   fused: boolean;
-  up: (hi: string, lo: string) => string;
+  high: (hi: string, lo: string) => string;
   grouped: boolean;
 }
 
@@ -110,7 +110,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
   const accCode = values ? 'mac.accCode(acc)' : 'acc';
   const bind = values
     ? [
-        'const Klo = KP.lo, Khi = KP.hi, Krem = KP.rem, Khalf = KP.half, Kunit = KP.unit, Kkeep = KP.keep, Kws = KP.ws;',
+        'const Klo = KP.lo, Khi = KP.hi, Kdrop = KP.drop, Krem = KP.rem, Khalf = KP.half, Kkeep = KP.keep, Kws = KP.ws;',
         'const KT = KP.T, KV = KP.V, KE = KP.E;',
       ]
     : ['const accNegZero = mac.spec.acc.signBit;'];
@@ -125,10 +125,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
   const countFlags = (t: string) => `if (${t} >>> 24 !== 0) mac.countProduct(${t} >>> 24);`;
   const slow = (acc: string, ai: string, wi: string, t: string) => (vs!.fused ? `mac.fmaValue(${acc}, a[${ai}], wT[${wi}])` : `mac.addValue(${acc}, ${t} & 0xffffff)`);
   // Rounds lane l's sum (its words in KU) in place; `hi` holds its high word.
-  const round = (hi: string, l: number) => {
-    const up = vs!.up(hi, `KU[${2 * l}]`);
-    return [...(up === 'false' ? [] : [`if (${up}) ${hi} += Kunit;`]), `KU[${2 * l + 1}] = ${hi} & Kkeep;`, `KU[${2 * l}] = 0;`];
-  };
+  const round = (hi: string, l: number) => [`KU[${2 * l + 1}] = ${vs!.high(hi, `KU[${2 * l}]`)};`, `KU[${2 * l}] = 0;`];
   // One term: acc += A's entry ai times B's entry wi (code wCode), on values through the fast
   // path or the generic step, or on codes through the kernel's step.
   const stepLines = (ai: string, wi: string, wCode: string) =>
@@ -137,7 +134,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
           'step: {',
           ...product('pv', ai, wi, 't', wCode).map((l) => `  ${l}`),
           '  KF[0] = acc + pv;',
-          '  let hi = KU[1];',
+          '  const hi = KU[1];',
           '  const be = (hi >>> 20) & 0x7ff;',
           `  if (be < Klo || be >= Khi) { acc = ${slow('acc', ai, wi, 't')}; break step; }`,
           ...round('hi', 0).map((l) => `  ${l}`),
@@ -221,7 +218,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     `    const n = ${each((l) => `(live${l} ? 1 : 0)`).join(' + ')};`,
     '    live += n;',
     ...each((l) => `    KF[${l}] = a${l} + p${l};`),
-    ...each((l) => `    let h${l} = KU[${2 * l + 1}];`),
+    ...each((l) => `    const h${l} = KU[${2 * l + 1}];`),
     ...each((l) => `    const b${l} = (h${l} >>> 20) & 0x7ff;`),
     `    if (${each((l) => `b${l} < Klo || b${l} >= Khi`).join(' || ')}) {`,
     // Some lane leaves the fast range: this term lane by lane, as the one-output loop steps it

@@ -76,20 +76,30 @@ describe('sweep/gemm-loop: the generated loops equal coreGemm', function () {
     // e4m5 inputs, exact products, fp16 accumulator (the exact-sum path): 1 + (41/32·2^-6)(50/32·2^-6)
     // is 1 + 2^-11 + 2^-21, a tie in the high word's dropped bits but above it; 1024 + 2^-6·2^-5 is
     // 1024 + 2^-11, exact in the high word's bits and inexact beyond them.
-    const want: Record<string, [number, number]> = { rne: [1 + 2 ** -10, 1024], rna: [1 + 2 ** -10, 1024], rtz: [1, 1024], rdn: [1, 1024], rup: [1 + 2 ** -10, 1025], rod: [1 + 2 ** -10, 1025] };
+    // And the same negated: [sticky, beyond] for each sign.
+    const want: Record<string, [number, number][]> = {
+      rne: [[1 + 2 ** -10, 1024], [-(1 + 2 ** -10), -1024]],
+      rna: [[1 + 2 ** -10, 1024], [-(1 + 2 ** -10), -1024]],
+      rtz: [[1, 1024], [-1, -1024]],
+      rdn: [[1, 1024], [-(1 + 2 ** -10), -1025]],
+      rup: [[1 + 2 ** -10, 1025], [-1, -1024]],
+      rod: [[1 + 2 ** -10, 1025], [-(1 + 2 ** -10), -1025]],
+    };
     for (const mode of DETERMINISTIC_MODES) {
-      for (const N of [1, 4]) {
+      for (const [N, sign] of [[1, 1], [4, 1], [1, -1], [4, -1]] as const) {
         const cfg = resolveConfig({ a: 'e4m5', w: 'e4m5', product: 'exact', acc: 'fp16', rounding: { acc: mode } });
         const row = (xs: number[], f: ArrayConfig['a']) => Uint32Array.from(xs, (x) => fromFloat64(x, f, RNE));
-        const A: CodeMat = { rows: 2, cols: 2, data: row([1, (41 / 32) * 2 ** -6, 32, 2 ** -6], cfg.a), format: cfg.a };
+        const A: CodeMat = { rows: 2, cols: 2, data: row([1, (41 / 32) * 2 ** -6, 32, 2 ** -6].map((x) => sign * x), cfg.a), format: cfg.a };
         const B: CodeMat = { rows: 2, cols: N, data: row([...Array<number>(N).fill(1), ...Array<number>(N).fill((50 / 32) * 2 ** -6)], cfg.w), format: cfg.w };
         // The second case: 32 · 32 = 1024, then 2^-6 · 2^-5.
         const B2: CodeMat = { rows: 2, cols: N, data: row([...Array<number>(N).fill(32), ...Array<number>(N).fill(2 ** -5)], cfg.w), format: cfg.w };
-        const first = same(cfg, { ...A, rows: 1, data: A.data.slice(0, 2) }, B, `${mode}, ${N} columns, sticky`);
-        const second = same(cfg, { ...A, rows: 1, data: A.data.slice(2) }, B2, `${mode}, ${N} columns, beyond`);
+        const label = `${mode}, ${N} columns, sign ${sign}`;
+        const first = same(cfg, { ...A, rows: 1, data: A.data.slice(0, 2) }, B, `${label}, sticky`);
+        const second = same(cfg, { ...A, rows: 1, data: A.data.slice(2) }, B2, `${label}, beyond`);
         expect(first.kind).to.equal(mode === 'rdn' ? 'values' : 'grouped');
-        expect(first.D, `${mode} sticky`).to.deep.equal(Array<number>(N).fill(want[mode]![0]));
-        expect(second.D, `${mode} beyond`).to.deep.equal(Array<number>(N).fill(want[mode]![1]));
+        const [sticky, beyond] = want[mode]![sign === 1 ? 0 : 1]!;
+        expect(first.D, `${label}, sticky`).to.deep.equal(Array<number>(N).fill(sticky));
+        expect(second.D, `${label}, beyond`).to.deep.equal(Array<number>(N).fill(beyond));
       }
     }
   });
