@@ -324,12 +324,27 @@ export class MacKernel {
     return `(${rounded[this.spec.modeAcc]!} & ${p}keep)`;
   }
 
-  /** What valueRoundHigh's step needs: biased exponents lo..hi-1 take the fast path; drop: the
-   *  dropped bits of the high word, rem: their mask, half: their top one, keep: the bits kept; ws, T and V: the product table (rounded kernels; null when fused) and its values; E the
-   *  events. The rest is methods (one call target for every kernel, so that a loop compiled once
-   *  serves them all): countProduct(t >>> 24) for a table entry's flags, and out of the fast
-   *  range the generic core on codes, fmaValue (fused) or addValue (rounded). */
-  valueParts(): { lo: number; hi: number; drop: number; rem: number; half: number; keep: number; ws: number; T: Uint32Array | null; V: Float64Array | null; E: Float64Array } {
+  /**
+   * What valueRoundHigh's step needs: biased exponents lo..hi-1 take the fast path; drop: the
+   * dropped bits of the high word, rem: their mask, half: their top one, keep: the bits kept; ws,
+   * T and V: the product table (rounded kernels; null when fused) and its values; Va: A's values by
+   * code; E the events. The rest is methods (one call target for every kernel, so that a loop
+   * compiled once serves them all): countProduct(t >>> 24) for a table entry's flags, and out of
+   * the fast range the generic core on codes, fmaValue (fused) or addValue (rounded).
+   */
+  valueParts(): {
+    lo: number;
+    hi: number;
+    drop: number;
+    rem: number;
+    half: number;
+    keep: number;
+    ws: number;
+    T: Uint32Array | null;
+    V: Float64Array | null;
+    Va: Float64Array;
+    E: Float64Array;
+  } {
     const drop = this.dropHi;
     return {
       lo: this.eLo + 1023,
@@ -341,6 +356,7 @@ export class MacKernel {
       ws: this.wShift,
       T: this.prodTable,
       V: this.prodVal,
+      Va: this.aVal!,
       E: this.events,
     };
   }

@@ -47,8 +47,7 @@ export interface LoopArgs {
   a: Uint32Array;
   /** B's codes by column (N × K), -1 for zeros: Int32Array when they fit, else Float64Array. */
   wT: Int32Array | Float64Array;
-  /** The values of a and wT (zeros: 0) when the loop wants them (`values`), else empty. */
-  av: Float64Array;
+  /** The values of wT (zeros: 0) when the loop wants them (`values`), else empty. */
   wv: Float64Array;
   term: Int32Array | null;
   aIndex: Int32Array;
@@ -79,7 +78,7 @@ export function loopKind(mac: MacKernel, shape: LoopShape, wideCodes: boolean): 
   return shape.chunk === 0 && !shape.rdn && !wideCodes ? 'grouped' : 'values';
 }
 
-/** The loop for mac's configuration. `values`: it reads LoopArgs' av and wv. */
+/** The loop for mac's configuration. `values`: it reads LoopArgs' wv. */
 export function gemmLoop(mac: MacKernel, shape: LoopShape, wideCodes: boolean): { loop: Loop; values: boolean } {
   const fused = mac.spec.product === null;
   const kind = loopKind(mac, shape, wideCodes);
@@ -111,7 +110,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
   const bind = values
     ? [
         'const Klo = KP.lo, Khi = KP.hi, Kdrop = KP.drop, Krem = KP.rem, Khalf = KP.half, Kkeep = KP.keep, Kws = KP.ws;',
-        'const KT = KP.T, KV = KP.V, KE = KP.E;',
+        'const KT = KP.T, KV = KP.V, KVa = KP.Va, KE = KP.E;',
       ]
     : ['const accNegZero = mac.spec.acc.signBit;'];
   // A zero term (only ever stepped while the accumulator is a fragile zero).
@@ -120,7 +119,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
   // table entry), and the generic step for a live term out of the fast range.
   const product = (pv: string, ai: string, wi: string, t: string, wCode: string, count = true) =>
     vs!.fused
-      ? [`const ${pv} = av[${ai}] * wv[${wi}];`]
+      ? [`const ${pv} = KVa[a[${ai}]] * wv[${wi}];`]
       : [`const ${t} = KT[(a[${ai}] << Kws) | ${wCode}];`, ...(count ? [countFlags(t)] : []), `const ${pv} = KV[${t} & 0xffffff];`];
   const countFlags = (t: string) => `if (${t} >>> 24 !== 0) mac.countProduct(${t} >>> 24);`;
   const slow = (acc: string, ai: string, wi: string, t: string) => (vs!.fused ? `mac.fmaValue(${acc}, a[${ai}], wT[${wi}])` : `mac.addValue(${acc}, ${t} & 0xffffff)`);
@@ -202,7 +201,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     ? []
     : [
     'function group(x, mac, KP, i, j, s, e, aOff) {',
-    '  const N = x.N, K = x.K, cols = x.cols, a = x.a, wT = x.wT, av = x.av, wv = x.wv, weight = x.weight, D = x.D;',
+    '  const N = x.N, K = x.K, cols = x.cols, a = x.a, wT = x.wT, wv = x.wv, weight = x.weight, D = x.D;',
     ...bind.map((l) => `  ${l}`),
     // The events so far (the six counters and EV_SINCE), restored when the group is recomputed.
     `  const ${SLOTS.map((x) => `ev${x} = KE[${x}]`).join(', ')};`,
@@ -210,9 +209,10 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     `  let ${each((l) => `a${l} = 0`).join(', ')}, swamped = 0, live = 0, ok = true;`,
     '  for (let p = s; p < e; p++) {',
     '    const k = cols[p], ai = aOff + k;',
+    ...(vs?.fused ? ['    const x = KVa[a[ai]];'] : []),
     ...each((l) =>
       vs!.fused
-        ? [`    const p${l} = av[ai] * wv[wo${l} + k];`, `    const live${l} = p${l} !== 0;`]
+        ? [`    const p${l} = x * wv[wo${l} + k];`, `    const live${l} = p${l} !== 0;`]
         : [`    const c${l} = wT[wo${l} + k], live${l} = c${l} >= 0;`, ...product(`p${l}`, 'ai', '', `t${l}`, `(live${l} ? c${l} : 0)`, false).map((x) => `    ${x}`)],
     ),
     `    const n = ${each((l) => `(live${l} ? 1 : 0)`).join(' + ')};`,
@@ -291,7 +291,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     ...group,
     'return function loop(x, mac, totals, one, totalNegZero) {',
     '  const M = x.M, N = x.N, K = x.K, T = x.T, start = x.start, cols = x.cols, a = x.a, wT = x.wT, term = x.term;',
-    '  const av = x.av, wv = x.wv, aIndex = x.aIndex, weight = x.weight, D = x.D, outTable = x.outTable, outDecode = x.outDecode;',
+    '  const wv = x.wv, aIndex = x.aIndex, weight = x.weight, D = x.D, outTable = x.outTable, outDecode = x.outDecode;',
     ...(values ? ['  const KP = mac.valueParts();'] : []),
     ...bind.map((l) => `  ${l}`),
     ...rows.map((l) => `  ${l}`),

@@ -14,7 +14,7 @@
 // A dot-product cell (lanes) skips whole steps instead: gemm-lanes.ts.
 import { isZeroCode, RNE, roundingCode, toFloat64 } from '../core/arith.js';
 import { type EventCounts } from '../core/events.js';
-import { type Format, makeFormat } from '../core/format.js';
+import { makeFormat } from '../core/format.js';
 import { Accumulation, coreGemm } from '../core/gemm.js';
 import { dotCellOf } from '../core/lanes.js';
 import { EVI, MacKernel } from '../core/mac.js';
@@ -153,8 +153,7 @@ export function sweepGemm(cfg: ArrayConfig, A: CodeMat, B: PreparedB, rows?: Row
     cols: idx.cols,
     a: A.data,
     wT: B.wT,
-    av: values ? decodeAll(A.data, A.format) : EMPTY,
-    wv: values ? decodeAll(B.wT, B.codes.format) : EMPTY,
+    wv: values ? weightValues(B) : EMPTY,
     term: B.term,
     aIndex: B.aIndex,
     weight: B.weight,
@@ -168,13 +167,16 @@ export function sweepGemm(cfg: ArrayConfig, A: CodeMat, B: PreparedB, rows?: Row
 
 const EMPTY = new Float64Array(0);
 
-/** The values of codes (-1, B's zeros: 0). */
-function decodeAll(codes: ArrayLike<number>, f: Format): Float64Array {
-  const table = valueTable(f);
-  const v = new Float64Array(codes.length);
-  for (let x = 0; x < codes.length; x++) {
-    const c = codes[x]!;
-    v[x] = c < 0 ? 0 : table ? table[c]! : toFloat64(c, f);
+const weightValuesOf = new WeakMap<PreparedB, Float64Array>();
+
+/** B's values by column (zeros: 0), kept with B: a prepared B serves many points. */
+function weightValues(B: PreparedB): Float64Array {
+  let v = weightValuesOf.get(B);
+  if (v === undefined) {
+    const f = B.codes.format;
+    const table = valueTable(f);
+    v = Float64Array.from(B.wT, (c: number) => (c < 0 ? 0 : table ? table[c]! : toFloat64(c, f)));
+    weightValuesOf.set(B, v);
   }
   return v;
 }
