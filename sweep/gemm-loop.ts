@@ -79,11 +79,13 @@ export function loopKind(mac: MacKernel, shape: LoopShape, wideCodes: boolean): 
 }
 
 /** The loop for mac's configuration. `values`: it reads LoopArgs' wv. */
-export function gemmLoop(mac: MacKernel, shape: LoopShape, wideCodes: boolean): { loop: Loop; values: boolean } {
+export function gemmLoop(mac: MacKernel, totals: MacKernel | null, shape: LoopShape, wideCodes: boolean): { loop: Loop; values: boolean } {
   const fused = mac.spec.product === null;
   const kind = loopKind(mac, shape, wideCodes);
   const values = kind !== 'codes';
-  const source = loopSource(shape, values ? { fused, high: (hi, lo) => mac.valueRoundHigh(hi, lo, 'K')!, grouped: kind === 'grouped' } : null, wideCodes);
+  // Chunk totals on values too: the totals kernel's rounding, when it has the fast path.
+  const total = values && totals !== null && totals.valueRoundHigh('hi', 'lo', 'C') !== null ? (hi: string, lo: string) => totals.valueRoundHigh(hi, lo, 'C')! : null;
+  const source = loopSource(shape, values ? { fused, high: (hi, lo) => mac.valueRoundHigh(hi, lo, 'K')!, grouped: kind === 'grouped', total } : null, wideCodes);
   let loop = loops.get(source);
   if (loop === undefined) {
     loop = new Function(source)() as Loop;
@@ -98,6 +100,8 @@ interface ValueStep {
   fused: boolean;
   high: (hi: string, lo: string) => string;
   grouped: boolean;
+  /** The totals kernel's rounded high word (chunked runs), or null: its generic step. */
+  total: ((hi: string, lo: string) => string) | null;
 }
 
 function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean): string {
@@ -106,7 +110,8 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
   // The accumulator as a value or a code: the zero a zero term changes, "not +0", the code.
   const fragile = (acc: string) => (values ? `(${acc} === 0 && 1 / ${acc} ${rdn ? '>' : '<'} 0)` : `${acc} === ${rdn ? '0' : 'accNegZero'}`);
   const notPlusZero = values ? '(acc !== 0 || 1 / acc < 0)' : 'acc !== 0';
-  const accCode = values ? 'mac.accCode(acc)' : 'acc';
+  // The total: a -0 one (a +0 chunk changes it), as a value or a code.
+  const totalIsNegZero = values ? '(total === 0 && 1 / total < 0)' : 'total === totalNegZero';
   const bind = values
     ? [
         'const Klo = KP.lo, Khi = KP.hi, Kdrop = KP.drop, Krem = KP.rem, Khalf = KP.half, Kkeep = KP.keep, Kws = KP.ws;',
@@ -145,7 +150,21 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
       : [`acc = mac.stepCode(acc, a[${ai}], ${wCode});`];
   // One zero term at pos, stepped like any other (it meets a fragile zero).
   const zeroTerm = `const z = aIndex[tOff + pos]; acc = ${zeroStep}(acc, z < 0 ? 0 : a[aOff + z], weight[tOff + pos]);`;
-  const closeChunk = `total = totals.stepCode(total, ${accCode}, one); acc = 0;`;
+  // total += acc: on values, the totals kernel's fast path (the fused step total + acc·1) or its
+  // generic step; on codes, its step.
+  const addChunk = !values
+    ? 'total = totals.stepCode(total, acc, one);'
+    : vs.total === null
+      ? 'total = totals.stepValue(total, mac.accCode(acc), one);'
+      : [
+          '{',
+          'KF[0] = total + acc;',
+          'const hi = KU[1], be = (hi >>> 20) & 0x7ff;',
+          'if (be < Clo || be >= Chi) total = totals.fmaValue(total, mac.accCode(acc), one);',
+          `else { KU[1] = ${vs.total('hi', 'KU[0]')}; KU[0] = 0; const out = KF[0]; if (out === total && acc !== 0) { CE[${EVI.swamping}]++; CE[${EV_SINCE}]++; } total = out; }`,
+          '}',
+        ].join(' ');
+  const closeChunk = `${addChunk} acc = 0;`;
   // The zero terms pos..t-1, then pos = t (sweep/gemm.ts).
   const zeros = (t: string) =>
     chunk === 0
@@ -161,12 +180,12 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
           `  const end = Math.min((Math.floor(pos / ${chunk}) + 1) * ${chunk}, T);`,
           `  if (${t} < end) { pos = ${t}; break; }`,
           // A +0 chunk added to a total other than -0 changes nothing and counts no event.
-          `  if (${notPlusZero} || total === totalNegZero) total = totals.stepCode(total, ${accCode}, one);`,
+          `  if (${notPlusZero} || ${totalIsNegZero}) ${addChunk}`,
           '  acc = 0;',
           '  pos = end;',
           // Whole chunks of zero terms up to t's: +0 chunks (not under rdn), likewise nothing
           // unless the total is -0.
-          ...(rdn ? [] : [`  if (total !== totalNegZero) pos = Math.max(pos, Math.min(${t}, Math.floor(${t} / ${chunk}) * ${chunk}));`]),
+          ...(rdn ? [] : [`  if (!${totalIsNegZero}) pos = Math.max(pos, Math.min(${t}, Math.floor(${t} / ${chunk}) * ${chunk}));`]),
           '}',
         ];
   // Outputs j..jEnd-1 of row i, one at a time.
@@ -188,7 +207,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     '  }',
     ...zeros('T').map((l) => `  ${l}`),
     // Unchunked, the output is the accumulator: its value is D's.
-    `  D[i * N + j] = ${chunk === 0 && values ? 'acc' : `outTable !== null ? outTable[${chunk === 0 ? 'acc' : 'total'}] : outDecode(${chunk === 0 ? 'acc' : 'total'})`};`,
+    `  D[i * N + j] = ${values ? (chunk === 0 ? 'acc' : 'total') : `outTable !== null ? outTable[${chunk === 0 ? 'acc' : 'total'}] : outDecode(${chunk === 0 ? 'acc' : 'total'})`};`,
     '}',
   ];
   const grouped = vs?.grouped === true;
@@ -293,6 +312,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     '  const M = x.M, N = x.N, K = x.K, T = x.T, start = x.start, cols = x.cols, a = x.a, wT = x.wT, term = x.term;',
     '  const wv = x.wv, aIndex = x.aIndex, weight = x.weight, D = x.D, outTable = x.outTable, outDecode = x.outDecode;',
     ...(values ? ['  const KP = mac.valueParts();'] : []),
+    ...(vs?.total ? ['  const CP = totals.valueParts(), Clo = CP.lo, Chi = CP.hi, Cdrop = CP.drop, Crem = CP.rem, Chalf = CP.half, Ckeep = CP.keep, CE = CP.E;'] : []),
     ...bind.map((l) => `  ${l}`),
     ...rows.map((l) => `  ${l}`),
     '};',

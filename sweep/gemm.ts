@@ -1,5 +1,7 @@
 // The sweep's GEMM: D = A·B through the bit-exact core (core/mac.ts's compiled MacKernel step,
-// as core/gemm.ts's Accumulation builds it), in a tight loop over typed arrays, without C.
+// as core/gemm.ts's Accumulation builds it), in a tight loop over typed arrays, without C: one
+// JavaScript function per kind of configuration (gemm-loop.ts), which on the float64 fast path
+// steps four outputs at once on accumulator values.
 //
 // Terms whose product is an exact zero (a zero activation or weight, both operands finite) are
 // skipped. Adding a zero product to a nonzero accumulator changes neither its code nor any event
@@ -140,7 +142,7 @@ export function sweepGemm(cfg: ArrayConfig, A: CodeMat, B: PreparedB, rows?: Row
   ev.fill(0);
   const chunk = cfg.chunk ?? 0;
   const totals = chunk === 0 ? null : chunkKernel(cfg);
-  const { loop, values } = gemmLoop(mac, { chunk, sparse: B.sparse, rdn: cfg.rounding.acc === 'rdn' }, B.wT instanceof Float64Array);
+  const { loop, values } = gemmLoop(mac, totals, { chunk, sparse: B.sparse, rdn: cfg.rounding.acc === 'rdn' }, B.wT instanceof Float64Array);
   const out = outputFormat(cfg);
   const idx = rows ?? nonzeroByRow(A);
   const D = new Float64Array(A.rows * B.N);
