@@ -75,7 +75,7 @@ export type LoopKind = 'grouped' | 'values' | 'codes';
 
 export function loopKind(mac: MacKernel, shape: LoopShape, wideCodes: boolean): LoopKind {
   if (mac.valueRoundHigh('hi', 'lo', 'K') === null) return 'codes';
-  return shape.chunk === 0 && !shape.rdn && !wideCodes ? 'grouped' : 'values';
+  return (shape.chunk === 0 || !shape.sparse) && !shape.rdn && !wideCodes ? 'grouped' : 'values';
 }
 
 /** The loop for mac's configuration. `values`: it reads LoopArgs' wv. */
@@ -215,19 +215,41 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
   const each = (f: (l: number) => string | string[]) => lanes.flatMap(f);
   // Outputs j..j+LANES-1 together; lane l's term: its product p<l>, whether it is live (weight
   // nonzero), its sum's high word h<l>. jEnd = j + LANES when they must be computed again.
+  // The totals kernel's constants (chunked, on values).
+  const totalsBind = !values || chunk === 0 ? [] : vs.total ? ['const CP = totals.valueParts(), Clo = CP.lo, Chi = CP.hi, Cdrop = CP.drop, Crem = CP.rem, Chalf = CP.half, Ckeep = CP.keep, CE = CP.E;'] : ['const CE = totals.events;'];
+  // Lane l's chunk close (in the group): its total += its accumulator unless that is +0.
+  const closeLane = (l: number) =>
+    `if (tot${l} === 0 && 1 / tot${l} < 0) ok = false; else if (a${l} !== 0 || 1 / a${l} < 0) { let total = tot${l}; const acc = a${l}; ${addChunk} tot${l} = total; a${l} = 0; }`;
   // A function of its own, so that V8 compiles the hot loop apart from the rest.
   const group = !grouped
     ? []
     : [
-    'function group(x, mac, KP, i, j, s, e, aOff) {',
+    'function group(x, mac, KP, i, j, s, e, aOff, totals, one) {',
     '  const N = x.N, K = x.K, cols = x.cols, a = x.a, wT = x.wT, wv = x.wv, weight = x.weight, D = x.D;',
     ...bind.map((l) => `  ${l}`),
-    // The events so far (the six counters and EV_SINCE), restored when the group is recomputed.
+    ...totalsBind.map((l) => `  ${l}`),
+    // The events so far (the six counters and EV_SINCE; chunked, the totals' too), restored when
+    // the group is recomputed.
     `  const ${SLOTS.map((x) => `ev${x} = KE[${x}]`).join(', ')};`,
+    ...(chunk === 0 ? [] : [`  const ${SLOTS.map((x) => `cv${x} = CE[${x}]`).join(', ')};`]),
     `  const ${each((l) => `wo${l} = (j + ${l}) * K`).join(', ')};`,
     `  let ${each((l) => `a${l} = 0`).join(', ')}, swamped = 0, live = 0, ok = true;`,
+    // Chunked (dense: a term's position is its k): the lanes' totals, and the next chunk boundary.
+    ...(chunk === 0 ? [] : [`  let ${each((l) => `tot${l} = 0`).join(', ')}, next = ${chunk};`]),
     '  for (let p = s; p < e; p++) {',
     '    const k = cols[p], ai = aOff + k;',
+    // Chunks closed since the last term: each lane adds its accumulator to its total (a +0 one
+    // changes nothing). Only zero terms lay between, so this is where the one-output loop closes
+    // them too. A -0 total (a +0 chunk would change it) goes to the one-output loop.
+    ...(chunk === 0
+      ? []
+      : [
+          '    if (k >= next) {',
+          ...each((l) => `      ${closeLane(l)}`),
+          '      if (!ok) break;',
+          `      next = (Math.floor(k / ${chunk}) + 1) * ${chunk};`,
+          '    }',
+        ]),
     ...(vs?.fused ? ['    const x = KVa[a[ai]];'] : []),
     ...each((l) =>
       vs!.fused
@@ -268,13 +290,16 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     `    swamped += ${each((l) => `(o${l} === a${l} ? 1 : 0)`).join(' + ')} - ${vs?.fused ? `(${LANES} - n)` : `(${each((l) => `(p${l} === 0 ? 1 : 0)`).join(' + ')})`};`,
     ...each((l) => `    a${l} = o${l};`),
     '  }',
+    // The last chunk.
+    ...(chunk === 0 ? [] : ['  if (ok) {', ...each((l) => `    ${closeLane(l)}`), '  }']),
     '  if (ok) {',
-    ...each((l) => `    D[i * N + j + ${l}] = a${l};`),
+    ...each((l) => `    D[i * N + j + ${l}] = ${chunk === 0 ? 'a' : 'tot'}${l};`),
     `    KE[${EVI.swamping}] += swamped;`,
     `    KE[${EV_SINCE}] += swamped;`,
     '    return live;',
     '  }',
     `  ${SLOTS.map((x) => `KE[${x}] = ev${x};`).join(' ')}`,
+    ...(chunk === 0 ? [] : [`  ${SLOTS.map((x) => `CE[${x}] = cv${x};`).join(' ')}`]),
     '  return -1;',
     '}',
   ];
@@ -283,7 +308,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     ? []
     : [
         `if (j + ${LANES} <= N) {`,
-        '  const live = group(x, mac, KP, i, j, s, e, aOff);',
+        '  const live = group(x, mac, KP, i, j, s, e, aOff, totals, one);',
         `  if (live >= 0) { terms += live; j += ${LANES}; continue; }`,
         `  jEnd = j + ${LANES};`,
         '}',
@@ -312,7 +337,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     '  const M = x.M, N = x.N, K = x.K, T = x.T, start = x.start, cols = x.cols, a = x.a, wT = x.wT, term = x.term;',
     '  const wv = x.wv, aIndex = x.aIndex, weight = x.weight, D = x.D, outTable = x.outTable, outDecode = x.outDecode;',
     ...(values ? ['  const KP = mac.valueParts();'] : []),
-    ...(vs?.total ? ['  const CP = totals.valueParts(), Clo = CP.lo, Chi = CP.hi, Cdrop = CP.drop, Crem = CP.rem, Chalf = CP.half, Ckeep = CP.keep, CE = CP.E;'] : []),
+    ...totalsBind.map((l) => `  ${l}`),
     ...bind.map((l) => `  ${l}`),
     ...rows.map((l) => `  ${l}`),
     '};',

@@ -104,7 +104,7 @@ describe('sweep/gemm-loop: the generated loops equal coreGemm', function () {
     }
   });
 
-  it('four outputs at once: lanes that flush to -0 before zero terms, or meet zero weights, as one output at a time would', () => {
+  it('four outputs at once: lanes that flush to -0 before zero terms, or meet zero weights, chunks, as one output at a time would', () => {
     // e4m3_b2_ftz_none's smallest normal is 0.5: sums of the values below cancel to magnitudes that
     // flush, to -0 when negative; zero activations (gaps in a row) and zero weights follow. A lane
     // at -0 before a gap sends its group back to the one-output loop; at -0 before a zero weight
@@ -113,10 +113,12 @@ describe('sweep/gemm-loop: the generated loops equal coreGemm', function () {
     const rng = new Rng(77);
     const near = [0.5, -0.5, 0.75, -0.75, 1, -1, -(2 ** -7)];
     let negativeZeros = 0;
-    for (let trial = 0; trial < 60; trial++) {
+    for (let trial = 0; trial < 80; trial++) {
       const mode = DETERMINISTIC_MODES.filter((m) => m !== 'rdn')[trial % 5]!;
       const sparsity = trial % 6 === 5 ? '2:4' : 'dense';
-      const cfg = resolveConfig({ a: 'e4m3', w: 'e4m3', product: trial % 3 === 2 ? 'e4m7_b12_ftz_none' : 'exact', acc: 'e4m3_b2_ftz_none', rounding: { acc: mode }, sparsity });
+      // Chunks too (dense): totals that flush to -0 send the group to the one-output loop.
+      const chunk = sparsity === 'dense' ? [null, 2, 4, 5][trial % 4]! : null;
+      const cfg = resolveConfig({ a: 'e4m3', w: 'e4m3', product: trial % 3 === 2 ? 'e4m7_b12_ftz_none' : 'exact', acc: 'e4m3_b2_ftz_none', rounding: { acc: mode }, ...(chunk ? { chunk } : {}), sparsity });
       const K = 24;
       const A = codes(rng, 3, K, cfg.a, trial % 2 === 0 ? 0.4 : 0.05, () => near[rng.int(near.length)]!);
       const B = codes(rng, K, 9, cfg.w, 0.2, () => (rng.uniform() < 0.5 ? 1 : -1), sparsity === '2:4');
