@@ -10,14 +10,15 @@
 // configuration of a kind shares one compiled function (V8 compiles it once per sweep, not once
 // per point).
 //
-// Unchunked, outside rdn, LANES outputs of a row (adjacent columns) step together, term by term,
-// so that their independent accumulators overlap in the processor instead of waiting on one
-// another (each step is a chain: add, take the bits, round, rebuild the value). A zero weight is a
-// +0 product there: added to an accumulator that is not a zero it changes nothing (and counts
-// nothing); whatever leaves the fast range takes the kernel's generic step, lane by lane, as the
-// one-output loop would. Should a lane's accumulator become the zero that zero terms can change
-// (-0, after a flush), the group's work is dropped, its events restored, and its outputs are
-// computed again by the one-output loop, which steps those zero terms.
+// Outside rdn (chunked: with a dense B, whose terms sit at their k), LANES outputs of a row
+// (adjacent columns) step together, term by term, so that their independent accumulators overlap
+// in the processor instead of waiting on one another (each step is a chain: add, take the bits,
+// round, rebuild the value). A zero weight is a +0 product there: added to an accumulator that is
+// not a zero it changes nothing (and counts nothing); whatever leaves the fast range takes the
+// kernel's generic step, lane by lane, as the one-output loop would. Should a lane's accumulator
+// become the zero that zero terms can change (-0, after a flush) before zero terms, or a lane's
+// chunk total be -0 where a chunk closes, the group's work is dropped, its events restored, and
+// its outputs are computed again by the one-output loop.
 import { EV_SINCE, EVENT_SLOTS, EVI, type MacKernel } from '../core/mac.js';
 
 /** Outputs stepped together by the grouped loop. */
