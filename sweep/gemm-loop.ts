@@ -10,7 +10,7 @@
 // configuration of a kind shares one compiled function (V8 compiles it once per sweep, not once
 // per point).
 //
-// Outside rdn (chunked: with a dense B, whose terms sit at their k), LANES outputs of a row
+// Outside rdn (chunked: with a dense B, whose terms sit at their k), 8 or 4 outputs of a row
 // (adjacent columns) step together, term by term, so that their independent accumulators overlap
 // in the processor instead of waiting on one another (each step is a chain: add, take the bits,
 // round, rebuild the value). A zero weight is a +0 product there: added to an accumulator that is
@@ -21,8 +21,8 @@
 // its outputs are computed again by the one-output loop.
 import { EV_SINCE, EVENT_SLOTS, EVI, type MacKernel } from '../core/mac.js';
 
-/** Outputs stepped together by the grouped loop. */
-export const LANES = 4;
+/** Outputs stepped together by the grouped loop: 8 while they fit in the row, then 4. */
+export const LANES = [8, 4];
 
 /** The slots of an events array (core/mac.ts EVENT_SLOTS). */
 const SLOTS = Array.from({ length: EVENT_SLOTS }, (_, x) => x);
@@ -70,7 +70,7 @@ const loops = new Map<string, Loop>();
 /** Kinds of loop kept compiled (a sweep has a few dozen). */
 const LOOPS_KEPT = 64;
 
-/** How the loop for a configuration steps: LANES outputs together on accumulator values, one
+/** How the loop for a configuration steps: several outputs together on accumulator values, one
  *  output at a time on values, or one at a time calling the kernel's step on codes. */
 export type LoopKind = 'grouped' | 'values' | 'codes';
 
@@ -212,20 +212,18 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     '}',
   ];
   const grouped = vs?.grouped === true;
-  const lanes = Array.from({ length: LANES }, (_, l) => l);
-  const each = (f: (l: number) => string | string[]) => lanes.flatMap(f);
-  // Outputs j..j+LANES-1 together; lane l's term: its product p<l>, whether it is live (weight
-  // nonzero), its sum's high word h<l>. jEnd = j + LANES when they must be computed again.
+  // Outputs j..j+L-1 together; lane l's term: its product p<l>, whether it is live (weight
+  // nonzero), its sum's high word h<l>. Returns the terms, or -1 when they must be computed again.
   // The totals kernel's constants (chunked, on values).
   const totalsBind = !values || chunk === 0 ? [] : vs.total ? ['const CP = totals.valueParts(), Clo = CP.lo, Chi = CP.hi, Cdrop = CP.drop, Crem = CP.rem, Chalf = CP.half, Ckeep = CP.keep, CE = CP.E;'] : ['const CE = totals.events;'];
   // Lane l's chunk close (in the group): its total += its accumulator unless that is +0.
   const closeLane = (l: number) =>
     `if (tot${l} === 0 && 1 / tot${l} < 0) ok = false; else if (a${l} !== 0 || 1 / a${l} < 0) { let total = tot${l}; const acc = a${l}; ${addChunk} tot${l} = total; a${l} = 0; }`;
   // A function of its own, so that V8 compiles the hot loop apart from the rest.
-  const group = !grouped
-    ? []
-    : [
-    'function group(x, mac, KP, i, j, s, e, aOff, totals, one) {',
+  const groupOf = (L: number): string[] => {
+  const each = (f: (l: number) => string | string[]) => Array.from({ length: L }, (_, l) => l).flatMap(f);
+  return [
+    `function group${L}(x, mac, KP, i, j, s, e, aOff, totals, one) {`,
     '  const N = x.N, K = x.K, cols = x.cols, a = x.a, wT = x.wT, wv = x.wv, weight = x.weight, D = x.D;',
     ...bind.map((l) => `  ${l}`),
     ...totalsBind.map((l) => `  ${l}`),
@@ -268,7 +266,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     ...each((l) => `      LA[${l}] = a${l};`),
     // Zero terms (of A) follow before the next nonzero one: a fragile lane would meet them.
     ...(sparse ? [] : ['      const gap = p + 1 < e ? cols[p + 1] !== k + 1 : k !== K - 1;']),
-    `      for (let l = 0; l < ${LANES}; l++) {`,
+    `      for (let l = 0; l < ${L}; l++) {`,
     '        const wi = (j + l) * K + k;',
     '        let acc = LA[l];',
     `        const w = wT[wi];`,
@@ -288,7 +286,7 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     // Swamped: the sum rounded back to the accumulator, the product not a zero (a zero product
     // always gives the accumulator back here). Counted without branches: they are hard to predict.
     ...each((l) => `    const o${l} = KF[${l}];`),
-    `    swamped += ${each((l) => `(o${l} === a${l} ? 1 : 0)`).join(' + ')} - ${vs?.fused ? `(${LANES} - n)` : `(${each((l) => `(p${l} === 0 ? 1 : 0)`).join(' + ')})`};`,
+    `    swamped += ${each((l) => `(o${l} === a${l} ? 1 : 0)`).join(' + ')} - ${vs?.fused ? `(${L} - n)` : `(${each((l) => `(p${l} === 0 ? 1 : 0)`).join(' + ')})`};`,
     ...each((l) => `    a${l} = o${l};`),
     '  }',
     // The last chunk.
@@ -304,16 +302,19 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
     '  return -1;',
     '}',
   ];
-  // Outputs j..j+LANES-1 of row i together; jEnd = j + LANES when they must be computed again.
+  };
+  const group = grouped ? LANES.flatMap(groupOf) : [];
+  // Outputs j..j+L-1 of row i together, for the widest group that fits; jEnd = j + L when they
+  // must be computed again.
   const tryGroup = !grouped
     ? []
-    : [
-        `if (j + ${LANES} <= N) {`,
-        '  const live = group(x, mac, KP, i, j, s, e, aOff, totals, one);',
-        `  if (live >= 0) { terms += live; j += ${LANES}; continue; }`,
-        `  jEnd = j + ${LANES};`,
+    : LANES.flatMap((L, x) => [
+        `${x === 0 ? '' : 'else '}if (j + ${L} <= N) {`,
+        `  const live = group${L}(x, mac, KP, i, j, s, e, aOff, totals, one);`,
+        `  if (live >= 0) { terms += live; j += ${L}; continue; }`,
+        `  jEnd = j + ${L};`,
         '}',
-      ];
+      ]);
   const rows = [
     'let terms = 0;',
     'for (let i = 0; i < M; i++) {',
@@ -330,9 +331,9 @@ function loopSource(shape: LoopShape, vs: ValueStep | null, wideCodes: boolean):
   return [
     `// B's codes: ${wideCodes ? 'float64' : 'int32'}`,
     // Scratch for the sums' bit patterns, one float64 per lane.
-    `const KF = new Float64Array(${LANES}), KU = new Uint32Array(KF.buffer);`,
+    `const KF = new Float64Array(${LANES[0]}), KU = new Uint32Array(KF.buffer);`,
     // The lanes' accumulators while a term is stepped lane by lane.
-    `const LA = new Float64Array(${LANES});`,
+    `const LA = new Float64Array(${LANES[0]});`,
     ...group,
     'return function loop(x, mac, totals, one, totalNegZero) {',
     '  const M = x.M, N = x.N, K = x.K, T = x.T, start = x.start, cols = x.cols, a = x.a, wT = x.wT, term = x.term;',

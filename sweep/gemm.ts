@@ -1,7 +1,7 @@
 // The sweep's GEMM: D = A·B through the bit-exact core (core/mac.ts's compiled MacKernel step,
 // as core/gemm.ts's Accumulation builds it), in a tight loop over typed arrays, without C: one
 // JavaScript function per kind of configuration (gemm-loop.ts), which on the float64 fast path
-// steps four outputs at once on accumulator values.
+// steps eight or four outputs at once on accumulator values.
 //
 // Terms whose product is an exact zero (a zero activation or weight, both operands finite) are
 // skipped. Adding a zero product to a nonzero accumulator changes neither its code nor any event

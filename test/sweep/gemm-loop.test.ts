@@ -1,6 +1,6 @@
 // The generated loops (sweep/gemm-loop.ts) against coreGemm: D's codes and every event count,
-// on random configurations of every kind of loop (four outputs at once on values, one at a time on
-// values, one at a time on codes).
+// on random configurations of every kind of loop (eight or four outputs at once on values, one at
+// a time on values, one at a time on codes).
 import { expect } from 'chai';
 import { fromFloat64, RNE, toFloat64 } from '../../core/arith.js';
 import { DETERMINISTIC_MODES } from '../../core/format.js';
@@ -72,7 +72,7 @@ describe('sweep/gemm-loop: the generated loops equal coreGemm', function () {
     for (const [kind, count] of kinds) expect(count, kind).to.be.greaterThan(5);
   });
 
-  it('rounding sees the bits of the sum beyond its high word (sticky), one output or four at a time', () => {
+  it('rounding sees the bits of the sum beyond its high word (sticky), one output or several at a time', () => {
     // e4m5 inputs, exact products, fp16 accumulator (the exact-sum path): 1 + (41/32·2^-6)(50/32·2^-6)
     // is 1 + 2^-11 + 2^-21, a tie in the high word's dropped bits but above it; 1024 + 2^-6·2^-5 is
     // 1024 + 2^-11, exact in the high word's bits and inexact beyond them.
@@ -86,7 +86,7 @@ describe('sweep/gemm-loop: the generated loops equal coreGemm', function () {
       rod: [[1 + 2 ** -10, 1025], [-(1 + 2 ** -10), -1025]],
     };
     for (const mode of DETERMINISTIC_MODES) {
-      for (const [N, sign] of [[1, 1], [4, 1], [1, -1], [4, -1]] as const) {
+      for (const [N, sign] of [[1, 1], [4, 1], [12, 1], [1, -1], [4, -1], [12, -1]] as const) {
         const cfg = resolveConfig({ a: 'e4m5', w: 'e4m5', product: 'exact', acc: 'fp16', rounding: { acc: mode } });
         const row = (xs: number[], f: ArrayConfig['a']) => Uint32Array.from(xs, (x) => fromFloat64(x, f, RNE));
         const A: CodeMat = { rows: 2, cols: 2, data: row([1, (41 / 32) * 2 ** -6, 32, 2 ** -6].map((x) => sign * x), cfg.a), format: cfg.a };
@@ -104,7 +104,7 @@ describe('sweep/gemm-loop: the generated loops equal coreGemm', function () {
     }
   });
 
-  it('four outputs at once: lanes that flush to -0 before zero terms, or meet zero weights, chunks, as one output at a time would', () => {
+  it('several outputs at once: lanes that flush to -0 before zero terms, or meet zero weights, chunks, as one output at a time would', () => {
     // e4m3_b2_ftz_none's smallest normal is 0.5: sums of the values below cancel to magnitudes that
     // flush, to -0 when negative; zero activations (gaps in a row) and zero weights follow. A lane
     // at -0 before a gap sends its group back to the one-output loop; at -0 before a zero weight
@@ -121,7 +121,7 @@ describe('sweep/gemm-loop: the generated loops equal coreGemm', function () {
       const cfg = resolveConfig({ a: 'e4m3', w: 'e4m3', product: trial % 3 === 2 ? 'e4m7_b12_ftz_none' : 'exact', acc: 'e4m3_b2_ftz_none', rounding: { acc: mode }, ...(chunk ? { chunk } : {}), sparsity });
       const K = 24;
       const A = codes(rng, 3, K, cfg.a, trial % 2 === 0 ? 0.4 : 0.05, () => near[rng.int(near.length)]!);
-      const B = codes(rng, K, 9, cfg.w, 0.2, () => (rng.uniform() < 0.5 ? 1 : -1), sparsity === '2:4');
+      const B = codes(rng, K, 13, cfg.w, 0.2, () => (rng.uniform() < 0.5 ? 1 : -1), sparsity === '2:4');
       const { D, kind } = same(cfg, A, B, `trial ${trial}`);
       expect(kind, `trial ${trial}`).to.equal('grouped');
       negativeZeros += D.filter((v) => Object.is(v, -0)).length;
