@@ -106,7 +106,9 @@ export async function benchSweepCase(index: number): Promise<SweepBenchRow> {
   if (spec.threads === 1) {
     // The engine's points and the float64 loop interleaved, so that a busy machine slows both alike.
     const { A, BT } = float64Operands(points[0]!);
-    runPoint(points[0]!); // workload preparation and JIT warm-up, not timed
+    // Workload preparation and JIT warm-up (each kind of loop compiled, and compiled again once
+    // its rare paths have run), not timed: a sweep's many points see the steady state.
+    for (const p of points) runPoint(p);
     float64Gemm(A, BT);
     let seconds = 0;
     let f64Seconds = 0;
@@ -126,9 +128,9 @@ export async function benchSweepCase(index: number): Promise<SweepBenchRow> {
     return { label: spec.label, threads: 1, points: points.length, terms, seconds, macsPerSecond, float64MacsPerSecond, ratio: macsPerSecond / float64MacsPerSecond };
   }
   const threads = defaultWorkers();
-  // Every thread gets about 24 points, so that starting it and preparing its workload (timed: a
-  // sweep pays for them too) are a small part of the time.
-  const many = Array.from({ length: Math.max(1, Math.ceil((threads * 24) / points.length)) }, () => points).flat();
+  // Every thread gets about 64 points, so that starting it, preparing its workload and compiling
+  // its loops (timed: a sweep pays for them too) are a small part of the time.
+  const many = Array.from({ length: Math.max(1, Math.ceil((threads * 64) / points.length)) }, () => points).flat();
   let terms = 0;
   const t0 = performance.now();
   await runInWorkers(many, threads, (r) => {
