@@ -18,7 +18,7 @@
 // takes the generic core, so the result and events are the core's, bit for bit;
 // test/core/mac.test.ts checks that. Stochastic rounding (rsr) takes the generic core always: its
 // roundings depend on draws that the tables and the float64 roundings know nothing of.
-import { add, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, isFiniteCode, isFiniteNonzeroCode, mul, RDN, RNA, RNE, ROD, roundsUp, RSR, RTZ, RUP, type RoundingCode, status, toFloat64 } from './arith.js';
+import { add, EV_INVALID, EV_OVERFLOW, EV_TINY, EV_ZERO, fma, fromFloat64, isFiniteCode, isFiniteNonzeroCode, mul, RDN, RNA, RNE, ROD, roundsUp, RSR, RTZ, RUP, type RoundingCode, status, toFloat64 } from './arith.js';
 import type { Format } from './format.js';
 
 /** Indices of the event counters in MacKernel.events (the order of core/events.ts). */
@@ -290,6 +290,114 @@ export class MacKernel {
     return { T: this.prodTable!, V: this.prodVal!, A: this.accVal!, E: this.events, slow: (acc, p) => this.addGeneric(acc, p), count: (f) => this.countProduct(f) };
   }
 
+  /**
+   * The exact-sum step on accumulator values instead of codes, for the sweep's generated loop
+   * (sweep/gemm-loop.ts). A value names its code (finite nonzero codes have one value each; the
+   * core's zeros are ±0), so the step of stepFusedFast/stepRoundedFast can round the exact sum's
+   * bit pattern in place: in the fast range (biased exponent in valueParts' lo..hi-1), its high
+   * word `hi` (a uint32) rounded as this expression says, with the low word (readable as `lo`)
+   * cleared, is the rounded sum. The mode's increment of the last kept bit is added without
+   * branches (the dropped bits decide whether the addition carries into it), and a carry out of
+   * the mantissa moves into the exponent as the code's mag + 1 does. Names are read as `${p}NAME`
+   * for valueParts()' fields. Null off the exact-sum path or when the rounding position lies in
+   * the low word (drop < 1: no accumulator of 16 bits or fewer).
+   */
+  valueRoundHigh(hi: string, lo: string, p: string): string | null {
+    if (this.path !== 'exact-sum' || this.dropHi < 1) return null;
+    // 1 when the low word is nonzero (x | -x has its sign bit set exactly when x is not 0).
+    const sticky = `(((${lo} | 0) | -(${lo} | 0)) >>> 31)`;
+    // Adding `inc` to the dropped bits carries into the last kept one when the mode rounds up.
+    const odd = this.oddTie ? '1' : `((${hi} >>> ${p}drop) & 1)`;
+    const negative = `((${hi} | 0) >> 31)`;
+    const inexact = `((${hi} & ${p}rem) | ${sticky})`;
+    const rounded: Record<number, string> = {
+      [RTZ]: hi,
+      // rem > half, or rem = half and (odd or sticky): rem + half - 1 + (odd | sticky) carries.
+      [RNE]: `(${hi} + ${p}half - 1 + (${odd} | ${sticky}))`,
+      [RNA]: `(${hi} + ${p}half)`,
+      // Any dropped bit, on the side the mode rounds away from zero.
+      [RDN]: `(${hi} + ((${p}rem + ${sticky}) & ${negative}))`,
+      [RUP]: `(${hi} + ((${p}rem + ${sticky}) & ~${negative}))`,
+      // Inexact: the last kept bit set (an odd one stays, an even one goes up by one).
+      [ROD]: this.oddTie ? hi : `(${hi} | (((${inexact} | -${inexact}) >>> 31) << ${p}drop))`,
+    };
+    return `(${rounded[this.spec.modeAcc]!} & ${p}keep)`;
+  }
+
+  /**
+   * What valueRoundHigh's step needs: biased exponents lo..hi-1 take the fast path; drop: the
+   * dropped bits of the high word, rem: their mask, half: their top one, keep: the bits kept; ws,
+   * T and V: the product table (rounded kernels; null when fused) and its values; Va: A's values by
+   * code; E the events. The rest is methods (one call target for every kernel, so that a loop
+   * compiled once serves them all): countProduct(t >>> 24) for a table entry's flags, and out of
+   * the fast range the generic core on codes, fmaValue (fused) or addValue (rounded).
+   */
+  valueParts(): {
+    lo: number;
+    hi: number;
+    drop: number;
+    rem: number;
+    half: number;
+    keep: number;
+    ws: number;
+    T: Uint32Array | null;
+    V: Float64Array | null;
+    Va: Float64Array;
+    E: Float64Array;
+  } {
+    const drop = this.dropHi;
+    return {
+      lo: this.eLo + 1023,
+      hi: this.eHi + 1023,
+      drop,
+      rem: 2 ** drop - 1,
+      half: 2 ** (drop - 1),
+      keep: 2 ** 32 - 2 ** drop,
+      ws: this.wShift,
+      T: this.prodTable,
+      V: this.prodVal,
+      Va: this.aVal!,
+      E: this.events,
+    };
+  }
+
+  /** The accumulator code of a value it holds (the inverse of decoding; ±0 are the two zeros). */
+  accCode(v: number): number {
+    return fromFloat64(v, this.spec.acc, RNE);
+  }
+
+  /** The accumulator value of a code (exact on the exact-sum and two-sum paths). */
+  accValue(code: number): number {
+    return this.decAcc(code);
+  }
+
+  /** step on codes, as a method: one call target for every kernel. */
+  stepCode(acc: number, a: number, w: number): number {
+    return this.step(acc, a, w);
+  }
+
+  /** step on an accumulator value (codes of a and w). */
+  stepValue(v: number, a: number, w: number): number {
+    return this.decAcc(this.step(this.accCode(v), a, w));
+  }
+
+  /** The generic fused step on an accumulator value. */
+  fmaValue(v: number, a: number, w: number): number {
+    return this.decAcc(this.fmaGeneric(this.accCode(v), a, w));
+  }
+
+  /** The generic adder on an accumulator value and a product code (its flags already counted). */
+  addValue(v: number, p: number): number {
+    return this.decAcc(this.addGeneric(this.accCode(v), p));
+  }
+
+  /** Counts a product table entry's flags (t >>> 24). */
+  countProduct(flags: number): void {
+    if (flags & EV_OVERFLOW) countEvent(this.events, EVI.productOverflow);
+    if (flags & EV_TINY) countEvent(this.events, EVI.productUnderflow);
+    if (flags & EV_INVALID) countEvent(this.events, EVI.nan);
+  }
+
   private buildProductTable(product: Format): Uint32Array {
     const { a, w, modeProduct } = this.spec;
     const t = new Uint32Array(2 ** (a.width + w.width));
@@ -300,12 +408,6 @@ export class MacKernel {
       }
     }
     return t;
-  }
-
-  private countProduct(flags: number): void {
-    if (flags & EV_OVERFLOW) countEvent(this.events, EVI.productOverflow);
-    if (flags & EV_TINY) countEvent(this.events, EVI.productUnderflow);
-    if (flags & EV_INVALID) countEvent(this.events, EVI.nan);
   }
 
   private countAcc(flags: number): void {

@@ -1,5 +1,7 @@
 // The sweep's GEMM: D = A·B through the bit-exact core (core/mac.ts's compiled MacKernel step,
-// as core/gemm.ts's Accumulation builds it), in a tight loop over typed arrays, without C.
+// as core/gemm.ts's Accumulation builds it), in a tight loop over typed arrays, without C: one
+// JavaScript function per kind of configuration (gemm-loop.ts), which on the float64 fast path
+// steps eight or four outputs at once on accumulator values.
 //
 // Terms whose product is an exact zero (a zero activation or weight, both operands finite) are
 // skipped. Adding a zero product to a nonzero accumulator changes neither its code nor any event
@@ -23,13 +25,15 @@ import { type ArrayConfig, outputFormat } from '../config/resolve.js';
 import { allFinite, type CodeMat, nonzeroByRow, type RowIndex, toRows, valueTable, zeroTable } from '../workloads/matrix.js';
 import { sweepGemmFixed } from './gemm-fixed.js';
 import { sweepGemmLanes } from './gemm-lanes.js';
+import { gemmLoop } from './gemm-loop.js';
 
 /** B laid out for the loop. */
 export interface PreparedB {
   K: number;
   N: number;
-  /** N × K: the weight code of column j at row k, or -1 when it is a zero. */
-  wT: Float64Array;
+  /** N × K: the weight code of column j at row k, or -1 when it is a zero (Int32Array when the
+   *  codes fit). */
+  wT: Int32Array | Float64Array;
   /** N × K: the term index of (k, j) in column j's dot product (the 2:4 slot); null when dense (k). */
   term: Int32Array | null;
   /** Every term of every column, zeros included (docs/arithmetic.md §3-§4): T per column. */
@@ -46,7 +50,7 @@ export function prepareB(B: CodeMat, sparse: boolean): PreparedB {
   const K = B.rows;
   const N = B.cols;
   const zero = zeroTable(B.format);
-  const wT = new Float64Array(N * K);
+  const wT = B.format.width < 32 ? new Int32Array(N * K) : new Float64Array(N * K);
   for (let k = 0; k < K; k++) {
     for (let j = 0; j < N; j++) {
       const c = B.data[k * N + j]!;
@@ -133,108 +137,50 @@ export function sweepGemm(cfg: ArrayConfig, A: CodeMat, B: PreparedB, rows?: Row
   const cell = dotCellOf(cfg);
   if (cell !== null) return sweepGemmLanes(cfg, cell, A, B, rows);
   if (cfg.fixed !== undefined) return sweepGemmFixed(cfg, cfg.fixed, A, B, rows);
-  const M = A.rows;
-  const K = B.K;
-  const N = B.N;
-  const T = B.T;
   const mac = new Accumulation(cfg).mac;
   const ev = mac.events;
   ev.fill(0);
-  const step = mac.step;
   const chunk = cfg.chunk ?? 0;
   const totals = chunk === 0 ? null : chunkKernel(cfg);
-  const tev = totals === null ? ev : totals.events;
-  const addChunk = totals === null ? step : totals.step;
-  // The zero accumulator a zero term can change.
-  const accFragile = cfg.rounding.acc === 'rdn' ? 0 : cfg.acc.signBit;
-  // A +0 chunk changes a -0 total (none under rdn: treating -0 as fragile there is only slower).
-  const totalNegZero = cfg.total.signBit;
-  // A chunk of zero terms starting from +0 stays +0 (under rdn a -0 term makes it -0).
-  const zeroChunkIsPlusZero = cfg.rounding.acc !== 'rdn';
+  const { loop, values } = gemmLoop(mac, totals, { chunk, sparse: B.sparse, rdn: cfg.rounding.acc === 'rdn' }, B.wT instanceof Float64Array);
   const out = outputFormat(cfg);
-  const table = valueTable(out);
   const idx = rows ?? nonzeroByRow(A);
-  const a = A.data;
-  const wT = B.wT;
-  const term = B.term;
-  const aIndex = B.aIndex;
-  const weight = B.weight;
-  const D = new Float64Array(M * N);
-  let terms = 0;
-  for (let i = 0; i < M; i++) {
-    const s = idx.start[i]!;
-    const e = idx.start[i + 1]!;
-    const aOff = i * K;
-    for (let j = 0; j < N; j++) {
-      const wOff = j * K;
-      const tOff = j * T;
-      let acc = 0;
-      let total = 0;
-      /** Every term before pos is accounted for. */
-      let pos = 0;
-      let n = 0;
-      // The nonzero terms in ascending order, then one more round (t = T) for the trailing zeros.
-      for (let p = s; p <= e; p++) {
-        let t = T;
-        let w = 0;
-        let k = 0;
-        if (p < e) {
-          k = idx.cols[p]!;
-          w = wT[wOff + k]!;
-          if (w < 0) continue;
-          t = term === null ? k : term[wOff + k]!;
-        }
-        // The zero terms pos..t-1. They change nothing while the accumulator is not the fragile
-        // zero (then they are skipped); while it is, they are added like any term. Chunks close on
-        // the way.
-        if (chunk === 0) {
-          for (; pos < t && acc === accFragile; pos++) {
-            const z = aIndex[tOff + pos]!;
-            acc = step(acc, z < 0 ? 0 : a[aOff + z]!, weight[tOff + pos]!);
-          }
-          pos = t;
-        } else {
-          while (pos < t) {
-            if (acc === accFragile) {
-              const z = aIndex[tOff + pos]!;
-              acc = step(acc, z < 0 ? 0 : a[aOff + z]!, weight[tOff + pos]!);
-              pos++;
-              if (pos % chunk === 0 || pos === T) {
-                total = addChunk(total, acc, ONE);
-                acc = 0;
-              }
-              continue;
-            }
-            const end = Math.min((Math.floor(pos / chunk) + 1) * chunk, T);
-            if (t < end) {
-              pos = t;
-              break;
-            }
-            // A +0 chunk added to a total other than -0 changes nothing and counts no event.
-            if (acc !== 0 || total === totalNegZero) total = addChunk(total, acc, ONE);
-            acc = 0;
-            pos = end;
-            // Whole chunks of zero terms up to t's chunk: +0 chunks, likewise nothing unless the
-            // total is -0.
-            if (zeroChunkIsPlusZero && total !== totalNegZero) pos = Math.max(pos, Math.min(t, Math.floor(t / chunk) * chunk));
-          }
-        }
-        if (p === e) break;
-        acc = step(acc, a[aOff + k]!, w);
-        n++;
-        pos = t + 1;
-        if (chunk !== 0 && (pos % chunk === 0 || pos === T)) {
-          total = addChunk(total, acc, ONE);
-          acc = 0;
-        }
-      }
-      const code = chunk === 0 ? acc : total;
-      terms += n;
-      D[i * N + j] = table ? table[code]! : toFloat64(code, out);
-    }
-  }
-  if (totals !== null) for (let x = 0; x < 6; x++) ev[x]! += tev[x]!;
+  const D = new Float64Array(A.rows * B.N);
+  const terms = loop({
+    M: A.rows,
+    N: B.N,
+    K: B.K,
+    T: B.T,
+    start: idx.start,
+    cols: idx.cols,
+    a: A.data,
+    wT: B.wT,
+    wv: values ? weightValues(B) : EMPTY,
+    term: B.term,
+    aIndex: B.aIndex,
+    weight: B.weight,
+    D,
+    outTable: valueTable(out),
+    outDecode: (code) => toFloat64(code, out),
+  }, mac, totals, ONE, cfg.total.signBit);
+  if (totals !== null) for (let x = 0; x < 6; x++) ev[x]! += totals.events[x]!;
   return { D, events: takeEvents(ev), terms };
+}
+
+const EMPTY = new Float64Array(0);
+
+const weightValuesOf = new WeakMap<PreparedB, Float64Array>();
+
+/** B's values by column (zeros: 0), kept with B: a prepared B serves many points. */
+function weightValues(B: PreparedB): Float64Array {
+  let v = weightValuesOf.get(B);
+  if (v === undefined) {
+    const f = B.codes.format;
+    const table = valueTable(f);
+    v = Float64Array.from(B.wT, (c: number) => (c < 0 ? 0 : table ? table[c]! : toFloat64(c, f)));
+    weightValuesOf.set(B, v);
+  }
+  return v;
 }
 
 /** The general path for inputs with inf or NaN, and for rsr: coreGemm itself, every term included. */
