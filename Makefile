@@ -32,7 +32,7 @@ run: build
 	./bin/lbamac sweep --force
 
 bench: build
-	npm run bench
+	node dist/bench/run.js
 
 clean:
 	rm -rf dist out
