@@ -2,7 +2,7 @@
 // included). "Conv" is what a sweep point spends on the layer: the interpreter's Conv with the
 // activation quantized, im2col, the codes and the nonzero index of A, the sweep's GEMM, and the
 // output unscaled with its bias (the weights prepared once, as in a sweep). "GEMM" is sweepGemm
-// alone on the same A and B, already coded and indexed: what a synthetic workload of the shape
+// alone on the same A and B, already coded, indexed and checked finite: what a synthetic workload of the shape
 // costs per point. "Conv + error" adds what per-layer answers need: each layer's exact sums.
 import { resolveConfig } from '../config/resolve.js';
 import { ArrayBackend } from '../onnx/array-backend.js';
@@ -12,7 +12,7 @@ import { float64Backend, type GemmBackend } from '../onnx/linear.js';
 import { calibrate, FormatQuantizer } from '../onnx/quantize.js';
 import { sizeOf, type Tensor, tensor } from '../onnx/tensor.js';
 import { prepareB, sweepGemm } from '../sweep/gemm.js';
-import { mat, nonzeroByRow, quantize } from '../workloads/matrix.js';
+import { allFinite, mat, nonzeroByRow, quantize } from '../workloads/matrix.js';
 import { Rng } from '../workloads/rng.js';
 
 interface Case {
@@ -92,8 +92,9 @@ export function benchOnnxCase(index: number, rounds = 5): OnnxBenchRow {
   const { A, B, M, K, N } = capture.call!;
   const codes = quantize(mat(M, K, A), 0, cfg.a, 'rne');
   const rows = nonzeroByRow(codes);
+  const finite = allFinite(codes);
   const prepared = prepareB(quantize(mat(K, N, B), 0, cfg.w, 'rne'), false);
-  const gemm = () => sweepGemm(cfg, codes, prepared, rows);
+  const gemm = () => sweepGemm(cfg, codes, prepared, rows, finite);
 
   const variants = [conv(false), gemm, conv(true)];
   for (const v of variants) v(); // warm-up (and the weights prepared once)

@@ -127,13 +127,14 @@ function takeEvents(ev: Float64Array): EventCounts {
   };
 }
 
-/** D = A·B for one configuration. `rows` may be passed when the caller has A's nonzero index. */
-export function sweepGemm(cfg: ArrayConfig, A: CodeMat, B: PreparedB, rows?: RowIndex): GemmRun {
+/** D = A·B for one configuration. `rows` may be passed when the caller has A's nonzero index,
+ *  `aFinite` when it knows whether A holds only finite values. */
+export function sweepGemm(cfg: ArrayConfig, A: CodeMat, B: PreparedB, rows?: RowIndex, aFinite?: boolean): GemmRun {
   if (A.cols !== B.K) throw new Error(`sweepGemm: A is ${A.rows}×${A.cols} but B has K = ${B.K}`);
   if (B.sparse !== (cfg.sparsity === '2:4')) throw new Error('sweepGemm: B was prepared for the other sparsity');
   // Stochastic rounding draws per term from the stream (core/random-stream.ts): coreGemm passes the
   // draws, this loop's kernel steps do not.
-  if (!B.finite || !allFinite(A) || cfg.random !== undefined) return viaCore(cfg, A, B);
+  if (!B.finite || !(aFinite ?? allFinite(A)) || cfg.random !== undefined) return viaCore(cfg, A, B);
   const cell = dotCellOf(cfg);
   if (cell !== null) return sweepGemmLanes(cfg, cell, A, B, rows);
   if (cfg.fixed !== undefined) return sweepGemmFixed(cfg, cfg.fixed, A, B, rows);
