@@ -1,6 +1,6 @@
 // The built-in sweep that `lbamac sweep` runs without --config: the low-bit-accumulator trade-off
-// at a glance, in about 3.5 minutes on two shared cores (480 points and 12 PE syntheses, about 5
-// CPU-minutes with an empty synthesis cache). e4m3 inputs with exact products (fused), so the
+// at a glance, in about 2.5 minutes on two idle cores (528 points and 15 PE syntheses, about 5.6
+// CPU-minutes with an empty synthesis cache; up to 5 minutes on shared cores). e4m3 inputs with exact products (fused), so the
 // accumulator is the only rounding after the inputs, varied over mantissa 1..10 bits in the lba
 // family (4 exponent bits, bias 10, flush to zero, no inf/NaN, saturation: its e4m7 is the
 // paper's 12-bit accumulator) with rounding rtz and rne and chunk none and 16, and in the
@@ -8,10 +8,11 @@
 // e5m10/e5m7/e5m6 are the paper's table 8 formats); the lba preset as the paper configures it;
 // fp32 as the baseline. Workloads: Gaussian matrices with K from 64 to 4096 (how the needed
 // mantissa grows with K), heavier-tailed Laplace ones, and the MNIST classifier on its 2000
-// held-out test digits. Area per PE from Yosys (technology-independent gates+FFs) for a
-// representative subset, synthesized while the points run: the lba family with rtz and no chunk
-// (m = 1..10: the accuracy-against-area trade-off), the lba preset and the fp32 baseline (the
-// ratio the paper estimates), 12 PEs of 1 to 10 s each.
+// held-out test digits; the other accumulator architectures (presets, stochastic rounding) beside.
+// Area per PE from Yosys (technology-independent gates+FFs) for a representative subset,
+// synthesized while the points run: the lba family with rtz and no chunk (m = 1..10: the
+// accuracy-against-area trade-off), the lba preset and the fp32 baseline (the ratio the paper
+// estimates), the fixed-point registers and the rsr cell at m = 7; 15 PEs of 1 to 30 s each.
 import type { SweepInput } from './schema.js';
 
 /** Every workload but the CNN, which runs the lba curve and the baseline only (time). */
