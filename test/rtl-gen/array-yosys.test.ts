@@ -1,11 +1,11 @@
 // Yosys (WebAssembly) reads and synthesizes small generated arrays, one per dataflow, one with a
 // dot-product cell and one with a fixed-point accumulator:
 // `hierarchy -check; proc; check -assert; synth`, with no warning.
-import { runYosys } from '@yowasp/yosys';
 import { expect } from 'chai';
 import { resolveConfig } from '../../config/resolve.js';
 import type { Arch } from '../../arch/types.js';
 import { generateRtl } from '../../rtl-gen/generate.js';
+import { asText, yosysScript } from './yosys-netlist.js';
 
 /** Register bits the arch describes: every PE register in every PE, every edge-line stage. */
 function registerBits(arch: Arch): number {
@@ -33,19 +33,7 @@ describe('rtl-gen: Yosys synthesizes generated arrays', function () {
       const files: Record<string, string> = {};
       for (const f of rtl.files) files[f.path] = f.text;
       const script = [`read_verilog ${Object.keys(files).join(' ')}`, `hierarchy -check -top ${rtl.top}`, 'proc', 'check -assert', `synth -top ${rtl.top}`, 'check -assert', 'tee -q -o stat.txt stat'].join('; ');
-      let log = '';
-      const collect = (bytes: Uint8Array | null) => {
-        if (bytes) log += new TextDecoder().decode(bytes);
-      };
-      let tree: Record<string, unknown>;
-      try {
-        tree = (await runYosys(['-q', '-p', script], files, { stdout: collect, stderr: collect })) as Record<string, unknown>;
-      } catch (e) {
-        throw new Error(`yosys failed: ${(e as Error).message}\n${log.slice(-3000)}`);
-      }
-      expect(log).not.to.match(/warning/i);
-      const file = tree['stat.txt'];
-      const stat = typeof file === 'string' ? file : new TextDecoder().decode(file as Uint8Array);
+      const stat = asText((await yosysScript(script, files))['stat.txt']);
       // Flip-flops after synthesis: exactly the register bits of the PEs and the edge lines (none
       // optimized away, none added).
       const hier = stat.slice(stat.lastIndexOf('=== design hierarchy ==='));
