@@ -5,7 +5,8 @@
 // the harness's own timing of the cycle loop (drive inputs, evaluate, read outputs, clock). The
 // two are measured in alternating rounds (a batch of Verilator runs, then the simulator for about
 // as long), so that a change in the machine's load hits both; the ratio is the median of the
-// rounds' ratios. The RTL's outputs are checked against the simulator's first: a benchmark of a
+// rounds' ratios. The rounds are short and many: on these shared machines the speed of both
+// swings by up to 2× from one second to the next, so short rounds pair like with like. The RTL's outputs are checked against the simulator's first: a benchmark of a
 // wrong model would mean nothing.
 import { resolveConfig } from '../config/resolve.js';
 import { generateRtl } from '../rtl-gen/generate.js';
@@ -17,9 +18,9 @@ import { SIM_BENCH_K, type SimRate, simRate, VERILATOR_TARGET_CASES } from './si
 
 /** Alternating rounds, and per round the harness runs of the job: at least this many, and enough
  *  for this much loop time. */
-const ROUNDS = 5;
+const ROUNDS = 15;
 const MIN_RUNS = 5;
-const ROUND_SECONDS = 0.5;
+const ROUND_SECONDS = 0.2;
 
 export interface VerilatorBenchRow {
   label: string;

@@ -8,7 +8,7 @@
 //      next value from the values of cycle x.
 // Input ports are kept in ring buffers of their recent history: the edge lines and the PE registers
 // that only pass a value along read them there. Nothing is allocated per cycle.
-import { EVENT_NAMES, type EventCounts, zeroEvents } from '../core/events.js';
+import { type EventCounts, eventsAt } from '../core/events.js';
 import { LbamacError } from '../core/errors.js';
 import { fixedLabel, fixedMessages, SIM_MAX_FIXED_WIDTH } from '../core/fixed.js';
 import type { Arch, TopExpr } from '../arch/types.js';
@@ -520,23 +520,15 @@ export class Machine {
   result(): SimResult {
     const { M, N } = this.job;
     const { R, C } = this;
-    const counts = (ev: Int32Array, at: number): EventCounts => {
-      const e = zeroEvents();
-      EVENT_NAMES.forEach((name, s) => (e[name] = ev[at * N_EVENTS + s]!));
-      return e;
-    };
-    const events = zeroEvents();
+    const outEv = this.arith.outEv;
+    const totals = new Float64Array(N_EVENTS);
+    for (let i = 0; i < outEv.length; i++) totals[i % N_EVENTS]! += outEv[i]!;
+    const events = eventsAt(totals, 0);
     const perOutput: EventCounts[][] = [];
     const D: number[][] = [];
     const outputCycles: number[][] = [];
     for (let i = 0; i < M; i++) {
-      const eRow: EventCounts[] = [];
-      for (let j = 0; j < N; j++) {
-        const e = counts(this.arith.outEv, i * N + j);
-        for (const name of EVENT_NAMES) events[name] += e[name];
-        eRow.push(e);
-      }
-      perOutput.push(eRow);
+      perOutput.push(Array.from({ length: N }, (_, j) => eventsAt(outEv, (i * N + j) * N_EVENTS)));
       D.push(Array.from(this.D.subarray(i * N, (i + 1) * N)));
       outputCycles.push(Array.from(this.dCycle.subarray(i * N, (i + 1) * N)));
     }
@@ -544,7 +536,7 @@ export class Machine {
     const peTerms: number[][] = [];
     let useful = 0;
     for (let r = 0; r < R; r++) {
-      perPE.push(Array.from({ length: C }, (_, j) => counts(this.arith.peEv, r * C + j)));
+      perPE.push(Array.from({ length: C }, (_, j) => eventsAt(this.arith.peEv, (r * C + j) * N_EVENTS)));
       peTerms.push(Array.from(this.peTerms.subarray(r * C, (r + 1) * C)));
       for (let j = 0; j < C; j++) useful += this.peTerms[r * C + j]!;
     }

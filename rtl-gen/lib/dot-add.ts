@@ -377,6 +377,15 @@ function windowText(cell: DotCell, s: DotShape): string {
   return `${s.W} bits: each term truncated toward zero to a multiple of 2^(emax - ${s.W - 1})`;
 }
 
+/** The header rows both modules share: the window, the adder's shape and the rounding. */
+function stepRows(cell: DotCell, s: DotShape, G: number, csaLevels: number, mode: RoundingMode): [string, string][] {
+  return [
+    ['window', windowText(cell, s)],
+    ['adder', `${G + 2} operands of ${s.SW} bits, ${csaLevels} carry-save level${csaLevels === 1 ? '' : 's'}, one ${s.SW}-bit adder`],
+    ['rounding', MODE_TEXT[mode]],
+  ];
+}
+
 function alignName(cell: DotCell): string {
   return cell.alignBits === 'exact' ? 'wexact' : `w${cell.alignBits}`;
 }
@@ -432,9 +441,7 @@ export function dotAddModule(acc: Format, product: Format, cell: DotCell, mode: 
       ['acc, sum', describeFormat(acc)],
       ['products', describeFormat(product)],
       ['lanes', `${G}: port p holds lane j at bits [j*${product.width} +: ${product.width}]`],
-      ['window', windowText(cell, s)],
-      ['adder', `${G + 2} operands of ${s.SW} bits, ${csaLevels} carry-save level${csaLevels === 1 ? '' : 's'}, one ${s.SW}-bit adder`],
-      ['rounding', MODE_TEXT[mode]],
+      ...stepRows(cell, s, G, csaLevels, mode),
     ],
     source: 'rtl-gen/lib/dot-add.ts',
     ports: [
@@ -506,9 +513,7 @@ export function dotFmaModule(fa: Format, fw: Format, acc: Format, cell: DotCell,
       ['w', describeFormat(fw)],
       ['acc, sum', describeFormat(acc)],
       ['lanes', `${G}: ports a and w hold lane j at bits [j*width +: width]`],
-      ['window', windowText(cell, s)],
-      ['adder', `${G + 2} operands of ${s.SW} bits, ${csaLevels} carry-save level${csaLevels === 1 ? '' : 's'}, one ${s.SW}-bit adder`],
-      ['rounding', MODE_TEXT[mode]],
+      ...stepRows(cell, s, G, csaLevels, mode),
     ],
     source: 'rtl-gen/lib/dot-add.ts',
     ports: [
