@@ -146,7 +146,7 @@ export class Machine {
   private slotViews: Record<string, Elements[]> | null = null;
   /** Deskew sources: register and PE row, with its state array when it is a state register. */
   private readonly deskew: { signal: string; row: number; state: Uint32Array | Float64Array | null }[] = [];
-  private readonly outputs: { port: string; depth: number[] | null; src: Elements | null; every: string | null; value: (() => number) | null }[] = [];
+  private readonly outputs: { port: Elements; depth: number[] | null; src: Elements | null; every: string | null; value: (() => number) | null }[] = [];
 
   constructor(
     readonly arch: Arch,
@@ -198,9 +198,10 @@ export class Machine {
     }
     for (const o of arch.outputs) {
       const e = o.expr;
-      if (e.op === 'deskew') this.outputs.push({ port: o.port, depth: arch.edge.find((l) => l.name === e.line)!.depth, src: this.srcHist[e.signal]!, every: null, value: null });
-      else if (e.op === 'all') this.outputs.push({ port: o.port, depth: null, src: null, every: e.register, value: null });
-      else this.outputs.push({ port: o.port, depth: null, src: null, every: null, value: this.topValue(e) });
+      const port = this.out[o.port]!;
+      if (e.op === 'deskew') this.outputs.push({ port, depth: arch.edge.find((l) => l.name === e.line)!.depth, src: this.srcHist[e.signal]!, every: null, value: null });
+      else if (e.op === 'all') this.outputs.push({ port, depth: null, src: null, every: e.register, value: null });
+      else this.outputs.push({ port, depth: null, src: null, every: null, value: this.topValue(e) });
     }
     this.D = new Uint32Array(outputs);
     this.dCycle = new Float64Array(outputs).fill(-1);
@@ -289,7 +290,7 @@ export class Machine {
       else for (let j = 0; j < C; j++) h[slot * C + j] = this.register(signal, row * C + j, 0);
     }
     for (const o of this.outputs) {
-      const port = this.out[o.port]!;
+      const port = o.port;
       if (o.src !== null) {
         const depth = o.depth!;
         for (let j = 0; j < C; j++) port[j] = x - depth[j]! < 0 ? 0 : o.src[((x - depth[j]!) & mask) * C + j]!;
@@ -304,7 +305,10 @@ export class Machine {
     switch (e.op) {
       case 'tap': {
         const depth = this.arch.edge.find((l) => l.name === e.line)!.depth[e.element]!;
-        return () => this.portAt(e.signal, 0, depth);
+        const h = this.hist[e.signal]!;
+        const count = h.length / this.H;
+        const mask = this.mask;
+        return () => (this.x < depth ? 0 : h[((this.x - depth) & mask) * count]!);
       }
       case 'pe': {
         const q = e.r * this.C + e.j;
@@ -312,7 +316,11 @@ export class Machine {
       }
       case 'and': {
         const args = e.args.map((a) => this.topValue(a));
-        return () => args.reduce((v, f) => v & f(), 1);
+        return () => {
+          let v = 1;
+          for (let i = 0; i < args.length; i++) v &= args[i]!();
+          return v;
+        };
       }
       case 'deskew':
       case 'all':
