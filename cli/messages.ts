@@ -73,6 +73,7 @@ export const messages = {
     needB: '--b B.json is needed: gemm computes D = A·B + C, and B (K×N) holds its weights',
     valuesNotNpy: (path: string) => `--values ${path}: expected a file name ending in .npy (the JSON output holds D's values already)`,
     sameFile: (path: string) => `--out and --values name the same file, ${path}; give each its own`,
+    overInput: (outFlag: string, inFlag: string, path: string) => `${outFlag} would overwrite the input ${inFlag}, ${path}; write the result to another file`,
     wrote: (path: string) => `wrote ${path}`,
     examples: [
       [`${PROGRAM} gemm --config examples/e4m3-e4m7/config.json --a examples/e4m3-e4m7/a.json --b examples/e4m3-e4m7/b.json`, 'run the example job on the core engine'],
@@ -243,6 +244,8 @@ export const messages = {
     finished: (done: number, computed: number, resumed: number, seconds: string) => `${done} points (${computed} computed, ${resumed} from the journal) in ${seconds}`,
     wrote: (path: string) => `wrote ${path}`,
     shardDone: (journal: string, mergeDirs: string) => `wrote ${journal}; when every shard is done: ${PROGRAM} merge ${mergeDirs}`,
+    otherShards: "<the other shards' --out directories>",
+    onlyEmpty: (given: string) => `--only ${JSON.stringify(given)} names no point; give point ids separated by commas (the id column of results.csv)`,
     staleLock: (dir: string, pid: number, host: string, since: string) => `${dir} was locked by pid ${pid} on ${host} (since ${since}), which no longer runs: taking the lock over`,
     interrupted: (journal: string) => `interrupted; every finished point is in ${journal}: run the same command with --resume to continue`,
   },

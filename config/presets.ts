@@ -158,6 +158,15 @@ const LIST: Preset[] = [
 export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze(Object.fromEntries(LIST.map((p) => [p.name, p])));
 export const PRESET_NAMES: readonly string[] = LIST.map((p) => p.name);
 
+/** Config fields as written (before validation). */
+export type RawConfig = Record<string, unknown> & { rounding?: Record<string, unknown> };
+
+/** A config's fields over a preset's (null: none): any field overrides, and rounding merges by step. */
+export function overPreset(name: string | null, over: RawConfig): RawConfig {
+  const preset = name === null ? {} : (presetConfig(name) as RawConfig);
+  return { ...preset, ...over, rounding: { ...(preset.rounding ?? {}), ...(over.rounding ?? {}) } };
+}
+
 /** A deep copy of a preset's config, safe to modify. */
 export function presetConfig(name: string): PresetInput {
   const p = PRESETS[name];

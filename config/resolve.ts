@@ -5,6 +5,7 @@ import { type Format, type FormatInput, type RoundingMode, toFormat } from '../c
 import type { GemmArithmetic } from '../core/gemm.js';
 import { dotCellOf, laneMessages } from '../core/lanes.js';
 import { type RandomSpec, rsrMessages } from '../core/random-stream.js';
+import { overPreset, PRESET_NAMES } from './presets.js';
 import { configSchema, type ConfigInput, type ConfigParsed } from './schema.js';
 import { describeZodError } from './zod-errors.js';
 
@@ -25,9 +26,19 @@ export function outputFormat(cfg: ArrayConfig): Format {
   return cfg.chunk === null ? cfg.acc : cfg.total;
 }
 
+/** A config that names a preset: the preset's fields under the config's own (docs/sweeps.md). */
+function expandPreset(raw: unknown, where: string): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('preset' in raw)) return raw;
+  const { preset, ...over } = raw as Record<string, unknown>;
+  if (typeof preset !== 'string' || !(PRESET_NAMES as readonly string[]).includes(preset)) {
+    throw new LbamacError(`${where}.preset = ${JSON.stringify(preset)} is not a preset; expected one of ${PRESET_NAMES.join(', ')} (lbamac presets)`);
+  }
+  return overPreset(preset, over);
+}
+
 /** Validates raw JSON (already parsed) into an ArrayConfig; errors name the field and value. */
 export function resolveConfig(raw: unknown, where = 'config'): ArrayConfig {
-  const parsed = configSchema.safeParse(raw);
+  const parsed = configSchema.safeParse(expandPreset(raw, where));
   if (!parsed.success) throw new LbamacError(describeZodError(parsed.error, raw, where));
   const c = parsed.data;
   if (c.total !== undefined && c.chunk === undefined) {

@@ -1,6 +1,7 @@
 // The array/job configuration: one zod schema is the source of the TS types, the validation
 // and the published JSON Schema (schema/config.schema.json, written by scripts/write-schema.ts).
 import { z } from 'zod';
+import { PRESET_NAMES } from './presets.js';
 import { FIXED_LIMITS } from '../core/fixed.js';
 import { DETERMINISTIC_MODES, LIMITS, ROUNDING_MODES } from '../core/format.js';
 import { ALIGN_BITS, LANES } from '../core/lanes.js';
@@ -117,6 +118,7 @@ export const configSchema = z
       .boolean()
       .default(false)
       .describe('sticky status flags per PE (inexact, overflow, underflow, invalid, swamping) on the pe_flags port, cleared by flags_clear (docs/rtl.md)'),
+    preset: z.enum(PRESET_NAMES as [string, ...string[]]).optional().describe('start from this preset (lbamac presets): its fields under this config\'s own, rounding merged by step'),
   })
   .strict();
 

@@ -144,7 +144,7 @@ ${cfg.description ? `<p>${escapeHtml(cfg.description)}</p>` : ''}
 ${cmd(ctx.allCommand)}
 <p>Each number below also has the command that recomputes just its points next to it (the point ids are content hashes of the configuration and workload; <code>results.csv</code> and <code>results.json</code> hold every field).</p>
 <h2>Findings</h2>
-${found.length ? found.map((f) => `<div class="finding"><h3>${escapeHtml(f.title)}</h3><p>${escapeHtml(f.lead)}</p>${f.items.length ? `<ul>${f.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : ''}${cmd(ctx.pointsCommand(f.ids))}</div>`).join('\n') : '<p>No accumulator grid in this selection: nothing to compare.</p>'}
+${found.length ? found.map((f) => `<div class="finding"><h3>${escapeHtml(f.title)}</h3><p>${escapeHtml(f.lead)}</p>${f.items.length ? `<ul>${f.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : ''}${f.ids.length ? cmd(ctx.pointsCommand(f.ids)) : ''}</div>`).join('\n') : '<p>No accumulator grid in this selection: nothing to compare.</p>'}
 ${architectureTable(ctx)}
 <h2>Figures</h2>
 ${areaNote}

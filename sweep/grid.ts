@@ -9,7 +9,7 @@ import { buildArch } from '../arch/build.js';
 import { UNIT_KINDS } from '../arch/units.js';
 import { canonicalConfig, type CanonicalConfig } from '../config/canonical.js';
 import { describeZodError } from '../config/zod-errors.js';
-import { presetConfig } from '../config/presets.js';
+import { overPreset, type RawConfig } from '../config/presets.js';
 import { type ArrayConfig, resolveConfig } from '../config/resolve.js';
 import { describeOnnx, resolveOnnxPaths } from '../workloads/onnx.js';
 import type { WorkloadSpec } from '../workloads/schema.js';
@@ -120,12 +120,8 @@ function accFormats(acc: BlockConfig['acc']): FormatInput[] | null {
   return out;
 }
 
-type RawConfig = Record<string, unknown> & { rounding?: Record<string, unknown> };
-
 function baseConfig(b: BlockConfig): RawConfig {
-  const preset = b.preset ? (presetConfig(b.preset) as RawConfig) : {};
-  const over = (b.config ?? {}) as RawConfig;
-  return { ...preset, ...over, rounding: { ...(preset.rounding ?? {}), ...(over.rounding ?? {}) } };
+  return overPreset(b.preset ?? null, (b.config ?? {}) as RawConfig);
 }
 
 function describePoint(c: RawConfig): string {
@@ -191,6 +187,12 @@ export function expandSweep(config: SweepConfig): Sweep {
                       if (rounding !== undefined) {
                         raw.rounding!.acc = rounding;
                         raw.rounding!.total = rounding;
+                      }
+                      // The block's random bits and seed are for its rsr points: a block may list
+                      // rsr beside deterministic modes, whose points draw nothing.
+                      if (!Object.entries(raw.rounding!).some(([k, v]) => k !== 'randomBits' && k !== 'seed' && v === 'rsr')) {
+                        delete raw.rounding!.randomBits;
+                        delete raw.rounding!.seed;
                       }
                       let resolved: ArrayConfig;
                       try {

@@ -2,13 +2,14 @@
 // One run at a time (a lock), and never over results the user did not ask to replace: a
 // finished or interrupted run of the same sweep needs --resume (continue) or --force (start
 // over), another sweep's results or files that are not a sweep's need --force.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { LbamacError } from '../core/errors.js';
 import { isTempSibling } from '../util/atomic-write.js';
 import { type DirLock, LOCK_FILE, lockDir, type LockOwner } from '../util/dir-lock.js';
 import { fsUserError } from '../util/fs-errors.js';
 import { checkOutputDir } from '../util/output-path.js';
+import { makeDirSync } from '../util/make-dir.js';
 import type { Sweep } from './grid.js';
 import { describeSelection, JOURNAL_FILE, type JournalContents, readJournal, sameSelection, type Selection } from './journal.js';
 import type { SweepConfig } from './schema.js';
@@ -35,6 +36,8 @@ export interface ClaimRequest {
   /** How many points the selection holds. */
   points: number;
   resume: boolean;
+  /** Whether the command can continue a partial run (sweep can, merge starts over). */
+  resumable: boolean;
   force: boolean;
   onStaleLock?: (dir: string, owner: LockOwner) => void;
 }
@@ -72,7 +75,8 @@ function checkContents(dir: string, req: ClaimRequest): JournalContents | null {
     }
     if (!req.resume) {
       const state = earlier.results.length >= req.points ? 'finished' : `partial (${earlier.results.length} of ${req.points} points)`;
-      throw new LbamacError(`${dir} already holds the ${state} results of the sweep ${name(theirs.sweep, theirs.sweepHash)}; use --resume to continue or --force to start over`);
+      const remedy = req.resumable ? 'use --resume to continue or --force to start over' : 'use --force to replace them';
+      throw new LbamacError(`${dir} already holds the ${state} results of the sweep ${name(theirs.sweep, theirs.sweepHash)}; ${remedy}`);
     }
     return earlier;
   }
@@ -88,7 +92,7 @@ function checkContents(dir: string, req: ClaimRequest): JournalContents | null {
 export function claimOutDir(dir: string, req: ClaimRequest): OutDirClaim {
   checkOutputDir(dir);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirSync(dir);
   } catch (err) {
     throw fsUserError(dir, err);
   }

@@ -185,6 +185,7 @@ export async function runSweep(opts: SweepRunOptions): Promise<SweepRunResult> {
     selection,
     points: selected.length,
     resume: opts.resume ?? false,
+    resumable: true,
     force: opts.force ?? false,
     ...(opts.onStaleLock ? { onStaleLock: opts.onStaleLock } : {}),
   });
@@ -322,6 +323,7 @@ export async function mergeSweeps(dirs: readonly string[], opts: MergeOptions = 
     selection: ALL_POINTS,
     points: sweep.points.length,
     resume: false,
+    resumable: false,
     force: opts.force ?? false,
     ...(opts.onStaleLock ? { onStaleLock: opts.onStaleLock } : {}),
   });

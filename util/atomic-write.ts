@@ -7,6 +7,7 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LbamacError } from '../core/errors.js';
 import { fsUserError } from './fs-errors.js';
+import { makeDir } from './make-dir.js';
 
 /**
  * A fresh name beside `path` for its temporary stand-in: in the same directory, so the final
@@ -34,7 +35,7 @@ async function writeNew(path: string, data: string | Uint8Array): Promise<void> 
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await makeDir(dirname(path));
   } catch (err) {
     throw fsUserError(path, err);
   }
@@ -77,7 +78,7 @@ export async function writeDirAtomic(target: string, files: readonly { path: str
 }
 
 async function replaceDir(dir: string, files: readonly { path: string; text: string }[]): Promise<void> {
-  await mkdir(dirname(dir), { recursive: true });
+  await makeDir(dirname(dir));
   const temp = tempSibling(dir);
   const old = tempSibling(dir, 'old');
   try {

@@ -40,7 +40,7 @@ const REMEDIES: Record<string, (path: string) => string> = {
   // mkdir of a directory whose name a file already has.
   EEXIST: notADirectory,
   EISDIR: () => 'it is a directory; name a file to write',
-  ENOENT: () => 'its parent directory is missing and cannot be created; create it first',
+  ENOENT: () => 'the system cannot create it there (no such file or directory); choose another location',
 };
 
 export function errorCode(err: unknown): string | undefined {

@@ -70,5 +70,12 @@ export const gemmCommand: CommandModule<object, Args> = {
 function checkOutputs(args: Args): void {
   if (args.values !== undefined && !isNpyPath(args.values)) throw new LbamacError(messages.gemm.valuesNotNpy(args.values));
   if (args.out !== undefined && args.values !== undefined && resolve(args.out) === resolve(args.values)) throw new LbamacError(messages.gemm.sameFile(args.out));
+  // An output over an input would lose the input (and, written first, change what is read).
+  const inputs: [string, string | undefined][] = [['--config', args.config], ['--a', args.a], ['--b', args.b], ['--c', args.c]];
+  for (const [outFlag, out] of [['--out', args.out], ['--values', args.values]] as const) {
+    if (out === undefined) continue;
+    const clash = inputs.find(([, path]) => path !== undefined && resolve(path) === resolve(out));
+    if (clash !== undefined) throw new LbamacError(messages.gemm.overInput(outFlag, clash[0], out));
+  }
   for (const path of [args.out, args.values]) if (path !== undefined) checkOutputFile(path);
 }

@@ -57,6 +57,7 @@ export const sweepCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const config = args.config === undefined ? parseSweep(DEFAULT_SWEEP, 'the default sweep', packageRoot()) : loadSweepFile(args.config);
     const only = args.only === undefined ? null : args.only.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    if (only !== null && only.length === 0) throw new LbamacError(messages.sweep.onlyEmpty(args.only!));
     const selection: Selection = { shard: args.shard === undefined ? null : parseShard(args.shard), only };
     // Not yargs' conflicts(): it counts the options' default values as given.
     if (args.resume && args.force) throw new LbamacError(messages.sweep.resumeOrForce);
@@ -90,7 +91,9 @@ export const sweepCommand: CommandModule<object, Args> = {
       });
       view.stop();
       const lines = [messages.sweep.finished(r.results.length, r.computed, r.resumed, formatDuration(process.uptime()))];
-      if (selection.shard) lines.push(messages.sweep.shardDone(journalPath(outDir), `${defaultOutDir(config, { shard: null, only: null })}/shard-*`));
+      // With --out the other shards' directories are the user's to name; by default they sit side by side.
+      const mergeDirs = args.out !== undefined ? `${outDir} ${messages.sweep.otherShards}` : `${defaultOutDir(config, { shard: null, only: null })}/shard-*`;
+      if (selection.shard) lines.push(messages.sweep.shardDone(journalPath(outDir), mergeDirs));
       else lines.push(...r.files.map(messages.sweep.wrote));
       process.stdout.write(lines.join('\n') + '\n');
     } finally {

@@ -22,6 +22,15 @@ describe('config/presets', () => {
     }
   });
 
+  it('a config that names a preset takes its fields under its own, rounding merged by step', () => {
+    const named = resolveConfig({ preset: 'lba', rows: 2, cols: 3, pipeline: { stages: 1 } });
+    expect(named).to.deep.equal(resolveConfig({ ...presetConfig('lba'), rows: 2, cols: 3, pipeline: { stages: 1 } }));
+    const over = resolveConfig({ preset: 'lba', acc: 'fp16', rounding: { acc: 'rne' } });
+    expect([over.acc.name, over.rounding.acc, over.rounding.product]).to.deep.equal(['fp16', 'rne', presetConfig('lba').rounding!.product]);
+    expect(() => resolveConfig({ preset: 'lbaa', rows: 2 }, 'my.json')).to.throw(`my.json.preset = "lbaa" is not a preset; expected one of ${PRESET_NAMES.join(', ')} (lbamac presets)`);
+    expect(() => resolveConfig({ preset: 3 })).to.throw('config.preset = 3 is not a preset');
+  });
+
   it('lba-floor is lba with rdn; tensorcore-fp8 is 32 lanes, 14 bits, e8m13 promoted every 128 terms into fp32', () => {
     const floor = presetConfig('lba-floor');
     expect({ ...floor, rounding: undefined }).to.deep.equal({ ...presetConfig('lba'), rounding: undefined });

@@ -51,3 +51,13 @@ describe('sweep/grid: accumulators', () => {
     expect(withArea.points[0]!.wantsArea).to.equal(true);
   });
 });
+
+describe('sweep/grid: stochastic rounding beside other modes', () => {
+  it('a block may list rsr with deterministic modes: its random bits and seed go to the rsr points only', () => {
+    const sweep = expandSweep(parseSweep({ name: 's', workloads, blocks: [{ name: 'b', preset: 'lba', rounding: ['rtz', 'rsr'], config: { rounding: { randomBits: 8, seed: 3 } } }] }));
+    const byMode = new Map(sweep.points.map((p) => [p.config.rounding.acc, p.config.rounding]));
+    expect([...byMode.keys()].sort()).to.deep.equal(['rsr', 'rtz']);
+    expect(byMode.get('rtz')).to.not.have.any.keys('randomBits', 'seed');
+    expect(byMode.get('rsr')).to.deep.include({ randomBits: 8, seed: 3 });
+  });
+});

@@ -108,7 +108,8 @@ describe('sweep/outdir: claiming an output directory', function () {
     const shards = [1, 2].map(() => tempDir('outdir-shard'));
     for (const [i, d] of shards.entries()) await runSweep({ config, outDir: d, selection: { shard: { index: i + 1, count: 2 }, only: null }, workers: 1 });
     const dir = await finished();
-    expect(await rejection(mergeSweeps(shards, { outDir: dir }))).to.match(/already holds the finished results of the sweep "micro" .*--force to start over/);
+    // merge cannot continue a partial run: its refusal names only --force, the flag it has.
+    expect(await rejection(mergeSweeps(shards, { outDir: dir }))).to.match(/already holds the finished results of the sweep "micro" \(hash \w+\); use --force to replace them$/);
     const m = await mergeSweeps(shards, { outDir: dir, force: true });
     expect(m.results.map((r) => r.id)).to.deep.equal([p1!.id, p2!.id]);
   });

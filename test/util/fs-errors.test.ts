@@ -22,7 +22,7 @@ describe('util/fs-errors and util/output-path', () => {
     ['EROFS', 'the filesystem is read-only; choose a location on a writable one'],
     ['ENOSPC', 'no space left on the device; free some space or choose another location'],
     ['EISDIR', 'it is a directory; name a file to write'],
-    ['ENOENT', 'its parent directory is missing and cannot be created; create it first'],
+    ['ENOENT', 'the system cannot create it there (no such file or directory); choose another location'],
     ['ENOTDIR', `${file} is a file, not a directory; choose another path`],
     ['EEXIST', `${file} is a file, not a directory; choose another path`],
   ]) {
