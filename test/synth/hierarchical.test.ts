@@ -39,8 +39,8 @@ describe('synth: the array from its parts', function () {
   });
 
   it('--pnr of an array that cannot fit the HX8K fails from its parts\' figures, at once every time, without a flat synthesis', async () => {
-    // The small PE of the last test: 256 of them are far more than the HX8K holds, and its iCE40
-    // synthesis takes half the time of the fp16 PE's this test synthesized before.
+    // The small PE of the last test: 256 of them are far more than the HX8K holds (a larger PE
+    // proves no more, and its iCE40 synthesis takes twice as long).
     const cfg = resolveConfig({ rows: 16, cols: 16, a: 'e2m1', w: 'e2m1', product: 'exact', acc: 'e3m4' });
     const cache = new SynthCache(tempDir('fit-cache'));
     const pe = await synthesizeConfig({ ...cfg, rows: 1, cols: 1 }, 'ice40', 'pe', cache);
