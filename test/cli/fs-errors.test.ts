@@ -12,7 +12,7 @@ import { writeWholeJournal } from '../../sweep/journal.js';
 import { runPoint } from '../../sweep/point.js';
 import { tempDir } from '../support/tmp.js';
 import { microSweep } from '../sweep/fixtures.js';
-import { type Run, ROOT } from './run.js';
+import { compiledCli, type Run, ROOT } from './run.js';
 
 const EXAMPLE = join(ROOT, 'examples', 'e4m3-e4m7');
 /** Root writes into any directory whatever its mode: a read-only directory is met as this user. */
@@ -21,13 +21,13 @@ const isRoot = process.getuid?.() === 0;
 
 /** As root: whether the unprivileged user can read the checkout and run the CLI at all (a clone
  *  under a private home directory is out of its reach; its cases are then skipped, not passed). */
-const nobodyCanRun =
-  !isRoot ||
-  spawnSync(process.execPath, ['--import', 'tsx', '-e', `require('node:fs').accessSync(${JSON.stringify(join(ROOT, 'cli', 'main.ts'))})`], { cwd: ROOT, uid: NOBODY, gid: NOBODY }).status === 0;
+let nobodyCan: boolean | undefined;
+const nobodyCanRun = () =>
+  (nobodyCan ??= !isRoot || spawnSync(process.execPath, ['-e', `require('node:fs').accessSync(${JSON.stringify(compiledCli())})`], { cwd: ROOT, uid: NOBODY, gid: NOBODY }).status === 0);
 
 function lbamacAs(readOnlyUser: boolean, args: string[]): Run & { error?: Error } {
   const asNobody = readOnlyUser && isRoot ? { uid: NOBODY, gid: NOBODY } : {};
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'cli', 'main.ts'), ...args], { cwd: ROOT, encoding: 'utf8', ...asNobody });
+  const r = spawnSync(process.execPath, [compiledCli(), ...args], { cwd: ROOT, encoding: 'utf8', ...asNobody });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, ...(r.error ? { error: r.error } : {}) };
 }
 
@@ -91,7 +91,7 @@ describe('cli: filesystem errors of every command that writes', function () {
     describe(w.command, () => {
       it('into a read-only directory', function () {
         const out = join(readOnly, 'out');
-        if (!nobodyCanRun) this.skip(); // no unprivileged user can run the CLI here: not counted as passed
+        if (!nobodyCanRun()) this.skip(); // no unprivileged user can run the CLI here: not counted as passed
         const r = lbamacAs(true, w.args(out));
         if (r.error && isRoot) this.skip(); // cannot switch to an unprivileged user here: not counted as passed
         expectRefused(r, out, `cannot write ${out}: permission denied; choose a location you can write to`);
@@ -100,7 +100,7 @@ describe('cli: filesystem errors of every command that writes', function () {
 
       it('under a missing parent that cannot be created', function () {
         const out = join(readOnly, 'missing', 'deeper', 'out');
-        if (!nobodyCanRun) this.skip();
+        if (!nobodyCanRun()) this.skip();
         const r = lbamacAs(true, w.args(out));
         if (r.error && isRoot) this.skip();
         expectRefused(r, out, 'permission denied');

@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { journalPath } from '../../sweep/journal.js';
 import { LOCK_FILE } from '../../util/dir-lock.js';
 import { tempDir } from '../support/tmp.js';
 import { microSweep, slowSweep, timeless, tinySweep } from '../sweep/fixtures.js';
-import { fixture, lbamac, ROOT } from './run.js';
+import { compiledCli, compiledCliRoot, fixture, lbamac, lbamacTsx, ROOT } from './run.js';
 
 interface Results {
   results: Array<{ id: string; seconds: number }>;
@@ -66,7 +66,9 @@ describe('lbamac sweep, merge, presets', function () {
   });
 
   it('runs a sweep config: outputs listed on stdout, plain progress lines on stderr when not a terminal', () => {
-    const r = lbamac('sweep', '--config', tiny, '--out', tinyOut, '--workers', '2');
+    // From the sources under tsx: worker threads bootstrap tsx (sweep/pool.ts); the compiled
+    // CLI's .js worker gives the same results (the last test).
+    const r = lbamacTsx('sweep', '--config', tiny, '--out', tinyOut, '--workers', '2');
     expect(r.status, r.stderr).to.equal(0);
     for (const f of ['results.csv', 'results.json', 'report.html', 'plots/accuracy-vs-area.svg']) expect(r.stdout).to.include(`wrote ${join(tinyOut, f)}`);
     expect(r.stdout).to.match(/^52 points \(52 computed, 0 from the journal\)/);
@@ -194,16 +196,12 @@ describe('lbamac sweep, merge, presets', function () {
   });
 
   it('the compiled CLI (dist/ layout: a .js worker) gives the same results as the sources under tsx', () => {
-    // Compile the CLI and the worker (what they import, with the project's compiler options) into a
-    // directory inside the package, so that models/ and node_modules/ resolve as they do from dist/.
-    mkdirSync(join(ROOT, 'out'), { recursive: true }); // git-ignored: absent in a fresh clone
-    const dist = tempDir('dist', join(ROOT, 'out'));
-    const options = ['--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--strict', '--skipLibCheck', '--types', 'node', '--rootDir', ROOT, '--outDir', dist];
-    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), ...options, join(ROOT, 'cli', 'main.ts'), join(ROOT, 'sweep', 'worker.ts')], { cwd: ROOT, encoding: 'utf8' });
-    expect(existsSync(join(dist, 'cli', 'main.js')), tsc.stdout.slice(-2000)).to.equal(true);
-    expect(existsSync(join(dist, 'sweep', 'worker.js'))).to.equal(true);
+    // The sources compiled into a directory inside the package, so that models/ and node_modules/
+    // resolve as they do from dist/ (test/cli/run.ts; every lbamac() of these tests runs it).
+    const main = compiledCli();
+    expect(existsSync(join(compiledCliRoot(), 'sweep', 'worker.js'))).to.equal(true);
     const out = tempDir('cli-dist');
-    const r = spawnSync(process.execPath, [join(dist, 'cli', 'main.js'), 'sweep', '--config', tiny, '--out', out, '--workers', '2'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [main, 'sweep', '--config', tiny, '--out', out, '--workers', '2'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status, r.stderr).to.equal(0);
     expect(resultsOf(out).results).to.deep.equal(resultsOf(tinyOut).results);
   });

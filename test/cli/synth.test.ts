@@ -4,13 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../support/tmp.js';
-import { fixture, lbamac, ROOT } from './run.js';
+import { compiledCli, fixture, lbamac, ROOT } from './run.js';
 
 const CONFIG = { rows: 1, cols: 2, a: 'e2m1', w: 'e2m1', product: 'exact', acc: 'e3m4', rounding: { acc: 'rtz' } };
 
 /** The CLI with its synthesis cache in `cacheDir`. */
 function synth(cacheDir: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'cli', 'main.ts'), 'synth', ...args], {
+  const r = spawnSync(process.execPath, [compiledCli(), 'synth', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, LBAMAC_SYNTH_CACHE: cacheDir },

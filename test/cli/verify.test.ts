@@ -10,11 +10,11 @@ import { resolveConfig } from '../../config/resolve.js';
 import { generateRtl } from '../../rtl-gen/generate.js';
 import { configHash } from '../../rtl-gen/hdl/config-text.js';
 import { tempDir } from '../support/tmp.js';
-import { filesIn, fixture, type Run, ROOT } from './run.js';
+import { compiledCli, filesIn, fixture, type Run, ROOT } from './run.js';
 
 /** The CLI with its Verilator builds cached in `buildDir`, and optionally another PATH. */
 function lbamacWith(env: { buildDir: string; path?: string }, ...args: string[]): Run {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'cli', 'main.ts'), ...args], {
+  const r = spawnSync(process.execPath, [compiledCli(), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, LBAMAC_BUILD_DIR: env.buildDir, ...(env.path === undefined ? {} : { PATH: env.path }) },

@@ -6,13 +6,13 @@
 // `iverilog -g2005 -Wall` without a message. LBAMAC_RTL_LINT_CASES sets the count (default 30;
 // the coverage check needs about 16).
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArrayConfig } from '../../config/resolve.js';
 import { ROUNDING_MODES } from '../../core/format.js';
 import { generateRtl, type GeneratedRtl } from '../../rtl-gen/generate.js';
 import { requireTool } from '../../cosim/tools.js';
+import { runAll } from '../support/run-all.js';
 import { tempDir } from '../support/tmp.js';
 import { randomArrayConfig } from './array-configs.js';
 
@@ -50,20 +50,18 @@ describe('rtl-gen: generated arrays lint and compile', function () {
     expect(has((c) => c.fixed !== undefined && c.fixed.width > 50), 'a fixed-point register wider than the simulator takes').to.equal(true);
   });
 
-  it('verilator --lint-only -Wall reports nothing and iverilog -g2005 -Wall compiles silently', () => {
+  it('verilator --lint-only -Wall reports nothing and iverilog -g2005 -Wall compiles silently', async () => {
     requireTool('verilator');
     requireTool('iverilog');
-    const problems: string[] = [];
-    configs.forEach(({ cfg, raw }, i) => {
+    const cmds = configs.flatMap(({ cfg, raw }, i) => {
       const rtl = generateRtl(cfg);
       const files = write(rtl, join(dir, `cfg${i}`));
-      const lint = spawnSync('verilator', ['--lint-only', '-Wall', '--top-module', rtl.top, ...files], { encoding: 'utf8' });
-      const lintText = `${lint.stdout}${lint.stderr}`.trim();
-      if (lint.status !== 0 || lintText) problems.push(`verilator on ${JSON.stringify(raw)}:\n${lintText.slice(0, 2000)}`);
-      const iv = spawnSync('iverilog', ['-g2005', '-Wall', '-o', join(dir, `cfg${i}`, 'a.vvp'), ...files], { encoding: 'utf8' });
-      const ivText = `${iv.stdout}${iv.stderr}`.trim();
-      if (iv.status !== 0 || ivText) problems.push(`iverilog on ${JSON.stringify(raw)}:\n${ivText.slice(0, 2000)}`);
+      return [
+        { label: `verilator on ${JSON.stringify(raw)}`, args: ['verilator', '--lint-only', '-Wall', '--top-module', rtl.top, ...files] },
+        { label: `iverilog on ${JSON.stringify(raw)}`, args: ['iverilog', '-g2005', '-Wall', '-o', join(dir, `cfg${i}`, 'a.vvp'), ...files] },
+      ];
     });
+    const problems = (await runAll(cmds)).filter((r) => r.status !== 0 || r.text).map((r) => `${r.label}:\n${r.text.slice(0, 2000)}`);
     expect(problems, problems.join('\n\n')).to.deep.equal([]);
   });
 });

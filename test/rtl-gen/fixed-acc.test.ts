@@ -7,7 +7,7 @@
 // holds every module (cached in out/verilator/).
 import { synthesizeNetlist } from './yosys-netlist.js';
 import { expect } from 'chai';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ import { fixedRoundModule } from '../../rtl-gen/lib/fixed-round.js';
 import { runIcarus, type TestVector } from '../../testbenches/icarus.js';
 import { buildHarness, CaseBatch, type HarnessBuild, portWords, runHarness } from '../../testbenches/verilator.js';
 import { rng } from './units.js';
+import { runAll } from '../support/run-all.js';
 
 const E4M3 = F('e4m3');
 const EXACT = exactProductFormat(E4M3, E4M3);
@@ -401,28 +402,6 @@ function closure(m: VModule, into = new Map<string, VModule>()): Map<string, VMo
   for (const d of m.deps) closure(d, into);
   into.set(m.name, m);
   return into;
-}
-
-/** Runs commands two at a time; resolves with each one's output and status. */
-async function runAll(cmds: { args: string[]; label: string }[]): Promise<{ label: string; status: number | null; text: string }[]> {
-  const results: { label: string; status: number | null; text: string }[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < cmds.length) {
-      const c = cmds[next++]!;
-      results.push(
-        await new Promise((resolve) => {
-          const p = spawn(c.args[0]!, c.args.slice(1));
-          let text = '';
-          p.stdout.on('data', (d) => (text += d));
-          p.stderr.on('data', (d) => (text += d));
-          p.on('close', (status) => resolve({ label: c.label, status, text: text.trim() }));
-        }),
-      );
-    }
-  };
-  await Promise.all([worker(), worker()]);
-  return results;
 }
 
 describe('rtl-gen: fixed-point accumulator vs core/fixed-acc.ts, bit for bit', function () {

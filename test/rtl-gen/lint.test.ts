@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseFormatName as F } from '../../core/format.js';
 import { Design, moduleFileText, type VModule } from '../../rtl-gen/back/module.js';
 import { requireTool } from '../../cosim/tools.js';
+import { runAll } from '../support/run-all.js';
 import { COSIM_COMBOS, comboUnits, describeUnit, fixedUnits, LINT_COMBOS, moduleFor, randomCombos, type UnitSpec } from './units.js';
 
 /** Edge shapes: no mantissa, the widest format, extreme biases, every specials mode. */
@@ -56,15 +57,10 @@ describe('rtl-gen: lint and compile', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it(`verilator --lint-only -Wall reports nothing for ${modules.length} units and their submodules`, () => {
+  it(`verilator --lint-only -Wall reports nothing for ${modules.length} units and their submodules`, async () => {
     requireTool('verilator');
-    const problems: string[] = [];
-    for (const { u, m } of modules) {
-      const files = [...closure(m).keys()].map((n) => join(dir, `${n}.v`));
-      const r = spawnSync('verilator', ['--lint-only', '-Wall', '--top-module', m.name, ...files], { encoding: 'utf8' });
-      const text = `${r.stdout}${r.stderr}`.trim();
-      if (r.status !== 0 || text) problems.push(`${describeUnit(u)} (${m.name}):\n${text.slice(0, 2000)}`);
-    }
+    const cmds = modules.map(({ u, m }) => ({ label: `${describeUnit(u)} (${m.name})`, args: ['verilator', '--lint-only', '-Wall', '--top-module', m.name, ...[...closure(m).keys()].map((n) => join(dir, `${n}.v`))] }));
+    const problems = (await runAll(cmds)).filter((r) => r.status !== 0 || r.text).map((r) => `${r.label}:\n${r.text.slice(0, 2000)}`);
     expect(problems, problems.join('\n\n')).to.deep.equal([]);
   });
 

@@ -12,7 +12,9 @@ import { yosysRuns } from '../../synth/yosys.js';
 import { tempDir } from '../support/tmp.js';
 import { wide } from './fixtures.js';
 
-const SMALL = { rows: 2, cols: 3, a: 'e2m1', w: 'e2m1', product: 'exact', acc: 'e3m4' };
+// 2 x 2: several PEs along both edges, as 2 x 3 had, for two thirds of its flat synthesis (2 x 3
+// measured 3318 gates+FFs from parts, 3376 flattened: well within the 10%).
+const SMALL = { rows: 2, cols: 2, a: 'e2m1', w: 'e2m1', product: 'exact', acc: 'e3m4' };
 
 describe('synth: the array from its parts', function () {
   this.timeout(600_000);
@@ -28,16 +30,18 @@ describe('synth: the array from its parts', function () {
     expect(parts.design.flat).to.equal(false);
     expect(flat.design.flat).to.equal(true);
     // The edge holds no PE: fewer flip-flops than one PE's worth per element of the grid.
-    expect(h.resources.counts.ff).to.equal(edge.resources.counts.ff + 6 * parts.design.pe.resources.counts.ff);
+    expect(h.resources.counts.ff).to.equal(edge.resources.counts.ff + 4 * parts.design.pe.resources.counts.ff);
     expect(h.resources.counts.ff).to.equal(f.resources.counts.ff);
     expect(Math.abs(h.area - f.area) / f.area).to.be.below(0.1);
     expect(h.depth).to.equal(Math.max(edge.depth!, parts.design.pe.depth!));
     expect(Object.keys(edge.resources.other)).to.deep.equal([]);
-    console.log(`        2x3 array: from parts ${h.area}, flattened ${f.area} gates+FFs`);
+    console.log(`        2x2 array: from parts ${h.area}, flattened ${f.area} gates+FFs`);
   });
 
   it('--pnr of an array that cannot fit the HX8K fails from its parts\' figures, at once every time, without a flat synthesis', async () => {
-    const cfg = resolveConfig({ rows: 16, cols: 16, a: 'e4m3', w: 'e4m3', product: 'fp16', acc: 'fp16' });
+    // The small PE of the last test: 256 of them are far more than the HX8K holds (a larger PE
+    // proves no more, and its iCE40 synthesis takes twice as long).
+    const cfg = resolveConfig({ rows: 16, cols: 16, a: 'e2m1', w: 'e2m1', product: 'exact', acc: 'e3m4' });
     const cache = new SynthCache(tempDir('fit-cache'));
     const pe = await synthesizeConfig({ ...cfg, rows: 1, cols: 1 }, 'ice40', 'pe', cache);
     const estimate = { ...pe.resources, counts: { ...pe.resources.counts, lut: pe.resources.counts.lut * 256, ff: pe.resources.counts.ff * 256 } };
