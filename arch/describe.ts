@@ -16,7 +16,7 @@ export function describeArch(arch: Arch): string {
   out.push('', 'PE inputs (element of the edge line on the array\'s edge):');
   for (const i of arch.pe.inputs) {
     const src = i.from === null ? `${i.edge.line}.${i.edge.signal}[j] (every PE of column j)` : `${i.register}@${i.from}, edge ${i.edge.line}.${i.edge.signal}[${i.from === 'left' ? 'r' : 'j'}]`;
-    out.push(`  ${i.name.padEnd(9)} ${String(i.width).padStart(3)} bits  ${src}`);
+    out.push(`  ${i.name.padEnd(9)} ${String(i.width).padStart(3)} ${i.width === 1 ? 'bit ' : 'bits'}  ${src}`);
   }
   if (arch.pe.wires.length > 0) {
     out.push('', 'PE signals:');

@@ -241,7 +241,7 @@ export const messages = {
     ] as [string, string][],
     started: (name: string, total: number, resumed: number, workers: number, out: string) =>
       `sweep ${name}: ${total} points${resumed ? ` (${resumed} already in the journal)` : ''} on ${workers} worker thread${workers === 1 ? '' : 's'}, writing to ${out}`,
-    finished: (done: number, computed: number, resumed: number, seconds: string) => `${done} points (${computed} computed, ${resumed} from the journal) in ${seconds}`,
+    finished: (done: number, computed: number, resumed: number, seconds: string) => `${done} point${done === 1 ? '' : 's'} (${computed} computed, ${resumed} from the journal) in ${seconds}`,
     wrote: (path: string) => `wrote ${path}`,
     shardDone: (journal: string, mergeDirs: string) => `wrote ${journal}; when every shard is done: ${PROGRAM} merge ${mergeDirs}`,
     otherShards: "<the other shards' --out directories>",

@@ -98,7 +98,8 @@ async function readBytes(path: string): Promise<Buffer> {
 
 function parseJsonText(text: string, path: string): unknown {
   try {
-    return JSON.parse(text);
+    // Editors on Windows save a byte-order mark; JSON.parse rejects it.
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     throw new LbamacError(msg.badJson(path, (err as Error).message));
   }

@@ -63,6 +63,12 @@ export function parseSweep(raw: unknown, where = 'sweep', baseDir = process.cwd(
     if (names.has(w.name)) throw new LbamacError(`${where}.workloads: the name "${w.name}" is used twice`);
     names.add(w.name);
   }
+  // Results, curves and report rows are named by block: two blocks of one name would merge.
+  const blockNames = new Set<string>();
+  r.data.blocks.forEach((b, i) => {
+    if (blockNames.has(b.name)) throw new LbamacError(`${where}.blocks[${i}]: the name "${b.name}" is used twice; give each block its own`);
+    blockNames.add(b.name);
+  });
   r.data.blocks.forEach((b, i) => {
     for (const n of b.workloads ?? []) {
       if (!names.has(n)) throw new LbamacError(`${where}.blocks[${i}].workloads: no workload is named "${n}"; there are ${[...names].join(', ')}`);
@@ -74,7 +80,7 @@ export function parseSweep(raw: unknown, where = 'sweep', baseDir = process.cwd(
 export function loadSweepFile(path: string): SweepConfig {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, '')); // a byte-order mark, as some editors save
   } catch (err) {
     throw new LbamacError(`cannot read the sweep config ${path}: ${(err as Error).message}`);
   }

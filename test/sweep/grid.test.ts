@@ -32,6 +32,7 @@ describe('sweep/grid: config errors', () => {
     ['a preset name', { name: 's', workloads, blocks: [{ ...block, preset: 'nope' }] }, 'sweep.blocks[0].preset: expected one of "lba", "lba-floor", "tensorcore-fp8", "kulisch-fp8", "int32-fixed", "ocp-fp8", "ocp-fp8-e5m2", "fp16", "bf16", "qtorch" (got "nope")'],
     ['a list given as one value', { name: 's', workloads, blocks: [{ ...block, rounding: 'up' }] }, 'sweep.blocks[0].rounding: expected a list of one of "rne", "rna", "rtz", "rdn", "rup", "rod", "rsr" (got "up")'],
     ['an empty list', { name: 's', workloads, blocks: [] }, 'sweep.blocks: must have at least 1 entry (got [])'],
+    ['a block name used twice', { name: 's', workloads, blocks: [block, { ...block, rounding: ['rne'] }] }, 'sweep.blocks[1]: the name "b" is used twice; give each block its own'],
   ];
   for (const [what, raw, message] of cases) {
     it(`${what}: names the path, the value and what is allowed`, () => {
