@@ -1,6 +1,9 @@
 import { expect } from 'chai';
-import { parseJob, type JobNames, type JobOptions } from '../../engine/job.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig, parseJob, type JobNames, type JobOptions } from '../../engine/job.js';
 import { NpyArray } from '../../engine/npy.js';
+import { tempDir } from '../support/tmp.js';
 
 const NAMES: JobNames = { config: 'cfg.json', a: 'a.json', b: 'b.json', c: 'c.json' };
 const CFG = { a: 'e4m3', w: 'e5m2', product: 'exact', acc: { exp: 4, man: 7, bias: 10 }, total: 'fp16', chunk: 2 };
@@ -133,5 +136,15 @@ describe('engine/job parseJob', () => {
         .to.throw('--prune 2:4 prunes B for a 2:4 sparse array, but cfg.json configures a dense one; add "sparsity": "2:4" to the config, or leave out --prune to multiply by every weight')
         .with.property('name', 'LbamacError');
     });
+  });
+});
+
+describe('engine/job loadConfig', () => {
+  it('reads a config saved with a UTF-8 byte-order mark as the same config', async () => {
+    const dir = tempDir('bom');
+    const text = JSON.stringify({ rows: 2, cols: 2, ...CFG });
+    writeFileSync(join(dir, 'plain.json'), text);
+    writeFileSync(join(dir, 'bom.json'), '\uFEFF' + text);
+    expect(await loadConfig(join(dir, 'bom.json'))).to.deep.equal(await loadConfig(join(dir, 'plain.json')));
   });
 });
