@@ -88,6 +88,7 @@ const NAMED: Record<string, FormatSpec> = {
 export const NAMED_FORMATS: readonly string[] = Object.keys(NAMED);
 
 function checkInt(field: string, v: unknown, min: number, max: number, where: string): number {
+  if (v === undefined) throw new LbamacError(`${where}: ${field} is missing; expected an integer from ${min} to ${max}`);
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
     throw new LbamacError(`${where}: ${field} = ${JSON.stringify(v)} is not allowed; expected an integer from ${min} to ${max}`);
   }

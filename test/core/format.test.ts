@@ -52,6 +52,7 @@ describe('core/format', () => {
       [{ exp: 4, man: 3, specials: 'fn', overflow: 'inf' }, /overflow = "inf" needs specials = "ieee"/],
       [{ exp: 4, man: 3, specials: 'weird' }, /specials = "weird"/],
       [{ exp: 4, man: 3, colour: 1 }, /unknown field "colour"/],
+      [{ exp: 4 }, /^cfg\.acc: man is missing; expected an integer from 0 to 23$/],
     ];
     for (const [spec, re] of cases) expect(() => makeFormat(spec as never, 'cfg.acc')).to.throw(re);
     expect(() => toFormat('e4x3')).to.throw(/"e4x3" is not a format/);
