@@ -92,7 +92,8 @@ function expectation(schema: z.ZodType): string {
 }
 
 function got(value: unknown): string {
-  return value === undefined ? 'missing' : `got ${JSON.stringify(value)}`;
+  // JSON.stringify prints a number too large for a double (1e309 reads as Infinity) as null.
+  return value === undefined ? 'missing' : `got ${typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value)}`;
 }
 
 /**

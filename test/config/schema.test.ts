@@ -27,6 +27,7 @@ describe('config: JSON Schema and error messages', () => {
 
   const cases: [string, unknown, RegExp][] = [
     ['an unknown key', { ...BASE, colums: 4 }, /^config: unknown key "colums"; allowed keys: rows, cols, dataflow/],
+    ['a number too large for a double (JSON 1e309)', { ...BASE, rows: Infinity }, /^config\.rows: .*\(got Infinity\)/],
     ['an unknown key in a format', { ...BASE, acc: { exp: 4, man: 7, bais: 10 } }, /^config\.acc: unknown key "bais"; allowed keys: exp, man, bias/],
     ['rows: 0', { ...BASE, rows: 0 }, /^config\.rows: must be from 1 to 256 \(got 0\)$/],
     ['a fractional chunk', { ...BASE, chunk: 2.5 }, /^config\.chunk: expected an integer \(got 2\.5\)$/],
