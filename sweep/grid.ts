@@ -82,7 +82,9 @@ export function loadSweepFile(path: string): SweepConfig {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, '')); // a byte-order mark, as some editors save
   } catch (err) {
-    throw new LbamacError(`cannot read the sweep config ${path}: ${(err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+    throw new LbamacError(`cannot read the sweep config ${path}: ${why}`);
   }
   return parseSweep(raw, path, dirname(resolve(path)));
 }
