@@ -90,7 +90,8 @@ export const messages = {
     usage:
       `${PROGRAM} sim --config CFG.json [--a A --b B [--c C] [--b-layout kn|nk] [--prune 2:4]] [--m M --k K --n N --seed S] [--vcd trace.vcd] [--trace]\n\n` +
       'Without --a/--b the inputs are random: A ~ N(0, 1), B ~ N(0, 1/K), rounded into the formats a and w (2 of every 4 kept on a 2:4 array). ' +
-      MATRICES,
+      MATRICES +
+      ' D itself (as JSON or .npy) comes from `' + PROGRAM + ' gemm --engine sim`, the same simulator.',
     config: 'array configuration (schema/config.schema.json)',
     a: 'A: M×K activations, in the config\'s format a (with --b; .json or .npy)',
     b: 'B: K×N weights (N×K with --b-layout nk), in format w (with --a; .json or .npy)',
