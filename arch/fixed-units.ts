@@ -23,6 +23,14 @@ function fixedOf(arch: Arch): FixedDesc {
 }
 
 /** The kernel of a unit: `product` is the format of the codes fixadd adds (product or exact product). */
+/** What every fixed-point unit evaluates with: the register, its kernel, the state bus's codec
+ *  and one state the kernel works on (reused from call to call). */
+function unitMachine(arch: Arch, product: Format | null, mode: RoundingMode) {
+  const fx = fixedOf(arch);
+  const kernel = kernelFor(arch, product, mode);
+  return { fx, kernel, codec: new StateCodec(fx, kernel.path === 'bigint'), s: kernel.newState() };
+}
+
 function kernelFor(arch: Arch, product: Format | null, mode: RoundingMode): FixedKernel {
   const fx = fixedOf(arch);
   return fixedKernel({
@@ -127,11 +135,8 @@ export const FIXED_UNIT_KINDS: Record<'fixload' | 'fixadd' | 'fixround', UnitKin
       flags: 'flags',
     }),
     evaluate: (_u, arch, k: Accumulation, st) => {
-      const fx = fixedOf(arch);
-      const kernel = kernelFor(arch, null, arch.rounding.acc);
-      const codec = new StateCodec(fx, kernel.path === 'bigint');
+      const { fx, kernel, codec, s } = unitMachine(arch, null, arch.rounding.acc);
       const out = formatOf(arch.formats.out);
-      const s = kernel.newState();
       const ev = k.mac.events;
       return {
         kind: 'call',
@@ -157,11 +162,8 @@ export const FIXED_UNIT_KINDS: Record<'fixload' | 'fixadd' | 'fixround', UnitKin
       swamp: 'swamp',
     }),
     evaluate: (u, arch, k, st) => {
-      const fx = fixedOf(arch);
       const fy = yFormat(arch, u);
-      const kernel = kernelFor(arch, fy, u.rounding!);
-      const codec = new StateCodec(fx, kernel.path === 'bigint');
-      const s = kernel.newState();
+      const { fx, kernel, codec, s } = unitMachine(arch, fy, u.rounding!);
       const ev = k.mac.events;
       return {
         kind: 'call',
@@ -181,10 +183,7 @@ export const FIXED_UNIT_KINDS: Record<'fixload' | 'fixadd' | 'fixround', UnitKin
     swampVerilog: null,
     verilog: (u, arch) => ({ module: fixedRoundModule(fixedOf(arch), formatOf(arch.formats.out), u.rounding!), inputs: { x: 'acc' }, result: 'code', flags: 'flags' }),
     evaluate: (u, arch, k, st) => {
-      const fx = fixedOf(arch);
-      const kernel = kernelFor(arch, null, u.rounding!);
-      const codec = new StateCodec(fx, kernel.path === 'bigint');
-      const s = kernel.newState();
+      const { kernel, codec, s } = unitMachine(arch, null, u.rounding!);
       const ev = k.mac.events;
       return {
         kind: 'call',
