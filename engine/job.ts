@@ -11,6 +11,7 @@ import { type Matrix, toMatrix, transposed } from './matrix.js';
 import { jobMessages as msg } from './messages.js';
 import { hasNpyMagic, parseNpy } from './npy.js';
 import { checkSparsity, prune24 } from './sparsity.js';
+import { unreadableReason } from '../util/fs-errors.js';
 
 export interface Job {
   cfg: ArrayConfig;
@@ -91,8 +92,7 @@ async function readBytes(path: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new LbamacError(msg.unreadable(path, e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message));
+    throw new LbamacError(msg.unreadable(path, unreadableReason(err)));
   }
 }
 

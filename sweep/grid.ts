@@ -13,6 +13,7 @@ import { overPreset, type RawConfig } from '../config/presets.js';
 import { type ArrayConfig, resolveConfig } from '../config/resolve.js';
 import { describeOnnx, resolveOnnxPaths } from '../workloads/onnx.js';
 import type { WorkloadSpec } from '../workloads/schema.js';
+import { unreadableReason } from '../util/fs-errors.js';
 import { sha256 } from '../util/hash.js';
 import { stableStringify } from '../util/stable-json.js';
 import { pointId } from './canonical.js';
@@ -82,9 +83,7 @@ export function loadSweepFile(path: string): SweepConfig {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, '')); // a byte-order mark, as some editors save
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
-    throw new LbamacError(`cannot read the sweep config ${path}: ${why}`);
+    throw new LbamacError(`cannot read the sweep config ${path}: ${unreadableReason(err)}`);
   }
   return parseSweep(raw, path, dirname(resolve(path)));
 }

@@ -47,6 +47,13 @@ export function errorCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | null)?.code;
 }
 
+/** Why a file could not be read, in a user's words: a missing file or a directory by name, any
+ *  other failure by its message. */
+export function unreadableReason(err: unknown): string {
+  const code = errorCode(err);
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+}
+
 /** `err` as an LbamacError about writing `path` when the user can fix its cause; otherwise `err` itself. */
 export function fsUserError(path: string, err: unknown): unknown {
   if (err instanceof LbamacError) return err;
