@@ -18,6 +18,8 @@
 // the A row travels with A values, the output column with weights).
 import type { Accumulation } from '../core/gemm.js';
 import { kernelOf } from './pe-arith.js';
+import { add, bin, cond, load, mul, num, v, type Stmt, type Val } from './step-code.js';
+import { stmtsJs } from './step-js.js';
 import { reads } from '../arch/ir.js';
 import type { Arch, Expr, LineDesc, Neighbour, PeInputDesc, PortDesc, RegisterDesc, TagKind, UnitDesc } from '../arch/types.js';
 import { fusedMulAdd, isKernelAdder, isKernelTerm, operandRoles, UNIT_KINDS, type UnitEvaluation } from '../arch/units.js';
@@ -81,8 +83,6 @@ function linearDepth(line: LineDesc): { k: number; c: number } {
   });
   return { k, c };
 }
-
-const OFFSET: Record<Neighbour, string> = { left: '- 1', above: '- C', below: '+ C' };
 
 /** The description, analysed once per architecture (independent of the job). */
 class Plan {
@@ -172,83 +172,91 @@ class Plan {
   }
 }
 
-/** `x - (d)` masked into the ring, as JS over r and j. */
-function slotJs(d: Linear): string {
-  const terms: string[] = [];
-  if (d.cr !== 0) terms.push(d.cr === 1 ? 'r' : `${d.cr} * r`);
-  if (d.cj !== 0) terms.push(d.cj === 1 ? 'j' : `${d.cj} * j`);
-  if (d.c0 !== 0 || terms.length === 0) terms.push(String(d.c0));
-  return `((x - (${terms.join(' + ')})) & MASK)`;
+/** `x - d` masked into the ring, over r and j. */
+function slotVal(d: Linear): Val {
+  let sum = num(0);
+  if (d.cr !== 0) sum = add(sum, mul(num(d.cr), v('r')));
+  if (d.cj !== 0) sum = add(sum, mul(num(d.cj), v('j')));
+  sum = add(sum, num(d.c0));
+  return bin('&', bin('-', v('x'), sum), v('MASK'));
 }
 
-/** Generates the body of one group loop and everything it needs. */
+/** Values the loop computes once (per PE or per column), by their code. */
+class Once {
+  readonly byKey = new Map<string, { name: string; val: Val }>();
+  constructor(private readonly prefix: string) {}
+
+  name(val: Val): Val {
+    const key = JSON.stringify(val);
+    let hit = this.byKey.get(key);
+    if (hit === undefined) {
+      hit = { name: `${this.prefix}${this.byKey.size}`, val };
+      this.byKey.set(key, hit);
+    }
+    return v(hit.name);
+  }
+
+  sets(): Stmt[] {
+    return [...this.byKey.values()].map(({ name, val }) => ({ k: 'set', name, v: val }));
+  }
+}
+
+/** Builds the code of one group loop and records everything it needs. */
 class Emitter {
-  /** Identifiers the generated code binds from the environment, with their values' names. */
+  /** Arrays the generated code reads, by port name. */
   readonly hists = new Set<string>();
   readonly tagHists = new Set<string>();
   readonly unitsUsed = new Set<string>();
   /** Units and wires the current loop reads. */
   groupUnits = new Set<string>();
   groupWires = new Set<string>();
-  /** Ring slots the current loop reads, by expression: each is computed once per PE. */
-  groupSlots = new Map<string, string>();
+  /** Ring slots the current loop reads: each is computed once per PE. */
+  groupSlots = new Once('s');
   /** With the columns in the outer loop: slots and history reads that depend on the column only,
    *  computed once per column (history reads have no side effects, so reading them early is safe). */
   columnOuter = false;
-  colSlots = new Map<string, string>();
-  colReads = new Map<string, string>();
+  colSlots = new Once('cs');
+  colReads = new Once('cv');
   /** Units evaluated inside another (a multiplier fused into its adder). */
   readonly fused = new Map<string, string>();
 
   constructor(private readonly plan: Plan) {}
 
-  private slot(d: Linear): string {
-    const js = slotJs(d);
-    const perColumn = this.columnOuter && d.cr === 0;
-    const map = perColumn ? this.colSlots : this.groupSlots;
-    let name = map.get(js);
-    if (name === undefined) {
-      name = `${perColumn ? 'cs' : 's'}${map.size}`;
-      map.set(js, name);
-    }
-    return name;
+  private slot(d: Linear): Val {
+    return (this.columnOuter && d.cr === 0 ? this.colSlots : this.groupSlots).name(slotVal(d));
   }
 
   /** History element read of port `port` at delay d for PE (r, j), lane expression. */
-  private histRead(src: DelaySource, lane: string): string {
+  private histRead(src: DelaySource, lane: Val): Val {
     this.hists.add(src.port.name);
-    const { count } = src.port;
-    const e = src.by === 'scalar' ? '0' : src.by === 'row' ? 'r' : 'j';
-    const elem = src.lanes === 1 ? e : `${e} * ${src.lanes} + (${lane})`;
-    const read = `H_${src.port.name}[${this.slot(src.delay)} * ${count} + ${elem}]`;
+    const e = src.by === 'scalar' ? num(0) : src.by === 'row' ? v('r') : v('j');
+    const elem = src.lanes === 1 ? e : add(mul(e, num(src.lanes)), lane);
+    const read = load(`H_${src.port.name}`, add(mul(this.slot(src.delay), num(src.port.count)), elem));
     if (!this.columnOuter || src.delay.cr !== 0 || src.by === 'row' || src.lanes !== 1) return read;
-    let name = this.colReads.get(read);
-    if (name === undefined) {
-      name = `cv${this.colReads.size}`;
-      this.colReads.set(read, name);
-    }
-    return name;
+    return this.colReads.name(read);
   }
 
-  private tagRead(src: DelaySource, kind: TagKind): string {
+  private tagRead(src: DelaySource, kind: TagKind): Val {
     this.tagHists.add(src.port.name);
     this.plan.taggedPorts.set(src.port.name, kind);
-    const n = src.port.count / src.lanes;
-    return `TH_${src.port.name}[${this.slot(src.delay)} * ${n} + ${src.by === 'row' ? 'r' : 'j'}]`;
+    return load(`TH_${src.port.name}`, add(mul(this.slot(src.delay), num(src.port.count / src.lanes)), v(src.by === 'row' ? 'r' : 'j')));
   }
 
-  /** Register `name` of the PE at offset `off` (JS index expression around q). */
-  private regRead(name: string, where: 'here' | Neighbour, lane = '0'): string {
+  private at(where: 'here' | Neighbour): Val {
+    return where === 'here' ? v('q') : where === 'below' ? add(v('q'), num(this.plan.C)) : bin('-', v('q'), num(where === 'left' ? 1 : this.plan.C));
+  }
+
+  /** Register `name` of this PE or a neighbour, lane `lane`. */
+  private regRead(name: string, where: 'here' | Neighbour, lane: Val = num(0)): Val {
     const p = this.plan;
     const d = p.delays[name];
     if (d !== undefined) return this.histRead(where === 'here' ? d : shifted(d, where), lane);
     const r = p.registers.get(name) ?? internal(`no register ${name}`);
-    const at = where === 'here' ? 'q' : `q ${OFFSET[where]}`;
-    return r.lanes === 1 ? `S_${name}[${at}]` : `S_${name}[(${at}) * ${r.lanes} + ${lane}]`;
+    return load(`S_${name}`, r.lanes === 1 ? this.at(where) : add(mul(this.at(where), num(r.lanes)), lane));
   }
 
   /** The edge-line value an input takes at PE (r, j) on the edge. */
-  private edgeRead(i: PeInputDesc, lane: string): string {
+  private edgeRead(i: PeInputDesc, lane: Val): Val {
     const { port, depth } = this.plan.edgeOf(i);
     const by = port.index === 'scalar' ? 'scalar' : i.from === 'left' ? 'row' : 'col';
     const lin: Linear = by === 'row' ? { cr: depth.k, cj: 0, c0: depth.c } : { cr: 0, cj: depth.k, c0: depth.c };
@@ -257,96 +265,94 @@ class Emitter {
     return this.histRead({ port, by, lanes, delay: lin }, lane);
   }
 
-  private edgeCond(from: Neighbour): string {
-    return from === 'left' ? 'j === 0' : from === 'above' ? 'r === 0' : `r === ${this.plan.R - 1}`;
+  private edgeCond(from: Neighbour): Val {
+    return from === 'left' ? bin('===', v('j'), num(0)) : bin('===', v('r'), num(from === 'above' ? 0 : this.plan.R - 1));
   }
 
-  /** JS of lane `lane` of an expression (single-lane expressions: lane 0). */
-  js(e: Expr, lane = 0): string {
+  /** Lane `lane` of an expression (single-lane expressions: lane 0). */
+  val(e: Expr, lane = 0): Val {
     switch (e.op) {
       case 'reg':
-        return this.regRead(e.name, 'here', String(lane));
+        return this.regRead(e.name, 'here', num(lane));
       case 'in': {
         const i = this.plan.inputs.get(e.name) ?? internal(`no input ${e.name}`);
-        if (i.from === null) return this.edgeRead(i, String(lane));
-        return `(${this.edgeCond(i.from)} ? ${this.edgeRead(i, String(lane))} : ${this.regRead(i.register!, i.from, String(lane))})`;
+        if (i.from === null) return this.edgeRead(i, num(lane));
+        return cond(this.edgeCond(i.from), this.edgeRead(i, num(lane)), this.regRead(i.register!, i.from, num(lane)));
       }
       case 'lanes':
-        return this.js(e.of, e.first + lane);
+        return this.val(e.of, e.first + lane);
       case 'concat': {
         let l = lane;
         for (const a of e.args) {
           const n = this.plan.lanesOf(a);
-          if (l < n) return this.js(a, l);
+          if (l < n) return this.val(a, l);
           l -= n;
         }
         return internal(`lane ${lane} of a concatenation of ${this.plan.lanesOf(e)}`);
       }
       case 'wire':
         this.groupWires.add(e.name);
-        return `w_${e.name}`;
+        return v(`w_${e.name}`);
       case 'unit':
-        return this.unitJs(this.plan.units.get(e.name) ?? internal(`no unit ${e.name}`));
+        return this.unitVal(this.plan.units.get(e.name) ?? internal(`no unit ${e.name}`));
       case 'zero':
-        return '0';
+        return num(0);
       case 'const':
-        return String(e.value);
-      case 'status':
-        // The unit runs (once per PE and cycle), then its status is read.
-        return `(${this.unitJs(this.plan.units.get(e.unit) ?? internal(`no unit ${e.unit}`))}, f_${e.unit})`;
+        return num(e.value);
+      case 'status': {
+        const u = this.unitVal(this.plan.units.get(e.unit) ?? internal(`no unit ${e.unit}`));
+        if (u.k !== 'unit') internal(`the status of ${e.unit}, which has none`);
+        return { k: 'status', unit: u.unit };
+      }
       case 'and':
-        return `(${e.args.map((a) => this.js(a)).join(' & ')})`;
+        return e.args.map((a) => this.val(a)).reduce((x, y) => bin('&', x, y));
       case 'or':
-        return `(${e.args.map((a) => this.js(a)).join(' | ')})`;
+        return e.args.map((a) => this.val(a)).reduce((x, y) => bin('|', x, y));
       case 'mux':
-        return `(${this.js(e.sel)} ? ${this.js(e.then, lane)} : ${this.js(e.else, lane)})`;
+        return cond(this.val(e.sel), this.val(e.then, lane), this.val(e.else, lane));
     }
   }
 
-  /** Every lane of each operand, lane 0 first (a unit's call takes multi-lane operands spread). */
-  private operandsJs(ops: Expr[]): string {
-    return ops.flatMap((o) => Array.from({ length: this.plan.lanesOf(o) }, (_, l) => this.js(o, l))).join(', ');
+  /** Every lane of each operand, lane 0 first (a unit takes multi-lane operands spread). */
+  private operandVals(ops: Expr[]): Val[] {
+    return ops.flatMap((o) => Array.from({ length: this.plan.lanesOf(o) }, (_, l) => this.val(o, l)));
   }
 
-  private unitJs(u: UnitDesc): string {
+  private unitVal(u: UnitDesc): Val {
     const ops = operandRoles(u).map((role) => u.operands[role] ?? internal(`unit ${u.name} has no ${role}`));
     if (u.kind === 'selector') {
       const [group, index] = ops;
       // The group: a register's lanes, or 4 of them (a dot-product cell's selector of one lane).
       const [reg, first] = group!.op === 'lanes' ? [group!.of, group!.first] : [group!, 0];
       if (reg.op !== 'reg') internal(`selector ${u.name}: the group must be a register or lanes of one`);
-      return this.regRead(reg.name, 'here', first === 0 ? this.js(index!) : `${first} + ${this.js(index!)}`);
+      return this.regRead(reg.name, 'here', add(num(first), this.val(index!)));
     }
     if (this.unitsUsed.has(u.name) && !this.groupUnits.has(u.name)) internal(`unit ${u.name} is read by two register loops: its events would count twice`);
     this.unitsUsed.add(u.name);
     this.groupUnits.add(u.name);
+    const arch = this.plan.arch;
     // A draw counts no events and belongs to no output the tags could name: evaluated once, no more.
-    if (u.kind === 'draw') return `(u_${u.name} >= 0 ? u_${u.name} : (u_${u.name} = U_${u.name}(${this.operandsJs(ops)})))`;
+    if (u.kind === 'draw') return { k: 'unit', unit: { name: u.name, fn: 'own', args: this.operandVals(ops), term: false, tag: null, keepsStatus: false } };
     const tag = this.tag({ op: 'unit', name: u.name });
     if (tag === null || tag.kind !== 'output') internal(`unit ${u.name}: its term's output is not known (tag ${tag?.kind})`);
-    const count = u.role === 'term' ? 'PT[q]++, ' : '';
     // A multiplier whose product only this adder reads runs inside it: the kernel's one-call step.
     const inner = this.plan.fusable.get(u.name);
-    let call: string;
-    if (inner !== undefined) {
-      this.fused.set(u.name, inner.name);
-      const innerOps = UNIT_KINDS[inner.kind].operands.map((role) => this.js(inner.operands[role]!));
-      call = `F_${u.name}(${this.js(u.operands.x!)}, ${innerOps.join(', ')})`;
-    } else call = `U_${u.name}(${this.operandsJs(ops)})`;
-    const keep = this.plan.arch.flags ? `f_${u.name} = ST[0], ` : '';
-    return `(u_${u.name} >= 0 ? u_${u.name} : (u_${u.name} = ${call}, ${keep}${count}(EV[6] !== 0 && ATTR(q, ${tag.js})), u_${u.name}))`;
+    if (inner !== undefined) this.fused.set(u.name, inner.name);
+    const fn = inner !== undefined ? 'fused' : !arch.flags && isKernelAdder(u, arch) ? 'kernel-add' : 'own';
+    const args = inner !== undefined ? [this.val(u.operands.x!), ...UNIT_KINDS[inner.kind].operands.map((role) => this.val(inner.operands[role]!))] : this.operandVals(ops);
+    return { k: 'unit', unit: { name: u.name, fn, args, term: u.role === 'term', tag: tag.val, keepsStatus: arch.flags } };
   }
 
-  /** The output identity a value carries (JS), or null. */
-  tag(e: Expr): { kind: TagKind; js: string } | null {
+  /** The output identity a value carries, or null. */
+  tag(e: Expr): { kind: TagKind; val: Val } | null {
     const p = this.plan;
     switch (e.op) {
       case 'reg': {
         const r = p.registers.get(e.name)!;
         if (r.tag === null) return null;
         const d = p.delays[e.name];
-        if (d !== undefined) return { kind: r.tag, js: this.tagRead(d, r.tag) };
-        return { kind: r.tag, js: `T_${e.name}[q]` };
+        if (d !== undefined) return { kind: r.tag, val: this.tagRead(d, r.tag) };
+        return { kind: r.tag, val: load(`T_${e.name}`, v('q')) };
       }
       case 'in': {
         const i = p.inputs.get(e.name)!;
@@ -356,8 +362,8 @@ class Emitter {
         const by = i.from === 'left' ? 'row' : 'col';
         const edge = this.tagRead({ port, by, lanes: r.lanes, delay: by === 'row' ? { cr: depth.k, cj: 0, c0: depth.c } : { cr: 0, cj: depth.k, c0: depth.c } }, r.tag);
         const d = p.delays[r.name];
-        const near = d !== undefined ? this.tagRead(shifted(d, i.from), r.tag) : `T_${r.name}[q ${OFFSET[i.from]}]`;
-        return { kind: r.tag, js: `(${this.edgeCond(i.from)} ? ${edge} : ${near})` };
+        const near = d !== undefined ? this.tagRead(shifted(d, i.from), r.tag) : load(`T_${r.name}`, this.at(i.from));
+        return { kind: r.tag, val: cond(this.edgeCond(i.from), edge, near) };
       }
       case 'unit':
         return this.joinTags(Object.values(p.units.get(e.name)!.operands));
@@ -370,7 +376,7 @@ class Emitter {
         const then = this.tag(e.then);
         const other = this.tag(e.else);
         if (then === null || other === null || then.kind !== other.kind) return null;
-        return { kind: then.kind, js: `(${this.js(e.sel)} ? ${then.js} : ${other.js})` };
+        return { kind: then.kind, val: cond(this.val(e.sel), then.val, other.val) };
       }
       default:
         return null;
@@ -378,13 +384,13 @@ class Emitter {
   }
 
   /** The output identity of values computed from several: an output's, or a row's with a column's. */
-  private joinTags(es: Expr[]): { kind: TagKind; js: string } | null {
+  private joinTags(es: Expr[]): { kind: TagKind; val: Val } | null {
     const tags = es.map((o) => this.tag(o)).filter((t) => t !== null);
     const row = tags.find((t) => t.kind === 'row');
     const col = tags.find((t) => t.kind === 'col');
     const out = tags.find((t) => t.kind === 'output');
     if (out) return out;
-    if (row && col) return { kind: 'output', js: `(${row.js} * N + ${col.js})` };
+    if (row && col) return { kind: 'output', val: add(mul(row.val, v('N')), col.val) };
     return row ?? col ?? null;
   }
 }
@@ -517,6 +523,58 @@ function groups(plan: Plan): Group[] {
   return order;
 }
 
+/** One group's loop over the PEs: every register's next value computed, then all written. */
+function groupLoop(plan: Plan, em: Emitter, g: Group): Stmt {
+  const up = g.dirs.includes('above');
+  const rows: Omit<Stmt & { k: 'for' }, 'body'> = { k: 'for', v: 'r', n: plan.R, down: up };
+  const cols: Omit<Stmt & { k: 'for' }, 'body'> = { k: 'for', v: 'j', n: plan.C, down: g.dirs.includes('left') };
+  // A loop whose registers read no PE to the left may walk each column top to bottom (or bottom
+  // to top) in turn, computing what depends on the column alone once per column.
+  em.columnOuter = !g.dirs.includes('left');
+  em.colSlots = new Once('cs');
+  em.colReads = new Once('cv');
+  em.groupUnits = new Set();
+  em.groupWires = new Set();
+  em.groupSlots = new Once('s');
+  const compute: Stmt[] = [];
+  const write: Stmt[] = [];
+  g.regs.forEach((r, n) => {
+    // Lane l of the next value in n<n>_<l> (one lane: n<n>), stored at q*lanes + l.
+    const lanes = Array.from({ length: r.lanes }, (_, l) => ({ name: r.lanes === 1 ? `n${n}` : `n${n}_${l}`, at: r.lanes === 1 ? v('q') : add(mul(v('q'), num(r.lanes)), num(l)), val: em.val(r.next, l) }));
+    const tag = r.tag !== null ? em.tag(r.next) : null;
+    if (r.tag !== null && (tag === null || tag.kind !== r.tag)) internal(`register ${r.name} carries a ${r.tag} tag its rule does not give`);
+    const stores: Stmt[] = lanes.map((l) => ({ k: 'store', arr: `S_${r.name}`, i: l.at, v: v(l.name) }));
+    if (tag) stores.push({ k: 'store', arr: `T_${r.name}`, i: v('q'), v: v(`t${n}`) });
+    // Tags, like values, are computed before any register of the PE is written.
+    if (r.enable === null) {
+      for (const l of lanes) compute.push({ k: 'set', name: l.name, v: l.val });
+      if (tag) compute.push({ k: 'set', name: `t${n}`, v: tag.val });
+      write.push(...stores);
+    } else {
+      const e = v(`e${n}`);
+      compute.push({ k: 'set', name: `e${n}`, v: em.val(r.enable) });
+      for (const l of lanes) compute.push({ k: 'set', name: l.name, v: num(0) }, { k: 'if', c: e, then: [{ k: 'set', name: l.name, v: l.val }] });
+      if (tag) compute.push({ k: 'set', name: `t${n}`, v: cond(e, tag.val, num(0)) });
+      write.push(...stores.map((s): Stmt => ({ k: 'if', c: e, then: [s] })));
+    }
+  });
+  // The wires this loop reads (eager: they hold no units), each built once, in declaration order.
+  const wires = new Map<string, Val>();
+  while (wires.size < em.groupWires.size) {
+    for (const name of [...em.groupWires]) if (!wires.has(name)) wires.set(name, em.val(plan.arch.pe.wires.find((w) => w.name === name)!.expr));
+  }
+  const pe: Stmt[] = [
+    { k: 'set', name: 'q', v: add(mul(v('r'), num(plan.C)), v('j')) },
+    ...em.groupSlots.sets(),
+    ...plan.arch.pe.wires.filter((w) => wires.has(w.name)).map((w): Stmt => ({ k: 'set', name: `w_${w.name}`, v: wires.get(w.name)! })),
+    ...(em.groupUnits.size > 0 ? [{ k: 'fresh', units: [...em.groupUnits], status: plan.arch.flags } as Stmt] : []),
+    ...compute,
+    ...write,
+  ];
+  if (em.columnOuter) return { ...cols, body: [...em.colSlots.sets(), ...em.colReads.sets(), { ...rows, body: pe }] };
+  return { ...rows, body: [{ ...cols, body: pe }] };
+}
+
 const factories = new Map<string, Factory>();
 const FACTORIES_KEPT = 16;
 
@@ -541,56 +599,7 @@ function factoryOf(arch: Arch): Factory {
   }
   const plan = new Plan(arch);
   const em = new Emitter(plan);
-  const loops: string[] = [];
-  const wiresByName = new Map(arch.pe.wires.map((w) => [w.name, w]));
-  for (const g of groups(plan)) {
-    const up = g.dirs.includes('above');
-    const rl = up ? `let r = ${plan.R - 1}; r >= 0; r--` : `let r = 0; r < ${plan.R}; r++`;
-    const jl = g.dirs.includes('left') ? `let j = ${plan.C - 1}; j >= 0; j--` : `let j = 0; j < ${plan.C}; j++`;
-    // A loop whose registers read no PE to the left may walk each column top to bottom (or bottom
-    // to top) in turn, computing what depends on the column alone once per column.
-    em.columnOuter = !g.dirs.includes('left');
-    em.colSlots = new Map();
-    em.colReads = new Map();
-    const body: string[] = [];
-    const compute: string[] = [];
-    const write: string[] = [];
-    em.groupUnits = new Set();
-    em.groupWires = new Set();
-    em.groupSlots = new Map();
-    g.regs.forEach((r, n) => {
-      // Lane l of the next value in n<n>_<l> (one lane: n<n>), stored at q*lanes + l.
-      const lanes = Array.from({ length: r.lanes }, (_, l) => ({ v: r.lanes === 1 ? `n${n}` : `n${n}_${l}`, at: r.lanes === 1 ? 'q' : `q * ${r.lanes} + ${l}`, js: em.js(r.next, l) }));
-      const tag = r.tag !== null ? em.tag(r.next) : null;
-      if (r.tag !== null && (tag === null || tag.kind !== r.tag)) internal(`register ${r.name} carries a ${r.tag} tag its rule does not give`);
-      // Tags, like values, are computed before any register of the PE is written.
-      if (r.enable === null) {
-        for (const l of lanes) compute.push(`const ${l.v} = ${l.js};`);
-        if (tag) compute.push(`const t${n} = ${tag.js};`);
-        for (const l of lanes) write.push(`S_${r.name}[${l.at}] = ${l.v};`);
-        if (tag) write.push(`T_${r.name}[q] = t${n};`);
-      } else {
-        compute.push(`const e${n} = ${em.js(r.enable)};`);
-        for (const l of lanes) compute.push(`let ${l.v} = 0;`, `if (e${n}) ${l.v} = ${l.js};`);
-        if (tag) compute.push(`const t${n} = e${n} ? ${tag.js} : 0;`);
-        for (const l of lanes) write.push(`if (e${n}) S_${r.name}[${l.at}] = ${l.v};`);
-        if (tag) write.push(`if (e${n}) T_${r.name}[q] = t${n};`);
-      }
-    });
-    // The wires this loop reads (eager: they hold no units), each compiled once, in declaration order.
-    const wireJs = new Map<string, string>();
-    while (wireJs.size < em.groupWires.size) {
-      for (const name of [...em.groupWires]) if (!wireJs.has(name)) wireJs.set(name, em.js(wiresByName.get(name)!.expr));
-    }
-    for (const [js, name] of em.groupSlots) body.push(`const ${name} = ${js};`);
-    for (const w of arch.pe.wires) if (wireJs.has(w.name)) body.push(`const w_${w.name} = ${wireJs.get(w.name)};`);
-    if (em.groupUnits.size > 0) body.push(`let ${[...em.groupUnits].map((u) => (arch.flags ? `u_${u} = -1, f_${u} = 0` : `u_${u} = -1`)).join(', ')};`);
-    const inner = [...body, ...compute, ...write].map((l) => `    ${l}`).join('\n');
-    if (em.columnOuter) {
-      const colLines = [...[...em.colSlots].map(([js, name]) => `const ${name} = ${js};`), ...[...em.colReads].map(([js, name]) => `const ${name} = ${js};`)].map((l) => `  ${l}`);
-      loops.push(`for (${jl}) {\n${colLines.join('\n')}${colLines.length ? '\n' : ''}  for (${rl}) {\n    const q = r * ${plan.C} + j;\n${inner}\n  }\n}`);
-    } else loops.push(`for (${rl}) {\n  for (${jl}) {\n    const q = r * ${plan.C} + j;\n${inner}\n  }\n}`);
-  }
+  const body = groups(plan).map((g) => groupLoop(plan, em, g));
   // The kernel's multiply-add and adder pasted in with their constants (core/mac.ts inlineSource):
   // the units call local functions instead of the kernel's methods.
   const mac = kernelOf(arch).mac;
@@ -616,7 +625,7 @@ function factoryOf(arch: Arch): Factory {
     'const EV = env.kernel.mac.events, ST = env.status;',
     'const ATTR = env.attribute, PT = env.peTerms, MASK = env.mask, N = env.N, C = ' + plan.C + ';',
   ];
-  const source = `${bind.join('\n')}\nreturn function step(x) {\n${loops.join('\n')}\n};`;
+  const source = `${bind.join('\n')}\nreturn function step(x) {\n${stmtsJs(body).join('\n')}\n};`;
   const make = new Function('env', source) as (env: unknown) => (x: number) => void;
   const f = { plan, make, source };
   if (factories.size >= FACTORIES_KEPT) factories.delete(factories.keys().next().value!);
