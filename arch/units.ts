@@ -38,7 +38,16 @@ export interface UnitVerilog {
  * compiler reads the lane directly); `call` units are a function of their operand codes, in the
  * order of operandRoles, that counts the events (docs/arithmetic.md section 5) into the kernel's counters.
  */
-export type UnitEvaluation = { kind: 'lane' } | { kind: 'call'; fn: (...codes: number[]) => number };
+/** A unit's results looked up by operands: entry i = a (a unary table, `shift` 0) or (a << shift) | b;
+ *  a nonzero flag means the evaluation also counts events. */
+export interface LookupTable {
+  codes: Uint32Array;
+  flags: Uint8Array;
+  shift: number;
+  unary: boolean;
+}
+
+export type UnitEvaluation = { kind: 'lane' } | { kind: 'call'; fn: (...codes: number[]) => number; table?: LookupTable };
 
 export interface UnitKindImpl {
   /** Operand roles, in the order `call` functions take them (operandRoles adds rsr's `rand`); a
@@ -123,7 +132,7 @@ export const UNIT_KINDS: Record<UnitKind, UnitKindImpl> = {
         const mac = k.mac;
         return { kind: 'call', fn: (a, b) => mac.mulCode(a!, b!) };
       }
-      return { kind: 'call', fn: genericMul(u, arch, k, st) };
+      return { kind: 'call', ...genericMul(u, arch, k, st) };
     },
   },
   add: {
@@ -267,7 +276,7 @@ function countAcc(ev: Float64Array, flags: number, swamp: boolean): void {
  * stages of a pipelined multiplier: the exact product, then its rounding by a multiply by 1.0).
  * Small operand pairs are looked up in a table of code and flags built once.
  */
-function genericMul(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | null): (a: number, b: number, r?: number) => number {
+function genericMul(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | null): { fn: (a: number, b: number, r?: number) => number; table?: LookupTable } {
   const fa = formatOf(fmt(arch, u, 'a'));
   const fb = formatOf(fmt(arch, u, 'b'));
   const fo = formatOf(fmt(arch, u, 'out'));
@@ -286,14 +295,14 @@ function genericMul(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | n
   // Under rsr the result depends on the draw: no table.
   if (u.operands.rand !== undefined) {
     const frac = fractionOf(arch, u);
-    return (x, y, r) => finish(mul(fa, x, fb, y, fo, mode, frac(r)), status.flags);
+    return { fn: (x, y, r) => finish(mul(fa, x, fb, y, fo, mode, frac(r)), status.flags) };
   }
   const b = u.operands.b;
   const constant = b?.op === 'const' ? b.value : null;
   // Codes and flags in tables built once: over a alone when b is a constant (the 2-stage
   // rounder's 1.0), else over the pair when both are small.
   const rows = constant !== null ? 2 ** fa.width : 2 ** (fa.width + fb.width);
-  if ((constant !== null ? fa.width : fa.width + fb.width) > TABLE_BITS) return (x, y) => finish(mul(fa, x, fb, y, fo, mode), status.flags);
+  if ((constant !== null ? fa.width : fa.width + fb.width) > TABLE_BITS) return { fn: (x, y) => finish(mul(fa, x, fb, y, fo, mode), status.flags) };
   const codes = new Uint32Array(rows);
   const flags = new Uint8Array(rows);
   for (let i = 0; i < rows; i++) {
@@ -301,11 +310,13 @@ function genericMul(u: UnitDesc, arch: Arch, k: Accumulation, st: Int32Array | n
     flags[i] = status.flags;
   }
   const shift = constant !== null ? 0 : fb.width;
-  return (x, y) => {
+  const fn = (x: number, y: number): number => {
     const i = constant !== null ? x : (x << shift) | y;
     const f = flags[i]!;
     return f === 0 && st === null ? codes[i]! : finish(codes[i]!, f);
   };
+  // With status flags every result has a status to keep: no bare lookups.
+  return st === null ? { fn, table: { codes, flags, shift, unary: constant !== null } } : { fn };
 }
 
 /** An adder of any formats with core/arith's add, counting accumulator events and swamping

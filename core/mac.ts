@@ -237,7 +237,7 @@ export class MacKernel {
    * and its words), `${p}slow` and `${p}count`. Null on the other paths.
    */
   inlineSource(name: string, p: string, what: 'step' | 'add'): string | null {
-    if (this.path !== 'exact-sum' || this.spec.product === null || this.dropHi < 0 || this.prodTable === null) return null;
+    if (this.inlineConstants() === null) return null;
     const { acc, modeAcc } = this.spec;
     const drop = this.dropHi;
     const odd = this.oddTie ? 'true' : '(mag & 1) === 1';
@@ -283,6 +283,15 @@ export class MacKernel {
       '  return out;',
       '}',
     ].join('\n');
+  }
+
+  /** The constants inlineSource pastes in (the simulator's WebAssembly step uses them too), or
+   *  null off the rounded exact-sum path. The fast range is eLo <= e < eHi (unbiased exponents of
+   *  the float64 sum), whose high word keeps the mantissa's top bits above `drop`. */
+  inlineConstants(): { eLo: number; eHi: number; bias: number; hidden: number; signBit: number; drop: number; oddTie: boolean; mode: RoundingCode; wShift: number } | null {
+    if (this.path !== 'exact-sum' || this.spec.product === null || this.dropHi < 0 || this.prodTable === null) return null;
+    const { acc, modeAcc } = this.spec;
+    return { eLo: this.eLo, eHi: this.eHi, bias: acc.bias, hidden: acc.hidden, signBit: acc.signBit, drop: this.dropHi, oddTie: this.oddTie, mode: modeAcc, wShift: this.wShift };
   }
 
   /** The tables and slow paths inlineSource's code reads. */

@@ -18,8 +18,11 @@
 // the A row travels with A values, the output column with weights).
 import type { Accumulation } from '../core/gemm.js';
 import { kernelOf } from './pe-arith.js';
-import { add, bin, cond, load, mul, num, v, type Stmt, type Val } from './step-code.js';
+import { add, bin, cond, load, mul, namesOf, num, v, type Stmt, type Val } from './step-code.js';
 import { stmtsJs } from './step-js.js';
+import { N_EVENTS } from './pe-arith.js';
+import { RunMemory, WasmStep } from './wasm/step.js';
+import { stepWat as printWat, type UnitPlan, WasmLayout } from './wasm/step-wat.js';
 import { reads } from '../arch/ir.js';
 import type { Arch, Expr, LineDesc, Neighbour, PeInputDesc, PortDesc, RegisterDesc, TagKind, UnitDesc } from '../arch/types.js';
 import { fusedMulAdd, isKernelAdder, isKernelTerm, operandRoles, UNIT_KINDS, type UnitEvaluation } from '../arch/units.js';
@@ -68,6 +71,8 @@ export interface CompileEnv {
   peTerms: Int32Array;
   /** Columns of the job's D (tags of outputs are m * N + n). */
   N: number;
+  /** Where the state arrays go (stepArrays). */
+  arrays: StepArrays;
 }
 
 function internal(message: string): never {
@@ -583,10 +588,15 @@ export function stepSource(arch: Arch): string {
   return factoryOf(arch).source;
 }
 
+/** The step as WebAssembly text, or null where only the JavaScript step runs (`lbamac describe --wasm`, tests). */
+export function stepWat(arch: Arch): string | null {
+  return factoryOf(arch).wasm?.wat ?? null;
+}
+
 /** The same Arch object is simulated many times (sweeps, benchmarks): look it up by identity first. */
 const byObject = new WeakMap<Arch, Factory>();
 
-type Factory = { plan: Plan; make: (env: unknown) => (x: number) => void; source: string };
+type Factory = { plan: Plan; make: (env: unknown) => (x: number) => void; source: string; wasm: WasmStep | null };
 
 function factoryOf(arch: Arch): Factory {
   const known = byObject.get(arch);
@@ -627,11 +637,99 @@ function factoryOf(arch: Arch): Factory {
   ];
   const source = `${bind.join('\n')}\nreturn function step(x) {\n${stmtsJs(body).join('\n')}\n};`;
   const make = new Function('env', source) as (env: unknown) => (x: number) => void;
-  const f = { plan, make, source };
+  const f = { plan, make, source, wasm: wasmStepOf(plan, body) };
   if (factories.size >= FACTORIES_KEPT) factories.delete(factories.keys().next().value!);
   factories.set(key, f);
   byObject.set(arch, f);
   return f;
+}
+
+/** Ring length of the port histories: longer than the longest delay any register, edge line or
+ *  deskew line reads back. */
+function historyLength(plan: Plan): number {
+  let H = 1;
+  while (H < Math.max(plan.maxDelay, plan.C) + 2) H *= 2;
+  return H;
+}
+
+/** Whether the step runs as WebAssembly where it can (the default) or always as JavaScript
+ *  (benchmarks compare the two; tests run both). */
+let backend: 'wasm' | 'js' = 'wasm';
+
+export function setStepBackend(b: 'wasm' | 'js'): void {
+  backend = b;
+}
+
+/** The WebAssembly step of an architecture, or null where only the JavaScript one runs: sticky
+ *  flags (a status read) and registers or ports wider than 32 bits. */
+function wasmStepOf(plan: Plan, body: Stmt[]): WasmStep | null {
+  const arch = plan.arch;
+  if (arch.flags || plan.state.some((r) => r.laneWidth > 32) || arch.ports.some((p) => p.kind === 'signal' && p.dir === 'in' && p.elemWidth > 32)) return null;
+  const kernel = kernelOf(arch);
+  const constants = kernel.mac.inlineConstants();
+  const { units } = namesOf(body);
+  const plans = new Map<string, UnitPlan>();
+  const layout = new WasmLayout();
+  if (constants !== null && [...units.values()].some((u) => u.fn !== 'own')) {
+    const parts = kernel.mac.inlineParts();
+    layout.place('KT', parts.T.length, 'u32');
+    layout.place('KV', parts.V.length, 'f64');
+    layout.place('KA', parts.A.length, 'f64');
+  }
+  for (const u of units.values()) {
+    if (u.fn !== 'own') {
+      if (constants !== null) plans.set(u.name, { how: 'kernel', k: constants });
+      continue;
+    }
+    const ev = evaluationOf(plan.units.get(u.name)!, arch, kernel);
+    const table = ev.kind === 'call' ? ev.table : undefined;
+    if (table === undefined) continue;
+    plans.set(u.name, { how: 'table', shift: table.shift, unary: table.unary });
+    layout.place(`MC_${u.name}`, table.codes.length, 'u32');
+    layout.place(`MF_${u.name}`, table.flags.length, 'u8');
+  }
+  const H = historyLength(plan);
+  const n = plan.R * plan.C;
+  for (const p of arch.ports) if (p.kind === 'signal' && p.dir === 'in') layout.place(`H_${p.name}`, H * p.count, 'u32');
+  for (const [port, kind] of plan.taggedPorts) layout.place(`TH_${port}`, H * (kind === 'row' ? plan.R : plan.C), 'u32');
+  for (const r of plan.state) {
+    layout.place(`S_${r.name}`, n * r.lanes, 'u32');
+    if (r.tag !== null) layout.place(`T_${r.name}`, n, 'u32');
+  }
+  layout.place('PT', n, 'u32');
+  layout.place('PEV', n * N_EVENTS, 'u32');
+  // The events per output go last: their number is the job's.
+  layout.place('OEV', 0, 'u32');
+  const wat = printWat({ body, layout, mask: H - 1, units: plans, pages: Math.ceil(layout.end / 65536) });
+  return new WasmStep(wat, layout, [...units.values()].filter((u) => plans.get(u.name)?.how !== 'kernel'));
+}
+
+/** The arrays of one run: in the WebAssembly step's memory when the step runs there, else on the heap. */
+export interface StepArrays {
+  u32(name: string, length: number): Uint32Array;
+  i32(name: string, length: number): Int32Array;
+}
+
+const heap: StepArrays = { u32: (_, n) => new Uint32Array(n), i32: (_, n) => new Int32Array(n) };
+
+/** The arrays for a run of `outputs` outputs, with the step's tables in place. */
+export function stepArrays(arch: Arch, outputs: number): StepArrays {
+  const wasm = factoryOf(arch).wasm;
+  if (wasm === null || backend === 'js') return heap;
+  const kernel = kernelOf(arch);
+  const tables: Record<string, Uint32Array | Float64Array | Uint8Array> = {};
+  if (wasm.layout.regions.has('KT')) {
+    const parts = kernel.mac.inlineParts();
+    Object.assign(tables, { KT: parts.T, KV: parts.V, KA: parts.A });
+  }
+  for (const u of arch.pe.units) {
+    if (!wasm.layout.regions.has(`MC_${u.name}`)) continue;
+    const ev = evaluationOf(u, arch, kernel);
+    if (ev.kind !== 'call' || ev.table === undefined) continue;
+    const table = ev.table;
+    Object.assign(tables, { [`MC_${u.name}`]: table.codes, [`MF_${u.name}`]: table.flags });
+  }
+  return wasm.memory(outputs, tables);
 }
 
 /** Per kernel (kernels are shared by every run of the same formats): the status of the unit
@@ -647,6 +745,20 @@ function kernelState(kernel: Accumulation): { status: Int32Array; evaluations: M
   return s;
 }
 
+/** A unit's evaluator for a kernel. Evaluators may build tables (tens of milliseconds): each is
+ *  built once per kernel. A fixed-point unit also depends on the register (kernels are shared
+ *  across registers). */
+function evaluationOf(u: UnitDesc, arch: Arch, kernel: Accumulation): UnitEvaluation {
+  const { status, evaluations } = kernelState(kernel);
+  const key = JSON.stringify([u, arch.formats, arch.rounding, arch.flags, arch.fixed]);
+  let ev = evaluations.get(key);
+  if (ev === undefined) {
+    ev = UNIT_KINDS[u.kind].evaluate(u, arch, kernel, arch.flags ? status : null);
+    evaluations.set(key, ev);
+  }
+  return ev;
+}
+
 /** The compiled array for one job: state arrays allocated, units bound to the kernel. */
 export function compileArray(arch: Arch, env: CompileEnv): CompiledArray {
   const { plan, make } = factoryOf(arch);
@@ -656,25 +768,22 @@ export function compileArray(arch: Arch, env: CompileEnv): CompiledArray {
   const stateLanes: Record<string, number> = {};
   for (const r of plan.state) {
     stateLanes[r.name] = r.lanes;
-    state[r.name] = r.laneWidth > 32 ? new Float64Array(n * r.lanes) : new Uint32Array(n * r.lanes);
-    if (r.tag !== null) tags[r.name] = new Uint32Array(n);
+    state[r.name] = r.laneWidth > 32 ? new Float64Array(n * r.lanes) : env.arrays.u32(`S_${r.name}`, n * r.lanes);
+    if (r.tag !== null) tags[r.name] = env.arrays.u32(`T_${r.name}`, n);
   }
   const units: Record<string, (...codes: number[]) => number> = {};
-  const { status, evaluations } = kernelState(env.kernel);
+  const { status } = kernelState(env.kernel);
   const fused: Record<string, (...codes: number[]) => number> = {};
   for (const u of arch.pe.units) {
-    // Evaluators may build tables (tens of milliseconds): each is built once per kernel. A
-    // fixed-point unit also depends on the register (kernels are shared across registers).
-    const key = JSON.stringify([u, arch.formats, arch.rounding, arch.flags, arch.fixed]);
-    let ev = evaluations.get(key);
-    if (ev === undefined) {
-      ev = UNIT_KINDS[u.kind].evaluate(u, arch, env.kernel, arch.flags ? status : null);
-      evaluations.set(key, ev);
-    }
+    const ev = evaluationOf(u, arch, env.kernel);
     if (ev.kind === 'call') units[u.name] = ev.fn;
     if (plan.fusable.has(u.name)) fused[u.name] = fusedMulAdd(env.kernel);
   }
-  const step = make({ ...env, state, tags, units, fused, status });
+  const k = env.kernel.mac;
+  const step =
+    env.arrays instanceof RunMemory
+      ? env.arrays.instantiate({ ...k.inlineParts(), units: { ...units, ...fused }, events: k.events, attribute: env.attribute }, env.N)
+      : make({ ...env, state, tags, units, fused, status });
   return {
     state,
     stateLanes,
@@ -686,7 +795,7 @@ export function compileArray(arch: Arch, env: CompileEnv): CompiledArray {
 }
 
 /** The tagged ports and the longest delay of an architecture, before histories are allocated. */
-export function historyNeeds(arch: Arch): { taggedPorts: { port: string; kind: TagKind }[]; maxDelay: number } {
+export function historyNeeds(arch: Arch): { taggedPorts: { port: string; kind: TagKind }[]; maxDelay: number; H: number } {
   const { plan } = factoryOf(arch);
-  return { taggedPorts: [...plan.taggedPorts].map(([port, kind]) => ({ port, kind })), maxDelay: plan.maxDelay };
+  return { taggedPorts: [...plan.taggedPorts].map(([port, kind]) => ({ port, kind })), maxDelay: plan.maxDelay, H: historyLength(plan) };
 }

@@ -57,12 +57,13 @@ export class PeArith {
   readonly peEv: Int32Array;
   readonly outEv: Int32Array;
 
-  constructor(arch: Arch, outputs: number) {
+  /** `arrays` places the counters (sim/compile.ts stepArrays: where the step can count into them). */
+  constructor(arch: Arch, outputs: number, arrays: { i32(name: string, length: number): Int32Array }) {
     this.accumulation = kernelOf(arch);
     this.ev = this.accumulation.mac.events;
     this.ev.fill(0); // a run that threw may have left counts behind
-    this.peEv = new Int32Array(arch.rows * arch.cols * N_EVENTS);
-    this.outEv = new Int32Array(outputs * N_EVENTS);
+    this.peEv = arrays.i32('PEV', arch.rows * arch.cols * N_EVENTS);
+    this.outEv = arrays.i32('OEV', outputs * N_EVENTS);
   }
 
   /** Moves the events the last unit counted to PE q and output o. */

@@ -14,7 +14,7 @@ import { fixedLabel, fixedMessages, SIM_MAX_FIXED_WIDTH } from '../core/fixed.js
 import type { Arch, TopExpr } from '../arch/types.js';
 import { latencyCycles, type OsSchedule, schedule, type Schedule, type WsSchedule } from '../arch/schedule.js';
 import { prepareJob, type PreparedJob, type SimJob } from './job.js';
-import { type CompiledArray, compileArray, historyNeeds } from './compile.js';
+import { type CompiledArray, compileArray, historyNeeds, stepArrays } from './compile.js';
 import { N_EVENTS, PeArith } from './pe-arith.js';
 import { SimVcd, type VcdSink } from './vcd.js';
 
@@ -70,12 +70,6 @@ export interface SimResult {
 export type RegisterReader = (name: string, r: number, j: number, lane?: number) => number;
 
 const DEFAULT_MAX_CYCLES = 1e9;
-
-function nextPow2(n: number): number {
-  let p = 1;
-  while (p < n) p *= 2;
-  return p;
-}
 
 function internal(message: string): never {
   throw new Error(`internal simulator error: ${message}`);
@@ -164,22 +158,23 @@ export class Machine {
     this.S = sched.S;
     this.G = arch.dot?.lanes ?? 1;
     const needs = historyNeeds(arch);
-    // Longer than the longest delay any register, edge line or deskew line reads back.
-    this.H = nextPow2(Math.max(needs.maxDelay, C) + 2);
+    this.H = needs.H;
     this.mask = this.H - 1;
+    const outputs = job.M * job.N;
+    // In the WebAssembly step's memory when the step runs there.
+    const arrays = stepArrays(arch, outputs);
     for (const p of arch.ports) {
       if (p.kind !== 'signal') continue;
       if (p.dir === 'in') {
-        this.hist[p.name] = elementsOf(p.elemWidth, this.H * p.count);
+        this.hist[p.name] = p.elemWidth > 32 ? elementsOf(p.elemWidth, this.H * p.count) : arrays.u32(`H_${p.name}`, this.H * p.count);
       } else {
         this.out[p.name] = this.portView[p.name] = elementsOf(p.elemWidth, p.count);
       }
     }
-    for (const { port, kind } of needs.taggedPorts) this.tagHist[port] = new Uint32Array(this.H * (kind === 'row' ? R : C));
+    for (const { port, kind } of needs.taggedPorts) this.tagHist[port] = arrays.u32(`TH_${port}`, this.H * (kind === 'row' ? R : C));
     this.histList = [...Object.values(this.hist), ...Object.values(this.tagHist)].map((h) => ({ h, count: h.length / this.H }));
-    const outputs = job.M * job.N;
-    this.arith = new PeArith(arch, outputs);
-    this.peTerms = new Int32Array(R * C);
+    this.arith = new PeArith(arch, outputs, arrays);
+    this.peTerms = arrays.i32('PT', R * C);
     this.compiled = compileArray(arch, {
       hist: this.hist,
       tagHist: this.tagHist,
@@ -188,6 +183,7 @@ export class Machine {
       attribute: this.arith.attribute,
       peTerms: this.peTerms,
       N: job.N,
+      arrays,
     });
     for (const line of arch.edge) {
       if (line.kind !== 'deskew') continue;
