@@ -45,7 +45,8 @@ if (wanted('sim')) {
     const r = await inWorker<SimBenchRow>('sim', i);
     sim.push(r);
     console.log(`  ${r.label}: ${r.job.M}×${r.job.K} by ${r.job.K}×${r.job.N}, ${r.cycles} cycles`);
-    console.log(`    ${formatRate(r.peCyclesPerSecond)} PE-cycles (${formatRate(r.cyclesPerSecond)} cycles)  peak RSS ${r.maxRssMB.toFixed(0)} MB  worker heap ${r.heapMB.toFixed(1)} MB`);
+    const step = r.wasmStep ? `WebAssembly step, ${r.overJsStep.toFixed(2)}× the JavaScript step` : 'JavaScript step';
+    console.log(`    ${formatRate(r.peCyclesPerSecond)} PE-cycles (${formatRate(r.cyclesPerSecond)} cycles)  ${step}  peak RSS ${r.maxRssMB.toFixed(0)} MB  worker heap ${r.heapMB.toFixed(1)} MB`);
   }
   report.sim = sim;
 }

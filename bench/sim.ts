@@ -5,6 +5,7 @@
 import { resolveConfig } from '../config/resolve.js';
 import { buildArch } from '../arch/build.js';
 import type { Arch } from '../arch/types.js';
+import { setStepBackend, stepWat } from '../sim/compile.js';
 import { simulate, type SimJob } from '../sim/simulate.js';
 import { randomJob } from '../sim/stimulus.js';
 
@@ -70,17 +71,44 @@ export const SIM_BENCH_K = 256;
 export interface SimBenchRow extends SimRate {
   label: string;
   job: { M: number; K: number; N: number };
+  /** The step ran as WebAssembly (sim/wasm/). */
+  wasmStep: boolean;
+  /** This rate over the JavaScript step's: the median of alternating rounds. */
+  overJsStep: number;
   /** Process-wide peak resident set (this worker shares the process with the bench driver). */
   maxRssMB: number;
   /** This worker's JS heap and array buffers after the runs. */
   heapMB: number;
 }
 
+/** Alternating rounds of the WebAssembly step (the default) and the JavaScript one, for their ratio. */
+const BACKEND_ROUNDS = 5;
+const BACKEND_ROUND_SECONDS = 0.3;
+
 export function benchSimCase(index: number): SimBenchRow {
   const spec = SIM_CASES[index]!;
   const arch = buildArch(resolveConfig(spec.config));
   const shape = { M: 2 * arch.rows, K: SIM_BENCH_K, N: 2 * arch.cols };
-  const rate = simRate(arch, randomJob(arch, shape, 1));
+  const job = randomJob(arch, shape, 1);
+  const rate = simRate(arch, job);
+  // The step's two back ends side by side (an architecture without a WebAssembly step runs
+  // JavaScript in both: ratio 1).
+  const ratios: number[] = [];
+  for (let round = 0; round < BACKEND_ROUNDS; round++) {
+    const wasm = simRate(arch, job, BACKEND_ROUND_SECONDS);
+    setStepBackend('js');
+    const js = simRate(arch, job, BACKEND_ROUND_SECONDS);
+    setStepBackend('wasm');
+    ratios.push(wasm.cyclesPerSecond / js.cyclesPerSecond);
+  }
   const mem = process.memoryUsage();
-  return { label: spec.label, job: shape, ...rate, maxRssMB: process.resourceUsage().maxRSS / 1024, heapMB: (mem.heapUsed + mem.arrayBuffers) / 2 ** 20 };
+  return {
+    label: spec.label,
+    job: shape,
+    ...rate,
+    wasmStep: stepWat(arch) !== null,
+    overJsStep: [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    heapMB: (mem.heapUsed + mem.arrayBuffers) / 2 ** 20,
+  };
 }

@@ -164,10 +164,12 @@ export const messages = {
   describe: {
     command: 'describe',
     describe: 'print the architecture description a config builds: PE inputs, units, registers and rules, edge lines',
-    usage: `${PROGRAM} describe --config CFG.json [--json] [--js]\n\nThe one description of the array that the cycle simulator compiles and the Verilog generator emits (docs/architecture.md).`,
+    usage: `${PROGRAM} describe --config CFG.json [--json] [--js] [--wasm]\n\nThe one description of the array that the cycle simulator compiles and the Verilog generator emits (docs/architecture.md).`,
     config: 'array configuration (schema/config.schema.json)',
     json: 'print the whole description as JSON',
     js: 'also print the JavaScript the simulator compiles the PEs into',
+    wasm: 'also print the WebAssembly (text) the simulator runs the PEs as',
+    noWasm: 'No WebAssembly step for this array (sticky flags, or a register or port over 32 bits): the simulator runs the JavaScript one.',
     examples: [
       [`${PROGRAM} describe --config examples/e4m3-e4m7/config.json`, 'registers and rules of the 4×4 example'],
       [`${PROGRAM} describe --config examples/sparse-2-4/config.json --js`, 'with the simulator\'s generated step function'],

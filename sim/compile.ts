@@ -704,42 +704,44 @@ function wasmStepOf(plan: Plan, body: Stmt[]): WasmStep | null {
   return new WasmStep(wat, layout, [...units.values()].filter((u) => plans.get(u.name)?.how !== 'kernel'));
 }
 
-/** The arrays of one run: in the WebAssembly step's memory when the step runs there, else on the heap. */
+/** The arrays of one run: in the WebAssembly step's memory when the step runs there, else on the
+ *  heap. release() ends the run (its results copied out): the memory may serve the next run. */
 export interface StepArrays {
   u32(name: string, length: number): Uint32Array;
   i32(name: string, length: number): Int32Array;
+  release(): void;
 }
 
-const heap: StepArrays = { u32: (_, n) => new Uint32Array(n), i32: (_, n) => new Int32Array(n) };
+const heap: StepArrays = { u32: (_, n) => new Uint32Array(n), i32: (_, n) => new Int32Array(n), release: () => {} };
 
 /** The arrays for a run of `outputs` outputs, with the step's tables in place. */
 export function stepArrays(arch: Arch, outputs: number): StepArrays {
   const wasm = factoryOf(arch).wasm;
   if (wasm === null || backend === 'js') return heap;
-  const kernel = kernelOf(arch);
-  const tables: Record<string, Uint32Array | Float64Array | Uint8Array> = {};
-  if (wasm.layout.regions.has('KT')) {
-    const parts = kernel.mac.inlineParts();
-    Object.assign(tables, { KT: parts.T, KV: parts.V, KA: parts.A });
-  }
-  for (const u of arch.pe.units) {
-    if (!wasm.layout.regions.has(`MC_${u.name}`)) continue;
-    const ev = evaluationOf(u, arch, kernel);
-    if (ev.kind !== 'call' || ev.table === undefined) continue;
-    const table = ev.table;
-    Object.assign(tables, { [`MC_${u.name}`]: table.codes, [`MF_${u.name}`]: table.flags });
-  }
-  return wasm.memory(outputs, tables);
+  return wasm.acquire(outputs, () => {
+    const kernel = kernelOf(arch);
+    const tables: Record<string, Uint32Array | Float64Array | Uint8Array> = {};
+    if (wasm.layout.regions.has('KT')) {
+      const parts = kernel.mac.inlineParts();
+      Object.assign(tables, { KT: parts.T, KV: parts.V, KA: parts.A });
+    }
+    for (const u of arch.pe.units) {
+      const ev = evaluationOf(u, arch, kernel);
+      if (wasm.layout.regions.has(`MC_${u.name}`) && ev.kind === 'call' && ev.table !== undefined) Object.assign(tables, { [`MC_${u.name}`]: ev.table.codes, [`MF_${u.name}`]: ev.table.flags });
+    }
+    return tables;
+  });
 }
 
 /** Per kernel (kernels are shared by every run of the same formats): the status of the unit
  *  evaluated last (sticky flags only) and the unit evaluators built for it. */
-const perKernel = new WeakMap<Accumulation, { status: Int32Array; evaluations: Map<string, UnitEvaluation> }>();
+type KernelState = { status: Int32Array; evaluations: Map<string, UnitEvaluation>; byUnit: WeakMap<UnitDesc, { arch: Arch; ev: UnitEvaluation }> };
+const perKernel = new WeakMap<Accumulation, KernelState>();
 
-function kernelState(kernel: Accumulation): { status: Int32Array; evaluations: Map<string, UnitEvaluation> } {
+function kernelState(kernel: Accumulation): KernelState {
   let s = perKernel.get(kernel);
   if (s === undefined) {
-    s = { status: new Int32Array(1), evaluations: new Map() };
+    s = { status: new Int32Array(1), evaluations: new Map(), byUnit: new WeakMap() };
     perKernel.set(kernel, s);
   }
   return s;
@@ -749,13 +751,17 @@ function kernelState(kernel: Accumulation): { status: Int32Array; evaluations: M
  *  built once per kernel. A fixed-point unit also depends on the register (kernels are shared
  *  across registers). */
 function evaluationOf(u: UnitDesc, arch: Arch, kernel: Accumulation): UnitEvaluation {
-  const { status, evaluations } = kernelState(kernel);
+  const { status, evaluations, byUnit } = kernelState(kernel);
+  // The same unit object of the same Arch comes back run after run: found without a key.
+  const known = byUnit.get(u);
+  if (known !== undefined && known.arch === arch) return known.ev;
   const key = JSON.stringify([u, arch.formats, arch.rounding, arch.flags, arch.fixed]);
   let ev = evaluations.get(key);
   if (ev === undefined) {
     ev = UNIT_KINDS[u.kind].evaluate(u, arch, kernel, arch.flags ? status : null);
     evaluations.set(key, ev);
   }
+  byUnit.set(u, { arch, ev });
   return ev;
 }
 

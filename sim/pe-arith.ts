@@ -38,14 +38,21 @@ function arithmeticConfig(arch: Arch): ArrayConfig {
   };
 }
 
+/** The same Arch object is simulated many times: its kernel found by identity first. */
+const byArch = new WeakMap<Arch, Accumulation>();
+
 /** The kernel of an architecture's formats and modes, shared by every run with them. */
 export function kernelOf(arch: Arch): Accumulation {
+  const known = byArch.get(arch);
+  if (known !== undefined) return known;
   const key = JSON.stringify([arch.formats, arch.rounding, arch.chunk, arch.random, arch.dot]);
-  const hit = kernels.get(key);
-  if (hit !== undefined) return hit;
-  const k = new Accumulation(arithmeticConfig(arch));
-  if (kernels.size >= KERNELS_KEPT) kernels.delete(kernels.keys().next().value!);
-  kernels.set(key, k);
+  let k = kernels.get(key);
+  if (k === undefined) {
+    k = new Accumulation(arithmeticConfig(arch));
+    if (kernels.size >= KERNELS_KEPT) kernels.delete(kernels.keys().next().value!);
+    kernels.set(key, k);
+  }
+  byArch.set(arch, k);
   return k;
 }
 

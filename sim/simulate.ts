@@ -14,7 +14,7 @@ import { fixedLabel, fixedMessages, SIM_MAX_FIXED_WIDTH } from '../core/fixed.js
 import type { Arch, TopExpr } from '../arch/types.js';
 import { latencyCycles, type OsSchedule, schedule, type Schedule, type WsSchedule } from '../arch/schedule.js';
 import { prepareJob, type PreparedJob, type SimJob } from './job.js';
-import { type CompiledArray, compileArray, historyNeeds, stepArrays } from './compile.js';
+import { type CompiledArray, compileArray, historyNeeds, type StepArrays, stepArrays } from './compile.js';
 import { N_EVENTS, PeArith } from './pe-arith.js';
 import { SimVcd, type VcdSink } from './vcd.js';
 
@@ -87,8 +87,12 @@ export function simulate(arch: Arch, job: SimJob, options: SimOptions = {}): Sim
   }
   if (latencyCycles(arch, dims) !== sched.cycles) internal('closed-form latency disagrees with the schedule');
   const m = new Machine(arch, prepared, sched);
-  m.run(options);
-  return m.result();
+  try {
+    m.run(options);
+    return m.result();
+  } finally {
+    m.arrays.release();
+  }
 }
 
 export class Machine {
@@ -118,6 +122,8 @@ export class Machine {
   readonly arith: PeArith;
   readonly peTerms: Int32Array;
   readonly compiled: CompiledArray;
+  /** Where the histories, state and counters live (sim/compile.ts stepArrays). */
+  readonly arrays: StepArrays;
   /** The current cycle (during hooks: the cycle the registers and ports belong to). */
   x = 0;
   private readonly D: Uint32Array;
@@ -162,7 +168,7 @@ export class Machine {
     this.mask = this.H - 1;
     const outputs = job.M * job.N;
     // In the WebAssembly step's memory when the step runs there.
-    const arrays = stepArrays(arch, outputs);
+    const arrays = (this.arrays = stepArrays(arch, outputs));
     for (const p of arch.ports) {
       if (p.kind !== 'signal') continue;
       if (p.dir === 'in') {

@@ -1,16 +1,18 @@
 // `lbamac describe`: the architecture description a config builds (the one the simulator compiles
-// and the Verilog generator emits), as text or JSON, and optionally the simulator's generated code.
+// and the Verilog generator emits), as text or JSON, and optionally the simulator's generated code
+// (JavaScript, WebAssembly text).
 import type { CommandModule } from 'yargs';
 import { buildArch } from '../../arch/build.js';
 import { describeArch } from '../../arch/describe.js';
 import { loadConfig } from '../../engine/job.js';
-import { stepSource } from '../../sim/compile.js';
+import { stepSource, stepWat } from '../../sim/compile.js';
 import { messages } from '../messages.js';
 
 interface Args {
   config: string;
   json: boolean;
   js: boolean;
+  wasm: boolean;
 }
 
 export const describeCommand: CommandModule<object, Args> = {
@@ -23,6 +25,7 @@ export const describeCommand: CommandModule<object, Args> = {
         config: { type: 'string', demandOption: true, requiresArg: true, describe: messages.describe.config },
         json: { type: 'boolean', default: false, describe: messages.describe.json },
         js: { type: 'boolean', default: false, describe: messages.describe.js },
+        wasm: { type: 'boolean', default: false, describe: messages.describe.wasm },
       })
       .example(messages.describe.examples),
   handler: async (args) => {
@@ -30,5 +33,9 @@ export const describeCommand: CommandModule<object, Args> = {
     if (args.json) process.stdout.write(JSON.stringify(arch, null, 2) + '\n');
     else process.stdout.write(describeArch(arch));
     if (args.js) process.stdout.write(`\n// The simulator's step function (sim/compile.ts):\n${stepSource(arch)}\n`);
+    if (args.wasm) {
+      const wat = stepWat(arch);
+      process.stdout.write(wat === null ? `\n;; ${messages.describe.noWasm}\n` : `\n;; The simulator's step as WebAssembly (sim/wasm/step-wat.ts):\n${wat}\n`);
+    }
   },
 };

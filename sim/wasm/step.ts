@@ -23,74 +23,88 @@ export interface StepImports {
 
 export class WasmStep {
   readonly module: WebAssembly.Module;
+  /** Memories (with their instances) of finished runs: the tables are in place already. */
+  private readonly free: RunMemory[] = [];
 
   constructor(
     readonly wat: string,
     readonly layout: WasmLayout,
     /** The units the module imports. */
-    private readonly calls: UnitCall[],
+    readonly calls: UnitCall[],
   ) {
     this.module = new WebAssembly.Module(assemble(wat) as Uint8Array<ArrayBuffer>);
   }
 
-  /** A run's memory, with events for `outputs` outputs after the layout's arrays. */
-  memory(outputs: number, tables: Record<string, Table>): RunMemory {
-    return new RunMemory(this, outputs, tables);
+  /** A memory for a run with events for `outputs` outputs after the layout's arrays: a finished
+   *  run's, cleared, or a new one with `tables()` copied in. Give it back with release(). */
+  acquire(outputs: number, tables: () => Record<string, Table>): RunMemory {
+    const m = this.free.pop() ?? new RunMemory(this, tables());
+    m.prepare(outputs);
+    return m;
   }
 
-  imports(memory: WebAssembly.Memory, run: StepImports): WebAssembly.Imports {
-    const { events, attribute } = run;
-    // Codes cross into JavaScript as signed i32: `>>> 0` gives back the unsigned code.
-    const k: WebAssembly.ModuleImports = {
-      mem: memory,
-      Kslow: (acc: number, code: number, q: number, o: number) => {
-        const out = run.slow(acc >>> 0, code >>> 0);
-        if (events[EV_SINCE] !== 0) attribute(q, o);
-        return out;
-      },
-      Kcount: (flags: number, q: number, o: number) => {
-        run.count(flags);
-        if (events[EV_SINCE] !== 0) attribute(q, o);
-      },
-    };
-    for (const u of this.calls) k[`U_${u.name}`] = callOut(run.units[u.name]!, importArity(u), u.tag !== null, events, attribute);
-    return { k };
+  release(m: RunMemory): void {
+    this.free.push(m);
   }
 }
 
-const callers = new Map<string, (fn: unknown, events: Float64Array, attribute: unknown) => unknown>();
-
-/** A unit's JavaScript as an import of `arity` i32 parameters (q and o first when attributed). */
-function callOut(fn: (...codes: number[]) => number, arity: number, attributed: boolean, events: Float64Array, attribute: (q: number, o: number) => void): WebAssembly.ImportValue {
-  const key = `${arity},${attributed}`;
-  let make = callers.get(key);
-  if (make === undefined) {
-    const n = attributed ? arity - 2 : arity;
-    const ps = Array.from({ length: n }, (_, i) => `a${i}`);
-    const call = `fn(${ps.map((p) => `${p} >>> 0`).join(', ')})`;
-    const body = attributed
-      ? `return (q, o${ps.map((p) => `, ${p}`).join('')}) => { const r = ${call}; if (EV[${EV_SINCE}] !== 0) ATTR(q, o); return r; };`
-      : `return (${ps.join(', ')}) => ${call};`;
-    make = new Function('fn', 'EV', 'ATTR', body) as (fn: unknown, events: Float64Array, attribute: unknown) => unknown;
-    callers.set(key, make);
-  }
-  return make(fn, events, attribute) as WebAssembly.ImportValue;
+/** The imports read the current run's units and counters through a context the run sets. */
+function imports(step: WasmStep, memory: WebAssembly.Memory, ctx: StepImports): WebAssembly.Imports {
+  // Codes cross into JavaScript as signed i32: `>>> 0` gives back the unsigned code.
+  const k: WebAssembly.ModuleImports = {
+    mem: memory,
+    Kslow: (acc: number, code: number, q: number, o: number) => {
+      const out = ctx.slow(acc >>> 0, code >>> 0);
+      if (ctx.events[EV_SINCE] !== 0) ctx.attribute(q, o);
+      return out;
+    },
+    Kcount: (flags: number, q: number, o: number) => {
+      ctx.count(flags);
+      if (ctx.events[EV_SINCE] !== 0) ctx.attribute(q, o);
+    },
+  };
+  for (const u of step.calls) k[`U_${u.name}`] = callOut(ctx, u.name, importArity(u), u.tag !== null);
+  return { k };
 }
 
-/** One run's memory: typed arrays over it by layout name. */
+/** Unit `name`'s JavaScript as an import of `arity` i32 parameters (q and o first when its events
+ *  are attributed). */
+function callOut(ctx: StepImports, name: string, arity: number, attributed: boolean): WebAssembly.ImportValue {
+  const n = attributed ? arity - 2 : arity;
+  const ps = Array.from({ length: n }, (_, i) => `a${i}`);
+  const call = `ctx.units[${JSON.stringify(name)}](${ps.map((p) => `${p} >>> 0`).join(', ')})`;
+  const body = attributed
+    ? `return (q, o${ps.map((p) => `, ${p}`).join('')}) => { const r = ${call}; if (ctx.events[${EV_SINCE}] !== 0) ctx.attribute(q, o); return r; };`
+    : `return (${ps.join(', ')}) => ${call};`;
+  return new Function('ctx', body)(ctx) as WebAssembly.ImportValue;
+}
+
+/** One run's memory and instance: typed arrays over it by layout name. */
 export class RunMemory {
   readonly memory: WebAssembly.Memory;
-  private readonly outputs: number;
+  private outputs = 0;
+  private readonly ctx: StepImports = { slow: () => 0, count: () => {}, units: {}, events: new Float64Array(0), attribute: () => {} };
+  private readonly exports: { step: (x: number, N: number) => void };
+  /** Where the arrays after the tables begin (all of them are cleared for each run). */
+  private readonly runStart: number;
 
   constructor(
     readonly step: WasmStep,
-    outputs: number,
     tables: Record<string, Table>,
   ) {
-    this.outputs = outputs;
-    const bytes = step.layout.end + outputs * N_EVENTS * 4;
-    this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
+    this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(step.layout.end / PAGE)) });
     for (const [name, t] of Object.entries(tables)) this.view(name, t.length, t.constructor as new (b: ArrayBuffer, o: number, n: number) => Table).set(t as never);
+    this.runStart = Math.min(...[...step.layout.regions].filter(([name]) => !(name in tables)).map(([, r]) => r.offset));
+    this.exports = new WebAssembly.Instance(step.module, imports(step, this.memory, this.ctx)).exports as never;
+  }
+
+  /** Room for `outputs` outputs' events, and every array but the tables zero. */
+  prepare(outputs: number): void {
+    this.outputs = outputs;
+    const bytes = this.step.layout.end + outputs * N_EVENTS * 4;
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    new Uint8Array(this.memory.buffer, this.runStart, bytes - this.runStart).fill(0);
   }
 
   private view<T>(name: string, length: number, Type: new (b: ArrayBuffer, o: number, n: number) => T): T {
@@ -113,8 +127,13 @@ export class RunMemory {
 
   /** The step of this run: step(x) computes cycle x + 1's registers; N is the job's columns. */
   instantiate(run: StepImports, N: number): (x: number) => void {
-    const instance = new WebAssembly.Instance(this.step.module, this.step.imports(this.memory, run));
-    const step = instance.exports.step as (x: number, N: number) => void;
+    Object.assign(this.ctx, run);
+    const step = this.exports.step;
     return (x) => step(x, N);
+  }
+
+  /** The run is over (its results copied out): the memory can serve the next one. */
+  release(): void {
+    this.step.release(this);
   }
 }

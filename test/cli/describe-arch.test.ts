@@ -31,6 +31,9 @@ describe('cli: describe', function () {
       expect(JSON.parse(r.stdout)).to.deep.equal(JSON.parse(JSON.stringify(arch)));
       const js = lbamac('describe', '--config', file, '--js');
       expect(js.stdout).to.contain('return function step(x)');
+      const wasm = lbamac('describe', '--config', file, '--wasm');
+      expect(wasm.status).to.equal(0);
+      expect(wasm.stdout).to.contain('(func (export "step")');
     });
   }
 
