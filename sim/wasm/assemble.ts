@@ -139,6 +139,12 @@ const atom = (n: Node | undefined, what: string, owner: Node): string =>
 const str = (n: Node | undefined, owner: Node): string => (n?.kind === 'string' ? n.text : failAt('expected a string, found', n ?? owner));
 const isId = (n: Node | undefined) => n?.kind === 'atom' && /^\$[A-Za-z0-9_.$-]+$/.test(n.text);
 const headOf = (n: Node | undefined) => (n?.kind === 'list' && n.items[0]?.kind === 'atom' ? n.items[0].text : undefined);
+const itemsOf = (n: Node | undefined): Node[] => (n?.kind === 'list' ? n.items : []);
+/** An index by `$name` or by number, below `count`. */
+const indexOf = (n: Node, names: Map<string, number>, count: number, what: string): number => {
+  const i = isId(n) ? names.get(tokenOf(n)) : /^\d+$/.test(tokenOf(n)) ? u32(n) : undefined;
+  return i !== undefined && i < count ? i : failAt(`unknown ${what}`, n);
+};
 const valtype = (n: Node): number => VALTYPE[atom(n, 'a type', n)] ?? failAt('unknown type', n);
 
 function u32(n: Node): number {
@@ -170,16 +176,16 @@ function float(n: Node, bits: 32 | 64): number[] {
 
 // ---- module ----
 interface Sig { params: number[]; results: number[] }
-interface Func extends Sig { node: Node; localTypes: number[]; localNames: Map<string, number>; body: Node[] }
+interface Func extends Sig { localTypes: number[]; localNames: Map<string, number>; body: Node[] }
 
 /** Reads `(param ...)*` `(result ...)*` `(local ...)*` from items[k..]; returns the index after them. */
 function signature(items: Node[], k: number, f: Func, allowLocals: boolean): number {
   for (let h: string | undefined; (h = headOf(items[k])) === 'param' || h === 'result' || (allowLocals && h === 'local'); k++) {
-    const [, ...decl] = (items[k] as { items: Node[] }).items;
+    const [, ...decl] = itemsOf(items[k]);
     const into = h === 'result' ? f.results : h === 'param' ? f.params : f.localTypes;
     if (h !== 'result' && isId(decl[0])) {
-      if (f.localNames.has((decl[0] as { text: string }).text)) failAt('duplicate local', decl[0]);
-      f.localNames.set((decl[0] as { text: string }).text, f.params.length + f.localTypes.length);
+      if (f.localNames.has(tokenOf(decl[0]))) failAt('duplicate local', decl[0]);
+      f.localNames.set(tokenOf(decl[0]), f.params.length + f.localTypes.length);
       if (decl.length !== 2) failAt('expected one type after', decl[0]);
       decl.shift();
     }
@@ -203,15 +209,13 @@ export function assemble(wat: string): Uint8Array<ArrayBuffer> {
   const exports: { field: Node; kind: number; ref: Node | number }[] = [];
   let memory: number[] | 'imported' | undefined, importedFuncs = 0;
 
-  const newFunc = (node: Node, items: Node[]): [Func, number] => {
-    const f: Func = { node, params: [], results: [], localTypes: [], localNames: new Map(), body: [] };
-    let k = 1;
-    if (isId(items[k])) {
-      const id = (items[k++] as { text: string }).text;
-      if (funcIds.has(id)) failAt('duplicate function', items[k - 1]);
-      funcIds.set(id, importedFuncs + funcs.length);
-    }
-    return [f, k];
+  // A function's `$id?`, numbered after those before it; returns the function and where it goes on.
+  const newFunc = (items: Node[]): [Func, number] => {
+    const f: Func = { params: [], results: [], localTypes: [], localNames: new Map(), body: [] };
+    if (!isId(items[1])) return [f, 1];
+    if (funcIds.has(tokenOf(items[1]))) failAt('duplicate function', items[1]);
+    funcIds.set(tokenOf(items[1]), importedFuncs + funcs.length);
+    return [f, 2];
   };
   const limits = (items: Node[], k: number, owner: Node): number[] => {
     if (memory) failAt('second memory', owner);
@@ -220,16 +224,16 @@ export function assemble(wat: string): Uint8Array<ArrayBuffer> {
     return max === undefined ? [0x00, ...uleb(min)] : [0x01, ...uleb(min), ...uleb(max)];
   };
 
-  for (const field of (mod as { items: Node[] }).items.slice(1)) {
-    const items = field.kind === 'list' ? field.items : [];
+  for (const field of itemsOf(mod).slice(1)) {
+    const items = itemsOf(field);
     const head = headOf(field);
     if (head === 'import') {
       if (funcs.length) failAt('import after a function definition', field);
       const desc = items[3];
-      const descItems = desc?.kind === 'list' ? desc.items : [];
+      const descItems = itemsOf(desc);
       const entry = [...name(str(items[1], field)), ...name(str(items[2], field))];
       if (headOf(desc) === 'func') {
-        const [f, k] = newFunc(desc!, descItems);
+        const [f, k] = newFunc(descItems);
         const end = signature(descItems, k, f, false);
         if (end < descItems.length) failAt('unexpected', descItems[end]);
         imports.push([...entry, 0x00, ...uleb(typeOf(f))]);
@@ -243,8 +247,7 @@ export function assemble(wat: string): Uint8Array<ArrayBuffer> {
       for (; headOf(items[k]) === 'export'; k++) exports.push({ field: items[k], kind: 0x02, ref: 0 });
       memory = limits(items, k, field);
     } else if (head === 'func') {
-      const [f, k0] = newFunc(field, items);
-      let k = k0;
+      let [f, k] = newFunc(items);
       for (; headOf(items[k]) === 'export'; k++) exports.push({ field: items[k], kind: 0x00, ref: importedFuncs + funcs.length });
       f.body = items.slice(signature(items, k, f, true));
       typeOf(f);
@@ -252,17 +255,14 @@ export function assemble(wat: string): Uint8Array<ArrayBuffer> {
     } else if (head === 'export') {
       const desc = items[2];
       const kind = headOf(desc) === 'func' ? 0x00 : headOf(desc) === 'memory' ? 0x02 : failAt('expected (func ...) or (memory ...), found', desc ?? field);
-      exports.push({ field, kind, ref: (desc as { items: Node[] }).items[1] ?? failAt('expected an index in', desc!) });
+      exports.push({ field, kind, ref: itemsOf(desc)[1] ?? failAt('expected an index in', desc!) });
     } else failAt('unknown module field', field);
   }
 
-  const funcIndex = (n: Node): number => {
-    const i = isId(n) ? funcIds.get((n as { text: string }).text) : /^\d+$/.test(tokenOf(n)) ? u32(n) : undefined;
-    return i !== undefined && i < importedFuncs + funcs.length ? i : failAt('unknown function', n);
-  };
+  const funcIndex = (n: Node) => indexOf(n, funcIds, importedFuncs + funcs.length, 'function');
   const exportEntries = exports.map(({ field, kind, ref }) => {
     const index = typeof ref === 'number' ? ref : kind === 0x00 ? funcIndex(ref) : u32(ref);
-    return [...name(str((field as { items: Node[] }).items[1], field)), kind, ...uleb(index)];
+    return [...name(str(itemsOf(field)[1], field)), kind, ...uleb(index)];
   });
   const section = (id: number, entries: number[][]) => (entries.length ? cat([id], sized(vec(entries))) : []);
   const bytes = cat(
@@ -285,18 +285,14 @@ function code(f: Func, funcIndex: (n: Node) => number): number[] {
   const labels: (string | undefined)[] = [];
   // A label by name is the innermost block so named; by number, a depth (up to the function's own).
   const labelDepth = (n: Node): number => {
-    const depth = isId(n) ? labels.length - 1 - labels.lastIndexOf(tokenOf(n)) : /^\d+$/.test(tokenOf(n)) ? u32(n) : undefined;
-    return depth !== undefined && depth <= labels.length && (!isId(n) || labels.includes(tokenOf(n))) ? depth : failAt('unknown label', n);
-  };
-  const local = (n: Node): number => {
-    const i = isId(n) ? f.localNames.get((n as { text: string }).text) : /^\d+$/.test(tokenOf(n)) ? u32(n) : undefined;
-    return i !== undefined && i < f.params.length + f.localTypes.length ? i : failAt('unknown local', n);
+    const named = new Map(labels.flatMap((l, k) => (l ? [[l, labels.length - 1 - k]] : [])));
+    return indexOf(n, named, labels.length + 1, 'label');
   };
   // `$label? (result T)?` opening a block, loop or if: its label, block type and where its body starts.
   const blockStart = (items: Node[]) => {
     let k = 1;
     const label = isId(items[k]) ? tokenOf(items[k++]) : undefined;
-    const result = headOf(items[k]) === 'result' ? (items[k++] as { items: Node[] }).items.slice(1) : [];
+    const result = headOf(items[k]) === 'result' ? itemsOf(items[k++]).slice(1) : [];
     if (result.length > 1) failAt('only one block result is supported:', items[k - 1]);
     return { label, type: result.length ? valtype(result[0]) : 0x40, k };
   };
@@ -310,18 +306,17 @@ function code(f: Func, funcIndex: (n: Node) => number): number[] {
       labels.push(label);
       n.items.slice(k).forEach(emit);
     } else if (op === 'if') {
-      const { label, type, k: afterType } = blockStart(n.items);
-      let k = afterType;
+      let { label, type, k } = blockStart(n.items);
       // The condition is an operand: emitted before `if`, outside the if's label.
       for (; k < n.items.length && headOf(n.items[k]) !== 'then'; k++) emit(n.items[k]);
       out.push(0x04, type);
       labels.push(label);
       if (headOf(n.items[k]) !== 'then') failAt('expected (then ...) in', n);
-      (n.items[k++] as { items: Node[] }).items.slice(1).forEach(emit);
+      itemsOf(n.items[k++]).slice(1).forEach(emit);
       const otherwise = n.items[k++];
       if (otherwise && headOf(otherwise) !== 'else') failAt('expected (else ...), found', otherwise);
       if (k < n.items.length) failAt('unexpected', n.items[k]);
-      const elseBody = otherwise ? (otherwise as { items: Node[] }).items.slice(1) : [];
+      const elseBody = itemsOf(otherwise).slice(1);
       if (elseBody.length) (out.push(0x05), elseBody.forEach(emit));
     } else {
       const spec = OPS.get(op) ?? failAt('unknown op', head);
@@ -332,7 +327,7 @@ function code(f: Func, funcIndex: (n: Node) => number): number[] {
       if (imms.length > most) failAt('unexpected immediate', imms[most]);
       rest.slice(imms.length).forEach(emit);
       out.push(spec.code);
-      if (spec.imm === 'local') out.push(...uleb(local(imms[0])));
+      if (spec.imm === 'local') out.push(...uleb(indexOf(imms[0], f.localNames, f.params.length + f.localTypes.length, 'local')));
       else if (spec.imm === 'label') out.push(...uleb(labelDepth(imms[0])));
       else if (spec.imm === 'labels') out.push(...vec(imms.slice(0, -1).map((l) => uleb(labelDepth(l)))), ...uleb(labelDepth(imms[imms.length - 1])));
       else if (spec.imm === 'func') out.push(...uleb(funcIndex(imms[0])));
