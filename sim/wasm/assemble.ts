@@ -168,8 +168,10 @@ function float(n: Node, bits: 32 | 64): number[] {
   if (special?.[2] === 'nan') view.setUint32(bits / 8 - 4, (sign < 0 ? 0x80000000 : 0) | (bits === 32 ? 0x7fc00000 : 0x7ff80000), true);
   else if (special) bits === 32 ? view.setFloat32(0, sign * Infinity, true) : view.setFloat64(0, sign * Infinity, true);
   else if (/^[+-]?\d(_?\d)*(\.(\d(_?\d)*)?)?([eE][+-]?\d(_?\d)*)?$/.test(text)) {
-    const v = text.replaceAll('_', '');
-    bits === 32 ? view.setFloat32(0, decimalToF32(v), true) : view.setFloat64(0, Number(v), true);
+    const v = bits === 32 ? decimalToF32(text.replaceAll('_', '')) : Number(text.replaceAll('_', ''));
+    // wat2wasm refuses a decimal that rounds to infinity.
+    if (!Number.isFinite(v)) failAt(`f${bits} constant out of range`, n);
+    bits === 32 ? view.setFloat32(0, v, true) : view.setFloat64(0, v, true);
   } else failAt(`bad f${bits} constant`, n);
   return [...new Uint8Array(view.buffer)];
 }
@@ -180,8 +182,11 @@ function float(n: Node, bits: 32 | 64): number[] {
  * midpoint, which then rounds to even; there the exact decimal decides instead.
  */
 function decimalToF32(text: string): number {
-  const v = Number(text), f = Math.fround(v), other = 2 * v - f;
-  if (f === v || !Number.isFinite(f) || Math.fround(other) !== other) return f;
+  const v = Number(text);
+  // Past the largest float, the next one up is 2^128 (infinity once rounded).
+  const f = Number.isFinite(Math.fround(v)) || !Number.isFinite(v) ? Math.fround(v) : Math.sign(v) * 2 ** 128;
+  const other = 2 * v - f;
+  if (f === v || Math.fround(other) !== other) return Math.fround(f);
   // v is the midpoint of f and other, a normal double M * 2^E; the decimal is D * 10^X.
   const bits = new DataView(new Float64Array([Math.abs(v)]).buffer).getBigUint64(0, true);
   const M = (bits & ((1n << 52n) - 1n)) | (1n << 52n), E = Number(bits >> 52n) - 1075;
@@ -189,8 +194,8 @@ function decimalToF32(text: string): number {
   const D = BigInt(int + frac), X = Number(exp) - frac.length;
   const decimal = D * 10n ** BigInt(Math.max(X, 0)) * 2n ** BigInt(Math.max(-E, 0));
   const midpoint = M * 2n ** BigInt(Math.max(E, 0)) * 10n ** BigInt(Math.max(-X, 0));
-  if (decimal === midpoint) return f;
-  return decimal > midpoint === Math.abs(other) > Math.abs(f) ? other : f;
+  if (decimal === midpoint) return Math.fround(f);
+  return Math.fround(decimal > midpoint === Math.abs(other) > Math.abs(f) ? other : f);
 }
 
 // ---- module ----

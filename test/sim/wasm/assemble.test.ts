@@ -302,6 +302,84 @@ describe('sim/wasm/assemble: random i32 expressions', () => {
   });
 });
 
+// Random nests of blocks, loops and ifs (no values, so every one is valid) branching to enclosing
+// labels by name or depth; label names repeat, so inner ones shadow outer ones.
+type Ctl =
+  | { op: 'nop' }
+  | { op: 'br' | 'br_if'; up: number }
+  | { op: 'block' | 'loop'; label: string; body: Ctl[] }
+  | { op: 'if'; label: string; then: Ctl[]; else: Ctl[] | null };
+const control = fc.letrec<{ body: Ctl[] }>((tie) => {
+  const label = fc.constantFrom('', '$a', '$b', '$c.d');
+  const instr: fc.Arbitrary<Ctl> = fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constant({ op: 'nop' as const }),
+    fc.record({ op: fc.constantFrom('br' as const, 'br_if' as const), up: fc.nat(4) }),
+    fc.record({ op: fc.constantFrom('block' as const, 'loop' as const), label, body: tie('body') }),
+    fc.record({ op: fc.constant('if' as const), label, then: tie('body'), else: fc.option(tie('body')) }),
+  );
+  return { body: fc.array(instr, { maxLength: 3 }) };
+}).body;
+/** The text of `body` inside the labels `scopes` (outermost first); a branch goes `up` levels (mod the depth), by name when that label is the innermost of its name. */
+function render(body: Ctl[], scopes: string[]): string {
+  return body
+    .map((c) => {
+      if (c.op === 'nop') return '(nop)';
+      if ('up' in c) {
+        const depth = c.up % (scopes.length + 1), target = scopes[scopes.length - 1 - depth];
+        const ref = target && scopes.lastIndexOf(target) === scopes.length - 1 - depth ? target : depth;
+        return `(${c.op} ${ref}${c.op === 'br_if' ? ' (local.get $x)' : ''})`;
+      }
+      if (c.op === 'if') {
+        const inner = [...scopes, c.label];
+        return `(if ${c.label} (local.get $x) (then ${render(c.then, inner)})${c.else ? ` (else ${render(c.else, inner)})` : ''})`;
+      }
+      return `(${c.op} ${c.label} ${render(c.body, [...scopes, c.label])})`;
+    })
+    .join(' ');
+}
+
+describe('sim/wasm/assemble: random constants and control flow', () => {
+  it('float constants assemble to wabt\'s bytes, or fail where wabt does (beyond the largest float)', () => {
+    const decimal = fc
+      .tuple(fc.boolean(), fc.stringMatching(/^[0-9]{1,30}$/), fc.stringMatching(/^[0-9]{0,30}$/), fc.integer({ min: -60, max: 45 }))
+      .map(([neg, int, frac, exp]) => `${neg ? '-' : ''}${int}.${frac}e${exp}`);
+    const shortest = fc.double({ noNaN: true }).map((d) => String(d).replace('Infinity', 'inf'));
+    // Exactly on, just above or just below the midpoint between a float and the next one up, in full.
+    const nearMidpoint = fc.tuple(fc.integer({ min: 0, max: 0x7f7fffff }), fc.constantFrom('', '0001', '-')).map(([bits, nudge]) => {
+      const f32 = (b: number) => (b === 0x7f800000 ? 2 ** 128 : new Float32Array(new Uint32Array([b]).buffer)[0]);
+      const mid = (f32(bits) + f32(bits + 1)) / 2;
+      const b64 = new BigUint64Array(new Float64Array([mid]).buffer)[0];
+      const M = (b64 & ((1n << 52n) - 1n)) | (1n << 52n), E = Number(b64 >> 52n) - 1075;
+      const [digits, exp] = E < 0 ? [M * 5n ** BigInt(-E), E] : [M * 2n ** BigInt(E), 0];
+      return nudge === '-' ? `${digits - 1n}9999e${exp - 4}` : `${digits}${nudge}e${exp - nudge.length}`;
+    });
+    fc.assert(
+      fc.property(fc.oneof(decimal, shortest, nearMidpoint), fc.constantFrom('f32', 'f64'), (x, type) => {
+        const wat = `(module (func (drop (${type}.const ${x}))))`;
+        let refused = false;
+        try {
+          reference(wat);
+        } catch {
+          refused = true;
+        }
+        if (refused) expect(() => assemble(wat)).to.throw(AssembleError, `${type} constant out of range '${x}' at 1:`);
+        else sameAsWabt(wat);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('nested blocks, loops and ifs with branches assemble to wabt\'s bytes', () => {
+    fc.assert(
+      fc.property(control, (body) => {
+        sameAsWabt(`(module (func (param $x i32) ${render(body, [])}))`);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('sim/wasm/assemble: errors name the token and its position', () => {
   const cases: [string, string, RegExp][] = [
     ['unknown op', '(module\n  (func (i32.fma (i32.const 1))))', /unknown op 'i32\.fma' at 2:10/],
