@@ -28,49 +28,54 @@ const tokenOf = (n: Node): string => (n.kind !== 'list' ? n.text : n.items[0]?.k
 const failAt = (what: string, n: Node): never => fail(what, tokenOf(n), n.pos);
 
 const lineEnd = (src: string, i: number) => (src.indexOf('\n', i) < 0 ? src.length : src.indexOf('\n', i));
-
+const SPACE = /(?:\s|;;[^\n]*)*/y;
 const ATOM = /[^\s()";]+/y;
+
 /** Reads the text into one S-expression, skipping `;;` and (nested) `(; ;)` comments. */
 function read(src: string): Node {
-  let i = 0, line = 1, col = 1;
-  const skip = (n: number) => {
-    for (const end = i + n; i < end; i++) if (src[i] === '\n') (line++, (col = 1)); else col++;
+  let i = 0, line = 1, lineStart = 0;
+  // Positions are made per token only: making one per character made reading allocation-bound.
+  const at = (): Pos => ({ line, col: i - lineStart + 1 });
+  const skipTo = (end: number) => {
+    for (; i < end; i++) if (src.charCodeAt(i) === 10) (line++, (lineStart = i + 1));
   };
-  const open: { items: Node[]; pos: Pos }[] = [{ items: [], pos: { line, col } }];
-  while (i < src.length) {
-    const pos = { line, col };
+  const open: { items: Node[]; pos: Pos }[] = [{ items: [], pos: at() }];
+  for (;;) {
+    SPACE.lastIndex = i;
+    SPACE.exec(src);
+    skipTo(SPACE.lastIndex);
+    if (i >= src.length) break;
+    const pos = at();
     const top = open[open.length - 1];
-    if (/\s/.test(src[i])) skip(1);
-    else if (src.startsWith(';;', i)) skip(lineEnd(src, i) - i);
-    else if (src.startsWith('(;', i)) {
+    if (src.startsWith('(;', i)) {
       for (let depth = 0; ; ) {
         if (i >= src.length) fail('unclosed comment', '(;', pos);
-        if (src.startsWith('(;', i)) (depth++, skip(2));
-        else if (src.startsWith(';)', i)) { skip(2); if (--depth === 0) break; }
-        else skip(1);
+        if (src.startsWith('(;', i)) (depth++, skipTo(i + 2));
+        else if (src.startsWith(';)', i)) { skipTo(i + 2); if (--depth === 0) break; }
+        else skipTo(i + 1);
       }
-    } else if (src[i] === '(') (open.push({ items: [], pos }), skip(1));
+    } else if (src[i] === '(') (open.push({ items: [], pos }), skipTo(i + 1));
     else if (src[i] === ')') {
       if (open.length === 1) fail('unbalanced', ')', pos);
       const list = open.pop()!;
       open[open.length - 1].items.push({ kind: 'list', ...list });
-      skip(1);
+      skipTo(i + 1);
     } else if (src[i] === '"') {
       const end = src.indexOf('"', i + 1);
       const text = src.slice(i + 1, end);
       if (end < 0 || /[\\\n]/.test(text)) fail('unterminated or escaped string', src.slice(i, lineEnd(src, i)), pos);
       top.items.push({ kind: 'string', text, pos });
-      skip(end + 1 - i);
+      skipTo(end + 1);
     } else {
       ATOM.lastIndex = i;
-      const text = ATOM.exec(src)![0];
+      const text = ATOM.exec(src)?.[0] ?? fail('unexpected character', src[i], pos);
       top.items.push({ kind: 'atom', text, pos });
-      skip(text.length);
+      skipTo(i + text.length);
     }
   }
   if (open.length > 1) fail('unclosed', '(', open[open.length - 1].pos);
   const [mod, extra] = open[0].items;
-  if (mod?.kind !== 'list' || tokenOf(mod) !== '(module') fail('expected (module ...), found', mod ? tokenOf(mod) : 'end of text', mod?.pos ?? { line, col });
+  if (mod?.kind !== 'list' || tokenOf(mod) !== '(module') fail('expected (module ...), found', mod ? tokenOf(mod) : 'end of text', mod?.pos ?? at());
   if (extra) failAt('text after the module:', extra);
   return mod;
 }

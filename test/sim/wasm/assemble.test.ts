@@ -84,7 +84,7 @@ describe('sim/wasm/assemble: the same bytes as wabt', () => {
   });
 
   it('constants: signed, unsigned up to 2^N-1, hex, underscores; floats with exponents, inf, nan, -0', () => {
-    const i32 = ['0', '1', '-1', '63', '64', '-64', '-65', '2147483647', '-2147483648', '0xffffffff', '4294967295', '0x80000000', '-0x10', '0xFFFFFF', '1_000_000'];
+    const i32 = ['0', '1', '-1', '+5', '63', '64', '-64', '-65', '2147483647', '-2147483648', '0xffffffff', '4294967295', '0x80000000', '-0x10', '0xFFFFFF', '1_000_000'];
     const i64 = ['0', '-1', '0xffffffffffffffff', '18446744073709551615', '-9223372036854775808', '0x7fffffffffffffff', '-0x8000000000000000', '4294967296'];
     const f64 = ['0', '-0.0', '1.5', '+2', '1e308', '1.7976931348623157e308', '2.2250738585072014e-308', '5e-324', 'inf', '-inf', '+inf', 'nan', '-nan', '0.1', '123456789.123456789e-5', '1.', '1E-3', '1_000.5'];
     // The long ones sit just off (or on) the midpoint between two floats, where rounding through a double would go wrong.
@@ -400,6 +400,7 @@ describe('sim/wasm/assemble: errors name the token and its position', () => {
     ['unknown result type', '(module (import "a" "b" (func (result v128))))', /unknown type 'v128' at 1:39/],
     ['unclosed paren', '(module\n  (func (nop)', /unclosed '\(' at 2:3/],
     ['extra close paren', '(module (func))\n)', /unbalanced '\)' at 2:1/],
+    ['stray semicolon', '(module (func (nop) ; (nop)))', /unexpected character ';' at 1:21/],
     ['unclosed comment', '(module) (; oops', /unclosed comment '\(;' at 1:10/],
     ['not a module', '(func)', /expected \(module \.\.\.\), found '\(func' at 1:1/],
     ['unknown field', '(module (global i32))', /unknown module field '\(global' at 1:9/],
