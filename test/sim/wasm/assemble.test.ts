@@ -1,7 +1,8 @@
 // sim/wasm/assemble.ts against wabt's wat2wasm (the reference for what the text means): the same
-// bytes for modules covering every op and construct, and for random i32 expression trees, which
-// also run equal to a JavaScript reference; small programs run as expected; bad text names the
-// bad token and its line:column.
+// bytes for modules covering every op and construct, for random float constants and random nests
+// of blocks, loops and ifs, and for random i32 expression trees, which also run equal to a
+// JavaScript reference; small programs run as expected; bad text names the bad token and its
+// line:column.
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
@@ -260,8 +261,12 @@ const BINARY: Record<string, (x: number, y: number) => number> = {
   ne: (x, y) => +(x !== y),
   lt_s: (x, y) => +(x < y),
   lt_u: (x, y) => +(x >>> 0 < y >>> 0),
-  ge_u: (x, y) => +(x >>> 0 >= y >>> 0),
   gt_s: (x, y) => +(x > y),
+  gt_u: (x, y) => +(x >>> 0 > y >>> 0),
+  le_s: (x, y) => +(x <= y),
+  le_u: (x, y) => +(x >>> 0 <= y >>> 0),
+  ge_s: (x, y) => +(x >= y),
+  ge_u: (x, y) => +(x >>> 0 >= y >>> 0),
 };
 const UNARY: Record<string, (x: number) => number> = {
   clz: Math.clz32,
