@@ -164,7 +164,7 @@ function int(n: Node, bits: number): bigint {
   if (v === undefined || v < -(1n << BigInt(bits - 1)) || v >= 1n << BigInt(bits)) return failAt(`bad i${bits} constant`, n);
   return BigInt.asIntN(bits, v);
 }
-/** A float as little-endian bytes: decimal, inf and nan (the canonical quiet NaN), with a sign. */
+/** A float as little-endian bytes: decimal, hexadecimal (0x1.8p-3), inf and nan (the canonical quiet NaN), with a sign. */
 function float(n: Node, bits: 32 | 64): number[] {
   const text = atom(n, 'a float', n);
   const view = new DataView(new ArrayBuffer(bits / 8));
@@ -172,9 +172,10 @@ function float(n: Node, bits: 32 | 64): number[] {
   const sign = special?.[1] === '-' ? -1 : 1;
   if (special?.[2] === 'nan') view.setUint32(bits / 8 - 4, (sign < 0 ? 0x80000000 : 0) | (bits === 32 ? 0x7fc00000 : 0x7ff80000), true);
   else if (special) bits === 32 ? view.setFloat32(0, sign * Infinity, true) : view.setFloat64(0, sign * Infinity, true);
-  else if (/^[+-]?\d(_?\d)*(\.(\d(_?\d)*)?)?([eE][+-]?\d(_?\d)*)?$/.test(text)) {
-    const v = bits === 32 ? decimalToF32(text.replaceAll('_', '')) : Number(text.replaceAll('_', ''));
-    // wat2wasm refuses a decimal that rounds to infinity.
+  else if (/^[+-]?(\d(_?\d)*(\.(\d(_?\d)*)?)?([eE][+-]?\d(_?\d)*)?|0x[0-9a-fA-F](_?[0-9a-fA-F])*(\.([0-9a-fA-F](_?[0-9a-fA-F])*)?)?([pP][+-]?\d(_?\d)*)?)$/.test(text)) {
+    const plain = text.replaceAll('_', '');
+    const v = /0x/.test(plain) ? hexToFloat(plain, bits) : bits === 32 ? decimalToF32(plain) : Number(plain);
+    // wat2wasm refuses a literal that rounds to infinity.
     if (!Number.isFinite(v)) failAt(`f${bits} constant out of range`, n);
     bits === 32 ? view.setFloat32(0, v, true) : view.setFloat64(0, v, true);
   } else failAt(`bad f${bits} constant`, n);
@@ -201,6 +202,23 @@ function decimalToF32(text: string): number {
   const midpoint = M * 2n ** BigInt(Math.max(E, 0)) * 10n ** BigInt(Math.max(-X, 0));
   if (decimal === midpoint) return Math.fround(f);
   return Math.fround(decimal > midpoint === Math.abs(other) > Math.abs(f) ? other : f);
+}
+
+/** A hexadecimal float H * 2^P rounded once (to nearest, ties to even) to `bits`, subnormals included. */
+function hexToFloat(text: string, bits: 32 | 64): number {
+  const [, sign, int, frac = '', exp = '0'] = /^([+-]?)0x([0-9a-f]+)\.?([0-9a-f]*)(?:p([+-]?\d+))?$/i.exec(text)!;
+  const H = BigInt(`0x${int}${frac}`), P = Number(exp) - 4 * frac.length;
+  if (!H) return sign === '-' ? -0 : 0;
+  const [precision, minExponent] = bits === 32 ? [24, -149] : [53, -1074];
+  // The exponent of the result's last mantissa bit; bits of H below it are rounded off.
+  const q = Math.max(H.toString(2).length + P - precision, minExponent);
+  let m = H, dropped = BigInt(Math.max(q - P, 0));
+  if (dropped) {
+    const rest = H & ((1n << dropped) - 1n), half = 1n << (dropped - 1n);
+    m = (H >> dropped) + (rest > half || (rest === half && H & (1n << dropped)) ? 1n : 0n);
+  }
+  const v = Number(m) * 2 ** Math.max(q, P) * (sign === '-' ? -1 : 1);
+  return bits === 32 ? Math.fround(v) : v;
 }
 
 // ---- module ----
