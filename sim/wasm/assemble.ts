@@ -1,10 +1,12 @@
 // Assembles the folded WebAssembly text the simulator generates into a module binary. simulate() is
 // synchronous and wabt's JavaScript build only initializes asynchronously, so the project carries
-// this small assembler for the subset it emits: imports of functions and one memory, one memory,
-// functions with named params and locals, folded instructions (operands first, then the op),
-// blocks/loops/ifs with named labels, and exports. Its bytes equal wabt's wat2wasm output for the
-// same text (test/sim/wasm/assemble.test.ts), so wabt stays the reference for what the text means.
-// Typing is left to WebAssembly.Module, which validates the binary.
+// this small assembler for the subset it emits: imported functions, one memory (imported or
+// defined), functions with named params and locals, folded instructions (operands first, then the
+// op) over the whole MVP numeric and memory instruction set, blocks/loops/ifs with named labels,
+// and exports. Its bytes equal wabt's wat2wasm output for the same text
+// (test/sim/wasm/assemble.test.ts), so wabt stays the reference for what the text means; float
+// literals are rounded once to nearest, as the WebAssembly spec says. Typing is left to
+// WebAssembly.Module, which validates the binary.
 
 /** Bad text: the message names the offending token and its line:column. */
 export class AssembleError extends Error {
@@ -210,9 +212,12 @@ function hexToFloat(text: string, bits: 32 | 64): number {
   const H = BigInt(`0x${int}${frac}`), P = Number(exp) - 4 * frac.length;
   if (!H) return sign === '-' ? -0 : 0;
   const [precision, minExponent] = bits === 32 ? [24, -149] : [53, -1074];
-  // The exponent of the result's last mantissa bit; bits of H below it are rounded off.
-  const q = Math.max(H.toString(2).length + P - precision, minExponent);
-  let m = H, dropped = BigInt(Math.max(q - P, 0));
+  // The exponent of the result's last mantissa bit; bits of H below it are rounded off (dropping
+  // more than all of them changes nothing, and keeps 0x1p-99999999 from making a huge BigInt).
+  const length = H.toString(2).length;
+  const q = Math.max(length + P - precision, minExponent);
+  const dropped = BigInt(Math.min(Math.max(q - P, 0), length + 1));
+  let m = H;
   if (dropped) {
     const rest = H & ((1n << dropped) - 1n), half = 1n << (dropped - 1n);
     m = (H >> dropped) + (rest > half || (rest === half && H & (1n << dropped)) ? 1n : 0n);
