@@ -280,7 +280,8 @@ export function assemble(wat: string): Uint8Array<ArrayBuffer> {
     const items = itemsOf(field);
     const head = headOf(field);
     if (head === 'import') {
-      if (funcs.length) failAt('import after a function definition', field);
+      // The text's order is the binary's, where imports come first.
+      if (funcs.length || Array.isArray(memory)) failAt('import after a definition:', field);
       const desc = items[3];
       const descItems = itemsOf(desc);
       const entry = [...name(str(items[1], field)), ...name(str(items[2], field))];
@@ -299,7 +300,8 @@ export function assemble(wat: string): Uint8Array<ArrayBuffer> {
       for (; headOf(items[k]) === 'export'; k++) exports.push({ field: items[k], kind: 0x02, ref: 0 });
       memory = limits(items, k, field);
     } else if (head === 'func') {
-      let [f, k] = newFunc(items);
+      const [f, start] = newFunc(items);
+      let k = start;
       for (; headOf(items[k]) === 'export'; k++) exports.push({ field: items[k], kind: 0x00, ref: importedFuncs + funcs.length });
       f.body = items.slice(signature(items, k, f, true));
       typeOf(f);

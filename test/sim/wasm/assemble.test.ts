@@ -447,6 +447,7 @@ describe('sim/wasm/assemble: errors name the token and its position', () => {
     ['unknown field', '(module (global i32))', /unknown module field '\(global' at 1:9/],
     ['then missing', '(module (func (if (i32.const 1) (nop))))', /expected \(then \.\.\.\) in '\(if' at 1:15/],
     ['bare instruction', '(module (func local.get 0))', /expected a folded instruction, found 'local\.get' at 1:15/],
+    ['import after a definition', '(module (memory 1) (import "a" "b" (func)))', /import after a definition: '\(import' at 1:20/],
     ['duplicate function', '(module (func $f) (func $f))', /duplicate function '\$f' at 1:25/],
   ];
   for (const [what, wat, message] of cases) {
