@@ -22,7 +22,7 @@ import { add, bin, cond, load, mul, namesOf, num, v, type Stmt, type Val } from 
 import { stmtsJs } from './step-js.js';
 import { N_EVENTS } from './pe-arith.js';
 import { RunMemory, WasmStep } from './wasm/step.js';
-import { stepWat as printWat, type UnitPlan, WasmLayout } from './wasm/step-wat.js';
+import { importedUnits, stepWat as printWat, type UnitPlan, WasmLayout } from './wasm/step-wat.js';
 import { reads } from '../arch/ir.js';
 import type { Arch, Expr, LineDesc, Neighbour, PeInputDesc, PortDesc, RegisterDesc, TagKind, UnitDesc } from '../arch/types.js';
 import { fusedMulAdd, isKernelAdder, isKernelTerm, operandRoles, UNIT_KINDS, type UnitEvaluation } from '../arch/units.js';
@@ -700,8 +700,8 @@ function wasmStepOf(plan: Plan, body: Stmt[]): WasmStep | null {
   layout.place('PEV', n * N_EVENTS, 'u32');
   // The events per output go last: their number is the job's.
   layout.place('OEV', 0, 'u32');
-  const wat = printWat({ body, layout, mask: H - 1, units: plans, pages: Math.ceil(layout.end / 65536) });
-  return new WasmStep(wat, layout, [...units.values()].filter((u) => plans.get(u.name)?.how !== 'kernel'));
+  const module = { body, layout, mask: H - 1, units: plans, pages: Math.ceil(layout.end / 65536) };
+  return new WasmStep(printWat(module), layout, importedUnits(module));
 }
 
 /** The arrays of one run: in the WebAssembly step's memory when the step runs there, else on the

@@ -69,6 +69,11 @@ function inlineKernel(m: StepModule, u: UnitCall): KernelConstants | null {
   return u.args.slice(1).some((a) => namesOf([{ k: 'set', name: '_', v: a }]).units.size > 0) ? null : plan.k;
 }
 
+/** The units the module calls out to (in import order). */
+export function importedUnits(m: StepModule): UnitCall[] {
+  return [...namesOf(m.body).units.values()].filter((u) => inlineKernel(m, u) === null);
+}
+
 const OPS = { '+': 'i32.add', '-': 'i32.sub', '*': 'i32.mul', '&': 'i32.and', '|': 'i32.or', '===': 'i32.eq' } as const;
 
 const i32 = (n: number): string => `(i32.const ${n})`;
@@ -207,9 +212,7 @@ export function stepWat(m: StepModule): string {
   };
 
   const code = m.body.map(stmt).join('\n');
-  const imports = [...units.values()]
-    .filter((u) => inlineKernel(m, u) === null)
-    .map((u) => `(import "k" "U_${u.name}" (func $U_${u.name} (param${' i32'.repeat(importArity(u))}) (result i32)))`);
+  const imports = importedUnits(m).map((u) => `(import "k" "U_${u.name}" (func $U_${u.name} (param${' i32'.repeat(importArity(u))}) (result i32)))`);
   const locals = [...[...i32Locals].map((n) => `(local $${n} i32)`), ...[...f64Locals].map((n) => `(local $${n} f64)`)];
   return [
     '(module',
