@@ -183,6 +183,9 @@ export function sameFormat(a: Format, b: Format): boolean {
 
 const NAME_RE = /^e(\d+)m(\d+)((?:_[a-z0-9]+)*)$/;
 
+/** The suffix groups of a format name, in the order a name must give them. */
+const SUFFIX_GROUPS = [/^bn?\d+$/, /^ftz$/, /^(fn|none|ieee)$/, /^(sat|inf)$/];
+
 /** Parses a named format or an `eXmY[_bN|_bnN][_ftz][_fn|_none|_ieee][_sat|_inf]` string. */
 export function parseFormatName(text: string, where = 'format'): Format {
   const named = NAMED[text];
@@ -192,14 +195,23 @@ export function parseFormatName(text: string, where = 'format'): Format {
     throw new LbamacError(`${where}: "${text}" is not a format; expected one of ${NAMED_FORMATS.join(', ')} or eXmY (e.g. e4m7, e4m7_b10_ftz_none)`);
   }
   const spec: FormatSpec = { exp: Number(m[1]), man: Number(m[2]) };
+  // One suffix per group, in the groups' order: a name says each property once, one way.
+  let last = -1;
+  let lastSuffix = '';
   for (const suffix of (m[3] ?? '').split('_').filter(Boolean)) {
+    const group = SUFFIX_GROUPS.findIndex((re) => re.test(suffix));
+    if (group < 0) throw new LbamacError(`${where}: unknown suffix "_${suffix}" in "${text}"; allowed: _bN, _bnN, _ftz, _fn, _none, _ieee, _sat, _inf`);
+    if (group <= last) {
+      const why = group === last ? `"_${lastSuffix}" and "_${suffix}" say the same property` : `"_${suffix}" comes after "_${lastSuffix}"`;
+      throw new LbamacError(`${where}: ${why} in "${text}"; suffixes go once each, in this order: _bN or _bnN, _ftz, _fn/_none/_ieee, _sat/_inf`);
+    }
+    last = group;
+    lastSuffix = suffix;
     const bias = /^b(n?)(\d+)$/.exec(suffix);
     if (bias) spec.bias = (bias[1] ? -1 : 1) * Number(bias[2]);
     else if (suffix === 'ftz') spec.subnormals = false;
-    else if (suffix === 'fn' || suffix === 'none' || suffix === 'ieee') spec.specials = suffix;
-    else if (suffix === 'sat') spec.overflow = 'saturate';
-    else if (suffix === 'inf') spec.overflow = 'inf';
-    else throw new LbamacError(`${where}: unknown suffix "_${suffix}" in "${text}"; allowed: _bN, _bnN, _ftz, _fn, _none, _ieee, _sat, _inf`);
+    else if (suffix === 'sat' || suffix === 'inf') spec.overflow = suffix === 'sat' ? 'saturate' : 'inf';
+    else spec.specials = suffix as 'fn' | 'none' | 'ieee';
   }
   return makeFormat(spec, where);
 }

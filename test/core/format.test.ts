@@ -57,6 +57,11 @@ describe('core/format', () => {
     for (const [spec, re] of cases) expect(() => makeFormat(spec as never, 'cfg.acc')).to.throw(re);
     expect(() => toFormat('e4x3')).to.throw(/"e4x3" is not a format/);
     expect(() => toFormat('e4m3_q')).to.throw(/unknown suffix "_q"/);
+    // Suffixes once each, in order: no name where a later one silently wins.
+    expect(() => toFormat('e4m7_fn_b10')).to.throw(/"_b10" comes after "_fn" in "e4m7_fn_b10"; suffixes go once each, in this order/);
+    expect(() => toFormat('e4m3_fn_none')).to.throw(/"_fn" and "_none" say the same property/);
+    expect(() => toFormat('e4m7_b10_b12')).to.throw(/"_b10" and "_b12" say the same property/);
+    expect(toFormat('e4m7_b10_ftz_none_sat').name).to.equal(toFormat({ exp: 4, man: 7, bias: 10, subnormals: false, specials: 'none', overflow: 'saturate' }).name);
   });
 
   it('converts float64 into a format: fp16 ties, overflow, subnormals', () => {
