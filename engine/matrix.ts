@@ -43,7 +43,8 @@ function jsonRows(raw: unknown, file: string): unknown[][] {
   return raw as unknown[][];
 }
 
-const SPECIAL_VALUES: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity };
+/** The values a JSON number cannot say, as gemm writes them (engine/output.ts). */
+const SPECIAL_VALUES: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity, '-0': -0 };
 const HEX_RE = /^0x[0-9a-f]+$/i;
 
 function parseElement(el: unknown, tally: ConversionTally, file: string, i: number, j: number): number {

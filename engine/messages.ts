@@ -7,7 +7,7 @@ function show(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-const ELEMENT_FORMS = 'a finite number, a "0x…" bit pattern, "nan", "inf" or "-inf"';
+const ELEMENT_FORMS = 'a finite number, a "0x…" bit pattern, "nan", "inf", "-inf" or "-0"';
 
 export const jobMessages = {
   unreadable: (file: string, reason: string) => `${file}: cannot read the file (${reason})`,

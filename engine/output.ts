@@ -9,7 +9,8 @@ import type { ArrayActivity, EngineResult } from './index.js';
 import type { Job, MatrixConversions } from './job.js';
 import { encodeNpy, type NpyDtype } from './npy.js';
 
-export type OutputValue = number | 'nan' | 'inf' | '-inf';
+/** A value; the strings are what a JSON number cannot say (JSON.stringify writes -0 as 0). */
+export type OutputValue = number | 'nan' | 'inf' | '-inf' | '-0';
 
 export interface GemmOutput {
   engine: string;
@@ -76,11 +77,12 @@ function valueOf(x: number): OutputValue {
   if (Number.isNaN(x)) return 'nan';
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
+  if (Object.is(x, -0)) return '-0';
   return x;
 }
 
 function numberOf(v: OutputValue): number {
-  return v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v;
+  return v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === '-0' ? -0 : v;
 }
 
 /** D's codes as a .npy file, in the smallest uint dtype that holds the output format's width. */

@@ -42,6 +42,8 @@ describe('engine/job parseJob', () => {
     const job = parse([['0x7F', 'nan', 'inf']], [['0x7c'], ['nan'], ['-inf']]);
     expect(job.A).to.deep.equal([[0x7f, 0x7f, 0x7e]]); // e4m3 has no inf: saturates
     expect(job.B).to.deep.equal([[0x7c], [0x7e], [0xfc]]);
+    // "-0", as gemm writes a negative zero into values: the sign bit alone.
+    expect(parse([['-0', 0]], [['-0'], ['0x0']]).A).to.deep.equal([[0x80, 0]]);
   });
 
   it('converts C into the output format: the chunk-total format when chunked', () => {
@@ -65,7 +67,7 @@ describe('engine/job parseJob', () => {
     ['a too wide pattern', () => parse([[1]], [['0x1ff']]), /^b\.json at \[0\]\[0\]: bit pattern "0x1ff" does not fit e5m2 \(8 bits\); allowed 0x0 to 0xff/],
     ['a too wide pattern in C (fp16)', () => parse([[1]], [[1]], [['0x10000']]), /^c\.json at \[0\]\[0\]: bit pattern "0x10000" does not fit fp16 \(16 bits\); allowed 0x0 to 0xffff/],
     ['null', () => parse([[null]], [[1]]), /^a\.json at \[0\]\[0\]: null is not an element/],
-    ['"NaN" spelled otherwise', () => parse([[1]], [['NaN']]), /^b\.json at \[0\]\[0\]: "NaN" is not an element; expected a finite number, a "0x…" bit pattern, "nan", "inf" or "-inf"/],
+    ['"NaN" spelled otherwise', () => parse([[1]], [['NaN']]), /^b\.json at \[0\]\[0\]: "NaN" is not an element; expected a finite number, a "0x…" bit pattern, "nan", "inf", "-inf" or "-0"/],
     ['a config error', () => parse([[1]], [[1]], undefined, { ...CFG, acc: 'fp8' }), /^cfg\.json: config\.acc: "fp8" is not a format/],
     [
       'a 2:4 violation in a later group',

@@ -14,7 +14,7 @@ describe('engine/output and the registry', () => {
     const cfg = resolveConfig({ a: 'e4m3', w: 'e4m3', product: 'exact', acc: { exp: 4, man: 7, bias: 10 } });
     const out = toGemmOutput('test', cfg, { D: [[0x000, 0x800, 0x500, 0x780, 0xf80, 0x7c0, 0x001]], events: zeroEvents() });
     expect(out.D).to.deep.equal([['0x000', '0x800', '0x500', '0x780', '0xf80', '0x7c0', '0x001']]);
-    expect(out.values).to.deep.equal([[0, -0, 1, 'inf', '-inf', 'nan', 2 ** -16]]);
+    expect(out.values).to.deep.equal([[0, '-0', 1, 'inf', '-inf', 'nan', 2 ** -16]]);
     expect(out.format).to.deep.equal({ name: 'e4m7_b10', exp: 4, man: 7, bias: 10, subnormals: true, specials: 'ieee', overflow: 'inf' });
     expect(out.cycles).to.equal(null);
   });
