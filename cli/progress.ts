@@ -60,9 +60,12 @@ export function progressView(stream: NodeJS.WriteStream = process.stderr, labels
     };
   }
   let last = -Infinity;
+  let finished = false;
   return {
     update(p) {
-      if (p.done < p.total && p.elapsedSeconds - last < LINE_SECONDS) return;
+      // The end is reported once, however many updates arrive at done = total.
+      if (finished || (p.done < p.total && p.elapsedSeconds - last < LINE_SECONDS)) return;
+      finished = p.done === p.total;
       last = p.elapsedSeconds;
       const t = texts(p);
       stream.write(`${labels.label}: ${p.done}/${p.total} ${labels.unit}, ${t.elapsedText} elapsed, ETA ${t.etaText}\n`);

@@ -42,6 +42,7 @@ describe('cli/progress', () => {
     view.update(at(1, 5, 45)); // too soon after the first line
     view.update(at(5, 16, 15));
     view.update(at(10, 20, 0));
+    view.update(at(10, 21, 0)); // the run's final report after its last step: the end once
     view.stop();
     expect(c.text()).to.equal('sweep: 0/10 points, 0s elapsed, ETA …\nsweep: 5/10 points, 16s elapsed, ETA 15s\nsweep: 10/10 points, 20s elapsed, ETA done\n');
   });
