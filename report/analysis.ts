@@ -283,7 +283,7 @@ function areaFinding(results: readonly PointResult[], workload: string, ref: Ref
   const holding = front.find((r) => r.accuracy! >= ref.accuracy - HOLD_TOLERANCE) ?? null;
   const ids = [...front.map((r) => r.id), ...(base ? [base.id] : [])];
   const text: string[] = [
-    `Area per PE (${unit}, ${withArea[0]!.area!.source}; the multiplier, the accumulator and the PE's registers) for ${withArea.length} of the ${mine.length} grid points of ${workload}; the others were not synthesized (their blocks' "area" leaves them out) and are not on the area plot.` +
+    `Area per PE (${unit}, ${withArea[0]!.area!.source}; the multiplier, the accumulator and the PE's registers) for ${withArea.length} of the ${mine.length} grid points of ${workload}${withArea.length < mine.length ? `; the others were not synthesized (their blocks' "area" leaves them out) and are not on the area plot` : ''}.` +
       (base ? ` The baseline ${base.block} (${base.acc} accumulation): ${base.area!.perPE} ${unit}.` : ' No baseline block has area, so no ratio to fp32 accumulation is given.'),
     `The Pareto front (no cheaper synthesized point is as accurate), by area: ${front.map(describe).join('; ')}.`,
   ];

@@ -131,10 +131,12 @@ export function reportHtml(ctx: ReportContext): string {
     (f) => `<figure id="${escapeHtml(f.file.replace(/\.svg$/, ''))}"><h3>${escapeHtml(f.title)}</h3>${f.svg}<figcaption>${escapeHtml(f.caption)} (also <code>plots/${escapeHtml(f.file)}</code>)</figcaption>${cmd(ctx.allCommand)}</figure>`,
   );
   const withArea = results.filter((r) => r.area !== null).length;
+  // The Pareto plot needs a classifier's accuracy: a sweep of synthetic workloads alone has none.
+  const paretoPlot = ctx.figures.some((f) => f.file === 'accuracy-vs-area.svg');
   const areaNote =
     cfg.area === 'none'
-      ? `<p>No area provider is configured (the sweep's <code>"area"</code> is <code>"none"</code>): the Pareto plot uses accumulator width in bits instead of synthesized area. Set <code>"area"</code> to a provider (e.g. <code>"yosys-gates"</code>) for area per PE.</p>`
-      : `<p>${withArea} of the ${results.length} points have an area per PE from <code>${escapeHtml(cfg.area)}</code> (synthesized once per configuration, cached); the others are left out by their blocks' <code>"area"</code> and are not on the area plot.</p>`;
+      ? `<p>No area provider is configured (the sweep's <code>"area"</code> is <code>"none"</code>)${paretoPlot ? ': the Pareto plot uses accumulator width in bits instead of synthesized area' : ''}. Set <code>"area"</code> to a provider (e.g. <code>"yosys-gates"</code>) for area per PE.</p>`
+      : `<p>${withArea} of the ${results.length} points have an area per PE from <code>${escapeHtml(cfg.area)}</code> (synthesized once per configuration, cached)${withArea < results.length ? `; the others are left out by their blocks' <code>"area"</code>${paretoPlot ? ' and are not on the area plot' : ''}` : ''}.</p>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lbamac sweep ${escapeHtml(cfg.name)}</title><style>${STYLE}</style></head>
 <body>

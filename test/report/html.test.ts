@@ -4,9 +4,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CSV_COLUMNS } from '../../report/csv.js';
+import { reportHtml } from '../../report/html.js';
 import { parseSweep } from '../../sweep/grid.js';
 import { runSweep, type SweepRunResult } from '../../sweep/run.js';
 import { tempDir } from '../support/tmp.js';
+import { fakePoint } from './fake.js';
 
 const CHROMIUM = process.env.LBAMAC_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -120,5 +122,33 @@ describe('report: report.html, results.csv', function () {
     const row = lines[1 + run.results.indexOf(mnist)]!.split(',');
     expect(Number(row[col('accuracy')])).to.equal(mnist.accuracy);
     expect(Number(row[col('swamping')])).to.equal(mnist.events.swamping);
+  });
+});
+
+describe('report: the area note', () => {
+  const page = (area: string, points: ReturnType<typeof fakePoint>[], figures: string[]) =>
+    reportHtml({
+      sweep: { config: { name: 's', area, blocks: [] }, hash: 'h' } as never,
+      results: points,
+      figures: figures.map((file) => ({ file, title: file, caption: '', svg: '<svg></svg>' })) as never,
+      allCommand: 'lbamac sweep',
+      pointsCommand: () => 'lbamac sweep --only x',
+      perLayer: [],
+      version: '0',
+      generated: 'now',
+    });
+
+  it('speaks of the area (Pareto) plot only when the report has one: synthetic workloads alone have none', () => {
+    const config = { acc: { exp: 5, man: 3 }, rounding: { acc: 'rne' } } as never;
+    const synthetic = [
+      fakePoint({ accMan: 3, kind: 'synthetic', workload: 'g', accuracy: null, config }),
+      fakePoint({ accMan: 4, kind: 'synthetic', workload: 'g', accuracy: null, config, area: { perPE: 10, unit: 'cells', source: 'yosys' } as never }),
+    ];
+    const none = page('none', synthetic, ['error-vs-acc-bits.svg']);
+    expect(none).to.include('No area provider is configured').and.not.include('Pareto plot');
+    const some = page('yosys-gates', synthetic, ['error-vs-acc-bits.svg']);
+    expect(some).to.include('1 of the 2 points have an area per PE').and.not.include('area plot');
+    expect(page('yosys-gates', synthetic, ['error-vs-acc-bits.svg', 'accuracy-vs-area.svg'])).to.include('are not on the area plot');
+    expect(page('none', synthetic, ['accuracy-vs-area.svg'])).to.include('the Pareto plot uses accumulator width');
   });
 });
