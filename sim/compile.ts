@@ -1,6 +1,8 @@
-// Compiles the PE description (arch.pe) of an array into specialized JavaScript, the way Verilator
-// compiles Verilog: the source is generated once per architecture, evaluated with `new Function`,
-// and then computes every PE's next registers each cycle with typed arrays and no allocation.
+// Compiles the PE description (arch.pe) of an array into a specialized step function, the way
+// Verilator compiles Verilog: once per architecture, a small code tree (sim/step-code.ts) of loops
+// over the PEs, printed as WebAssembly (sim/wasm/, the default where it applies) and as JavaScript
+// (sim/step-js.ts, evaluated with `new Function`); either computes every PE's next registers each
+// cycle with typed arrays and no allocation.
 //
 // Two kinds of register come out of the description:
 //   - delay registers: loaded every cycle from the same register of a neighbour (the edge line at
@@ -17,10 +19,9 @@
 // count is attributed to the PE and to the output its term belongs to (the simulator-only tags:
 // the A row travels with A values, the output column with weights).
 import type { Accumulation } from '../core/gemm.js';
-import { kernelOf } from './pe-arith.js';
+import { kernelOf, N_EVENTS } from './pe-arith.js';
 import { add, bin, cond, load, mul, namesOf, num, v, type Stmt, type Val } from './step-code.js';
 import { stmtsJs } from './step-js.js';
-import { N_EVENTS } from './pe-arith.js';
 import { RunMemory, WasmStep } from './wasm/step.js';
 import { importedUnits, stepWat as printWat, type UnitPlan, WasmLayout } from './wasm/step-wat.js';
 import { reads } from '../arch/ir.js';
