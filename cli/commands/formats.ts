@@ -12,8 +12,9 @@ import { messages } from '../messages.js';
 import { wholeNumber } from '../options.js';
 import { renderTable } from '../table.js';
 
-/** The overview: the named formats and two of the project's accumulator-sized examples. */
-const OVERVIEW = [...NAMED_FORMATS, 'e4m7', 'e5m10'];
+/** The overview: the named formats and two accumulators of the project's studies: the paper's
+ *  12-bit e4m7 with bias 10 and a 13-bit one with the exponent range of fp16. */
+const OVERVIEW = [...NAMED_FORMATS, 'e4m7_b10', 'e5m7'];
 
 interface Args {
   format?: string;

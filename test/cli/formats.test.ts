@@ -3,11 +3,13 @@ import { lbamac } from './run.js';
 
 describe('cli: formats', function () {
   this.timeout(30_000); // each case spawns node
-  it('without an argument shows the named formats plus e4m7 and e5m10', () => {
+  it('without an argument shows the named formats plus the accumulators e4m7_b10 and e5m7', () => {
     const r = lbamac('formats');
     expect(r.status).to.equal(0);
     const firstColumn = r.stdout.trim().split('\n').slice(1).map((line) => line.split(/\s+/)[0]);
-    expect(firstColumn).to.deep.equal(['fp32', 'fp16', 'bf16', 'e5m2', 'e4m3', 'e4m7', 'e5m10']);
+    expect(firstColumn).to.deep.equal(['fp32', 'fp16', 'bf16', 'e5m2', 'e4m3', 'e4m7_b10', 'e5m7']);
+    // The paper's accumulator: bias 10, largest finite 31.875.
+    expect(r.stdout).to.match(/^e4m7_b10\s+e4m7_b10\s+12\s+10\s+ieee\s+inf\s+31\.875\s/m);
     expect(r.stdout).to.match(/^e4m3\s+e4m3\s+8\s+7\s+fn\s+saturate\s+448\s/m);
   });
 
