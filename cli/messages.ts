@@ -154,8 +154,8 @@ export const messages = {
     heading: (config: string) => `${PROGRAM} synth: ${config}`,
     tool: (target: string, yosys: string, generator: string, device: string | null) =>
       `target ${target}; yosys ${yosys} (@yowasp/yosys); lbamac ${generator}${device ? `; placed and routed on ${device}` : ''}`,
-    summary: (pe: number, array: number, unit: string, accBits: number) =>
-      `With its ${accBits}-bit accumulator the PE needs ${pct(pe)} ${unit} than with fp32 accumulation, the array ${pct(array)}.\n` +
+    summary: (pe: number, array: number, unit: string, accBits: number, fixed: boolean) =>
+      `With its ${accBits}-bit ${fixed ? 'fixed-point register' : 'accumulator'} the PE needs ${pct(pe)} ${unit} than with fp32 accumulation, the array ${pct(array)}.\n` +
       'The lower-bit-width-accumulator paper estimates about 63% fewer gates for 12-bit accumulators (analytically, its appendix E).',
     alreadyFp32: 'This configuration accumulates in fp32 already: no baseline to compare with.',
     warnings: (n: number) => `Yosys gave ${n} warning(s); the JSON report (--json) lists them.`,

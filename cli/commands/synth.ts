@@ -87,7 +87,7 @@ export function renderSynthReport(cfg: ArrayConfig, report: SynthReport): string
   rows.push([M.synthTime, seconds(d.pe), seconds(d.array), ...(b ? [seconds(b.pe), seconds(b.array), '', ''] : [])]);
 
   const out = [M.heading(configSummary(cfg)), M.tool(report.target, d.pe.yosys, d.pe.generator, d.pnr?.device ?? null), ...(d.flat ? [] : [M.fromParts]), '', renderTable(rows).trimEnd(), ''];
-  if (report.ratio) out.push(M.summary(report.ratio.pe, report.ratio.array, d.pe.unit, cfg.acc.width));
+  if (report.ratio) out.push(M.summary(report.ratio.pe, report.ratio.array, d.pe.unit, cfg.fixed !== undefined ? cfg.fixed.width : cfg.acc.width, cfg.fixed !== undefined));
   else out.push(M.alreadyFp32);
   // A hierarchical array repeats its PE's warnings: count each once.
   const warnings = [...new Set(all.flatMap((x) => [...x.pe.warnings, ...x.array.warnings]))];

@@ -3,6 +3,8 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderSynthReport } from '../../cli/commands/synth.js';
+import { resolveConfig } from '../../config/resolve.js';
 import { tempDir } from '../support/tmp.js';
 import { compiledCli, fixture, lbamac, ROOT } from './run.js';
 
@@ -75,5 +77,29 @@ describe('cli: synth', function () {
     expect(r.stderr).to.match(/^lbamac: warning: the synthesis cache .*file\/cache cannot be written .*; results are not kept$/m);
     expect(r.stderr.match(/warning/g)).to.have.length(1);
     expect(r.stdout).to.include('PE ratio');
+  });
+});
+
+describe('cli: synth report text', () => {
+  const result = (area: number) => ({
+    target: 'gates',
+    top: 't',
+    resources: { counts: { lut: 0, ff: area / 2, carry: 0, dsp: 0, bram: 0, lutram: 0, mux: 0, gate: area / 2 }, other: {}, byType: {}, portBits: 0 },
+    area,
+    unit: 'gates+FFs',
+    depth: 5,
+    yosys: 'y',
+    generator: 'g',
+    seconds: 1,
+    warnings: [],
+    cached: false,
+  });
+  const design = (area: number) => ({ config: {}, pe: result(area), array: result(4 * area), flat: false, pnr: null });
+  const report = { target: 'gates', design: design(150), fp32: design(100), ratio: { pe: 1.5, array: 1.5 } } as never;
+
+  it('names the width of a fixed-point register, not of the format it rounds into', () => {
+    const kulisch = resolveConfig({ preset: 'kulisch-fp8', rows: 1, cols: 1 });
+    expect(renderSynthReport(kulisch, report)).to.match(/With its 49-bit fixed-point register the PE needs 50% more gates\+FFs/);
+    expect(renderSynthReport(resolveConfig({ rows: 1, cols: 1, a: 'e4m3', w: 'e4m3', product: 'exact', acc: 'e4m7_b10' }), report)).to.match(/With its 12-bit accumulator/);
   });
 });
