@@ -16,11 +16,13 @@ import { verifyCommand } from './commands/verify.js';
 import { messages, PROGRAM } from './messages.js';
 import { packageInfo } from '../util/package-root.js';
 
-/** Bad options or arguments, with the usage text of the command concerned. */
+/** Bad options or arguments (and the usage text, when it is the answer). */
 class UsageError extends Error {
   constructor(
     message: string,
+    /** The usage text to print first, or '' for none. */
     readonly usage: string,
+    readonly command: string | null,
   ) {
     super(message);
   }
@@ -56,16 +58,20 @@ export async function runCli(argv: string[]): Promise<number> {
       // already names the option, the value and what is allowed, so the help text would only bury it.
       if (err?.name === 'YError') throw new LbamacError(err.message);
       if (err) throw err;
+      // Without a command the usage is the answer; a command's bad options get one line and a
+      // pointer to its help (a page of help above it would bury the line).
       let usage = '';
-      y.showHelp((text) => (usage = text));
-      throw new UsageError(message, usage);
+      if (message === messages.needCommand) y.showHelp((text) => (usage = text));
+      const command = argv.find((a) => !a.startsWith('-'));
+      const conflict = /^Arguments (\S+) and (\S+) are mutually exclusive$/.exec(message);
+      throw new UsageError(conflict ? messages.conflict(conflict[1]!, conflict[2]!) : message, usage, command ?? null);
     });
   try {
     await parser.parseAsync();
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(messages.usageError(err.usage, err.message) + '\n');
+      process.stderr.write(messages.usageError(err.usage, err.message, err.command) + '\n');
       return 1;
     }
     if (err instanceof LbamacError) {

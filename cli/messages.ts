@@ -375,6 +375,8 @@ export const messages = {
 
   /** An LbamacError: the message alone, each line prefixed so that it greps as ours. */
   userError: (message: string) => message.split('\n').map((line) => `${PROGRAM}: ${line}`).join('\n'),
-  usageError: (usage: string, message: string) => `${usage}\n\n${messages.userError(message)}`,
+  usageError: (usage: string, message: string, command: string | null) =>
+    usage !== '' ? `${usage}\n\n${messages.userError(message)}` : `${messages.userError(message)}\n${messages.userError(`see ${PROGRAM}${command ? ` ${command}` : ''} --help`)}`,
+  conflict: (a: string, b: string) => `--${a} and --${b} cannot be given together`,
   internalError: (stack: string) => `${PROGRAM}: internal error; please report it with the command line and input files\n${stack}`,
 };

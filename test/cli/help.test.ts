@@ -34,20 +34,31 @@ describe('cli: help, version, usage errors', function () {
     expect(r.stdout.trim()).to.equal(version);
   });
 
-  it('a missing command, an unknown option or a missing required option exits 1 with the usage', () => {
-    for (const args of [[], ['formats', '--bogus'], ['gemm', '--config', 'x.json']]) {
+  it('a missing command exits 1 with the usage', () => {
+    const r = lbamac();
+    expect(r.status).to.equal(1);
+    expect(r.stdout).to.equal('');
+    expect(r.stderr).to.match(/^lbamac /); // the usage text comes first
+    expect(r.stderr).to.match(/\nlbamac: choose a command\n$/);
+  });
+
+  it("an unknown, missing or conflicting option exits 1 with one line and a pointer to the command's help", () => {
+    for (const [args, line] of [
+      [['formats', '--bogus'], 'Unknown argument: bogus'],
+      [['gemm', '--config', 'x.json'], 'Missing required arguments: a, b'],
+      [['sim', '--config', 'c.json', '--a', 'a.json', '--b', 'b.json', '--m', '4'], '--a and --m cannot be given together'],
+    ] as const) {
       const r = lbamac(...args);
       expect(r.status, args.join(' ')).to.equal(1);
       expect(r.stdout).to.equal('');
-      expect(r.stderr).to.match(/^lbamac /); // the usage text comes first
-      expect(r.stderr).to.match(/\nlbamac: \S/);
+      expect(r.stderr, args.join(' ')).to.match(new RegExp(`^lbamac: ${line}\n(lbamac: .*\n)*lbamac: see lbamac ${args[0]} --help\n$`));
     }
   });
 
   it('a missing --a or --b of gemm says which and why (every line of the message marked as ours)', () => {
     const r = lbamac('gemm', '--config', 'c.json', '--a', 'a.json');
     expect(r.status).to.equal(1);
-    expect(r.stderr).to.match(/\nlbamac: Missing required argument: b\nlbamac: --b B\.json is needed: gemm computes D = A·B \+ C, and B \(K×N\) holds its weights\n$/);
+    expect(r.stderr).to.match(/^lbamac: Missing required argument: b\nlbamac: --b B\.json is needed: gemm computes D = A·B \+ C, and B \(K×N\) holds its weights\nlbamac: see lbamac gemm --help\n$/);
   });
 
   // One line each, no help text: the line names the option, the value given and what is allowed.

@@ -150,7 +150,7 @@ describe('cli: sim', function () {
       [['--c', files.a], /^lbamac: --c needs --a and --b:/],
       [['--b-layout', 'nk'], /^lbamac: --b-layout needs --a and --b:/],
       [['--prune', '2:4'], /^lbamac: --prune needs --a and --b:/],
-      [['--a', files.a, '--b', files.b, '--m', '3'], /Arguments a and m are mutually exclusive/],
+      [['--a', files.a, '--b', files.b, '--m', '3'], /--a and --m cannot be given together/],
       [['--m', '0'], /--m 0: expected a whole number of at least 1/],
       [['--k', '2.5'], /--k 2.5: expected a whole number of at least 1/],
       [['--seed', '-1'], /--seed -1: expected a whole number from 0 to 4294967295/],
