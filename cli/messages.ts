@@ -166,7 +166,7 @@ export const messages = {
     describe: 'print the architecture description a config builds: PE inputs, units, registers and rules, edge lines',
     usage: `${PROGRAM} describe --config CFG.json [--json] [--js] [--wasm]\n\nThe one description of the array that the cycle simulator compiles and the Verilog generator emits (docs/architecture.md).`,
     config: 'array configuration (schema/config.schema.json)',
-    json: 'print the whole description as JSON',
+    json: 'print the whole description as JSON (alone: not with --js or --wasm)',
     js: 'also print the JavaScript the simulator compiles the PEs into',
     wasm: 'also print the WebAssembly (text) the simulator runs the PEs as',
     noWasm: 'No WebAssembly step for this array (sticky flags, or a register or port over 32 bits): the simulator runs the JavaScript one.',

@@ -3,6 +3,7 @@
 // (JavaScript, WebAssembly text).
 import type { CommandModule } from 'yargs';
 import { buildArch } from '../../arch/build.js';
+import { LbamacError } from '../../core/errors.js';
 import { describeArch } from '../../arch/describe.js';
 import { loadConfig } from '../../engine/job.js';
 import { stepSource, stepWat } from '../../sim/compile.js';
@@ -29,6 +30,8 @@ export const describeCommand: CommandModule<object, Args> = {
       })
       .example(messages.describe.examples),
   handler: async (args) => {
+    // --json prints the description alone, so that it parses.
+    if (args.json && (args.js || args.wasm)) throw new LbamacError(messages.conflict('json', args.wasm ? 'wasm' : 'js'));
     const arch = buildArch(await loadConfig(args.config));
     if (args.json) process.stdout.write(JSON.stringify(arch, null, 2) + '\n');
     else process.stdout.write(describeArch(arch));

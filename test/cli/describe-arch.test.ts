@@ -34,6 +34,10 @@ describe('cli: describe', function () {
       const wasm = lbamac('describe', '--config', file, '--wasm');
       expect(wasm.status).to.equal(0);
       expect(wasm.stdout).to.contain('(func (export "step")');
+      // JSON stays JSON: code does not follow it.
+      const both = lbamac('describe', '--config', file, '--json', '--wasm');
+      expect(both.status).to.equal(1);
+      expect(both.stderr).to.match(/^lbamac: --json and --wasm cannot be given together\n/);
     });
   }
 
