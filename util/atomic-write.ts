@@ -14,8 +14,15 @@ import { makeDir } from './make-dir.js';
  * rename stays on one filesystem and is atomic; hidden, and unique across processes.
  */
 export function tempSibling(path: string, suffix = 'tmp'): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.${suffix}`);
+  const tail = `.${process.pid}.${randomBytes(4).toString('hex')}.${suffix}`;
+  // A name the system takes (255 bytes at most) stays one: the target's name is cut to fit.
+  let base = `.${basename(path)}`;
+  while (Buffer.byteLength(base + tail) > NAME_MAX) base = base.slice(0, -1);
+  return join(dirname(path), base + tail);
 }
+
+/** The longest file name (bytes) of the usual filesystems (ext4, xfs, btrfs, tmpfs, APFS). */
+const NAME_MAX = 255;
 
 /** Whether a directory entry is a stand-in that tempSibling named (left behind only by a crash). */
 export function isTempSibling(name: string): boolean {

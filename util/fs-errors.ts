@@ -41,6 +41,7 @@ const REMEDIES: Record<string, (path: string) => string> = {
   EEXIST: notADirectory,
   EISDIR: () => 'it is a directory; name a file to write',
   ENOENT: () => 'the system cannot create it there (no such file or directory); choose another location',
+  ENAMETOOLONG: () => 'a name in it is longer than the system allows (255 bytes per name, 4096 per path); choose a shorter one',
 };
 
 export function errorCode(err: unknown): string | undefined {

@@ -16,6 +16,16 @@ describe('util/atomic-write', () => {
     expect(readdirSync(join(dir, 'a', 'b'))).to.deep.equal(['out.json']);
   });
 
+  it('writes a file whose name is as long as the system takes (the stand-in is cut to fit); a longer one is a user error', async () => {
+    const longest = join(dir, `${'z'.repeat(250)}.json`);
+    await writeFileAtomic(longest, 'x');
+    expect(readFileSync(longest, 'utf8')).to.equal('x');
+    let caught: unknown;
+    await writeFileAtomic(join(dir, `${'z'.repeat(300)}.json`), 'x').catch((err: unknown) => (caught = err));
+    expect(caught).to.be.instanceOf(LbamacError);
+    expect((caught as Error).message).to.match(/: a name in it is longer than the system allows \(255 bytes per name, 4096 per path\); choose a shorter one$/);
+  });
+
   it('on failure leaves the directory as it was', async () => {
     const sub = join(dir, 'fail');
     mkdirSync(join(sub, 'taken'), { recursive: true });
