@@ -101,7 +101,8 @@ function parseJsonText(text: string, path: string): unknown {
     // Editors on Windows save a byte-order mark; JSON.parse rejects it.
     return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
-    throw new LbamacError(msg.badJson(path, (err as Error).message));
+    // JSON.parse quotes the text around the error: keep it on one line and printable.
+    throw new LbamacError(msg.badJson(path, (err as Error).message.replace(/[\x00-\x1f\x7f-\x9f\ufffd]+/g, ' ')));
   }
 }
 
@@ -114,8 +115,15 @@ async function readJson(path: string): Promise<unknown> {
 async function readMatrixFile(path: string): Promise<unknown> {
   const bytes = await readBytes(path);
   if (path.toLowerCase().endsWith('.npy') || hasNpyMagic(bytes)) return parseNpy(bytes, path);
-  return parseJsonText(bytes.toString('utf8'), path);
+  // Two look-alikes users have at hand, named for what they are.
+  if (bytes.subarray(0, 4).equals(ZIP_MAGIC)) throw new LbamacError(msg.npzOrZip(path));
+  const text = bytes.toString('utf8');
+  if (/^\uFEFF?[^[{\n]*,[^\n]*(\n|$)/.test(text) && !/^\uFEFF?\s*[[{]/.test(text)) throw new LbamacError(msg.looksLikeCsv(path));
+  return parseJsonText(text, path);
 }
+
+/** The first bytes of a zip archive (a NumPy .npz file is one). */
+const ZIP_MAGIC = Buffer.from('PK\x03\x04', 'latin1');
 
 /**
  * The pure part of loadJob: each matrix already parsed (JSON, or an NpyArray), codes out. cRaw

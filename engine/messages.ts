@@ -12,6 +12,8 @@ const ELEMENT_FORMS = 'a finite number, a "0x…" bit pattern, "nan", "inf", "-i
 export const jobMessages = {
   unreadable: (file: string, reason: string) => `${file}: cannot read the file (${reason})`,
   badJson: (file: string, reason: string) => `${file}: not valid JSON (${reason})`,
+  npzOrZip: (file: string) => `${file}: a zip archive (a NumPy .npz?), not a matrix; expected a JSON array of rows or a .npy file (save one array with numpy.save)`,
+  looksLikeCsv: (file: string) => `${file}: looks like CSV, not a matrix this tool reads; expected a JSON array of rows or a .npy file (e.g. numpy.save(path, numpy.loadtxt(csv, delimiter=",")))`,
   badConfig: (file: string, message: string) => `${file}: ${message}`,
   notMatrix: (file: string, value: unknown) => `${file}: expected a matrix as a JSON array of rows, e.g. [[1, 2], [3, 4]]; got ${show(value)}`,
   noRows: (file: string) => `${file}: the matrix has no rows; expected at least one`,

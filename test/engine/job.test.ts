@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, parseJob, type JobNames, type JobOptions } from '../../engine/job.js';
+import { LbamacError } from '../../core/errors.js';
+import { loadConfig, loadJob, parseJob, type JobNames, type JobOptions } from '../../engine/job.js';
 import { NpyArray } from '../../engine/npy.js';
 import { tempDir } from '../support/tmp.js';
 
@@ -148,5 +149,34 @@ describe('engine/job loadConfig', () => {
     writeFileSync(join(dir, 'plain.json'), text);
     writeFileSync(join(dir, 'bom.json'), '\uFEFF' + text);
     expect(await loadConfig(join(dir, 'bom.json'))).to.deep.equal(await loadConfig(join(dir, 'plain.json')));
+  });
+});
+
+describe('engine/job loadJob: files that are no matrix', () => {
+  const dir = tempDir('not-matrix');
+  const cfg = join(dir, 'cfg.json');
+  const b = join(dir, 'b.json');
+  writeFileSync(cfg, JSON.stringify(CFG));
+  writeFileSync(b, '[[1]]');
+  const refused = async (name: string, bytes: string | Buffer): Promise<string> => {
+    writeFileSync(join(dir, name), bytes);
+    const err = await loadJob({ configPath: cfg, aPath: join(dir, name), bPath: b }).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(err).to.be.instanceOf(LbamacError);
+    return err!.message;
+  };
+
+  it('a .npz (zip) archive and a CSV file are named for what they are', async () => {
+    expect(await refused('a.npz', Buffer.from('PK\x03\x04\x14\x00\x00', 'latin1'))).to.match(/a\.npz: a zip archive \(a NumPy \.npz\?\), not a matrix; expected a JSON array of rows or a \.npy file/);
+    expect(await refused('a.csv', '1,2\n3,4\n')).to.match(/a\.csv: looks like CSV/);
+    expect(await refused('one.csv', '1.5,2')).to.match(/one\.csv: looks like CSV/);
+  });
+
+  it('broken JSON: one printable line, whatever bytes the file holds', async () => {
+    const message = await refused('bin.json', Buffer.from([1, 2, 0x5b, 0xff, 10, 0x5d]));
+    expect(message).to.match(/bin\.json: not valid JSON \(/);
+    expect(message).not.to.match(/[\x00-\x1f\x7f-\x9f\ufffd]/);
   });
 });
