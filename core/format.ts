@@ -192,7 +192,9 @@ export function parseFormatName(text: string, where = 'format'): Format {
   if (named) return makeFormat(named, where);
   const m = NAME_RE.exec(text);
   if (!m) {
-    throw new LbamacError(`${where}: "${text}" is not a format; expected one of ${NAMED_FORMATS.join(', ')} or eXmY (e.g. e4m7, e4m7_b10_ftz_none)`);
+    const negative = /_b-(\d+)/.exec(text);
+    const hint = negative ? `; a negative bias is written _bn${negative[1]}` : '';
+    throw new LbamacError(`${where}: "${text}" is not a format; expected one of ${NAMED_FORMATS.join(', ')} or eXmY (e.g. e4m7, e4m7_b10_ftz_none)${hint}`);
   }
   const spec: FormatSpec = { exp: Number(m[1]), man: Number(m[2]) };
   // One suffix per group, in the groups' order: a name says each property once, one way.

@@ -61,6 +61,7 @@ describe('core/format', () => {
     expect(() => toFormat('e4m7_fn_b10')).to.throw(/"_b10" comes after "_fn" in "e4m7_fn_b10"; suffixes go once each, in this order/);
     expect(() => toFormat('e4m3_fn_none')).to.throw(/"_fn" and "_none" say the same property/);
     expect(() => toFormat('e4m7_b10_b12')).to.throw(/"_b10" and "_b12" say the same property/);
+    expect(() => toFormat('e4m3_b-3')).to.throw(/"e4m3_b-3" is not a format; .*; a negative bias is written _bn3$/);
     expect(toFormat('e4m7_b10_ftz_none_sat').name).to.equal(toFormat({ exp: 4, man: 7, bias: 10, subnormals: false, specials: 'none', overflow: 'saturate' }).name);
   });
 
