@@ -55,7 +55,8 @@ export const fixedMessages = {
   simWidth: (label: string, width: number) =>
     `simulator: the accumulator ${label} has a ${width}-bit register; a PE's state (register, zero sign, special: ${width + 3} bits) must fit the 53 bits ` +
     `a float64 holds exactly, so the simulator takes registers of at most ${SIM_MAX_FIXED_WIDTH} bits; ` +
-    'compute D with `lbamac gemm --engine core` (any width up to 4096 bits), or narrow acc.fixed (msb + 2 - lsb)',
+    'compute D with `lbamac gemm --engine core` (any width up to 4096 bits), or narrow acc.fixed (msb + 2 - lsb); ' +
+    '`lbamac verify` and `gemm --engine verilator` check the RTL against the simulator, so the limit holds for them too',
 };
 
 function checkBit(where: string, field: string, v: unknown): number {
