@@ -1,7 +1,8 @@
 // Seeded random jobs for co-simulation: shapes around the array size (edge tiles, several tiles,
 // K below and above the array depth), codes biased toward the cases where hardware goes wrong:
 // zeros of both signs, infinities and NaNs (canonical or not), subnormals, the largest and
-// smallest normals, plus a C input in about half of the jobs.
+// smallest normals, plus a C input in about half of the jobs; every fourth job near zero (sums
+// that underflow) and another fourth with terms that cancel in pairs (sums of exactly zero).
 import type { Format } from '../core/format.js';
 import { type ArrayConfig, outputFormat } from '../config/resolve.js';
 import { Rng } from '../workloads/rng.js';
@@ -32,8 +33,28 @@ export function cornerCode(f: Format, rng: Rng): number {
   return sign + Math.min(mag, f.signBit - 1);
 }
 
-function matrix(rows: number, cols: number, f: Format, rng: Rng): number[][] {
-  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => cornerCode(f, rng)));
+/** A code of f near zero: zeros of both signs, subnormals (the smallest most), the two smallest binades of normals. */
+export function tinyCode(f: Format, rng: Rng): number {
+  const sign = rng.int(2) === 1 ? f.signBit : 0;
+  const u = rng.uniform();
+  if (u < 0.2) return sign;
+  // The smallest subnormals most: their products fall below any accumulator's subnormals.
+  if (u < 0.45 && f.man > 0) return sign + 1 + rng.int(Math.min(3, f.hidden - 1));
+  if (u < 0.7 && f.man > 0) return sign + 1 + rng.int(f.hidden - 1);
+  return sign + Math.min(f.signBit - 1, (1 + rng.int(2)) * f.hidden + rng.int(f.hidden));
+}
+
+function matrix(rows: number, cols: number, f: Format, rng: Rng, code = cornerCode): number[][] {
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, () => code(f, rng)));
+}
+
+/** Every odd term repeats the even one before it with the weight's sign flipped: sums that cancel
+ *  to zero (exactly, where the accumulator holds the product), then start again. */
+function cancelInPairs(A: number[][], B: number[][], signBit: number): void {
+  for (let k = 0; k + 1 < B.length; k += 2) {
+    for (const row of A) row[k + 1] = row[k]!;
+    B[k + 1] = B[k]!.map((w) => w ^ signBit);
+  }
 }
 
 /**
@@ -52,8 +73,11 @@ export function randomJobs(cfg: ArrayConfig, count: number, seed: number): Rando
     // Terms the array's depth holds: R steps of G terms (2:4: of two slots a group).
     const depth = (cfg.sparsity === '2:4' ? 2 * R : R) * (cfg.lanes ?? 1);
     const K = 1 + rng.int(rng.uniform() < 0.5 ? 2 * depth + 4 : depth + 1);
-    const A = matrix(M, K, cfg.a, rng);
-    const B = matrix(K, N, cfg.w, rng);
+    // Jobs 1, 5, 9, … stay near zero (sums that underflow); jobs 3, 7, … cancel in pairs (dense arrays).
+    const kind = i % 4 === 1 ? 'tiny' : i % 4 === 3 && cfg.sparsity !== '2:4' ? 'cancel' : 'corner';
+    const A = matrix(M, K, cfg.a, rng, kind === 'tiny' ? tinyCode : cornerCode);
+    const B = matrix(K, N, cfg.w, rng, kind === 'tiny' ? tinyCode : cornerCode);
+    if (kind === 'cancel') cancelInPairs(A, B, cfg.w.signBit);
     if (cfg.sparsity === '2:4') {
       // At most two nonzeros in every aligned group of 4 along K; the rest become zeros of either sign.
       const positions = [0, 1, 2, 3];
