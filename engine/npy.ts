@@ -84,8 +84,23 @@ export function hasNpyMagic(bytes: Uint8Array): boolean {
 
 /** The array in a .npy file; `file` names it in error messages. `integers`: signed integer dtypes are read too (labels). */
 export function parseNpy(bytes: Uint8Array, file: string, opts: { integers?: boolean } = {}): NpyArray {
-  const layout = npyLayout(bytes, bytes.length, file, opts);
-  return new NpyArray(layout.dtype, layout.shape, decodeNpyData(bytes.subarray(layout.dataStart), layout.dtype));
+  const layout = npyLayout(bytes, bytes.length, file, { ...opts, fortran: true });
+  const data = decodeNpyData(bytes.subarray(layout.dataStart), layout.dtype);
+  return new NpyArray(layout.dtype, layout.shape, layout.fortran ? cOrder(data, layout.shape) : data);
+}
+
+/** The elements of a Fortran-ordered (column-major: first index fastest) array in C order. */
+function cOrder(data: Float64Array, shape: readonly number[]): Float64Array {
+  const out = new Float64Array(data.length);
+  const index = shape.map(() => 0);
+  for (let c = 0; c < data.length; c++) {
+    let f = 0;
+    for (let d = shape.length - 1; d >= 0; d--) f = f * shape[d]! + index[d]!;
+    out[c] = data[f]!;
+    // The next C-order index: the last dimension fastest.
+    for (let d = shape.length - 1; d >= 0 && ++index[d]! === shape[d]; d--) index[d] = 0;
+  }
+  return out;
 }
 
 /** Where a .npy file keeps its array: the dtype, the shape, and the offset of the data (C order). */
@@ -95,13 +110,15 @@ export interface NpyLayout {
   dataStart: number;
   /** Bytes per element. */
   itemSize: number;
+  /** Stored in Fortran (column-major) order; only when the caller takes it (opts.fortran). */
+  fortran: boolean;
 }
 
 /**
  * The layout of a .npy file from its first bytes (`head`: at least the whole header) and its size,
  * so that a large file can be read a slice at a time; the size must be exactly header + data.
  */
-export function npyLayout(head: Uint8Array, fileSize: number, file: string, opts: { integers?: boolean } = {}): NpyLayout {
+export function npyLayout(head: Uint8Array, fileSize: number, file: string, opts: { integers?: boolean; fortran?: boolean } = {}): NpyLayout {
   if (!hasNpyMagic(head)) {
     if (ZIP_MAGIC.every((b, i) => head[i] === b)) throw new LbamacError(msg.npz(file));
     throw new LbamacError(msg.badMagic(file));
@@ -118,13 +135,15 @@ export function npyLayout(head: Uint8Array, fileSize: number, file: string, opts
   const dataStart = headerStart + headerLength;
   if (head.length < dataStart) throw new LbamacError(msg.truncatedHeader(file));
   const header = decodeHeader(head.subarray(headerStart, dataStart), major === 3, file);
-  const { descr, dtype, shape } = readHeader(header, file, opts.integers ?? false);
+  const { descr, dtype, shape, fortran } = readHeader(header, file, opts.integers ?? false);
+  // After the dtype: a big-endian or object array says so first, whatever its order.
+  if (fortran && !opts.fortran) throw new LbamacError(msg.fortranOrder(file));
   const count = shape.reduce((n, d) => n * d, 1);
   const { size } = CODECS[dtype];
   const have = fileSize - dataStart;
   if (have < count * size) throw new LbamacError(msg.truncatedData(file, descr, showShape(shape), count * size, have));
   if (have > count * size) throw new LbamacError(msg.trailingData(file, have - count * size));
-  return { dtype, shape, dataStart, itemSize: size };
+  return { dtype, shape, dataStart, itemSize: size, fortran };
 }
 
 /** Elements of `dtype` stored in `data` (little-endian, whole elements), as float64. */
@@ -205,7 +224,7 @@ function decodeHeader(raw: Uint8Array, utf8: boolean, file: string): string {
 }
 
 /** The header: a Python dict literal with exactly the keys descr, fortran_order and shape. */
-function readHeader(text: string, file: string, integers: boolean): { descr: string; dtype: NpyDtype; shape: number[] } {
+function readHeader(text: string, file: string, integers: boolean): { descr: string; dtype: NpyDtype; shape: number[]; fortran: boolean } {
   const fail = (reason: string): never => {
     throw new LbamacError(msg.badHeader(file, reason, text.trim()));
   };
@@ -222,10 +241,7 @@ function readHeader(text: string, file: string, integers: boolean): { descr: str
   if (!(shape instanceof PyTuple) || !shape.items.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) {
     return fail('shape is not a tuple of non-negative integers');
   }
-  const dtype = dtypeOf(descr, file, integers);
-  // After the dtype: a big-endian or object array says so first, whatever its order.
-  if (fortran) throw new LbamacError(msg.fortranOrder(file));
-  return { descr, dtype, shape: shape.items as number[] };
+  return { descr, dtype: dtypeOf(descr, file, integers), shape: shape.items as number[], fortran };
 }
 
 /** NumPy's type kinds, for naming a dtype we do not read: int32 rather than '<i4'. */
