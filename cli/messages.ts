@@ -114,7 +114,7 @@ export const messages = {
     randomJob: (seed: number) => `random (seed ${seed})`,
     givenJob: (a: string, b: string, c: string | undefined) => `${a} · ${b}${c === undefined ? '' : ` + ${c}`}`,
     cyclesNote: (formula: string) => `(docs/timing.md: ${formula})`,
-    utilizationNote: (terms: number, pes: number, cycles: number, lanes: number) => `(${terms} useful ${lanes > 1 ? `steps (of up to ${lanes} multiply-adds each)` : 'multiply-adds'} / (${pes} PEs × ${cycles} cycles))`,
+    utilizationNote: (terms: number, pes: number, cycles: number, lanes: number) => `(${terms} useful ${lanes > 1 ? `steps of up to ${lanes} multiply-adds` : 'multiply-adds'} / (${pes} PEs × ${cycles} cycles))`,
     peTermsTitle: (lanes: number) => `${lanes > 1 ? `steps (of ${lanes} multiply-adds)` : 'multiply-adds'} per PE (row r, column c)`,
     peEventTitle: (name: string) => `${name} per PE`,
     peFlagsTitle: 'sticky flags per PE at the end (i inexact, o overflow, u underflow, v invalid, s swamping; . clear)',
