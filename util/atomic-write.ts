@@ -24,6 +24,35 @@ export function tempSibling(path: string, suffix = 'tmp'): string {
 /** The longest file name (bytes) of the usual filesystems (ext4, xfs, btrfs, tmpfs, APFS). */
 const NAME_MAX = 255;
 
+/**
+ * Removes the stand-ins of `path` that a killed process left (its pid no longer runs): without
+ * this a `kill -9` during a write would leave a hidden partial copy beside the output for good.
+ */
+export function removeStaleSiblings(path: string): void {
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return; // no directory yet: nothing left behind
+  }
+  for (const name of names) {
+    const m = /^(\d+)\.[0-9a-f]{8}\.(tmp|old)$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '');
+    if (m !== null && !running(Number(m[1]))) rmSync(join(dirname(path), name), { recursive: true, force: true });
+  }
+}
+
+function running(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the pid runs, as another user's process.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Whether a directory entry is a stand-in that tempSibling named (left behind only by a crash). */
 export function isTempSibling(name: string): boolean {
   return /^\..+\.\d+\.[0-9a-f]{8}\.\w+$/.test(name);
@@ -46,6 +75,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch (err) {
     throw fsUserError(path, err);
   }
+  removeStaleSiblings(path);
   const temp = tempSibling(path);
   try {
     await writeNew(temp, data);
@@ -86,6 +116,7 @@ export async function writeDirAtomic(target: string, files: readonly { path: str
 
 async function replaceDir(dir: string, files: readonly { path: string; text: string }[]): Promise<void> {
   await makeDir(dirname(dir));
+  removeStaleSiblings(dir);
   const temp = tempSibling(dir);
   const old = tempSibling(dir, 'old');
   try {

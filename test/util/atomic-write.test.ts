@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LbamacError } from '../../core/errors.js';
@@ -86,5 +87,24 @@ describe('util/atomic-write', () => {
     publishDirOnce(second, target);
     expect(readFileSync(join(target, 'exe'), 'utf8')).to.equal('first');
     expect(existsSync(second)).to.equal(false);
+  });
+});
+
+describe('util/atomic-write: what a killed writer left', () => {
+  it("removes a dead process's stand-ins of the target at the next write, and leaves a running one's", async () => {
+    const dir = tempDir('stale');
+    const target = join(dir, 'rtl');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // has exited
+    const live = spawn('sleep', ['30']);
+    try {
+      const stale = `.rtl.${dead}.0123abcd.tmp`;
+      const busy = `.rtl.${live.pid}.0123abcd.tmp`;
+      const other = `.other.${dead}.0123abcd.tmp`;
+      for (const name of [stale, busy, other]) mkdirSync(join(dir, name, 'part'), { recursive: true });
+      await writeDirAtomic(target, [{ path: 'a.v', text: 'module a; endmodule\n' }], { marker: 'a.v', previous: [], force: false });
+      expect(readdirSync(dir).sort()).to.deep.equal([busy, other, 'rtl'].sort());
+    } finally {
+      live.kill();
+    }
   });
 });
