@@ -31,7 +31,8 @@ export function sweepCommands(sweep: Sweep, outDir: string): { all: string; poin
   const out = outDir === defaultOutDir(sweep.config, { shard: null, only: null }) ? '' : ` --out ${quote(outDir)}`;
   return {
     all: `lbamac sweep${config}${out}`,
-    points: (ids) => `lbamac sweep${config} --only ${[...new Set(ids)].join(',')}`,
+    // A run written elsewhere than the default gets its reruns beside it (in its only/).
+    points: (ids) => `lbamac sweep${config}${out === '' ? '' : ` --out ${quote(join(outDir, 'only'))}`} --only ${[...new Set(ids)].join(',')}`,
   };
 }
 

@@ -76,7 +76,8 @@ describe('report: report.html, results.csv', function () {
 
   it('prints the command that recomputes each number next to it', () => {
     expect(html).to.include(`lbamac sweep --config ${join(dir, 'sweep.json')} --out ${dir}`);
-    for (const r of run.results) expect(html).to.include(`lbamac sweep --config ${join(dir, 'sweep.json')} --only ${r.id}<`);
+    // The run went to its own --out: reruns go beside it.
+    for (const r of run.results) expect(html).to.include(`lbamac sweep --config ${join(dir, 'sweep.json')} --out ${join(dir, 'only')} --only ${r.id}<`);
     expect(html).to.include('No area provider is configured');
   });
 
