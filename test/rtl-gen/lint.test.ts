@@ -15,7 +15,7 @@ import { COSIM_COMBOS, comboUnits, describeUnit, fixedUnits, LINT_COMBOS, module
 function edgeUnits(): UnitSpec[] {
   return [
     { kind: 'mul', a: F('e2m0_fn'), b: F('e2m0_none'), out: F('e2m0_none'), mode: 'rne' },
-    { kind: 'mul', a: F('e8m23'), b: F('e8m23'), out: F('e2m0_fn_ftz'), mode: 'rna' },
+    { kind: 'mul', a: F('e8m23'), b: F('e8m23'), out: F('e2m0_ftz_fn'), mode: 'rna' },
     { kind: 'add', x: F('e8m23_ftz_none'), y: F('e2m0_fn'), out: F('e2m1'), mode: 'rtz' },
     { kind: 'add', x: F('e2m1_none'), y: F('e8m23_b1048576'), out: F('e8m23_bn1048576'), mode: 'rne' },
     { kind: 'fma', a: F('e8m23'), b: F('e8m23'), c: F('e8m23'), out: F('e2m0_ftz_fn'), mode: 'rna' },
