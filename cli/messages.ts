@@ -97,7 +97,7 @@ export const messages = {
     b: 'B: K×N weights (N×K with --b-layout nk), in format w (with --a; .json or .npy)',
     c: 'C: M×N addend, in the output format (with --a and --b; .json or .npy)',
     m: 'random job: rows of A (default: the array\'s rows)',
-    k: 'random job: columns of A (default: twice the array\'s rows)',
+    k: 'random job: columns of A (default: twice the array\'s rows, times the lanes of a dot-product cell)',
     n: 'random job: columns of B (default: the array\'s columns)',
     seed: 'random job: seed of the generator (default 1)',
     vcd: 'write a value change dump of every port and register (GTKWave) to this file',

@@ -76,7 +76,8 @@ export const simCommand: CommandModule<object, Args> = {
       cfg = await loadConfig(args.config);
       arch = buildArch(cfg);
       const seed = args.seed ?? 1;
-      job = randomJob(arch, { M: args.m ?? arch.rows, K: args.k ?? 2 * arch.rows, N: args.n ?? arch.cols }, seed);
+      // Twice the array's depth in terms: a dot-product cell's every lane takes part.
+      job = randomJob(arch, { M: args.m ?? arch.rows, K: args.k ?? 2 * arch.rows * (arch.dot?.lanes ?? 1), N: args.n ?? arch.cols }, seed);
       jobText = M.randomJob(seed);
     }
     const vcdChunks: string[] = [];

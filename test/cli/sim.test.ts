@@ -58,6 +58,14 @@ describe('cli: gemm --engine sim', function () {
 describe('cli: sim', function () {
   this.timeout(60_000);
 
+  it("random job by default: K twice the array's depth in terms, every lane of a dot-product cell taking part", () => {
+    const dir = fixture({ 'mac.json': WS_SPARSE, 'dot.json': { preset: 'tensorcore-fp8', rows: 2, cols: 2 } });
+    expect(lbamac('sim', '--config', join(dir, 'mac.json')).stdout).to.match(/^job +3×6 · 6×2, random \(seed 1\)$/m);
+    const dot = lbamac('sim', '--config', join(dir, 'dot.json'));
+    expect(dot.stdout).to.match(/^job +2×128 · 128×2, random \(seed 1\)$/m);
+    expect(dot.stdout).to.match(/\(16 useful steps of up to 32 multiply-adds \/ \(4 PEs × \d+ cycles\)\)/);
+  });
+
   it('random job: the trace shows the ports of the top, one line per cycle, with D on d_data in the cycles arch/ says', () => {
     const dir = fixture({ 'cfg.json': WS_SPARSE });
     const r = lbamac('sim', '--config', join(dir, 'cfg.json'), '--m', '5', '--k', '11', '--n', '3', '--seed', '7', '--trace');
