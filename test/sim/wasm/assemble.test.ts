@@ -310,7 +310,7 @@ describe('sim/wasm/assemble: random i32 expressions', () => {
         const wat = `(module (func (export "f") (param $p0 i32) (param $p1 i32) (param $p2 i32) (result i32) ${text(e)}))`;
         expect(run(wat).f(...env), wat).to.equal(evaluate(e, env));
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 0x5eed },
     );
   });
 });
@@ -368,11 +368,12 @@ describe('sim/wasm/assemble: random constants and control flow', () => {
       return nudge === '-' ? `${digits - 1n}9999e${exp - 4}` : `${digits}${nudge}e${exp - nudge.length}`;
     });
     // Hex floats: 0x1.xxx rounded to nearest, or an exactly representable mantissa in any digits.
-    // wabt 1.0.39 deviates from round-to-nearest elsewhere (see the test below) and misreads f32
-    // literals with exponents far below the float range (0x1.00ap-1160 as 1.2e-35), so f32
-    // exponents stay nearer; f64 ones go past both ends.
+    // wabt 1.0.39 deviates from round-to-nearest elsewhere (see the test below): it misreads f32
+    // literals with exponents far below the float range (0x1.00ap-1160 as 1.2e-35) and rounds f32
+    // subnormals otherwise than to nearest (0x1.00a0a6p-127), so f32 exponents stay in the normal
+    // range and above; f64 ones go past both ends.
     const hex = (type: string) => {
-      const exponent = type === 'f32' ? fc.integer({ min: -240, max: 200 }) : fc.integer({ min: -1200, max: 1100 });
+      const exponent = type === 'f32' ? fc.integer({ min: -126, max: 200 }) : fc.integer({ min: -1200, max: 1100 });
       const precision = type === 'f32' ? 24 : 53;
       return fc.oneof(
         fc.tuple(fc.constantFrom('', '-', '+'), fc.stringMatching(/^[0-9a-fA-F]{0,20}$/), exponent).map(([sign, frac, exp]) => `${sign}0x1.${frac}p${exp}`),
@@ -396,7 +397,7 @@ describe('sim/wasm/assemble: random constants and control flow', () => {
         if (refused) expect(() => assemble(wat)).to.throw(AssembleError, `${type} constant out of range '${x}' at 1:`);
         else sameAsWabt(wat);
       }),
-      { numRuns: 1000 },
+      { numRuns: 1000, seed: 0x5eed },
     );
   });
 
@@ -416,7 +417,7 @@ describe('sim/wasm/assemble: random constants and control flow', () => {
       fc.property(control, (body) => {
         sameAsWabt(`(module (func (param $x i32) ${render(body, [])}))`);
       }),
-      { numRuns: 200 },
+      { numRuns: 200, seed: 0x5eed },
     );
   });
 });
