@@ -28,6 +28,19 @@ export const EVI = { productOverflow: 0, productUnderflow: 1, accOverflow: 2, ac
  *  test for "anything new" instead of six). countEvent keeps it; whoever drains the counters zeroes it. */
 export const EV_SINCE = 6;
 
+/** What MacKernel.inlineConstants gives: the exact-sum step's constants. */
+export interface InlineConstants {
+  eLo: number;
+  eHi: number;
+  bias: number;
+  hidden: number;
+  signBit: number;
+  drop: number;
+  oddTie: boolean;
+  mode: RoundingCode;
+  wShift: number;
+}
+
 /** Length of an events array: the six counters and EV_SINCE. */
 export const EVENT_SLOTS = 7;
 
@@ -288,7 +301,7 @@ export class MacKernel {
   /** The constants inlineSource pastes in (the simulator's WebAssembly step uses them too), or
    *  null off the rounded exact-sum path. The fast range is eLo <= e < eHi (unbiased exponents of
    *  the float64 sum), whose high word keeps the mantissa's top bits above `drop`. */
-  inlineConstants(): { eLo: number; eHi: number; bias: number; hidden: number; signBit: number; drop: number; oddTie: boolean; mode: RoundingCode; wShift: number } | null {
+  inlineConstants(): InlineConstants | null {
     if (this.path !== 'exact-sum' || this.spec.product === null || this.dropHi < 0 || this.prodTable === null) return null;
     const { acc, modeAcc } = this.spec;
     return { eLo: this.eLo, eHi: this.eHi, bias: acc.bias, hidden: acc.hidden, signBit: acc.signBit, drop: this.dropHi, oddTie: this.oddTie, mode: modeAcc, wShift: this.wShift };

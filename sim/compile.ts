@@ -701,7 +701,7 @@ function wasmStepOf(plan: Plan, body: Stmt[]): WasmStep | null {
   layout.place('PEV', n * N_EVENTS, 'u32');
   // The events per output go last: their number is the job's.
   layout.place('OEV', 0, 'u32');
-  const module = { body, layout, mask: H - 1, units: plans, pages: Math.ceil(layout.end / 65536) };
+  const module = { body, layout, mask: H - 1, units: plans };
   return new WasmStep(printWat(module), layout, importedUnits(module));
 }
 

@@ -5,7 +5,7 @@
 // range, a product that counts an event) and every other unit call back into JavaScript through
 // imports, which also move the events they counted to the PE and the output.
 import { RDN, RNA, RNE, ROD, RTZ, RUP } from '../../core/arith.js';
-import { EVI } from '../../core/mac.js';
+import { EVI, type InlineConstants } from '../../core/mac.js';
 import { N_EVENTS } from '../pe-arith.js';
 import { namesOf, type Stmt, type UnitCall, type Val } from '../step-code.js';
 
@@ -29,29 +29,14 @@ export class WasmLayout {
   }
 }
 
-/** The kernel's exact-sum constants (core/mac.ts inlineConstants). */
-export interface KernelConstants {
-  eLo: number;
-  eHi: number;
-  bias: number;
-  hidden: number;
-  signBit: number;
-  drop: number;
-  oddTie: boolean;
-  mode: number;
-  wShift: number;
-}
-
 /** How each unit of the step evaluates inside the module. */
-export type UnitPlan = { how: 'kernel'; k: KernelConstants } | { how: 'table'; shift: number; unary: boolean } | { how: 'import' };
+export type UnitPlan = { how: 'kernel'; k: InlineConstants } | { how: 'table'; shift: number; unary: boolean } | { how: 'import' };
 
 export interface StepModule {
   body: Stmt[];
   layout: WasmLayout;
   mask: number;
   units: Map<string, UnitPlan>;
-  /** Memory pages the module imports at least. */
-  pages: number;
 }
 
 /** The imported JavaScript a unit of this plan calls: (q, o, operands...) -> code; a draw takes
@@ -63,7 +48,7 @@ export function importArity(u: UnitCall): number {
 /** The kernel's constants when the unit runs inline. The kernel keeps its operands in shared
  *  locals: an operand after the first that evaluated a unit itself (none in today's cells) would
  *  overwrite them, so such a unit calls out instead. */
-function inlineKernel(m: StepModule, u: UnitCall): KernelConstants | null {
+function inlineKernel(m: StepModule, u: UnitCall): InlineConstants | null {
   const plan = m.units.get(u.name);
   if (plan?.how !== 'kernel' || u.tag === null) return null;
   return u.args.slice(1).some((a) => namesOf([{ k: 'set', name: '_', v: a }]).units.size > 0) ? null : plan.k;
@@ -114,7 +99,7 @@ export function stepWat(m: StepModule): string {
     ].join(' ');
 
   /** The kernel's adder on locals k_acc and k_code: core/mac.ts inlineSource's arithmetic. */
-  const kernelAdd = (k: KernelConstants, tag: string): string => {
+  const kernelAdd = (k: InlineConstants, tag: string): string => {
     for (const n of ['k_acc', 'k_code', 'k_hi', 'k_e', 'k_mag', 'k_out', 'k_i']) i32Locals.add(n);
     f64Locals.add('k_pv').add('k_sum');
     const hi = get('k_hi');
@@ -219,7 +204,7 @@ export function stepWat(m: StepModule): string {
     '(import "k" "Kslow" (func $Kslow (param i32 i32 i32 i32) (result i32)))',
     '(import "k" "Kcount" (func $Kcount (param i32 i32 i32)))',
     ...imports,
-    `(import "k" "mem" (memory ${m.pages}))`,
+    `(import "k" "mem" (memory ${Math.ceil(m.layout.end / 65536)}))`,
     '(func (export "step") (param $x i32) (param $N i32)',
     locals.join(' '),
     code,
